@@ -1,0 +1,121 @@
+"""Errors for people, as RFC 9457 problem details (application/problem+json).
+
+Raise `Problem` (or a subclass) anywhere in a request; `install_problem_handlers` renders it. `detail`
+says what was wrong and what to do; it is what an official reads, so services write it in Russian.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://olymp.example/problems/"
+
+
+class Problem(Exception):
+    """An error with an RFC 9457 shape. `type_` is a short slug, expanded under PROBLEM_BASE."""
+
+    status = 400
+    type_ = "bad-request"
+    title = "Некорректный запрос"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        type_: str | None = None,
+        title: str | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if status is not None:
+            self.status = status
+        if type_ is not None:
+            self.type_ = type_
+        if title is not None:
+            self.title = title
+        self.extensions = extensions
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": PROBLEM_BASE + self.type_,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            body["instance"] = instance
+        body.update(self.extensions)
+        return body
+
+
+class NotFound(Problem):
+    status = 404
+    type_ = "not-found"
+    title = "Не найдено"
+
+
+class Conflict(Problem):
+    status = 409
+    type_ = "conflict"
+    title = "Конфликт с текущим состоянием"
+
+
+class Unauthorized(Problem):
+    status = 401
+    type_ = "unauthorized"
+    title = "Требуется аутентификация"
+
+
+class Forbidden(Problem):
+    status = 403
+    type_ = "forbidden"
+    title = "Доступ запрещён"
+
+
+def problem_response(problem: Problem, request: Request) -> JSONResponse:
+    headers = {"WWW-Authenticate": 'Bearer realm="olymp"'} if problem.status == 401 else None
+    return JSONResponse(
+        problem.body(instance=request.url.path),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc, request)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = [
+            {"location": list(err.get("loc", ())), "message": err.get("msg", "")}
+            for err in exc.errors()
+        ]
+        problem = Problem(
+            "Запрос не прошёл проверку: исправьте поля, перечисленные в errors, и повторите.",
+            status=422,
+            type_="validation-error",
+            title="Ошибка в данных запроса",
+            errors=errors,
+        )
+        return problem_response(problem, request)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        problem = Problem(str(exc.detail), status=exc.status_code, type_=f"http-{exc.status_code}")
+        problem.title = str(exc.detail)
+        return problem_response(problem, request)
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
