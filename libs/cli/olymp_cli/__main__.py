@@ -1,0 +1,3 @@
+from olymp_cli.main import cli
+
+cli()

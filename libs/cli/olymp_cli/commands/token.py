@@ -1,0 +1,185 @@
+"""`olymp token`: the local signing key and the bearer tokens signed with it."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from olymp_core.auth import (
+    DEFAULT_AUDIENCE,
+    DEFAULT_ISSUER,
+    Role,
+    ScopeKind,
+    TokenIssuer,
+    generate_local_key,
+)
+
+KEY_FILE_ENV = "OLYMP_AUTH_LOCAL_PRIVATE_KEY_FILE"
+DEFAULT_KEY_FILE = Path(".olymp/keys/auth-ed25519.pem")
+_TTL_PART = re.compile(r"(\d+)([dhms])")
+_TTL_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def default_key_file() -> Path:
+    """$OLYMP_AUTH_LOCAL_PRIVATE_KEY_FILE, else .olymp/keys/auth-ed25519.pem under the cwd."""
+    return Path(os.environ.get(KEY_FILE_ENV) or Path.cwd() / DEFAULT_KEY_FILE)
+
+
+def parse_ttl(text: str) -> timedelta:
+    """'8h', '30m', '7d', '1h30m' -> timedelta."""
+    compact = text.strip().lower().replace(" ", "")
+    parts = _TTL_PART.findall(compact)
+    if not compact or "".join(n + u for n, u in parts) != compact:
+        raise ValueError(text)
+    ttl = timedelta(**{_TTL_UNITS[unit]: int(n) for n, unit in parts})
+    if ttl <= timedelta(0):
+        raise ValueError(text)
+    return ttl
+
+
+def _ttl_option(ctx: click.Context, param: click.Parameter, value: str) -> timedelta:
+    try:
+        return parse_ttl(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"«{value}» — не срок действия: укажите число с единицей, "
+            "например 8h, 30m, 7d или 1h30m."
+        ) from None
+
+
+def _scope_option(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[ScopeKind, set[str]]:
+    scopes: defaultdict[ScopeKind, set[str]] = defaultdict(set)
+    known = {kind.value for kind in ScopeKind}
+    for value in values:
+        kind, sep, scoped = (part.strip() for part in value.partition("="))
+        if not sep or not scoped:
+            raise click.BadParameter(
+                f"«{value}»: нужна запись вида вид=значение, например municipality=ust-ishim."
+            )
+        if kind not in known:
+            raise click.BadParameter(
+                f"«{kind}» — неизвестный вид области; допустимы: {', '.join(sorted(known))}."
+            )
+        scopes[ScopeKind(kind)].add(scoped)
+    return dict(scopes)
+
+
+_key_file_option = click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=default_key_file,
+    show_default=f"${KEY_FILE_ENV}, else ./{DEFAULT_KEY_FILE}",
+    help="The Ed25519 private signing key (PEM).",
+)
+
+
+@click.group()
+def token() -> None:
+    """Issue bearer tokens for people and services (local signing key)."""
+
+
+@token.command()
+@_key_file_option
+@click.option(
+    "--public-key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the public key here (services verify tokens with it).",
+)
+def keygen(key_file: Path, public_key_file: Path | None) -> None:
+    """Create the signing key if missing; print its public key.
+
+    The key is Ed25519 (PEM, mode 0600). An existing key is never overwritten, so tokens already
+    handed out stay valid.
+    """
+    existed = key_file.exists()
+    public_pem = generate_local_key(key_file)
+    click.echo(f"{'Ключ уже был' if existed else 'Создан ключ'}: {key_file}", err=True)
+    if public_key_file:
+        public_key_file.parent.mkdir(parents=True, exist_ok=True)
+        public_key_file.write_text(public_pem)
+        click.echo(f"Открытый ключ записан: {public_key_file}", err=True)
+    click.echo(public_pem, nl=False)
+
+
+@token.command()
+@click.option(
+    "--role",
+    "roles",
+    type=click.Choice([role.value for role in Role if role is not Role.PUBLIC]),
+    multiple=True,
+    required=True,
+    help="A role of the holder; repeat for several.",
+)
+@click.option(
+    "--sub", "subject", required=True, help="Who holds the token: a person or a service id."
+)
+@click.option(
+    "--scope",
+    "scopes",
+    metavar="KIND=VALUE",
+    multiple=True,
+    callback=_scope_option,
+    help="Restrict to KIND=VALUE (kinds: region, municipality, venue, subject; VALUE '*' = all); "
+    "repeat for several. A kind not given is unrestricted.",
+)
+@click.option(
+    "--ttl",
+    metavar="TTL",
+    default="8h",
+    callback=_ttl_option,
+    show_default=True,
+    help="Lifetime: 8h, 30m, 7d, 1h30m.",
+)
+@click.option("--name", help="The holder's full name, shown in audit records.")
+@click.option(
+    "--issuer",
+    envvar="OLYMP_AUTH_ISSUER",
+    default=DEFAULT_ISSUER,
+    show_default=True,
+    help="The iss claim; services accept only their configured issuer.",
+)
+@click.option(
+    "--audience",
+    envvar="OLYMP_AUTH_AUDIENCE",
+    default=DEFAULT_AUDIENCE,
+    show_default=True,
+    help="The aud claim; services accept only their configured audience.",
+)
+@_key_file_option
+def issue(
+    roles: tuple[str, ...],
+    subject: str,
+    scopes: dict[ScopeKind, set[str]],
+    ttl: timedelta,
+    name: str | None,
+    issuer: str,
+    audience: str,
+    key_file: Path,
+) -> None:
+    """Print a signed bearer token.
+
+    \b
+    Example:
+      olymp token issue --role municipal_coordinator --sub ivanova \\
+        --scope municipality=ust-ishim --ttl 12h --name "Иванова А. П."
+    """
+    if not key_file.exists():
+        raise click.ClickException(
+            f"Ключ подписи не найден: {key_file}. Создайте его командой "
+            f"«olymp token keygen --key-file {key_file}» или укажите другой через --key-file."
+        )
+    try:
+        issuer_ = TokenIssuer(key_file.read_bytes(), issuer, audience)
+    except (ValueError, TypeError) as exc:
+        raise click.ClickException(
+            f"Файл {key_file} не является закрытым ключом Ed25519 в формате PEM ({exc}). "
+            "Создайте новый ключ командой «olymp token keygen»."
+        ) from exc
+    click.echo(issuer_.issue(subject, [Role(role) for role in roles], scopes, ttl=ttl, name=name))

@@ -1,0 +1,222 @@
+"""`olymp`: the operators' single entry point to the suite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import httpx
+
+from olymp_cli import suite
+from olymp_cli.commands.token import token
+from olymp_core.settings import SERVICES
+
+ONLY = click.Choice(SERVICES)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Operate the olympiad suite: start and stop it, issue tokens, verify the audit trail."""
+
+
+def _layout_options(f: click.decorators.FC) -> click.decorators.FC:
+    f = click.option(
+        "--port-offset",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Add this to every port (8101-8106 HTTP, 50101-50106 gRPC), e.g. for a second suite.",
+    )(f)
+    f = click.option(
+        "--database-prefix",
+        default="olymp_",
+        show_default=True,
+        help="Each service uses the database <prefix><service>.",
+    )(f)
+    return f
+
+
+@cli.command()
+@_layout_options
+@click.option(
+    "--detach", is_flag=True, help="Start in the background and return once all are ready."
+)
+def up(port_offset: int, database_prefix: str, detach: bool) -> None:
+    """Prepare and start all six services; Ctrl-C (or `olymp down`) stops them.
+
+    Creates the local signing key and the databases if missing, applies migrations, declares the
+    broker topology, then starts each service and waits until every one answers /readyz.
+    """
+    layout = suite.Layout.from_env(port_offset, database_prefix)
+    if detach:
+        _up_detached(layout)
+        return
+    suite.say("olymp: preparing")
+    suite.ensure_keys()
+    asyncio.run(suite.prepare(layout, SERVICES, suite.say))
+    processes = suite.start_processes(layout, SERVICES)
+    suite.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
+    suite.PID_FILE.write_text(str(os.getpid()))
+    stopping = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        suite.wait_ready(layout, processes)
+        suite.say("olymp: all services ready")
+        for service in SERVICES:
+            suite.say(
+                f"  {service:<13} http {layout.base_url(service)}  (docs {layout.base_url(service)}"
+                f"/docs)  grpc 127.0.0.1:{layout.grpc_port(service)}"
+            )
+        suite.say(f"  logs in {suite.STATE_DIR / 'logs'}; stop with Ctrl-C or `olymp down`")
+        while not stopping:
+            for service, process in processes.items():
+                if process.poll() is not None:
+                    suite.say(f"olymp: {service} exited with {process.returncode}; stopping all")
+                    stopping = True
+            time.sleep(0.5)  # supervising child processes
+    finally:
+        suite.say("olymp: stopping")
+        suite.stop_processes(processes)
+        suite.PID_FILE.unlink(missing_ok=True)
+        suite.say("olymp: stopped")
+
+
+def _up_detached(layout: suite.Layout) -> None:
+    log = suite.STATE_DIR / "logs" / "suite.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    args = [sys.executable, "-m", "olymp_cli", "up", "--port-offset", str(layout.port_offset)]
+    args += ["--database-prefix", layout.database_prefix]
+    with log.open("ab") as out:
+        process = subprocess.Popen(  # noqa: S603
+            args, stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise click.ClickException(f"the suite did not start; see {log}")
+        if all(_ready(layout, s) for s in SERVICES):
+            click.echo(f"olymp: all services ready (pid {process.pid}); logs in {log}")
+            for service in SERVICES:
+                click.echo(f"  {service:<13} {layout.base_url(service)}")
+            return
+        time.sleep(0.5)  # polling readiness
+    raise click.ClickException(f"the suite was not ready within 180 s; see {log}")
+
+
+def _ready(layout: suite.Layout, service: str) -> bool:
+    try:
+        return httpx.get(layout.base_url(service) + "/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@cli.command()
+@_layout_options
+def prepare(port_offset: int, database_prefix: str) -> None:
+    """Create the signing key and databases if missing, migrate, declare the broker topology.
+
+    `olymp up` does this first; containers run it once before the services start.
+    """
+    layout = suite.Layout.from_env(port_offset, database_prefix)
+    suite.ensure_keys()
+    asyncio.run(suite.prepare(layout, SERVICES, suite.say))
+
+
+@cli.command()
+def down() -> None:
+    """Stop a suite started with `olymp up` from this directory."""
+    if not suite.PID_FILE.exists():
+        raise click.ClickException("no running suite found (.olymp/run/suite.pid is missing)")
+    pid = int(suite.PID_FILE.read_text())
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        suite.PID_FILE.unlink(missing_ok=True)
+        raise click.ClickException(f"process {pid} is gone; removed the stale pid file") from None
+    deadline = time.monotonic() + 30
+    while suite.PID_FILE.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)  # waiting for the launcher to stop its services
+    click.echo("olymp: stopped")
+
+
+@cli.command()
+@_layout_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def status(port_offset: int, database_prefix: str, as_json: bool) -> None:
+    """Show each service's readiness (database, broker, storage)."""
+    layout = suite.Layout.from_env(port_offset, database_prefix)
+    report = {}
+    for service in SERVICES:
+        try:
+            response = httpx.get(layout.base_url(service) + "/readyz", timeout=2)
+            report[service] = response.json()
+        except httpx.HTTPError as exc:
+            report[service] = {"status": "down", "error": type(exc).__name__}
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for service, state in report.items():
+        click.echo(f"{service:<13} {state.get('status')}  {state.get('checks', '')}")
+    if any(state.get("status") != "ready" for state in report.values()):
+        sys.exit(1)
+
+
+@cli.group()
+def events() -> None:
+    """Describe the events that cross services."""
+
+
+@events.command("asyncapi")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+def events_asyncapi(output: Path | None) -> None:
+    """Print the AsyncAPI 3.0 document generated from the event classes."""
+    from olymp_core.events.asyncapi import asyncapi_document
+
+    text = json.dumps(
+        asyncapi_document(suite.consumer_queues()), ensure_ascii=False, indent=2, default=str
+    )
+    if output:
+        output.write_text(text + "\n")
+    else:
+        click.echo(text)
+
+
+@cli.group()
+def audit() -> None:
+    """Check the audit trails."""
+
+
+@audit.command("verify")
+@_layout_options
+@click.option("--service", "services", type=ONLY, multiple=True, help="Only these services.")
+def audit_verify(port_offset: int, database_prefix: str, services: tuple[str, ...]) -> None:
+    """Verify each service's hash-chained audit trail; name the first changed or removed entry."""
+    from olymp_cli.audit import verify_all
+
+    layout = suite.Layout.from_env(port_offset, database_prefix)
+    results = asyncio.run(verify_all(layout, services or SERVICES))
+    failed = False
+    for service, result in results.items():
+        if result.ok:
+            click.echo(f"{service:<13} ok ({result.entries_checked} entries)")
+        else:
+            failed = True
+            click.echo(f"{service:<13} BROKEN: {result.problem}")
+    if failed:
+        sys.exit(1)
+
+
+cli.add_command(token)

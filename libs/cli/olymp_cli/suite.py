@@ -1,0 +1,175 @@
+"""Bringing the whole suite up on one machine: keys, databases, migrations, broker topology, processes.
+
+This is what the README's first command runs. Each service is its own process (`python -m olymp_<svc>`),
+exactly as in a container; the launcher only sets their environment and watches them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from olymp_core.events import Binding, connect, declare_binding, declare_exchanges
+from olymp_core.events.model import Event
+from olymp_core.migrations import ensure_database, upgrade
+from olymp_core.settings import SERVICE_PORTS, SERVICES
+
+STATE_DIR = Path(".olymp")
+PID_FILE = STATE_DIR / "run" / "suite.pid"
+PRIVATE_KEY = STATE_DIR / "keys" / "auth-ed25519.pem"
+PUBLIC_KEY = STATE_DIR / "keys" / "auth-ed25519.pub.pem"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each service listens and which database it uses on this machine."""
+
+    port_offset: int = 0
+    database_prefix: str = "olymp_"
+    postgres: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    storage_url: str = f"file:{STATE_DIR}/storage"
+
+    @classmethod
+    def from_env(cls, port_offset: int = 0, database_prefix: str = "olymp_") -> Layout:
+        """The layout, with the servers' addresses overridable (OLYMP_POSTGRES_URL, ...)."""
+        defaults = cls()
+        return cls(
+            port_offset=port_offset,
+            database_prefix=database_prefix,
+            postgres=os.environ.get("OLYMP_POSTGRES_URL", defaults.postgres),
+            amqp_url=os.environ.get("OLYMP_AMQP_URL", defaults.amqp_url),
+            storage_url=os.environ.get("OLYMP_STORAGE_URL", defaults.storage_url),
+        )
+
+    def http_port(self, service: str) -> int:
+        return SERVICE_PORTS[service][0] + self.port_offset
+
+    def grpc_port(self, service: str) -> int:
+        return SERVICE_PORTS[service][1] + self.port_offset
+
+    def database_url(self, service: str) -> str:
+        return f"{self.postgres}{self.database_prefix}{service}"
+
+    def base_url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.http_port(service)}"
+
+    def environment(self, service: str) -> dict[str, str]:
+        prefix = f"OLYMP_{service.upper()}_"
+        return {
+            prefix + "DATABASE_URL": self.database_url(service),
+            prefix + "HTTP_PORT": str(self.http_port(service)),
+            prefix + "GRPC_PORT": str(self.grpc_port(service)),
+            "OLYMP_AMQP_URL": self.amqp_url,
+            "OLYMP_STORAGE_URL": self.storage_url,
+            "OLYMP_AUTH_LOCAL_PUBLIC_KEY_FILE": str(PUBLIC_KEY.resolve()),
+            "OLYMP_REGISTRATION_GRPC": f"127.0.0.1:{self.grpc_port('registration')}",
+        }
+
+
+def consumer_queues() -> dict[str, tuple[type[Event], ...]]:
+    """Every consumer queue of every service and the events it takes (static, no connections)."""
+    queues: dict[str, tuple[type[Event], ...]] = {}
+    for service in SERVICES:
+        module = importlib.import_module(f"olymp_{service}.consumers")
+        queues.update(module.QUEUES)
+    return queues
+
+
+def ensure_keys() -> None:
+    from olymp_core.auth import generate_local_key
+
+    public_pem = generate_local_key(PRIVATE_KEY)
+    PUBLIC_KEY.parent.mkdir(parents=True, exist_ok=True)
+    PUBLIC_KEY.write_text(public_pem)
+
+
+async def prepare(layout: Layout, services: Sequence[str], say: _Say) -> None:
+    for service in services:
+        url = layout.database_url(service)
+        created = await ensure_database(url)
+        await asyncio.to_thread(upgrade, f"olymp_{service}", url)
+        say(
+            f"  database {layout.database_prefix}{service}: {'created, ' if created else ''}migrated"
+        )
+    connection = await connect(layout.amqp_url)
+    try:
+        channel = await connection.channel()
+        await declare_exchanges(channel, SERVICES)
+        for queue, events in consumer_queues().items():
+            await declare_binding(channel, Binding(queue, events))
+        say(
+            f"  broker: {len(SERVICES)} exchanges, {len(consumer_queues())} consumer queues declared"
+        )
+    finally:
+        await connection.close()
+
+
+class _Say:
+    def __call__(self, text: str) -> None:
+        print(text, flush=True)
+
+
+def start_processes(layout: Layout, services: Sequence[str]) -> dict[str, subprocess.Popen[bytes]]:
+    log_dir = STATE_DIR / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    processes = {}
+    for service in services:
+        env = {**os.environ, **layout.environment(service)}
+        log_file = (log_dir / f"{service}.log").open("ab")
+        processes[service] = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", f"olymp_{service}"], env=env, stdout=log_file, stderr=log_file
+        )
+    return processes
+
+
+def wait_ready(
+    layout: Layout,
+    processes: Mapping[str, subprocess.Popen[bytes]],
+    timeout: float = 60.0,
+) -> None:
+    deadline = time.monotonic() + timeout
+    pending = set(processes)
+    while pending:
+        for service in sorted(pending):
+            if processes[service].poll() is not None:
+                raise RuntimeError(
+                    f"{service} exited with {processes[service].returncode}; "
+                    f"see {STATE_DIR / 'logs' / (service + '.log')}"
+                )
+            try:
+                response = httpx.get(layout.base_url(service) + "/readyz", timeout=2.0)
+                if response.status_code == 200:
+                    pending.discard(service)
+            except httpx.HTTPError:
+                pass
+        if pending and time.monotonic() > deadline:
+            raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(sorted(pending))}")
+        if pending:
+            time.sleep(0.25)  # polling the services' readiness, not waiting for a guess
+
+
+def stop_processes(processes: Mapping[str, subprocess.Popen[bytes]], grace: float = 10.0) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes.values():
+        remaining = max(0.1, deadline - time.monotonic())
+        try:
+            process.wait(remaining)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+say = _Say()

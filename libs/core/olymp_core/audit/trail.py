@@ -1,0 +1,201 @@
+"""The audit trail: an append-only, hash-chained log in each service's own database.
+
+Every key access, score, decoding, appeal decision and publication is `record`ed in the same
+transaction as the change it describes, so the log and the data never disagree. Each entry's hash
+covers the previous entry's hash, so changing or removing an entry breaks the chain, and `verify`
+names the first entry that no longer fits. `audit_head` holds the last seq and hash, which is how a
+removed tail is noticed. A superuser who rewrites the log *and* recomputes every later hash and the
+head is not caught by the chain alone: anchor the head elsewhere (a published digest) for that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    MetaData,
+    SmallInteger,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.schema import SchemaItem
+
+from olymp_core.audit.chain import (
+    GENESIS_HASH,
+    AuditEntry,
+    AuditHead,
+    ChainChecker,
+    VerifyResult,
+    entry_hash,
+    json_payload,
+    utc_instant,
+)
+
+# Arbitrary but fixed: every appender in one database takes the same transaction-scoped lock.
+AUDIT_LOCK_KEY = 0x6F6C796D70_0A
+DEFAULT_BATCH_SIZE = 1000
+
+audit_metadata = MetaData()
+
+
+def _audit_log_columns() -> list[SchemaItem]:
+    return [
+        Column("seq", BigInteger, primary_key=True, autoincrement=False),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("actor", Text, nullable=False),
+        Column("action", Text, nullable=False),
+        Column("object_type", Text, nullable=False),
+        Column("object_id", Text, nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("prev_hash", Text, nullable=False),
+        Column("hash", Text, nullable=False),
+    ]
+
+
+def _audit_head_columns() -> list[SchemaItem]:
+    return [
+        Column("id", SmallInteger, primary_key=True, autoincrement=False),
+        Column("seq", BigInteger, nullable=False),
+        Column("hash", Text, nullable=False),
+        CheckConstraint("id = 1", name="audit_head_single_row"),
+    ]
+
+
+audit_log = Table("audit_log", audit_metadata, *_audit_log_columns())
+audit_head = Table("audit_head", audit_metadata, *_audit_head_columns())
+
+_APPEND_ONLY_DDL = (
+    """
+    CREATE OR REPLACE FUNCTION audit_log_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'the audit trail is append-only: % on audit_log is refused', TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER audit_log_append_only
+        BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()
+    """,
+    # Row triggers do not fire on TRUNCATE, which would otherwise empty the trail in one go.
+    """
+    CREATE TRIGGER audit_log_no_truncate
+        BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
+    """,
+)
+
+
+class MigrationOps(Protocol):
+    """The part of alembic's `op` that the audit migration uses."""
+
+    def create_table(self, table_name: str, *columns: SchemaItem) -> Any: ...
+    def drop_table(self, table_name: str) -> None: ...
+    def execute(self, sqltext: Executable | str) -> Any: ...
+
+
+def create_audit_tables(op: MigrationOps) -> None:
+    """Create audit_log (append-only by trigger) and audit_head at the genesis; for Alembic."""
+    op.create_table("audit_log", *_audit_log_columns())
+    op.create_table("audit_head", *_audit_head_columns())
+    for statement in _APPEND_ONLY_DDL:
+        op.execute(statement)
+    op.execute(audit_head.insert().values(id=1, seq=0, hash=GENESIS_HASH))
+
+
+def drop_audit_tables(op: MigrationOps) -> None:
+    op.drop_table("audit_head")
+    op.drop_table("audit_log")
+    op.execute("DROP FUNCTION IF EXISTS audit_log_refuse_change()")
+
+
+async def read_head(session: AsyncSession) -> AuditHead | None:
+    """The last seq and hash, or None if the head row is missing."""
+    row = (
+        await session.execute(
+            select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)
+        )
+    ).one_or_none()
+    return None if row is None else AuditHead(seq=int(row.seq), hash=str(row.hash))
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    payload: Mapping[str, Any],
+    at: dt.datetime,
+) -> AuditEntry:
+    """Append an entry in the caller's transaction (never commits); `at` comes from the clock.
+
+    The advisory lock serialises appenders until the caller's transaction ends, so seq has no
+    gaps and each entry links to the one committed before it. Under READ COMMITTED (the default)
+    the head read after the lock is current; a stricter isolation level fails instead of forking.
+    """
+    stored_payload = json_payload(payload)
+    instant = utc_instant(at)
+    await session.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
+    head = await read_head(session)
+    if head is None:
+        # Never restart the chain silently: a missing head is itself a sign of tampering.
+        raise RuntimeError(
+            "audit_head has no row: create the audit tables with create_audit_tables"
+        )
+    seq = head.seq + 1
+    prev_hash = head.hash
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "at": instant,
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "payload": stored_payload,
+    }
+    digest = entry_hash(prev_hash=prev_hash, **fields)
+    await session.execute(insert(audit_log).values(**fields, prev_hash=prev_hash, hash=digest))
+    await session.execute(
+        update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest)
+    )
+    return AuditEntry(prev_hash=prev_hash, hash=digest, **fields)
+
+
+async def verify(session: AsyncSession, *, batch_size: int = DEFAULT_BATCH_SIZE) -> VerifyResult:
+    """Recompute the whole chain, reading audit_log in seq order in batches of `batch_size`."""
+    checker = ChainChecker(await read_head(session))
+    after_seq = 0
+    while not checker.failed:
+        rows = (
+            await session.execute(
+                select(audit_log)
+                .where(audit_log.c.seq > after_seq)
+                .order_by(audit_log.c.seq)
+                .limit(batch_size)
+            )
+        ).all()
+        for row in rows:
+            entry = AuditEntry(**row._asdict())
+            if not checker.feed(entry):
+                break
+        if len(rows) < batch_size:
+            break
+        after_seq = int(rows[-1].seq)
+    return checker.finish(head_after=await read_head(session))

@@ -1,0 +1,61 @@
+"""Auth for every HTTP endpoint and gRPC method: bearer JWTs, roles and scopes.
+
+- `TokenIssuer` signs tokens with the local Ed25519 key (`olymp token issue` uses it).
+- `TokenVerifier.verify(token)` is a coroutine (a JWKS may need fetching) -> `Principal`, or
+  raises `Unauthorized` with a detail that says what was wrong and what to do.
+- HTTP: `Depends(authorize(Role.X, scope=ScopeRule(...)))`; the verifier is read from
+  `app.state.token_verifier`. `route_policies(app)` / `undeclared_routes(app)` audit an app.
+- gRPC: `AuthInterceptor(verifier, {"/pkg.Service/Method": Policy.of(Role.X)})`, deny by default;
+  servicers call `current_principal()`.
+"""
+
+from olymp_core.auth.grpc_auth import AuthInterceptor, bearer_metadata, current_principal
+from olymp_core.auth.model import ANY, Policy, Principal, Role, ScopeKind, ScopeRule
+from olymp_core.auth.settings import AuthSettings
+from olymp_core.auth.tokens import (
+    DEFAULT_AUDIENCE,
+    DEFAULT_ISSUER,
+    TokenIssuer,
+    generate_local_key,
+)
+from olymp_core.auth.verifier import (
+    AuthUnavailable,
+    JwksKeys,
+    TokenVerifier,
+    bearer_token,
+    fetch_jwks,
+)
+from olymp_core.auth.web import (
+    VERIFIER_STATE,
+    authorize,
+    document_policies,
+    route_policies,
+    undeclared_routes,
+)
+
+__all__ = [
+    "ANY",
+    "DEFAULT_AUDIENCE",
+    "DEFAULT_ISSUER",
+    "VERIFIER_STATE",
+    "AuthInterceptor",
+    "AuthSettings",
+    "AuthUnavailable",
+    "JwksKeys",
+    "Policy",
+    "Principal",
+    "Role",
+    "ScopeKind",
+    "ScopeRule",
+    "TokenIssuer",
+    "TokenVerifier",
+    "authorize",
+    "bearer_metadata",
+    "bearer_token",
+    "current_principal",
+    "document_policies",
+    "fetch_jwks",
+    "generate_local_key",
+    "route_policies",
+    "undeclared_routes",
+]

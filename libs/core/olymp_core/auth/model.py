@@ -1,0 +1,151 @@
+"""Who is calling and what a route admits: roles, scopes, principals and policies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from olymp_core.problems import Forbidden
+
+ANY = "*"
+
+
+class Role(StrEnum):
+    COORDINATOR = "coordinator"
+    MUNICIPAL_COORDINATOR = "municipal_coordinator"
+    VENUE_COORDINATOR = "venue_coordinator"
+    SCANNER = "scanner"
+    CODING_OFFICER = "coding_officer"
+    JURY_MEMBER = "jury_member"
+    JURY_CHAIR = "jury_chair"
+    APPEAL_MEMBER = "appeal_member"
+    OBSERVER = "observer"
+    PUBLIC = "public"
+    SERVICE = "service"
+
+    @property
+    def label(self) -> str:
+        """The role as officials call it (shown in error messages)."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.COORDINATOR: "региональный координатор",
+    Role.MUNICIPAL_COORDINATOR: "муниципальный координатор",
+    Role.VENUE_COORDINATOR: "координатор на площадке",
+    Role.SCANNER: "оператор сканирования",
+    Role.CODING_OFFICER: "член оргкомитета по кодированию работ",
+    Role.JURY_MEMBER: "член жюри",
+    Role.JURY_CHAIR: "председатель жюри",
+    Role.APPEAL_MEMBER: "член апелляционной комиссии",
+    Role.OBSERVER: "общественный наблюдатель",
+    Role.PUBLIC: "любой посетитель",
+    Role.SERVICE: "служба системы",
+}
+
+
+class ScopeKind(StrEnum):
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+    VENUE = "venue"
+    SUBJECT = "subject"
+
+    @property
+    def label(self) -> str:
+        return _SCOPE_LABELS[self]
+
+
+_SCOPE_LABELS = {
+    ScopeKind.REGION: "регион",
+    ScopeKind.MUNICIPALITY: "муниципалитет",
+    ScopeKind.VENUE: "место проведения",
+    ScopeKind.SUBJECT: "предмет",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller. A scope kind absent from `scopes` means "not restricted there"."""
+
+    subject: str
+    roles: frozenset[Role]
+    scopes: Mapping[ScopeKind, frozenset[str]] = field(default_factory=dict, hash=False)
+    name: str | None = None
+
+    @classmethod
+    def anonymous(cls) -> Principal:
+        return cls(subject="anonymous", roles=frozenset({Role.PUBLIC}))
+
+    def has_role(self, *roles: Role) -> bool:
+        """True when the principal holds at least one of `roles`."""
+        return not self.roles.isdisjoint(roles)
+
+    def is_restricted(self, kind: ScopeKind) -> bool:
+        allowed = self.scopes.get(kind)
+        return allowed is not None and ANY not in allowed
+
+    def may_access(self, kind: ScopeKind, value: str) -> bool:
+        return not self.is_restricted(kind) or value in self.scopes[kind]
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """The request parameter `param` names a `kind` value the caller must be scoped to."""
+
+    kind: ScopeKind
+    param: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a route or RPC admits: any of `roles`, and every scope rule satisfied."""
+
+    roles: frozenset[Role]
+    scopes: tuple[ScopeRule, ...] = ()
+
+    @classmethod
+    def of(cls, *roles: Role, scope: ScopeRule | None = None) -> Policy:
+        if not roles:
+            raise ValueError("a policy must admit at least one role (Role.PUBLIC for everyone)")
+        return cls(frozenset(roles), (scope,) if scope else ())
+
+    @property
+    def is_public(self) -> bool:
+        return Role.PUBLIC in self.roles
+
+    def merged(self, other: Policy) -> Policy:
+        """Both policies at once, as when a router and its route each declare one."""
+        if self.is_public:
+            roles = other.roles
+        elif other.is_public:
+            roles = self.roles
+        else:
+            roles = self.roles & other.roles
+        return Policy(roles, self.scopes + other.scopes)
+
+    def enforce(self, principal: Principal, param: Callable[[str], str | None]) -> None:
+        """Raise Forbidden unless `principal` passes; `param(name)` reads a request parameter."""
+        if not self.is_public and not principal.has_role(*self.roles):
+            admitted = ", ".join(sorted(role.label for role in self.roles)) or "никому"
+            held = ", ".join(sorted(role.label for role in principal.roles)) or "нет ролей"
+            raise Forbidden(
+                f"Действие доступно только ролям: {admitted}. Ваши роли: {held}. "
+                "Если доступ вам положен, попросите координатора выдать токен с нужной ролью.",
+                admitted_roles=sorted(role.value for role in self.roles),
+            )
+        for rule in self.scopes:
+            if not principal.is_restricted(rule.kind):
+                continue
+            value = param(rule.param)
+            allowed = ", ".join(sorted(principal.scopes[rule.kind]))
+            if value is None:
+                raise Forbidden(
+                    f"Ваш доступ ограничен ({rule.kind.label}: {allowed}), а в запросе не указан "
+                    f"параметр «{rule.param}»: укажите его и повторите запрос."
+                )
+            if not principal.may_access(rule.kind, value):
+                raise Forbidden(
+                    f"Ваш доступ ограничен ({rule.kind.label}: {allowed}), а запрошено «{value}». "
+                    "Если это ошибка, попросите координатора расширить ваш доступ."
+                )

@@ -1,0 +1,66 @@
+"""Events of the registration service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict
+
+from olymp_core.events.model import Event, event
+
+
+class ScheduledSubject(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    subject_code: str
+    day: dt.date
+    round_starts_at: dt.datetime
+    round_ends_at: dt.datetime
+
+
+@event("registration", "olympiad_created", 1)
+class OlympiadCreated(Event):
+    olympiad_id: uuid.UUID
+    title: str
+    time_zone: str
+    subjects: tuple[ScheduledSubject, ...]
+
+
+@event("registration", "participant_registered", 1)
+class ParticipantRegistered(Event):
+    """A participant entered for one subject; publishing keeps the personal data it may publish."""
+
+    olympiad_id: uuid.UUID
+    participant_id: uuid.UUID
+    subject_code: str
+    surname: str
+    name: str
+    patronymic: str
+    grade: int
+    task_grade: int
+    school: str
+    consent_to_publish: bool
+
+
+@event("registration", "participant_checked_in", 1)
+class ParticipantCheckedIn(Event):
+    """Day-of registration: present (a work will exist) or absent."""
+
+    olympiad_id: uuid.UUID
+    participant_id: uuid.UUID
+    subject_code: str
+    task_grade: int
+    present: bool
+    at: dt.datetime
+
+
+@event("registration", "participant_removed", 1)
+class ParticipantRemoved(Event):
+    """Removal from the venue with an act (§53): the work is annulled downstream."""
+
+    olympiad_id: uuid.UUID
+    participant_id: uuid.UUID
+    subject_code: str
+    reason: str
+    removed_at: dt.datetime

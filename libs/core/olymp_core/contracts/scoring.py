@@ -1,0 +1,43 @@
+"""Events of the scoring service; works are known by code only."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from olymp_core.events.model import Event, event
+
+
+class ScoredWork(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    work_code: str
+    task_scores: dict[str, Decimal]
+    total: Decimal | None
+    max_total: Decimal
+    annulled: bool = False
+    annulment_reason: str | None = None
+
+
+@event("scoring", "subject_grade_checked", 1)
+class SubjectGradeChecked(Event):
+    """Every work of a subject and grade is checked or annulled: coding may decode (§61)."""
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    task_max: dict[str, Decimal]
+    works: tuple[ScoredWork, ...]
+
+
+@event("scoring", "work_rescored", 1)
+class WorkRescored(Event):
+    """An appeal decision changed a work's task scores (§112, §116)."""
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    appeal_id: uuid.UUID
+    work: ScoredWork

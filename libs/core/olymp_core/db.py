@@ -1,0 +1,158 @@
+"""Database access for a service: engine, unit of work, and the outbox written in the same transaction.
+
+A handler opens a unit of work, changes state through `uow.session`, records events with `uow.publish`
+and audit entries with `uow.audit`, then calls `commit()`. The events land in the outbox table inside the
+same transaction as the state change, so a crash between commit and publish loses nothing: the relay
+publishes them later. Handlers never commit on their own and routes never query directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from olymp_core import audit
+from olymp_core.clock import Clock
+from olymp_core.events.model import Event
+from olymp_core.events.tables import outbox
+
+
+def make_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
+    return create_async_engine(database_url, pool_size=pool_size, pool_pre_ping=True)
+
+
+class OutboxSignal:
+    """Wakes the relay as soon as a transaction with events commits, instead of waiting for its next poll."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+
+    async def wait(self, seconds: float) -> None:
+        """Return when notified or after `seconds`, whichever comes first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), seconds)
+        self._event.clear()
+
+
+class UnitOfWork:
+    """One transaction: state changes, their events (outbox) and their audit entries commit together."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        signal: OutboxSignal | None = None,
+        *,
+        correlation_id: str | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.clock = clock
+        self._signal = signal
+        self.correlation_id = correlation_id
+        self._session: AsyncSession | None = None
+        self._pending: list[Event] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._sessions()
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            await (
+                session.rollback()
+            )  # a no-op after commit; undoes everything when commit was not reached
+        finally:
+            await session.close()
+            self._session = None
+            self._pending = []
+
+    def publish(self, event: Event) -> None:
+        """Record an event; it goes to the outbox in this transaction when `commit()` runs."""
+        self._pending.append(event)
+
+    async def audit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str,
+        payload: Mapping[str, Any] | None = None,
+    ) -> None:
+        await audit.record(
+            self.session,
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            payload=dict(payload or {}),
+            at=self.clock.now(),
+        )
+
+    async def commit(self) -> None:
+        events, self._pending = self._pending, []
+        if events:
+            await self.session.execute(
+                sa.insert(outbox), [self._outbox_row(event) for event in events]
+            )
+        await self.session.commit()
+        if events and self._signal is not None:
+            self._signal.notify()
+
+    def _outbox_row(self, event: Event) -> dict[str, Any]:
+        headers: dict[str, Any] = {"event_version": event.version, "producer": event.producer}
+        if self.correlation_id:
+            headers["correlation_id"] = self.correlation_id
+        return {
+            "message_id": uuid.uuid4(),
+            "exchange": event.exchange(),
+            "routing_key": event.routing_key(),
+            "payload": event.model_dump(mode="json"),
+            "headers": headers,
+            "created_at": self.clock.now(),
+        }
+
+
+class UnitOfWorkFactory:
+    """What handlers receive: `async with uows() as uow: ...`."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        signal: OutboxSignal | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.signal = signal
+
+    def __call__(self, *, correlation_id: str | None = None) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.clock, self.signal, correlation_id=correlation_id)

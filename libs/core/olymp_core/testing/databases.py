@@ -1,0 +1,31 @@
+"""Throwaway PostgreSQL databases for integration tests (real server, never a mock)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from olymp_core.migrations import drop_database, ensure_database
+
+ADMIN_URL = os.environ.get(
+    "OLYMP_TEST_DATABASE_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+AMQP_URL = os.environ.get("OLYMP_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def database_url(name: str) -> str:
+    base, _, _ = ADMIN_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+@asynccontextmanager
+async def temporary_database(label: str = "test") -> AsyncIterator[str]:
+    """Create `olymp_test_<label>_<random>`, yield its URL, drop it afterwards."""
+    url = database_url(f"olymp_test_{label}_{uuid.uuid4().hex[:8]}")
+    await ensure_database(url)
+    try:
+        yield url
+    finally:
+        await drop_database(url)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install everything the suite needs into .venv (idempotent, a few seconds when nothing changed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "bootstrap: Python 3.11 or newer is needed as '$python' (set PYTHON=... to choose another)" >&2
+  exit 1
+fi
+if ! "$python" -m uv --version >/dev/null 2>&1; then
+  echo "bootstrap: installing uv (the workspace's package manager) with pip"
+  "$python" -m pip install --quiet --disable-pip-version-check "uv>=0.5"
+fi
+"$python" -m uv sync --frozen --quiet --python "$python"
+
+problems=0
+if ! .venv/bin/python - <<'PY'
+import socket, sys
+for name, port in (("PostgreSQL", 5432), ("RabbitMQ", 5672)):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except OSError:
+        print(f"bootstrap: {name} does not answer on 127.0.0.1:{port}; start it "
+              f"(see README, 'Requirements') and run the command again", file=sys.stderr)
+        sys.exit(1)
+PY
+then problems=1; fi
+exit $problems

@@ -1,0 +1,4 @@
+from olymp_appeals.store import metadata
+from olymp_core.migrations import run_env
+
+run_env(metadata)

@@ -1,0 +1,40 @@
+"""Pure rules of the coding service: work codes, assignment, the jury table, the decoding gate.
+
+Nothing here does I/O; handlers load and store what these functions take and return.
+"""
+
+from olymp_coding.domain.assignment import Attendance, CodeAssignment, WorkToCode, assign_codes
+from olymp_coding.domain.codes import (
+    ALPHABET,
+    BODY_LENGTH,
+    MAX_PREFIX_LENGTH,
+    RandomSource,
+    generate_code,
+    normalise_prefix,
+    validate_code,
+)
+from olymp_coding.domain.decoding import CheckState, Decision, WorkCheck, can_decode
+from olymp_coding.domain.errors import CodingError, MistypedCode
+from olymp_coding.domain.jury_table import JuryTableRow, jury_table
+
+__all__ = [
+    "ALPHABET",
+    "BODY_LENGTH",
+    "MAX_PREFIX_LENGTH",
+    "Attendance",
+    "CheckState",
+    "CodeAssignment",
+    "CodingError",
+    "Decision",
+    "JuryTableRow",
+    "MistypedCode",
+    "RandomSource",
+    "WorkCheck",
+    "WorkToCode",
+    "assign_codes",
+    "can_decode",
+    "generate_code",
+    "jury_table",
+    "normalise_prefix",
+    "validate_code",
+]

@@ -1,0 +1,5 @@
+"""HTTP API of the materials service."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,17 @@
+"""Composition root of the publishing service."""
+
+from olymp_core.clock import Clock
+from olymp_core.service import Runtime, Service
+from olymp_publishing import api, consumers
+from olymp_publishing.settings import PublishingSettings
+
+
+def build(settings: PublishingSettings | None = None, *, clock: Clock | None = None) -> Service:
+    runtime = Runtime(settings or PublishingSettings(), clock)
+    return Service(
+        name="publishing",
+        runtime=runtime,
+        routers=[api.router],
+        subscriptions=consumers.subscriptions(runtime),
+        produces=["publishing"],
+    )

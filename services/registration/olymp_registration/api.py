@@ -1,0 +1,5 @@
+"""HTTP API of the registration service."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

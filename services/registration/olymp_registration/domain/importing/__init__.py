@@ -1,0 +1,22 @@
+"""Reading the participants application (заявка) from CSV and XLSX files."""
+
+from olymp_registration.domain.importing.columns import COLUMNS, Column
+from olymp_registration.domain.importing.csv_file import parse_participants_csv
+from olymp_registration.domain.importing.report import (
+    ImportedRow,
+    ImportProblem,
+    ImportReport,
+    ProblemKind,
+)
+from olymp_registration.domain.importing.xlsx_file import parse_participants_xlsx
+
+__all__ = [
+    "COLUMNS",
+    "Column",
+    "ImportProblem",
+    "ImportReport",
+    "ImportedRow",
+    "ProblemKind",
+    "parse_participants_csv",
+    "parse_participants_xlsx",
+]

@@ -1,0 +1,70 @@
+"""What an import found: the rows it could read and every problem, where the official sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from olymp_registration.domain.participant import Participant
+
+
+class ProblemKind(StrEnum):
+    # the file as a whole
+    ENCODING = "encoding"
+    NOT_A_TABLE = "not_a_table"
+    EMPTY_FILE = "empty_file"
+    NO_HEADER = "no_header"
+    MISSING_COLUMN = "missing_column"
+    DUPLICATE_COLUMN = "duplicate_column"
+    NO_ROWS = "no_rows"
+    TOO_MANY_ROWS = "too_many_rows"
+    # one cell or one row
+    MISSING_VALUE = "missing_value"
+    BAD_NAME = "bad_name"
+    BAD_GRADE = "bad_grade"
+    BAD_TASK_GRADE = "bad_task_grade"
+    TASK_GRADE_BELOW_GRADE = "task_grade_below_grade"
+    UNKNOWN_SUBJECT = "unknown_subject"
+    UNKNOWN_ELIGIBILITY = "unknown_eligibility"
+    BAD_CONSENT = "bad_consent"
+    TOO_LONG = "too_long"
+    DUPLICATE_ROW = "duplicate_row"
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem: `row` as numbered in the file (None for the whole file), the column header,
+    the value as read, and a Russian `message` that says what to fix."""
+
+    kind: ProblemKind
+    row: int | None
+    column: str | None
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportedRow:
+    row: int
+    participant: Participant
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of reading one file. Importing is all-or-nothing: use it only when `ok`."""
+
+    rows: tuple[ImportedRow, ...]
+    errors: tuple[ImportProblem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def participants(self) -> tuple[Participant, ...]:
+        return tuple(r.participant for r in self.rows)
+
+
+def file_problem(kind: ProblemKind, message: str, *, row: int | None = None) -> ImportReport:
+    """A report for a file that could not be read at all."""
+    return ImportReport(rows=(), errors=(ImportProblem(kind, row, None, "", message),))

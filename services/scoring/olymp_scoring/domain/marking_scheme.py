@@ -1,0 +1,104 @@
+"""Task maxima of one subject and grade, and what counts as a valid mark (§67, §72)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from olymp_scoring.domain.errors import ScoringError
+
+DEFAULT_STEP = Decimal("0.5")
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task of the criteria package: its number and the most points it can earn."""
+
+    number: int
+    max_points: Decimal
+
+    def __post_init__(self) -> None:
+        if self.number < 1:
+            raise ScoringError(f"Номер задания должен быть положительным, указано: {self.number}.")
+        if not self.max_points.is_finite() or self.max_points <= 0:
+            raise ScoringError(
+                f"Максимальный балл задания {self.number} должен быть больше нуля, "
+                f"указано: {self.max_points}."
+            )
+
+
+def is_multiple_of(value: Decimal, step: Decimal) -> bool:
+    return value % step == 0
+
+
+def round_half_up_to_step(value: Decimal, step: Decimal) -> Decimal:
+    """The multiple of `step` nearest to `value`; halfway goes up (2.25 → 2.5 for step 0.5)."""
+    return (value / step).to_integral_value(rounding=ROUND_HALF_UP) * step
+
+
+@dataclass(frozen=True)
+class MarkingScheme:
+    """The tasks of one subject and grade; marks are multiples of `step` from 0 to the maximum."""
+
+    tasks: tuple[TaskSpec, ...]
+    step: Decimal = DEFAULT_STEP
+
+    def __post_init__(self) -> None:
+        if not self.tasks:
+            raise ScoringError("В критериях оценивания нет ни одного задания: добавьте задания.")
+        numbers = [task.number for task in self.tasks]
+        repeated = sorted({number for number in numbers if numbers.count(number) > 1})
+        if repeated:
+            raise ScoringError("Номера заданий повторяются: " + ", ".join(map(str, repeated)) + ".")
+        if not self.step.is_finite() or self.step <= 0:
+            raise ScoringError(f"Шаг оценки должен быть больше нуля, указано: {self.step}.")
+        for task in self.tasks:
+            if not is_multiple_of(task.max_points, self.step):
+                raise ScoringError(
+                    f"Максимальный балл задания {task.number} ({task.max_points}) не кратен "
+                    f"шагу оценки {self.step}: исправьте максимум или шаг."
+                )
+
+    @classmethod
+    def of(
+        cls, maxima: Iterable[tuple[int, Decimal]], step: Decimal = DEFAULT_STEP
+    ) -> MarkingScheme:
+        return cls(tuple(TaskSpec(number, max_points) for number, max_points in maxima), step)
+
+    @property
+    def task_numbers(self) -> tuple[int, ...]:
+        return tuple(sorted(task.number for task in self.tasks))
+
+    @property
+    def max_total(self) -> Decimal:
+        return sum((task.max_points for task in self.tasks), Decimal(0))
+
+    def task(self, number: int) -> TaskSpec:
+        for task in self.tasks:
+            if task.number == number:
+                return task
+        raise ScoringError(
+            f"Задания {number} нет в критериях оценивания; есть задания: "
+            + ", ".join(map(str, self.task_numbers))
+            + "."
+        )
+
+    def validate_points(self, number: int, points: Decimal) -> Decimal:
+        """`points` if it is a valid mark for task `number`, else ScoringError in Russian."""
+        task = self.task(number)
+        if not isinstance(points, Decimal):
+            # Floats would carry binary noise into protocols; the API layer parses into Decimal.
+            raise TypeError(f"points must be a Decimal, got {type(points).__name__}")
+        if not points.is_finite():
+            raise ScoringError(f"Балл за задание {number} должен быть числом, указано: {points}.")
+        if not Decimal(0) <= points <= task.max_points:
+            raise ScoringError(
+                f"Балл за задание {number} должен быть от 0 до {task.max_points}, "
+                f"указано: {points}."
+            )
+        if not is_multiple_of(points, self.step):
+            raise ScoringError(
+                f"Балл за задание {number} должен быть кратен {self.step}, указано: {points}."
+            )
+        return points

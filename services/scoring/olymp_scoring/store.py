@@ -1,0 +1,5 @@
+"""Tables of the scoring service (its own database; no other service reads them)."""
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
