@@ -20,7 +20,7 @@ from olymp_core.clock import SystemClock
 from olymp_core.db import OutboxSignal, UnitOfWork, UnitOfWorkFactory
 from olymp_core.events import Consumer, Event, OutboxRelay, Subscription, connect, event
 from olymp_core.events.tables import events_metadata, inbox, outbox
-from olymp_core.testing.databases import AMQP_URL, temporary_database
+from olymp_core.testing.databases import AMQP_URL, TEST_VHOST, temporary_database
 
 pytestmark = pytest.mark.integration
 
@@ -102,7 +102,7 @@ async def test_event_committed_while_broker_connection_is_down_is_delivered_late
     bench: Bench,
 ) -> None:
     result = subprocess.run(
-        ["rabbitmqctl", "close_all_connections", "forced by the outage test"],
+        ["rabbitmqctl", "close_all_connections", "--vhost", TEST_VHOST, "forced by the outage test"],
         capture_output=True,
         text=True,
         check=False,

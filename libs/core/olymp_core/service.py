@@ -8,6 +8,7 @@ consumers, the outbox relay, the sweeper and the gRPC server. Nothing is built a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -144,6 +145,9 @@ class Service:
         channel = await connection.channel()
         await declare_exchanges(channel, self.produces)
         for subscription in self.subscriptions:
+            if runtime.settings.queue_prefix:
+                queue = runtime.settings.queue_prefix + subscription.queue
+                subscription = dataclasses.replace(subscription, queue=queue)
             consumer_channel = await connection.channel()
             await Consumer(subscription, runtime.uows).start(consumer_channel)
         self.relay = OutboxRelay(

@@ -1,6 +1,6 @@
 """Typed settings from the environment, one prefix per service (`OLYMP_SCORING_DATABASE_URL`, ...).
 
-The defaults make the quick start work on a developer machine (`profile=dev`). Any other profile refuses
+The defaults make the quick start work on a developer machine (`dev`) and in tests (`test`); `prod` refuses
 the well-known default secrets, so a production deployment cannot start with guest/guest or minioadmin.
 """
 
@@ -51,6 +51,8 @@ class ServiceSettings(BaseSettings):
     auth_audience: str = "olymp"
     auth_local_public_key_file: Path | None = Path(".olymp/keys/auth-ed25519.pub.pem")
     auth_jwks_url: str | None = None
+    # prefix for this instance's consumer queues: lets test runs share a broker without sharing queues
+    queue_prefix: str = ""
     sweep_interval_s: float = 60.0
     outbox_poll_interval_s: float = 1.0
     # where other services answer gRPC (host:port), for synchronous queries
@@ -69,7 +71,7 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> ServiceSettings:
-        if self.profile == "dev":
+        if self.profile != "prod":
             return self
         for url in (self.database_url, self.amqp_url, self.storage_url):
             for secret in KNOWN_DEFAULT_SECRETS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -190,22 +190,49 @@ async def test_missing_token_says_how_to_send_one(verifier: TokenVerifier) -> No
         assert "Authorization: Bearer" in problem.detail
 
 
+def base_claims(**extra: Any) -> dict[str, Any]:
+    now = int(START.timestamp())
+    return {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 3 * 3600} | extra
+
+
 async def test_unsigned_token_is_refused(verifier: TokenVerifier) -> None:
-    claims = {"sub": "x", "roles": ["jury_chair"], "iss": ISSUER, "aud": AUDIENCE}
-    claims |= {"iat": int(START.timestamp()), "exp": int(START.timestamp()) + 60}
-    unsigned = jwt.encode(claims, None, algorithm="none")
+    unsigned = jwt.encode(base_claims(sub="x", roles=["jury_chair"]), "", algorithm="none")
     assert (await rejection(verifier, unsigned)).extensions["reason"] == "malformed"
 
 
-async def test_token_without_subject_is_refused(verifier: TokenVerifier) -> None:
-    pem = ed25519_pem()
-    key = serialization.load_pem_private_key(pem, password=None)
-    claims = {"roles": ["observer"], "iss": ISSUER, "aud": AUDIENCE}
-    claims |= {"iat": int(START.timestamp()), "exp": int(START.timestamp()) + 60}
-    public = TokenIssuer(pem, ISSUER, AUDIENCE).public_key_pem()
-    own_key = TokenVerifier.from_public_key_pem(public, issuer=ISSUER, audience=AUDIENCE)
-    problem = await rejection(own_key, jwt.encode(claims, key, algorithm="EdDSA"))  # type: ignore[arg-type]
+@pytest.fixture
+def raw_key() -> Ed25519PrivateKey:
+    """A key to sign hand-made claims with; `raw_verifier` trusts it."""
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def raw_verifier(raw_key: Ed25519PrivateKey, clock: ManualClock) -> TokenVerifier:
+    public = raw_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return TokenVerifier.from_public_key_pem(public, issuer=ISSUER, audience=AUDIENCE, clock=clock)
+
+
+async def test_token_without_subject_is_refused(
+    raw_key: Ed25519PrivateKey, raw_verifier: TokenVerifier
+) -> None:
+    token = jwt.encode(base_claims(roles=["observer"]), raw_key, algorithm="EdDSA")
+    problem = await rejection(raw_verifier, token)
+    assert problem.extensions["reason"] == "malformed"
     assert "«sub»" in problem.detail
+
+
+async def test_token_before_its_not_before_instant_is_refused(
+    raw_key: Ed25519PrivateKey, raw_verifier: TokenVerifier, clock: ManualClock
+) -> None:
+    not_before = int((START + timedelta(hours=2)).timestamp())
+    token = jwt.encode(base_claims(sub="x", nbf=not_before), raw_key, algorithm="EdDSA")
+    problem = await rejection(raw_verifier, token)
+    assert problem.extensions["reason"] == "not-yet-valid"
+    assert "14.10.2025 10:00 UTC" in problem.detail
+    clock.advance(timedelta(hours=2))
+    assert (await raw_verifier.verify(token)).subject == "x"
 
 
 def test_bearer_header_must_use_the_bearer_scheme() -> None:
@@ -358,11 +385,15 @@ def test_policy_names_the_admitted_roles_when_refusing() -> None:
     policy = Policy.of(Role.JURY_MEMBER, Role.JURY_CHAIR)
     observer = Principal("n", frozenset({Role.OBSERVER}))
     with pytest.raises(Forbidden) as caught:
-        policy.enforce(observer, lambda name: None)
+        policy.enforce(observer, request())
     assert "председатель жюри, член жюри" in caught.value.detail
     assert "Ваши роли: общественный наблюдатель" in caught.value.detail
     assert caught.value.extensions["admitted_roles"] == ["jury_chair", "jury_member"]
-    policy.enforce(Principal("j", frozenset({Role.JURY_CHAIR})), lambda name: None)
+    policy.enforce(Principal("j", frozenset({Role.JURY_CHAIR})), request())
+
+
+def request(**params: str) -> Callable[[str], str | None]:
+    return lambda name: params.get(name)
 
 
 def test_scope_rule_reads_the_request_parameter() -> None:
@@ -373,16 +404,15 @@ def test_scope_rule_reads_the_request_parameter() -> None:
         frozenset({Role.MUNICIPAL_COORDINATOR}),
         {ScopeKind.MUNICIPALITY: frozenset({"ust-ishim"})},
     )
-    params = {"municipality": "ust-ishim"}
-    policy.enforce(scoped, params.get)
+    policy.enforce(scoped, request(municipality="ust-ishim"))
     with pytest.raises(Forbidden, match="запрошено «tara»"):
-        policy.enforce(scoped, {"municipality": "tara"}.get)
+        policy.enforce(scoped, request(municipality="tara"))
     # A restricted caller who names no municipality must not get every municipality's data.
     with pytest.raises(Forbidden, match="не указан параметр «municipality»"):
-        policy.enforce(scoped, {}.get)
+        policy.enforce(scoped, request())
     regional = Principal("r", frozenset({Role.MUNICIPAL_COORDINATOR}))
-    policy.enforce(regional, {}.get)
-    policy.enforce(regional, {"municipality": "tara"}.get)
+    policy.enforce(regional, request())
+    policy.enforce(regional, request(municipality="tara"))
 
 
 def test_router_and_route_policies_merge_to_the_stricter() -> None:

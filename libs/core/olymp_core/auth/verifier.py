@@ -160,18 +160,21 @@ class TokenVerifier:
         now = self._clock.now()
         try:
             expires = datetime.fromtimestamp(claims["exp"], UTC)
-            issued = datetime.fromtimestamp(claims["iat"], UTC)
+            valid_from = max(
+                datetime.fromtimestamp(claims["iat"], UTC),
+                datetime.fromtimestamp(claims.get("nbf", 0), UTC),
+            )
         except (TypeError, ValueError, OverflowError) as exc:
-            raise _malformed("поля exp/iat не являются временем") from exc
+            raise _malformed("поля exp/iat/nbf не являются временем") from exc
         if now > expires + self._leeway:
             raise Unauthorized(
                 f"Срок действия токена истёк {expires:%d.%m.%Y %H:%M} UTC. " + _GET_NEW,
                 reason="expired",
             )
-        if issued > now + self._leeway:
+        if valid_from > now + self._leeway:
             raise Unauthorized(
-                f"Токен выдан в будущем ({issued:%d.%m.%Y %H:%M} UTC): проверьте часы на сервере, "
-                "выдавшем токен, и получите новый токен.",
+                f"Токен начинает действовать только {valid_from:%d.%m.%Y %H:%M} UTC: проверьте часы "
+                "на сервере, выдавшем токен, или дождитесь этого времени.",
                 reason="not-yet-valid",
             )
 

@@ -12,7 +12,9 @@ from olymp_core.migrations import drop_database, ensure_database
 ADMIN_URL = os.environ.get(
     "OLYMP_TEST_DATABASE_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
-AMQP_URL = os.environ.get("OLYMP_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+# tests use a virtual host of their own, so a developer's running suite is never touched
+TEST_VHOST = "olymp-test"
+AMQP_URL = os.environ.get("OLYMP_TEST_AMQP_URL", f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}")
 
 
 def database_url(name: str) -> str:

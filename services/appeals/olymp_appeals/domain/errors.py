@@ -1,4 +1,4 @@
-"""The error the appeal rules raise: its message is for people (participant, commission), in Russian."""
+"""The error the appeal rules raise; its message is for people, in Russian."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Final
 
 from olymp_core.clock import local_instant, zone
-from olymp_core.subjects import UnknownSubject, subject
+from olymp_core.subjects import MAIN_ROUND, UnknownSubject, subject
 from olymp_registration.domain.errors import InvalidOlympiad
 from olymp_registration.domain.text import clean_text, comparison_key
 
@@ -92,7 +92,10 @@ class SubjectSchedule:
         cls, subject_code: str, day: dt.date, starts_at: dt.time, ends_at: dt.time
     ) -> SubjectSchedule:
         """A subject with one round, or the first (written) round of German and French."""
-        round_code = subject(subject_code).rounds[0].code
+        try:
+            round_code = subject(subject_code).rounds[0].code
+        except UnknownSubject:
+            round_code = MAIN_ROUND  # the olympiad reports the unknown subject with the rest
         return cls(subject_code, (RoundSlot(round_code, day, starts_at, ends_at),))
 
     @property

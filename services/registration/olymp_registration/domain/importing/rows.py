@@ -57,7 +57,7 @@ def header_score(cells: Sequence[Cell]) -> int:
     return len({c for c in (recognise(cell_text(cell)) for cell in cells) if c is not None})
 
 
-def read_table(rows: Iterable[NumberedRow]) -> ImportReport:
+def read_table(rows: Iterable[NumberedRow], *, max_rows: int = MAX_ROWS) -> ImportReport:
     """Participants and problems from numbered rows of cells, the header row among the first."""
     numbered = iter(rows)
     header, problems = _find_header(numbered)
@@ -70,14 +70,14 @@ def read_table(rows: Iterable[NumberedRow]) -> ImportReport:
         if not any(cell_text(c) for c in cells):
             continue
         count += 1
-        if count > MAX_ROWS:
+        if count > max_rows:
             problems.append(
                 ImportProblem(
                     ProblemKind.TOO_MANY_ROWS,
                     number,
                     None,
                     "",
-                    f"В файле больше {MAX_ROWS} строк с участниками: разделите его на несколько "
+                    f"В файле больше {max_rows} строк с участниками: разделите его на несколько "
                     "файлов, например по предметам.",
                 )
             )

@@ -1,0 +1,52 @@
+"""Pure rules of the appeals service: the filing deadline, the commission, its votes and decisions.
+
+No I/O here: the service loads appeals, ballots and the calendar, and records what comes out.
+"""
+
+from olymp_appeals.domain.calendar import (
+    RUSSIA_2025,
+    RUSSIA_2026,
+    WorkingDayCalendar,
+    YearCalendar,
+    russian_calendar,
+)
+from olymp_appeals.domain.commission import Commission
+from olymp_appeals.domain.deadline import LEGAL_WORKING_DAYS, appeal_deadline
+from olymp_appeals.domain.decision import (
+    AppealDecision,
+    Attendance,
+    Resolution,
+    check_motion,
+    decide_appeal,
+    reviewed_on_merits,
+)
+from olymp_appeals.domain.errors import AppealRuleError
+from olymp_appeals.domain.filing import Appeal, TaskScore, WorkScores, file_appeal
+from olymp_appeals.domain.voting import Ballot, Motion, Outcome, VoteTally, count_votes
+
+__all__ = [
+    "LEGAL_WORKING_DAYS",
+    "RUSSIA_2025",
+    "RUSSIA_2026",
+    "Appeal",
+    "AppealDecision",
+    "AppealRuleError",
+    "Attendance",
+    "Ballot",
+    "Commission",
+    "Motion",
+    "Outcome",
+    "Resolution",
+    "TaskScore",
+    "VoteTally",
+    "WorkScores",
+    "WorkingDayCalendar",
+    "YearCalendar",
+    "appeal_deadline",
+    "check_motion",
+    "count_votes",
+    "decide_appeal",
+    "file_appeal",
+    "reviewed_on_merits",
+    "russian_calendar",
+]
