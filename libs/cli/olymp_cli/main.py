@@ -62,8 +62,8 @@ def up(port_offset: int, database_prefix: str, detach: bool) -> None:
     suite.ensure_keys()
     asyncio.run(suite.prepare(layout, SERVICES, suite.say))
     processes = suite.start_processes(layout, SERVICES)
-    suite.PID_FILE.parent.mkdir(parents=True, exist_ok=True)
-    suite.PID_FILE.write_text(str(os.getpid()))
+    layout.pid_file.parent.mkdir(parents=True, exist_ok=True)
+    layout.pid_file.write_text(str(os.getpid()))
     stopping = False
 
     def on_signal(signum: int, frame: object) -> None:
@@ -90,7 +90,7 @@ def up(port_offset: int, database_prefix: str, detach: bool) -> None:
     finally:
         suite.say("olymp: stopping")
         suite.stop_processes(processes)
-        suite.PID_FILE.unlink(missing_ok=True)
+        layout.pid_file.unlink(missing_ok=True)
         suite.say("olymp: stopped")
 
 
@@ -136,18 +136,20 @@ def prepare(port_offset: int, database_prefix: str) -> None:
 
 
 @cli.command()
-def down() -> None:
+@click.option("--port-offset", type=int, default=0, show_default=True, help="As given to `up`.")
+def down(port_offset: int) -> None:
     """Stop a suite started with `olymp up` from this directory."""
-    if not suite.PID_FILE.exists():
-        raise click.ClickException("no running suite found (.olymp/run/suite.pid is missing)")
-    pid = int(suite.PID_FILE.read_text())
+    layout = suite.Layout(port_offset=port_offset)
+    if not layout.pid_file.exists():
+        raise click.ClickException(f"no running suite found ({layout.pid_file} is missing)")
+    pid = int(layout.pid_file.read_text())
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
-        suite.PID_FILE.unlink(missing_ok=True)
+        layout.pid_file.unlink(missing_ok=True)
         raise click.ClickException(f"process {pid} is gone; removed the stale pid file") from None
     deadline = time.monotonic() + 30
-    while suite.PID_FILE.exists() and time.monotonic() < deadline:
+    while layout.pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.2)  # waiting for the launcher to stop its services
     click.echo("olymp: stopped")
 
@@ -217,6 +219,30 @@ def audit_verify(port_offset: int, database_prefix: str, services: tuple[str, ..
             click.echo(f"{service:<13} BROKEN: {result.problem}")
     if failed:
         sys.exit(1)
+
+
+@cli.command()
+@_layout_options
+@click.option("--participants", type=int, default=320, show_default=True, help="Synthetic entries.")
+@click.option("--schools", type=int, default=14, show_default=True, help="Schools they come from.")
+@click.option(
+    "--seed", type=int, default=2026, show_default=True, help="Seed of the synthetic data."
+)
+def demo(
+    port_offset: int, database_prefix: str, participants: int, schools: int, seed: int
+) -> None:
+    """Run one olympiad day against the running suite and print each step.
+
+    Creates an olympiad, imports participants, pushes and releases materials, checks in, codes,
+    marks (with third marks), annuls, decodes, publishes, runs appeals and approves final results.
+    """
+    from olymp_cli.demo.run import run_demo
+
+    layout = suite.Layout.from_env(port_offset, database_prefix)
+    report = asyncio.run(
+        run_demo(layout, participants=participants, schools=schools, seed=seed, say=suite.say)
+    )
+    click.echo(report)
 
 
 cli.add_command(token)

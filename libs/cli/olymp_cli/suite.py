@@ -25,7 +25,6 @@ from olymp_core.migrations import ensure_database, upgrade
 from olymp_core.settings import SERVICE_PORTS, SERVICES
 
 STATE_DIR = Path(".olymp")
-PID_FILE = STATE_DIR / "run" / "suite.pid"
 PRIVATE_KEY = STATE_DIR / "keys" / "auth-ed25519.pem"
 PUBLIC_KEY = STATE_DIR / "keys" / "auth-ed25519.pub.pem"
 
@@ -51,6 +50,12 @@ class Layout:
             amqp_url=os.environ.get("OLYMP_AMQP_URL", defaults.amqp_url),
             storage_url=os.environ.get("OLYMP_STORAGE_URL", defaults.storage_url),
         )
+
+    @property
+    def pid_file(self) -> Path:
+        """Where the launcher of this layout records its pid (one per port offset)."""
+        suffix = f"-{self.port_offset}" if self.port_offset else ""
+        return STATE_DIR / "run" / f"suite{suffix}.pid"
 
     def http_port(self, service: str) -> int:
         return SERVICE_PORTS[service][0] + self.port_offset

@@ -1,5 +1,414 @@
-"""Tables of the appeals service (its own database; no other service reads them)."""
+"""Tables of the appeals service (its own database; no other service reads them) and repositories.
+
+Scores are kept as JSON objects of task number (a string, as scoring sends it) -> decimal string,
+so half points survive exactly. Repository functions take the session and never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 metadata = sa.MetaData()
+
+appeal_windows = sa.Table(
+    "appeal_windows",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("analysis_and_show_ends_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("time_zone", sa.Text, nullable=False),
+    sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+commissions = sa.Table(
+    "commissions",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("members", JSONB, nullable=False),
+    sa.Column("chair", sa.Text, nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A work becomes appealable once both facts arrived, in either order: its scores (scoring) and
+# whose it is (coding's decoding).
+works = sa.Table(
+    "works",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("work_code", sa.Text, primary_key=True),
+    sa.Column("grade", sa.Integer, nullable=False),
+    sa.Column("participant_id", UUID(as_uuid=True)),
+    sa.Column("task_scores", JSONB),
+    sa.Column("task_max", JSONB),
+    sa.Column("annulled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("works_by_participant", "olympiad_id", "subject_code", "participant_id"),
+)
+
+appeals = sa.Table(
+    "appeals",
+    metadata,
+    sa.Column("appeal_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("subject_code", sa.Text, nullable=False),
+    sa.Column("grade", sa.Integer, nullable=False),
+    sa.Column("participant_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("work_code", sa.Text, nullable=False),
+    sa.Column("task_numbers", JSONB, nullable=False),
+    sa.Column("statement", sa.Text, nullable=False),
+    sa.Column("review_without_participant", sa.Boolean, nullable=False),
+    sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("registered_by", sa.Text, nullable=False),
+    sa.Column("attendance", sa.Text),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("outcome", sa.Text),
+    sa.Column("new_task_scores", JSONB),
+    sa.Column("decided_at", sa.DateTime(timezone=True)),
+    sa.Column("decided_by", sa.Text),
+    sa.UniqueConstraint("olympiad_id", "subject_code", "participant_id"),
+)
+
+appeal_votes = sa.Table(
+    "appeal_votes",
+    metadata,
+    sa.Column(
+        "appeal_id", UUID(as_uuid=True), sa.ForeignKey("appeals.appeal_id"), primary_key=True
+    ),
+    sa.Column("member_id", sa.Text, primary_key=True),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("new_task_scores", JSONB, nullable=False),
+    sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def scores_json(scores: dict[int, Decimal] | dict[str, Decimal]) -> dict[str, str]:
+    return {str(number): str(score) for number, score in scores.items()}
+
+
+def scores_from_json(stored: dict[str, Any] | None) -> dict[str, Decimal]:
+    return {key: Decimal(str(value)) for key, value in (stored or {}).items()}
+
+
+@dataclass(frozen=True)
+class Window:
+    analysis_and_show_ends_at: dt.datetime
+    time_zone: str
+    deadline: dt.datetime
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    work_code: str
+    grade: int
+    participant_id: uuid.UUID | None
+    task_scores: dict[str, Decimal] | None
+    task_max: dict[str, Decimal] | None
+    annulled: bool
+
+
+@dataclass(frozen=True)
+class AppealRow:
+    appeal_id: uuid.UUID
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    participant_id: uuid.UUID
+    work_code: str
+    task_numbers: tuple[int, ...]
+    statement: str
+    review_without_participant: bool
+    filed_at: dt.datetime
+    deadline: dt.datetime
+    attendance: str | None
+    status: str
+    outcome: str | None
+    new_task_scores: dict[str, Decimal] | None
+    decided_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    member_id: str
+    outcome: str
+    new_task_scores: dict[str, Decimal]
+
+
+async def upsert_window(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, window: Window, at: dt.datetime
+) -> None:
+    values = {
+        "analysis_and_show_ends_at": window.analysis_and_show_ends_at,
+        "time_zone": window.time_zone,
+        "deadline": window.deadline,
+        "set_at": at,
+    }
+    statement = pg_insert(appeal_windows).values(
+        olympiad_id=olympiad_id, subject_code=subject_code, **values
+    )
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["olympiad_id", "subject_code"], set_=values)
+    )
+
+
+async def get_window(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
+) -> Window | None:
+    row = (
+        await session.execute(
+            sa.select(
+                appeal_windows.c.analysis_and_show_ends_at,
+                appeal_windows.c.time_zone,
+                appeal_windows.c.deadline,
+            ).where(
+                appeal_windows.c.olympiad_id == olympiad_id,
+                appeal_windows.c.subject_code == subject_code,
+            )
+        )
+    ).one_or_none()
+    return None if row is None else Window(*row)
+
+
+async def upsert_commission(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    members: list[str],
+    chair: str,
+    at: dt.datetime,
+) -> None:
+    values = {"members": members, "chair": chair, "set_at": at}
+    statement = pg_insert(commissions).values(
+        olympiad_id=olympiad_id, subject_code=subject_code, **values
+    )
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["olympiad_id", "subject_code"], set_=values)
+    )
+
+
+async def get_commission(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
+) -> tuple[list[str], str] | None:
+    row = (
+        await session.execute(
+            sa.select(commissions.c.members, commissions.c.chair).where(
+                commissions.c.olympiad_id == olympiad_id,
+                commissions.c.subject_code == subject_code,
+            )
+        )
+    ).one_or_none()
+    return None if row is None else (list(row.members), str(row.chair))
+
+
+async def subject_has_votes(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
+) -> bool:
+    query = (
+        sa.select(sa.literal(1))
+        .select_from(appeal_votes.join(appeals))
+        .where(appeals.c.olympiad_id == olympiad_id, appeals.c.subject_code == subject_code)
+        .limit(1)
+    )
+    return (await session.execute(query)).first() is not None
+
+
+async def record_decoding(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: int,
+    pairs: list[tuple[str, uuid.UUID]],
+) -> None:
+    for work_code, participant_id in pairs:
+        statement = pg_insert(works).values(
+            olympiad_id=olympiad_id,
+            subject_code=subject_code,
+            work_code=work_code,
+            grade=grade,
+            participant_id=participant_id,
+        )
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["olympiad_id", "subject_code", "work_code"],
+                set_={"participant_id": participant_id},
+            )
+        )
+
+
+async def record_scores(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: int,
+    work_code: str,
+    task_scores: dict[str, Decimal],
+    task_max: dict[str, Decimal] | None,
+    annulled: bool,
+) -> None:
+    values: dict[str, Any] = {"task_scores": scores_json(task_scores), "annulled": annulled}
+    if task_max is not None:
+        values["task_max"] = scores_json(task_max)
+    statement = pg_insert(works).values(
+        olympiad_id=olympiad_id,
+        subject_code=subject_code,
+        work_code=work_code,
+        grade=grade,
+        **values,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["olympiad_id", "subject_code", "work_code"], set_=values
+        )
+    )
+
+
+async def find_work(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, participant_id: uuid.UUID
+) -> WorkRow | None:
+    return await _one_work(
+        session,
+        works.c.olympiad_id == olympiad_id,
+        works.c.subject_code == subject_code,
+        works.c.participant_id == participant_id,
+    )
+
+
+async def get_work(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, work_code: str
+) -> WorkRow | None:
+    return await _one_work(
+        session,
+        works.c.olympiad_id == olympiad_id,
+        works.c.subject_code == subject_code,
+        works.c.work_code == work_code,
+    )
+
+
+async def _one_work(session: AsyncSession, *where: sa.ColumnElement[bool]) -> WorkRow | None:
+    row = (
+        await session.execute(
+            sa.select(
+                works.c.work_code,
+                works.c.grade,
+                works.c.participant_id,
+                works.c.task_scores,
+                works.c.task_max,
+                works.c.annulled,
+            ).where(*where)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return WorkRow(
+        row.work_code,
+        row.grade,
+        row.participant_id,
+        None if row.task_scores is None else scores_from_json(row.task_scores),
+        None if row.task_max is None else scores_from_json(row.task_max),
+        row.annulled,
+    )
+
+
+async def find_appeal_of(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, participant_id: uuid.UUID
+) -> uuid.UUID | None:
+    found = await session.execute(
+        sa.select(appeals.c.appeal_id).where(
+            appeals.c.olympiad_id == olympiad_id,
+            appeals.c.subject_code == subject_code,
+            appeals.c.participant_id == participant_id,
+        )
+    )
+    return found.scalar_one_or_none()
+
+
+async def insert_appeal(session: AsyncSession, **values: Any) -> None:
+    await session.execute(sa.insert(appeals).values(**values))
+
+
+async def get_appeal(
+    session: AsyncSession, olympiad_id: uuid.UUID, appeal_id: uuid.UUID, *, for_update: bool = False
+) -> AppealRow | None:
+    query = sa.select(appeals).where(
+        appeals.c.olympiad_id == olympiad_id, appeals.c.appeal_id == appeal_id
+    )
+    if for_update:
+        query = query.with_for_update()
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else _appeal(row)
+
+
+async def list_appeals(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str | None
+) -> list[AppealRow]:
+    query = sa.select(appeals).where(appeals.c.olympiad_id == olympiad_id)
+    if subject_code is not None:
+        query = query.where(appeals.c.subject_code == subject_code)
+    rows = await session.execute(query.order_by(appeals.c.filed_at, appeals.c.appeal_id))
+    return [_appeal(row) for row in rows]
+
+
+async def update_appeal(session: AsyncSession, appeal_id: uuid.UUID, **values: Any) -> None:
+    await session.execute(
+        sa.update(appeals).where(appeals.c.appeal_id == appeal_id).values(**values)
+    )
+
+
+async def upsert_vote(
+    session: AsyncSession,
+    appeal_id: uuid.UUID,
+    member_id: str,
+    outcome: str,
+    new_task_scores: dict[int, Decimal],
+    at: dt.datetime,
+) -> None:
+    values = {"outcome": outcome, "new_task_scores": scores_json(new_task_scores), "cast_at": at}
+    statement = pg_insert(appeal_votes).values(appeal_id=appeal_id, member_id=member_id, **values)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["appeal_id", "member_id"], set_=values)
+    )
+
+
+async def list_votes(session: AsyncSession, appeal_id: uuid.UUID) -> list[VoteRow]:
+    rows = await session.execute(
+        sa.select(
+            appeal_votes.c.member_id, appeal_votes.c.outcome, appeal_votes.c.new_task_scores
+        )
+        .where(appeal_votes.c.appeal_id == appeal_id)
+        .order_by(appeal_votes.c.member_id)
+    )
+    return [VoteRow(r.member_id, r.outcome, scores_from_json(r.new_task_scores)) for r in rows]
+
+
+def _appeal(row: sa.Row[Any]) -> AppealRow:
+    return AppealRow(
+        appeal_id=row.appeal_id,
+        olympiad_id=row.olympiad_id,
+        subject_code=row.subject_code,
+        grade=row.grade,
+        participant_id=row.participant_id,
+        work_code=row.work_code,
+        task_numbers=tuple(int(n) for n in row.task_numbers),
+        statement=row.statement,
+        review_without_participant=row.review_without_participant,
+        filed_at=row.filed_at,
+        deadline=row.deadline,
+        attendance=row.attendance,
+        status=row.status,
+        outcome=row.outcome,
+        new_task_scores=(
+            None if row.new_task_scores is None else scores_from_json(row.new_task_scores)
+        ),
+        decided_at=row.decided_at,
+    )

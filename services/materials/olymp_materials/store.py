@@ -1,5 +1,211 @@
-"""Tables of the materials service (its own database; no other service reads them)."""
+"""Tables of the materials service (its own database; no other service reads them).
+
+No column ever holds a package key or password in the clear: `sealed_key` and `sealed_password`
+are AES-GCM ciphertexts under the master key, and the package itself lives in object storage,
+encrypted, under a key that names neither olympiad nor subject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from olymp_materials.domain import Package, PackageKind
 
 metadata = sa.MetaData()
+
+olympiads = sa.Table(
+    "olympiads",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("time_zone", sa.Text, nullable=False),
+)
+
+olympiad_subjects = sa.Table(
+    "olympiad_subjects",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, nullable=False),
+)
+
+packages = sa.Table(
+    "packages",
+    metadata,
+    sa.Column("package_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("subject_code", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("release_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("released_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("object_key", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sealed_key", sa.LargeBinary, nullable=False),
+    sa.Column("sealed_password", sa.LargeBinary, nullable=True),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("olympiad_id", "subject_code", "kind", name="uq_packages_subject_kind"),
+    sa.CheckConstraint("kind IN ('tasks', 'criteria')", name="ck_packages_kind"),
+)
+
+
+@dataclass(frozen=True)
+class PackageRecord:
+    """A package row: its release state and where its sealed parts are."""
+
+    package: Package
+    object_key: str
+    sha256: str
+    size: int
+    sealed_key: bytes
+    sealed_password: bytes | None
+
+    @property
+    def has_password(self) -> bool:
+        return self.sealed_password is not None
+
+
+def _record(row: sa.Row[tuple[object, ...]]) -> PackageRecord:
+    m = row._mapping
+    package = Package(
+        package_id=m["package_id"],
+        olympiad_id=m["olympiad_id"],
+        subject_code=m["subject_code"],
+        kind=PackageKind(m["kind"]),
+        release_at=m["release_at"],
+        released_at=m["released_at"],
+    )
+    return PackageRecord(
+        package=package,
+        object_key=m["object_key"],
+        sha256=m["sha256"],
+        size=m["size"],
+        sealed_key=m["sealed_key"],
+        sealed_password=m["sealed_password"],
+    )
+
+
+async def save_olympiad(
+    session: AsyncSession, olympiad_id: uuid.UUID, time_zone: str, days: dict[str, dt.date]
+) -> None:
+    """Insert or update the olympiad's zone and each subject's day (a redelivery changes nothing)."""
+    stmt = pg_insert(olympiads).values(olympiad_id=olympiad_id, time_zone=time_zone)
+    await session.execute(
+        stmt.on_conflict_do_update(index_elements=["olympiad_id"], set_={"time_zone": time_zone})
+    )
+    for subject_code, day in days.items():
+        row = pg_insert(olympiad_subjects).values(
+            olympiad_id=olympiad_id, subject_code=subject_code, day=day
+        )
+        await session.execute(
+            row.on_conflict_do_update(
+                index_elements=["olympiad_id", "subject_code"], set_={"day": day}
+            )
+        )
+
+
+async def olympiad_zone(session: AsyncSession, olympiad_id: uuid.UUID) -> str | None:
+    query = sa.select(olympiads.c.time_zone).where(olympiads.c.olympiad_id == olympiad_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def subject_day(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
+) -> dt.date | None:
+    query = sa.select(olympiad_subjects.c.day).where(
+        olympiad_subjects.c.olympiad_id == olympiad_id,
+        olympiad_subjects.c.subject_code == subject_code,
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def package_for_subject(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, kind: PackageKind
+) -> PackageRecord | None:
+    """The subject's package of `kind`, locked for the rest of the transaction."""
+    query = (
+        sa.select(packages)
+        .where(
+            packages.c.olympiad_id == olympiad_id,
+            packages.c.subject_code == subject_code,
+            packages.c.kind == kind.value,
+        )
+        .with_for_update()
+    )
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else _record(row)
+
+
+async def get_package(
+    session: AsyncSession, olympiad_id: uuid.UUID, package_id: uuid.UUID
+) -> PackageRecord | None:
+    query = sa.select(packages).where(
+        packages.c.olympiad_id == olympiad_id, packages.c.package_id == package_id
+    )
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else _record(row)
+
+
+async def list_packages(session: AsyncSession, olympiad_id: uuid.UUID) -> list[PackageRecord]:
+    query = (
+        sa.select(packages)
+        .where(packages.c.olympiad_id == olympiad_id)
+        .order_by(packages.c.release_at, packages.c.subject_code, packages.c.kind)
+    )
+    return [_record(row) for row in (await session.execute(query)).all()]
+
+
+async def put_package(
+    session: AsyncSession, record: PackageRecord, *, uploaded_by: str, uploaded_at: dt.datetime
+) -> None:
+    """Insert the package, or replace an unreleased one of the same subject and kind in place."""
+    package = record.package
+    values = {
+        "package_id": package.package_id,
+        "olympiad_id": package.olympiad_id,
+        "subject_code": package.subject_code,
+        "kind": package.kind.value,
+        "release_at": package.release_at,
+        "released_at": package.released_at,
+        "object_key": record.object_key,
+        "sha256": record.sha256,
+        "size": record.size,
+        "sealed_key": record.sealed_key,
+        "sealed_password": record.sealed_password,
+        "uploaded_by": uploaded_by,
+        "uploaded_at": uploaded_at,
+    }
+    stmt = pg_insert(packages).values(**values)
+    replaced = {k: v for k, v in values.items() if k not in ("package_id", "released_at")}
+    await session.execute(
+        stmt.on_conflict_do_update(constraint="uq_packages_subject_kind", set_=replaced)
+    )
+
+
+async def due_packages(session: AsyncSession, now: dt.datetime) -> list[PackageRecord]:
+    """Unreleased packages whose instant has come, locked; rows another releaser holds are skipped."""
+    query = (
+        sa.select(packages)
+        .where(packages.c.released_at.is_(None), packages.c.release_at <= now)
+        .order_by(packages.c.release_at)
+        .with_for_update(skip_locked=True)
+    )
+    return [_record(row) for row in (await session.execute(query)).all()]
+
+
+async def mark_released(session: AsyncSession, package: Package) -> bool:
+    """Record the release; False if another transaction released it first (it then publishes)."""
+    result = await session.execute(
+        sa.update(packages)
+        .where(packages.c.package_id == package.package_id, packages.c.released_at.is_(None))
+        .values(released_at=package.released_at)
+        .returning(packages.c.package_id)
+    )
+    return result.first() is not None

@@ -1,5 +1,335 @@
-"""Tables of the scoring service (its own database; no other service reads them)."""
+"""Tables of the scoring service (its own database; no other service reads them) and their repository.
+
+Marks are rows, one per (work, jury member, task): the unique constraint is §69's "a member marks a work
+once" held by the database itself. A `WorkSheet` is rebuilt from the rows in the order they were saved.
+The `subject_grades` row is the lock and the guard of the "every work is checked" announcement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from olymp_scoring.domain import (
+    AnnulmentReason,
+    CheckingPolicy,
+    DiscrepancyThreshold,
+    Mark,
+    MarkingScheme,
+    ThresholdKind,
+    WorkSheet,
+    WorkStatus,
+    scoring_rule,
+)
 
 metadata = sa.MetaData()
+
+subject_grades = sa.Table(
+    "subject_grades",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    # the marking scheme and checking policy; NULL until the jury chair sets them
+    sa.Column("scheme", JSONB),
+    # how many times SubjectGradeChecked was published; announced_at is NULL while (re)opened
+    sa.Column("checked_version", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("announced_at", sa.DateTime(timezone=True)),
+)
+
+works = sa.Table(
+    "works",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("work_code", sa.Text, primary_key=True),
+    sa.Column("subject_code", sa.Text, nullable=False),
+    sa.Column("grade", sa.Integer, nullable=False),
+    # derived from the marks, kept so that progress is one indexed count
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("annulment_reason", sa.Text),
+    # task scores after appeals (§116); NULL while the marks alone decide
+    sa.Column("appealed_scores", JSONB),
+    sa.Column("coded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(
+        ["olympiad_id", "subject_code", "grade"],
+        [subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade],
+    ),
+    sa.Index("works_by_subject_grade", "olympiad_id", "subject_code", "grade"),
+)
+
+marks = sa.Table(
+    "marks",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("work_code", sa.Text, nullable=False),
+    sa.Column("jury_member_id", sa.Text, nullable=False),
+    sa.Column("task_number", sa.Integer, nullable=False),
+    sa.Column("points", sa.Numeric, nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(["olympiad_id", "work_code"], [works.c.olympiad_id, works.c.work_code]),
+    sa.UniqueConstraint(
+        "olympiad_id", "work_code", "jury_member_id", "task_number", name="one_mark_per_task"
+    ),
+)
+
+# a removal (§53) that arrived before its work was coded: applied when the work appears
+early_withdrawals = sa.Table(
+    "early_withdrawals",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("work_code", sa.Text, primary_key=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class SubjectGradeKey:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+
+    def where(self, table: sa.Table) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            table.c.olympiad_id == self.olympiad_id,
+            table.c.subject_code == self.subject_code,
+            table.c.grade == self.grade,
+        )
+
+
+@dataclass(frozen=True)
+class StoredScheme:
+    """The scheme and policy as the chair set them, with the names they were given in."""
+
+    scheme: MarkingScheme
+    policy: CheckingPolicy
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tasks": [
+                {"number": t.number, "max_points": str(t.max_points)} for t in self.scheme.tasks
+            ],
+            "step": str(self.scheme.step),
+            "threshold": {
+                "kind": self.policy.threshold.kind.value,
+                "value": str(self.policy.threshold.value),
+            },
+            "rule": self.policy.rule.name,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> StoredScheme:
+        scheme = MarkingScheme.of(
+            ((int(t["number"]), Decimal(t["max_points"])) for t in data["tasks"]),
+            Decimal(data["step"]),
+        )
+        threshold = DiscrepancyThreshold(
+            ThresholdKind(data["threshold"]["kind"]), Decimal(data["threshold"]["value"])
+        )
+        return cls(scheme, CheckingPolicy(threshold, scoring_rule(data["rule"])))
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    key: SubjectGradeKey
+    work_code: str
+    status: WorkStatus
+    annulment_reason: AnnulmentReason | None
+    appealed_scores: dict[int, Decimal] | None
+
+
+def _work_row(row: sa.Row[Any]) -> WorkRow:
+    appealed = row.appealed_scores
+    return WorkRow(
+        key=SubjectGradeKey(row.olympiad_id, row.subject_code, row.grade),
+        work_code=row.work_code,
+        status=WorkStatus(row.status),
+        annulment_reason=AnnulmentReason(row.annulment_reason) if row.annulment_reason else None,
+        appealed_scores=(
+            {int(k): Decimal(v) for k, v in appealed.items()} if appealed is not None else None
+        ),
+    )
+
+
+async def ensure_subject_grade(session: AsyncSession, key: SubjectGradeKey) -> None:
+    await session.execute(
+        pg_insert(subject_grades)
+        .values(olympiad_id=key.olympiad_id, subject_code=key.subject_code, grade=key.grade)
+        .on_conflict_do_nothing()
+    )
+
+
+async def lock_subject_grade(session: AsyncSession, key: SubjectGradeKey) -> sa.Row[Any] | None:
+    """The subject-grade row, locked until the transaction ends (serialises its announcement)."""
+    result = await session.execute(
+        sa.select(subject_grades).where(key.where(subject_grades)).with_for_update()
+    )
+    return result.first()
+
+
+async def load_scheme(session: AsyncSession, key: SubjectGradeKey) -> StoredScheme | None:
+    found = await session.scalar(
+        sa.select(subject_grades.c.scheme).where(key.where(subject_grades))
+    )
+    return StoredScheme.from_json(found) if found is not None else None
+
+
+async def save_scheme(session: AsyncSession, key: SubjectGradeKey, stored: StoredScheme) -> None:
+    await session.execute(
+        sa.update(subject_grades).where(key.where(subject_grades)).values(scheme=stored.to_json())
+    )
+
+
+async def any_marks(session: AsyncSession, key: SubjectGradeKey) -> bool:
+    query = (
+        sa.select(marks.c.id)
+        .join(
+            works,
+            sa.and_(
+                works.c.olympiad_id == marks.c.olympiad_id, works.c.work_code == marks.c.work_code
+            ),
+        )
+        .where(key.where(works))
+        .limit(1)
+    )
+    return (await session.scalar(query)) is not None
+
+
+async def insert_work(
+    session: AsyncSession, key: SubjectGradeKey, work_code: str, at: dt.datetime
+) -> bool:
+    """Create the work awaiting marks; False when it already exists (a redelivered WorkCoded)."""
+    result = await session.execute(
+        pg_insert(works)
+        .values(
+            olympiad_id=key.olympiad_id,
+            work_code=work_code,
+            subject_code=key.subject_code,
+            grade=key.grade,
+            status=WorkStatus.AWAITING_MARKS.value,
+            coded_at=at,
+        )
+        .on_conflict_do_nothing()
+        .returning(works.c.work_code)
+    )
+    return result.first() is not None
+
+
+async def get_work(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, *, lock: bool = False
+) -> WorkRow | None:
+    query = sa.select(works).where(works.c.olympiad_id == olympiad_id, works.c.work_code == work_code)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    return _work_row(row) if row is not None else None
+
+
+async def list_works(session: AsyncSession, key: SubjectGradeKey) -> list[WorkRow]:
+    rows = await session.execute(sa.select(works).where(key.where(works)).order_by(works.c.work_code))
+    return [_work_row(row) for row in rows]
+
+
+async def work_statuses(session: AsyncSession, key: SubjectGradeKey) -> list[WorkStatus]:
+    rows = await session.scalars(sa.select(works.c.status).where(key.where(works)))
+    return [WorkStatus(status) for status in rows]
+
+
+async def marks_of(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_codes: Sequence[str]
+) -> dict[str, tuple[Mark, ...]]:
+    """Each work's marks in the order they were recorded."""
+    rows = await session.execute(
+        sa.select(marks)
+        .where(marks.c.olympiad_id == olympiad_id, marks.c.work_code.in_(list(work_codes)))
+        .order_by(marks.c.id)
+    )
+    found: dict[str, list[Mark]] = {code: [] for code in work_codes}
+    for row in rows:
+        found[row.work_code].append(Mark(row.task_number, row.jury_member_id, row.points))
+    return {code: tuple(listed) for code, listed in found.items()}
+
+
+def sheet_of(work: WorkRow, stored: StoredScheme, work_marks: tuple[Mark, ...]) -> WorkSheet:
+    return WorkSheet(
+        work_code=work.work_code,
+        scheme=stored.scheme,
+        policy=stored.policy,
+        marks=work_marks,
+        annulment=work.annulment_reason,
+    )
+
+
+async def insert_marks(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    work_code: str,
+    new_marks: Sequence[Mark],
+    at: dt.datetime,
+) -> None:
+    rows = [
+        {
+            "olympiad_id": olympiad_id,
+            "work_code": work_code,
+            "jury_member_id": mark.jury_member_id,
+            "task_number": mark.task_number,
+            "points": mark.points,
+            "recorded_at": at,
+        }
+        for mark in new_marks
+    ]
+    await session.execute(sa.insert(marks), rows)
+
+
+async def update_work(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, **values: Any
+) -> None:
+    await session.execute(
+        sa.update(works)
+        .where(works.c.olympiad_id == olympiad_id, works.c.work_code == work_code)
+        .values(**values)
+    )
+
+
+async def mark_announced(
+    session: AsyncSession, key: SubjectGradeKey, version: int, at: dt.datetime | None
+) -> None:
+    await session.execute(
+        sa.update(subject_grades)
+        .where(key.where(subject_grades))
+        .values(checked_version=version, announced_at=at)
+    )
+
+
+async def take_early_withdrawal(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str
+) -> str | None:
+    result = await session.execute(
+        sa.delete(early_withdrawals)
+        .where(
+            early_withdrawals.c.olympiad_id == olympiad_id,
+            early_withdrawals.c.work_code == work_code,
+        )
+        .returning(early_withdrawals.c.reason)
+    )
+    return result.scalar_one_or_none()
+
+
+async def keep_early_withdrawal(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, reason: str, at: dt.datetime
+) -> None:
+    await session.execute(
+        pg_insert(early_withdrawals)
+        .values(olympiad_id=olympiad_id, work_code=work_code, reason=reason, received_at=at)
+        .on_conflict_do_nothing()
+    )

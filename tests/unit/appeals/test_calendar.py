@@ -90,3 +90,5 @@ def test_p96_calendar_data_is_checked() -> None:
         YearCalendar(2025, frozenset({D(2025, 11, 1)}), frozenset({D(2025, 11, 1)}))
     with pytest.raises(ValueError, match="not a date"):
         russian_calendar().with_overrides({2025: {"days_off": ["5 ноября"]}})
+    with pytest.raises(ValueError, match="unknown keys"):
+        russian_calendar().with_overrides({2025: {"holidays": ["2025-11-05"]}})

@@ -65,5 +65,7 @@ def test_p75_work_scores_are_checked() -> None:
     with pytest.raises(ValueError, match="outside"):
         TaskScore(1, Decimal(11), Decimal(10))
     with pytest.raises(ValueError, match="not unique"):
-        WorkScores("p", (TaskScore(1, Decimal(1), Decimal(2)), TaskScore(1, Decimal(0), Decimal(2))))
+        WorkScores(
+            "p", (TaskScore(1, Decimal(1), Decimal(2)), TaskScore(1, Decimal(0), Decimal(2)))
+        )
     assert WORK.total == Decimal("10.5")

@@ -112,7 +112,7 @@ def test_names_are_trimmed_and_keep_yo_as_written() -> None:
 
 
 def test_a_decomposed_yo_is_stored_composed() -> None:
-    decomposed = "Королe\u0308ва"
+    decomposed = "Корол\u0435\u0308ва"
     assert participant(surname=decomposed).surname == "Королёва"
 
 

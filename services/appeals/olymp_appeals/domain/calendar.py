@@ -60,6 +60,8 @@ class YearCalendar:
         return cls(year, frozenset((holidays | set(days_off)) - worked), worked, source)
 
 
+_OVERRIDE_KEYS = {"days_off", "working_days", "source"}
+
 _D = dt.date
 # Постановление Правительства РФ от 04.10.2024 № 1335 «О переносе выходных дней в 2025 году»:
 # 4 января → 2 мая, 5 января → 31 декабря, 23 февраля → 8 мая, 8 марта → 13 июня,
@@ -123,6 +125,9 @@ class WorkingDayCalendar:
         calendar = self
         for key, entry in overrides.items():
             year = int(key)
+            unknown = sorted(set(entry) - _OVERRIDE_KEYS)
+            if unknown:
+                raise ValueError(f"calendar override {year}: unknown keys {unknown}")
             extra_off = {_parse_day(text) for text in entry.get("days_off", ())}
             extra_work = {_parse_day(text) for text in entry.get("working_days", ())}
             base = self.years.get(year)

@@ -16,7 +16,7 @@ How statuses are given, group by group of equal totals in descending order:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from olymp_publishing.domain.model import ChairDecision, Status, TieAtBoundary, points_text
@@ -102,9 +102,7 @@ def assign_statuses(
             ruling = decisions.pop(group.total, None)
             if ruling is not None:
                 _check_ruling(tie, ruling)
-                tie = TieAtBoundary(
-                    tie.total, tie.participant_ids, upper, status, places_left, ruling
-                )
+                tie = replace(tie, chair_decision=ruling)
             ties.append(tie)
             status = tie.status
         if status is not Status.PARTICIPANT:

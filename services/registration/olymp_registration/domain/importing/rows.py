@@ -121,12 +121,11 @@ def _find_header(rows: Iterator[NumberedRow]) -> tuple[Header | None, list[Impor
             continue
         looked_at += 1
         columns = [recognise(t) for t in texts]
-        if Column.SURNAME in columns or len({c for c in columns if c is not None}) >= 2:
-            return _header(number, texts, columns)
-        if any(comparison_key(t) in FULL_NAME_HEADERS for t in texts):
+        full_name = any(comparison_key(t) in FULL_NAME_HEADERS for t in texts)
+        if full_name and Column.SURNAME not in columns:
             return None, [
                 ImportProblem(
-                    ProblemKind.NO_HEADER,
+                    ProblemKind.MISSING_COLUMN,
                     number,
                     "ФИО",
                     "",
@@ -134,6 +133,8 @@ def _find_header(rows: Iterator[NumberedRow]) -> tuple[Header | None, list[Impor
                     "три столбца «Фамилия», «Имя», «Отчество».",
                 )
             ]
+        if Column.SURNAME in columns or len({c for c in columns if c is not None}) >= 2:
+            return _header(number, texts, columns)
         if looked_at >= HEADER_SEARCH_ROWS:
             break
     if looked_at == 0:

@@ -1,0 +1,1 @@
+"""`olymp demo`: one olympiad day through all six services, from participant lists to final results."""

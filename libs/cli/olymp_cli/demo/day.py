@@ -1,0 +1,463 @@
+"""One olympiad day, driven through the suite's public HTTP APIs only.
+
+Every step asks the services, as their users would, and waits for events to travel by polling — the
+schedule is data: release instants are set seconds ahead, no clock is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from olymp_cli.demo.client import SuiteClient, SuiteError, until
+from olymp_core.auth import Role
+from olymp_core.clock import to_local
+from olymp_core.testing.synthetic import generate_participants, to_csv
+
+TIME_ZONE = "Asia/Omsk"
+SUBJECTS = ("math", "physics")
+TASKS = 5
+TASK_MAX = Decimal(10)
+THRESHOLD = Decimal(2)
+JURY = ("jury-ivanova", "jury-petrov", "jury-kuzmina", "jury-sokolov", "jury-yolkina")
+COMMISSION = ("appeal-orlova", "appeal-belov", "appeal-zhukova")
+
+
+@dataclass
+class DayReport:
+    olympiad_id: str = ""
+    participants: int = 0
+    schools: int = 0
+    absent: int = 0
+    removed: int = 0
+    works: int = 0
+    third_marks: int = 0
+    annulled: int = 0
+    appeals: dict[str, str] = field(default_factory=dict)
+    final_tables: list[tuple[str, int]] = field(default_factory=list)
+    example_table: dict[str, Any] = field(default_factory=dict)
+    public_page: str = ""
+
+
+class OlympiadDay:
+    def __init__(
+        self,
+        suite: SuiteClient,
+        *,
+        participants: int,
+        schools: int,
+        seed: int,
+        say: Callable[[str], None],
+    ) -> None:
+        self.suite = suite
+        self.n = participants
+        self.schools = schools
+        self.rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
+        self.seed = seed
+        self.say = say
+        self.report = DayReport()
+        self.people: list[dict[str, Any]] = []
+        # what the demo's jury gave, so appeals can ask for a real raise or lowering
+        self.task_one: dict[str, Decimal] = {}
+
+    async def run(self) -> DayReport:
+        await self.create_olympiad()
+        await self.import_participants()
+        await self.push_and_release_materials()
+        await self.check_in()
+        await self.code_works()
+        await self.mark_works()
+        await self.decode()
+        await self.appeals()
+        await self.final_results()
+        return self.report
+
+    # -- registration -------------------------------------------------------------------------
+
+    async def create_olympiad(self) -> None:
+        today = to_local(dt.datetime.now(dt.UTC), TIME_ZONE).date()
+        body = {
+            "title": f"Муниципальный этап ВсОШ — демонстрация {self.seed}",
+            "school_year": f"{today.year}/{today.year + 1}"
+            if today.month >= 9
+            else f"{today.year - 1}/{today.year}",
+            "time_zone": TIME_ZONE,
+            "subjects": [
+                {
+                    "subject_code": code,
+                    "day": today.isoformat(),
+                    "round_start": "10:00",
+                    "round_end": "14:00",
+                }
+                for code in SUBJECTS
+            ],
+            "venues": [
+                {
+                    "name": "МБОУ «Усть-Ишимская СОШ № 1»",
+                    "rooms": [{"name": f"Кабинет {n}", "capacity": 30} for n in range(1, 8)],
+                },
+                {
+                    "name": "МБОУ «Большетавинская СОШ»",
+                    "rooms": [{"name": f"Кабинет {n}", "capacity": 25} for n in range(1, 6)],
+                },
+            ],
+        }
+        created = await self.suite.json(
+            "POST", "registration", "/olympiads", json=body, role=Role.COORDINATOR
+        )
+        self.report.olympiad_id = created["olympiad_id"]
+        self.say(
+            f"1. Олимпиада создана: {created['olympiad_id']} ({TIME_ZONE}), предметы: "
+            f"{', '.join(SUBJECTS)}"
+        )
+
+    async def import_participants(self) -> None:
+        synthetic = generate_participants(self.seed, self.n, self.schools, SUBJECTS)
+        imported = await self.suite.json(
+            "POST",
+            "registration",
+            f"/olympiads/{self.oid}/participants/import",
+            params={"format": "csv"},
+            content=to_csv(synthetic),
+            headers={"Content-Type": "text/csv"},
+            role=Role.MUNICIPAL_COORDINATOR,
+        )
+        self.people = imported["participants"]
+        schools = {p["school"] for p in self.people}
+        self.report.participants = len({p["participant_id"] for p in self.people})
+        self.report.schools = len(schools)
+        self.say(
+            f"2. Импорт заявок: {imported['imported']} строк, {self.report.participants} "
+            f"участников из {len(schools)} школ"
+        )
+
+    # -- materials ----------------------------------------------------------------------------
+
+    async def push_and_release_materials(self) -> None:
+        now = dt.datetime.now(dt.UTC)
+        released_at = {
+            "tasks": now + dt.timedelta(seconds=3),
+            "criteria": now + dt.timedelta(seconds=5),
+        }
+        packages = []
+        for code in SUBJECTS:
+            for kind, instant in released_at.items():
+                package = await self.suite.json(
+                    "POST",
+                    "materials",
+                    f"/olympiads/{self.oid}/subjects/{code}/packages/{kind}",
+                    params={"release_at": instant.isoformat()},
+                    content=f"{kind} {code}: задания и критерии (демонстрация)".encode(),
+                    headers={"X-Package-Password": f"Пароль-{code}-{kind}"},
+                    role=Role.COORDINATOR,
+                )
+                packages.append(package)
+        early = await self.suite.call(
+            "GET",
+            "materials",
+            f"/olympiads/{self.oid}/packages/{packages[0]['package_id']}/key",
+            role=Role.MUNICIPAL_COORDINATOR,
+            expect=(403,),
+        )
+        self.say(
+            f"3. Материалы загружены: {len(packages)} пакетов; запрос ключа до срока: "
+            f"{early.status_code} ({early.json()['detail']})"
+        )
+        for package in packages:
+
+            async def key(package: dict[str, Any] = package) -> dict[str, Any] | None:
+                response = await self.suite.call(
+                    "GET",
+                    "materials",
+                    f"/olympiads/{self.oid}/packages/{package['package_id']}/key",
+                    role=Role.MUNICIPAL_COORDINATOR,
+                    expect=(200, 403),
+                )
+                return response.json() if response.status_code == 200 else None
+
+            await until(key, f"release of package {package['package_id']}", within_s=30)
+        self.say("   Ключи раскрыты в назначенное время: задания, затем критерии")
+
+    # -- venue --------------------------------------------------------------------------------
+
+    async def check_in(self) -> None:
+        removed_one = False
+        for code in SUBJECTS:
+            entries = [p for p in self.people if p["subject_code"] == code]
+            absent = {p["participant_id"] for p in entries if self.rng.random() < 0.05}
+            self.report.absent += len(absent)
+            await self.suite.json(
+                "POST",
+                "registration",
+                f"/olympiads/{self.oid}/subjects/{code}/check-in",
+                json={
+                    "entries": [
+                        {
+                            "participant_id": p["participant_id"],
+                            "present": p["participant_id"] not in absent,
+                        }
+                        for p in entries
+                    ]
+                },
+                role=Role.VENUE_COORDINATOR,
+            )
+            if not removed_one:
+                violator = next(p for p in entries if p["participant_id"] not in absent)
+                await self.suite.json(
+                    "POST",
+                    "registration",
+                    f"/olympiads/{self.oid}/subjects/{code}/participants/"
+                    f"{violator['participant_id']}/removal",
+                    json={"reason": "Использование мобильного телефона во время тура (акт № 1)"},
+                    role=Role.VENUE_COORDINATOR,
+                )
+                removed_one = True
+                self.report.removed = 1
+                self.say(
+                    f"4. Удалён участник ({violator['surname']} {violator['name']}): "
+                    "использование телефона, акт № 1"
+                )
+        self.say(f"   Регистрация в день тура: неявка {self.report.absent}")
+
+    # -- coding and checking -----------------------------------------------------------------
+
+    async def works_of(self, code: str) -> list[dict[str, Any]]:
+        listed = await self.suite.json(
+            "GET",
+            "coding",
+            f"/olympiads/{self.oid}/subjects/{code}/works",
+            role=Role.CODING_OFFICER,
+        )
+        return list(listed["works"])
+
+    async def code_works(self) -> None:
+        present = sum(1 for p in self.people) - self.report.absent
+
+        async def coded() -> int | None:
+            total = 0
+            for code in SUBJECTS:
+                total += len(await self.works_of(code))
+            return total if total == present else None
+
+        self.report.works = await until(coded, f"{present} coded works", within_s=90)
+        self.say(
+            f"5. Шифрование: {self.report.works} работ получили шифры (неугадываемые, с "
+            "контрольным символом)"
+        )
+
+    def grades_of(self, code: str) -> list[int]:
+        return sorted({p["task_grade"] for p in self.people if p["subject_code"] == code})
+
+    async def mark_works(self) -> None:
+        annulled_one = False
+        for code in SUBJECTS:
+            for grade in self.grades_of(code):
+                await self.suite.json(
+                    "PUT",
+                    "scoring",
+                    f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}/scheme",
+                    json={
+                        "tasks": [
+                            {"number": n, "max_points": str(TASK_MAX)} for n in range(1, TASKS + 1)
+                        ],
+                        "step": "0.5",
+                        "threshold": {"kind": "points", "value": str(THRESHOLD)},
+                        "rule": "third_mark_decides",
+                    },
+                    role=Role.JURY_CHAIR,
+                )
+            await self._wait_scoring_has_works(code)
+            for grade in self.grades_of(code):
+                works = await self.scoring_works(code, grade)
+                for index, work in enumerate(works):
+                    if work["status"] in ("annulled", "аннулирована"):
+                        continue
+                    if not annulled_one:
+                        await self.suite.json(
+                            "POST",
+                            "scoring",
+                            f"/olympiads/{self.oid}/works/{work['work_code']}/annulment",
+                            json={"reason": "identifying_marks"},
+                            role=Role.JURY_CHAIR,
+                        )
+                        annulled_one = True
+                        self.report.annulled += 1
+                        continue
+                    await self.mark_one(work["work_code"], index)
+        self.say(
+            f"6. Проверка: по две независимые оценки на работу; третья проверка по "
+            f"{self.report.third_marks} заданиям с расхождением > {THRESHOLD} баллов; "
+            f"аннулировано за опознавательные пометки: {self.report.annulled}"
+        )
+
+    async def _wait_scoring_has_works(self, code: str) -> None:
+        expected = len(await self.works_of(code))
+
+        async def arrived() -> bool:
+            total = 0
+            for grade in self.grades_of(code):
+                total += len(await self.scoring_works(code, grade))
+            return total == expected
+
+        await until(arrived, f"scoring to know every {code} work", within_s=60)
+
+    async def scoring_works(self, code: str, grade: int) -> list[dict[str, Any]]:
+        listed = await self.suite.json(
+            "GET",
+            "scoring",
+            f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}/works",
+            role=Role.JURY_CHAIR,
+            sub="chair",
+        )
+        return list(listed["works"])
+
+    async def mark_one(self, work_code: str, index: int) -> None:
+        first, second, third = (JURY[(index + k) % len(JURY)] for k in range(3))
+        base = {n: Decimal(self.rng.randrange(0, 21)) / 2 for n in range(1, TASKS + 1)}
+        other = dict(base)
+        if self.rng.random() < 0.15:  # a significant discrepancy on one task
+            task = self.rng.randrange(1, TASKS + 1)
+            other[task] = min(TASK_MAX, base[task] + 3) if base[task] < 7 else base[task] - 3
+        elif self.rng.random() < 0.5:
+            task = self.rng.randrange(1, TASKS + 1)
+            other[task] = min(TASK_MAX, base[task] + Decimal("0.5"))
+        for member, marks in ((first, base), (second, other)):
+            answer = await self.suite.json(
+                "POST",
+                "scoring",
+                f"/olympiads/{self.oid}/works/{work_code}/marks",
+                json={"task_scores": {str(n): str(v) for n, v in marks.items()}},
+                role=Role.JURY_MEMBER,
+                sub=member,
+            )
+        disputed = answer.get("needs_third_mark_tasks") or []
+        if 1 in disputed or "1" in disputed:
+            self.task_one[work_code] = base[1]
+        else:  # the default rule: the mean of the two, half-up to the 0.5 step
+            self.task_one[work_code] = ((base[1] + other[1]) / 2 * 2).quantize(
+                Decimal(1), rounding="ROUND_HALF_UP"
+            ) / 2
+        if disputed:
+            self.report.third_marks += len(disputed)
+            await self.suite.json(
+                "POST",
+                "scoring",
+                f"/olympiads/{self.oid}/works/{work_code}/marks",
+                json={"task_scores": {str(n): str(base[int(n)]) for n in disputed}},
+                role=Role.JURY_MEMBER,
+                sub=third,
+            )
+
+    async def decode(self) -> None:
+        for code in SUBJECTS:
+            for grade in self.grades_of(code):
+
+                async def checked(code: str = code, grade: int = grade) -> bool:
+                    progress = await self.suite.json(
+                        "GET",
+                        "scoring",
+                        f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}/progress",
+                        role=Role.JURY_CHAIR,
+                    )
+                    return bool(progress["all_checked"])
+
+                await until(checked, f"{code} grade {grade} fully checked")
+
+                async def decoded(code: str = code, grade: int = grade) -> dict[str, Any] | None:
+                    response = await self.suite.call(
+                        "POST",
+                        "coding",
+                        f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}/decode",
+                        role=Role.CODING_OFFICER,
+                        expect=(200, 409),
+                    )
+                    return response.json() if response.status_code == 200 else None
+
+                # coding learns "all checked" from scoring's event; poll until it has arrived
+                await until(decoded, f"decoding of {code} grade {grade}")
+        await self._wait_tables("preliminary")
+        self.say(
+            "7. Дешифрование после проверки всех работ; предварительные результаты опубликованы"
+        )
+
+    async def _wait_tables(self, stage: str) -> None:
+        for code in SUBJECTS:
+            for grade in self.grades_of(code):
+
+                async def published(code: str = code, grade: int = grade) -> bool:
+                    response = await self.suite.call(
+                        "GET",
+                        "publishing",
+                        f"/results/{self.oid}/{code}/{grade}",
+                        params={"stage": stage},
+                        expect=(200, 404),
+                    )
+                    return response.status_code == 200
+
+                await until(published, f"{stage} table {code} grade {grade}")
+
+    # -- appeals ------------------------------------------------------------------------------
+
+    async def appeals(self) -> None:
+        from olymp_cli.demo.appeals import run_appeals
+
+        self.report.appeals = await run_appeals(self)
+        outcomes = ", ".join(f"{k}: {v}" for k, v in self.report.appeals.items())
+        self.say(f"8. Апелляции рассмотрены: {outcomes}")
+
+    # -- results ------------------------------------------------------------------------------
+
+    async def final_results(self) -> None:
+        for code in SUBJECTS:
+            for grade in self.grades_of(code):
+                path = f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}"
+                response = await self.suite.call(
+                    "POST",
+                    "publishing",
+                    path + "/final",
+                    role=Role.JURY_CHAIR,
+                    expect=(200, 201, 409),
+                )
+                if response.status_code == 409:
+                    await self.decide_ties(code, grade, response.json())
+                    await self.suite.call(
+                        "POST", "publishing", path + "/final", role=Role.JURY_CHAIR
+                    )
+                table = await self.suite.json(
+                    "GET",
+                    "publishing",
+                    f"/results/{self.oid}/{code}/{grade}",
+                    params={"stage": "final"},
+                )
+                self.report.final_tables.append((f"{code}-{grade}", len(table.get("rows", []))))
+                if not self.report.example_table or len(table.get("rows", [])) > len(
+                    self.report.example_table.get("rows", [])
+                ):
+                    self.report.example_table = table
+                    self.report.public_page = f"{self.suite.base_urls['publishing']}/results/{self.oid}/{code}/{grade}.html"
+        self.say(f"9. Итоговые результаты утверждены: {len(self.report.final_tables)} таблиц")
+
+    async def decide_ties(self, code: str, grade: int, problem: dict[str, Any]) -> None:
+        for tie in problem.get("ties", []):
+            await self.suite.json(
+                "POST",
+                "publishing",
+                f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}/tie-decisions",
+                json={"total": tie["total"], "status": tie["statuses"][0]},
+                role=Role.JURY_CHAIR,
+            )
+            self.say(
+                f"   Председатель жюри решил по группе с равным баллом {tie['total']}: "
+                f"«{tie['statuses'][0]}» для всех"
+            )
+
+    @property
+    def oid(self) -> str:
+        return self.report.olympiad_id
+
+
+__all__ = ["DayReport", "OlympiadDay", "SuiteError"]

@@ -1,0 +1,52 @@
+"""Glue between `olymp demo`, the running suite and the day's report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from olymp_cli.demo.client import SuiteClient
+from olymp_cli.demo.day import DayReport, OlympiadDay
+from olymp_cli.suite import PRIVATE_KEY, Layout
+from olymp_core.auth import TokenIssuer
+from olymp_core.settings import SERVICES
+
+
+async def run_day(
+    layout: Layout,
+    *,
+    participants: int,
+    schools: int,
+    seed: int,
+    say: Callable[[str], None],
+) -> DayReport:
+    issuer = TokenIssuer(PRIVATE_KEY.read_bytes())
+    client = SuiteClient({s: layout.base_url(s) for s in SERVICES}, issuer)
+    try:
+        day = OlympiadDay(client, participants=participants, schools=schools, seed=seed, say=say)
+        return await day.run()
+    finally:
+        await client.close()
+
+
+async def run_demo(
+    layout: Layout,
+    *,
+    participants: int,
+    schools: int,
+    seed: int,
+    say: Callable[[str], None],
+) -> str:
+    report = await run_day(layout, participants=participants, schools=schools, seed=seed, say=say)
+    return render_table(report.example_table) + f"\nПубличная страница: {report.public_page}"
+
+
+def render_table(table: dict[str, Any]) -> str:
+    lines = [f"{table.get('title', 'Итоговая таблица')}"]
+    for row in table.get("rows", []):
+        lines.append(
+            f"{row.get('place', row.get('rank', ''))!s:>6}  {row.get('participant') or '—':<28} "
+            f"{row.get('school') or ''!s:<36.36} {row.get('score', row.get('total', ''))!s:>6}  "
+            f"{row.get('status', '')}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,175 @@
+"""HTTP models of the appeals service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from olymp_appeals.domain import AppealDecision, Resolution
+from olymp_appeals.handlers import CODE_OF_OUTCOME, NOT_REVIEWED, changed_scores
+from olymp_appeals.store import AppealRow
+
+TaskScores = dict[str, Decimal]
+
+
+class AppealWindowUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    analysis_and_show_ends_at: AwareDatetime = Field(
+        description="When the analysis of tasks and the show of works ended (§96), with its offset."
+    )
+    time_zone: str = Field(examples=["Asia/Omsk"], description="The olympiad's IANA time zone.")
+
+
+class AppealWindowRead(BaseModel):
+    deadline: dt.datetime = Field(
+        description="Last instant to file: end of the 2nd working day after the show (§96)."
+    )
+
+
+class CommissionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    members: list[str] = Field(description="Listed members (§102): an odd number, at least 3.")
+    chair: str = Field(description="The chair, one of the members; decides a tie (§107).")
+
+
+class CommissionRead(BaseModel):
+    members: list[str]
+    chair: str
+    majority: int = Field(description="Votes a decision needs: over half of the listed (§106).")
+
+
+class AppealCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    participant_id: uuid.UUID
+    subject_code: str
+    tasks: list[int] = Field(description="Numbers of the tasks appealed; only these are reviewed.")
+    statement: str = Field(max_length=20_000, description="The text of the written appeal.")
+    review_without_participant: bool = Field(
+        default=False, description="The participant asked for review in their absence (§101)."
+    )
+
+
+class AppealRead(BaseModel):
+    appeal_id: uuid.UUID
+    subject_code: str
+    grade: int
+    participant_id: uuid.UUID
+    work_code: str
+    tasks: list[int]
+    statement: str
+    filed_at: dt.datetime
+    deadline: dt.datetime
+    attendance: str | None
+    status: str = Field(description="«подана», «решение принято» or «…не рассматривалась…».")
+    outcome: str | None = Field(description="reject, raise, lower or not_reviewed once decided.")
+    new_task_scores: TaskScores | None
+
+    @classmethod
+    def of(cls, row: AppealRow) -> AppealRead:
+        return cls(
+            appeal_id=row.appeal_id,
+            subject_code=row.subject_code,
+            grade=row.grade,
+            participant_id=row.participant_id,
+            work_code=row.work_code,
+            tasks=list(row.task_numbers),
+            statement=row.statement,
+            filed_at=row.filed_at,
+            deadline=row.deadline,
+            attendance=row.attendance,
+            status=row.status,
+            outcome=row.outcome,
+            new_task_scores=row.new_task_scores,
+        )
+
+
+class AppealList(BaseModel):
+    items: list[AppealRead]
+
+
+class HearingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    participant_present: bool
+    valid_reason_documented: bool = Field(
+        default=False,
+        description="For an absent participant: a document confirms a valid reason (§109).",
+    )
+
+
+class VoteCreate(BaseModel):
+    """One member's vote for a motion (§112): the outcome and, to change scores, the new ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["reject", "raise", "lower"] = Field(
+        description="reject: keep the scores; raise / lower: change them as new_task_scores say."
+    )
+    new_task_scores: dict[int, Decimal] = Field(
+        default_factory=dict,
+        description="Task number -> new score, only for appealed tasks; empty for reject.",
+        examples=[{"1": "8"}],
+    )
+
+
+class VoteRead(BaseModel):
+    member_id: str
+    outcome: str
+    new_task_scores: TaskScores
+
+
+class MotionVotes(BaseModel):
+    outcome: str
+    new_task_scores: TaskScores
+    votes: int
+
+
+class DecisionRead(BaseModel):
+    appeal_id: uuid.UUID
+    final: bool = Field(description="False for «решение не принято»: the commission votes again.")
+    resolution: str
+    outcome: str | None = Field(description="reject, raise, lower, not_reviewed; null if none.")
+    outcome_text: str | None = Field(description="The outcome as the protocol words it (§112).")
+    new_task_scores: TaskScores = Field(description="Only the tasks whose score changed.")
+    total_before: Decimal
+    total_after: Decimal
+    votes: list[MotionVotes]
+    majority: int | None
+    by_casting_vote: bool
+
+    @classmethod
+    def of(cls, appeal_id: uuid.UUID, decision: AppealDecision) -> DecisionRead:
+        tally = decision.tally
+        if decision.outcome is not None:
+            outcome: str | None = CODE_OF_OUTCOME[decision.outcome]
+        elif decision.resolution is Resolution.NOT_REVIEWED:
+            outcome = NOT_REVIEWED
+        else:
+            outcome = None
+        return cls(
+            appeal_id=appeal_id,
+            final=decision.resolution is not Resolution.NO_DECISION,
+            resolution=decision.resolution.value,
+            outcome=outcome,
+            outcome_text=None if decision.outcome is None else decision.outcome.value,
+            new_task_scores={str(n): s for n, s in changed_scores(decision).items()},
+            total_before=decision.total_before,
+            total_after=decision.total_after,
+            votes=[
+                MotionVotes(
+                    outcome=CODE_OF_OUTCOME[motion.outcome],
+                    new_task_scores={str(n): s for n, s in motion.new_scores},
+                    votes=votes,
+                )
+                for motion, votes in (tally.counts if tally else ())
+            ],
+            majority=None if tally is None else tally.majority,
+            by_casting_vote=bool(tally and tally.by_casting_vote),
+        )

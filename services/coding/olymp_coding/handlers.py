@@ -1,0 +1,291 @@
+"""One function per event or command; each owns its transaction (`uow.commit()`)."""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from olymp_coding import store
+from olymp_coding.domain import (
+    Attendance,
+    CheckState,
+    CodeAssignment,
+    CodingError,
+    JuryTableRow,
+    RandomSource,
+    WorkCheck,
+    WorkToCode,
+    assign_codes,
+    can_decode,
+    jury_table,
+)
+from olymp_coding.store import StoredWork
+from olymp_core.contracts.coding import DecodedWork, WorkCoded, WorksDecoded, WorkWithdrawn
+from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
+from olymp_core.contracts.scoring import SubjectGradeChecked
+from olymp_core.db import UnitOfWork
+from olymp_core.subjects import subject
+
+log = logging.getLogger("olymp.coding")
+
+SYSTEM_ACTOR = "coding"
+
+
+class DecodingRefused(CodingError):
+    """The decoding gate is closed (§61); `str()` is the Russian reason."""
+
+    def __init__(self, reason: str, unchecked_codes: tuple[str, ...]) -> None:
+        super().__init__(reason)
+        self.unchecked_codes = unchecked_codes
+
+
+async def code_work(
+    uow: UnitOfWork,
+    *,
+    olympiad_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    subject_code: str,
+    task_grade: int,
+    rng: RandomSource,
+    prefix: str = "",
+) -> CodeAssignment | None:
+    """Code a present participant's work unless it exists or was removed; does not commit.
+
+    Returns the new assignment, or None when there was nothing to do. Shared by the check-in
+    consumer and the sweeper, so both heal the same way.
+    """
+    session = uow.session
+    mark = await store.attendance_of(session, olympiad_id, participant_id, subject_code)
+    if mark is Attendance.REMOVED:
+        return None
+    await store.record_attendance(
+        session,
+        olympiad_id=olympiad_id,
+        participant_id=participant_id,
+        subject_code=subject_code,
+        mark=Attendance.PRESENT,
+        task_grade=task_grade,
+        at=uow.clock.now(),
+    )
+    if await store.work_of(session, olympiad_id, participant_id, subject_code) is not None:
+        return None
+    work = WorkToCode(
+        work_id=str(uuid.uuid4()),
+        registration_id=str(participant_id),
+        subject=subject_code,
+        grade=task_grade,
+        attendance=Attendance.PRESENT,
+    )
+    existing = await store.codes_of_olympiad(session, olympiad_id)
+    (assignment,) = assign_codes(
+        [work], rng, existing, coded=subject(subject_code).coded, prefix=prefix
+    )
+    inserted = await store.insert_work(
+        session,
+        work_id=uuid.UUID(assignment.work_id),
+        olympiad_id=olympiad_id,
+        participant_id=participant_id,
+        subject_code=subject_code,
+        task_grade=task_grade,
+        work_code=assignment.work_code,
+        coded=assignment.coded,
+        at=uow.clock.now(),
+    )
+    if not inserted:
+        return None
+    uow.publish(
+        WorkCoded(
+            olympiad_id=olympiad_id,
+            work_code=assignment.work_code,
+            subject_code=subject_code,
+            task_grade=task_grade,
+        )
+    )
+    # The audit trail is readable by observers: it names the work, never the participant.
+    await uow.audit(
+        actor=SYSTEM_ACTOR,
+        action="work.coded",
+        object_type="work",
+        object_id=assignment.work_id,
+        payload={"subject_code": subject_code, "task_grade": task_grade, "coded": assignment.coded},
+    )
+    return assignment
+
+
+async def on_participant_checked_in(
+    event: ParticipantCheckedIn,
+    uow: UnitOfWork,
+    *,
+    rng: RandomSource | None = None,
+    prefix: str = "",
+) -> None:
+    """Present: a work with a fresh code (§60). Absent: remembered, no work."""
+    if event.present:
+        await code_work(
+            uow,
+            olympiad_id=event.olympiad_id,
+            participant_id=event.participant_id,
+            subject_code=event.subject_code,
+            task_grade=event.task_grade,
+            rng=rng or random.SystemRandom(),
+            prefix=prefix,
+        )
+    else:
+        existing = await store.work_of(
+            uow.session, event.olympiad_id, event.participant_id, event.subject_code
+        )
+        if existing is None:
+            await store.record_attendance(
+                uow.session,
+                olympiad_id=event.olympiad_id,
+                participant_id=event.participant_id,
+                subject_code=event.subject_code,
+                mark=Attendance.ABSENT,
+                task_grade=event.task_grade,
+                at=uow.clock.now(),
+            )
+        else:
+            log.warning(
+                "absence reported for a participant whose work is already coded; kept the work",
+                extra={"olympiad_id": str(event.olympiad_id), "subject": event.subject_code},
+            )
+    await uow.commit()
+
+
+async def on_participant_removed(event: ParticipantRemoved, uow: UnitOfWork) -> None:
+    """Removal (§53): withdraw the work, or remember it so that no work is ever coded."""
+    session = uow.session
+    work = await store.work_of(session, event.olympiad_id, event.participant_id, event.subject_code)
+    await store.record_attendance(
+        session,
+        olympiad_id=event.olympiad_id,
+        participant_id=event.participant_id,
+        subject_code=event.subject_code,
+        mark=Attendance.REMOVED,
+        removal_reason=event.reason,
+        at=uow.clock.now(),
+    )
+    if work is not None and not work.withdrawn:
+        await store.withdraw_work(session, work.work_id, event.reason, uow.clock.now())
+        uow.publish(
+            WorkWithdrawn(
+                olympiad_id=event.olympiad_id, work_code=work.work_code, reason=event.reason
+            )
+        )
+        await uow.audit(
+            actor=SYSTEM_ACTOR,
+            action="work.withdrawn",
+            object_type="work",
+            object_id=str(work.work_id),
+            payload={"work_code": work.work_code, "reason": event.reason},
+        )
+    await uow.commit()
+
+
+async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) -> None:
+    """Scoring's word on which works are checked or annulled: the decoding gate's truth."""
+    states = {
+        scored.work_code: CheckState.ANNULLED if scored.annulled else CheckState.CHECKED
+        for scored in event.works
+    }
+    await store.set_check_states(uow.session, event.olympiad_id, event.subject_code, states)
+    await uow.commit()
+
+
+async def list_works(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, grade: int | None
+) -> Sequence[StoredWork]:
+    return await store.works_of(uow.session, olympiad_id, subject_code, grade)
+
+
+async def read_code_table(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, *, actor: str
+) -> Sequence[StoredWork]:
+    """The sealed code↔participant table; every read leaves an audit entry."""
+    entries = await store.works_of(uow.session, olympiad_id, subject_code)
+    await uow.audit(
+        actor=actor,
+        action="code_table.read",
+        object_type="subject",
+        object_id=f"{olympiad_id}/{subject_code}",
+        payload={"entries": len(entries)},
+    )
+    await uow.commit()
+    return entries
+
+
+async def jury_table_rows(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, grade: int
+) -> tuple[JuryTableRow, ...]:
+    """Codes for the jury (§64); withdrawn works are annulled and never checked, so left out."""
+    stored = await store.works_of(uow.session, olympiad_id, subject_code, grade)
+    return jury_table(
+        CodeAssignment(
+            work_id=str(work.work_id),
+            registration_id=str(work.participant_id),
+            subject=work.subject_code,
+            grade=work.task_grade,
+            work_code=work.work_code,
+            coded=work.coded,
+        )
+        for work in stored
+        if not work.withdrawn
+    )
+
+
+@dataclass(frozen=True)
+class Decoding:
+    decoded: int
+    first_time: bool
+
+
+async def decode(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, grade: int, *, actor: str
+) -> Decoding:
+    """Open the codes of a subject and grade once every work is checked or annulled (§61, §65).
+
+    Raises DecodingRefused while the gate is closed; a second call returns the first result.
+    """
+    session = uow.session
+    already = await store.decoded_count(session, olympiad_id, subject_code, grade)
+    if already is not None:
+        return Decoding(decoded=already, first_time=False)
+    stored = await store.works_of(session, olympiad_id, subject_code, grade)
+    decision = can_decode(WorkCheck(work.work_code, work.state) for work in stored)
+    if not decision.allowed:
+        raise DecodingRefused(decision.reason, decision.unchecked_codes)
+    recorded = await store.insert_decoding(
+        session,
+        olympiad_id=olympiad_id,
+        subject_code=subject_code,
+        grade=grade,
+        count=len(stored),
+        at=uow.clock.now(),
+        by=actor,
+    )
+    if not recorded:  # a concurrent request decoded first; its result stands
+        count = await store.decoded_count(session, olympiad_id, subject_code, grade)
+        return Decoding(decoded=count or 0, first_time=False)
+    uow.publish(
+        WorksDecoded(
+            olympiad_id=olympiad_id,
+            subject_code=subject_code,
+            grade=grade,
+            works=tuple(
+                DecodedWork(work_code=work.work_code, participant_id=work.participant_id)
+                for work in stored
+            ),
+        )
+    )
+    await uow.audit(
+        actor=actor,
+        action="works.decoded",
+        object_type="subject_grade",
+        object_id=f"{olympiad_id}/{subject_code}/{grade}",
+        payload={"decoded": len(stored)},
+    )
+    await uow.commit()
+    return Decoding(decoded=len(stored), first_time=True)

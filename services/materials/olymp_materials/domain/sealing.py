@@ -1,0 +1,82 @@
+"""Sealing: a package is encrypted with its own key, and that key is kept only sealed.
+
+Each package gets a random 256-bit key; its bytes are encrypted with AES-256-GCM. The key, and the
+coordinator's archive password if one was given, are stored sealed (AES-256-GCM under the service's
+master key). Associated data binds every ciphertext to its package and purpose, so a sealed value
+copied onto another row or used as another field does not open.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import uuid
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from olymp_materials.domain.errors import UnsealFailed
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+
+
+def new_package_key() -> bytes:
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def _aad(package_id: uuid.UUID, purpose: str) -> bytes:
+    return f"olymp-materials/{package_id}/{purpose}".encode()
+
+
+def _encrypt(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def _decrypt(key: bytes, sealed: bytes, aad: bytes) -> bytes:
+    try:
+        return AESGCM(key).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
+    except InvalidTag:
+        raise UnsealFailed() from None
+
+
+def encrypt_package(key: bytes, package_id: uuid.UUID, content: bytes) -> bytes:
+    return _encrypt(key, content, _aad(package_id, "content"))
+
+
+def decrypt_package(key: bytes, package_id: uuid.UUID, ciphertext: bytes) -> bytes:
+    return _decrypt(key, ciphertext, _aad(package_id, "content"))
+
+
+def seal_key(master_key: bytes, package_id: uuid.UUID, key: bytes) -> bytes:
+    return _encrypt(master_key, key, _aad(package_id, "key"))
+
+
+def unseal_key(master_key: bytes, package_id: uuid.UUID, sealed: bytes) -> bytes:
+    return _decrypt(master_key, sealed, _aad(package_id, "key"))
+
+
+def seal_password(master_key: bytes, package_id: uuid.UUID, password: str) -> bytes:
+    return _encrypt(master_key, password.encode(), _aad(package_id, "password"))
+
+
+def unseal_password(master_key: bytes, package_id: uuid.UUID, sealed: bytes) -> str:
+    return _decrypt(master_key, sealed, _aad(package_id, "password")).decode()
+
+
+def parse_master_key(encoded: str) -> bytes:
+    """The master key from its base64 text; a ValueError says what is wrong with it."""
+    try:
+        key = base64.b64decode(encoded.strip(), validate=True)
+    except ValueError:
+        raise ValueError("the materials master key is not valid base64") from None
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"the materials master key must be {KEY_BYTES} bytes, got {len(key)}")
+    return key
+
+
+def development_master_key(service_name: str) -> bytes:
+    """A fixed key for dev and test profiles only: anyone can derive it, so prod refuses it."""
+    return hashlib.sha256(f"olymp-{service_name}-development-master-key".encode()).digest()

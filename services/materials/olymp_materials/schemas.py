@@ -1,0 +1,52 @@
+"""HTTP models of the materials service. No model but PackageKeyRead carries key material."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel
+
+from olymp_materials.domain import PackageKind
+from olymp_materials.store import PackageRecord
+
+
+class PackageRead(BaseModel):
+    package_id: uuid.UUID
+    olympiad_id: uuid.UUID
+    subject_code: str
+    kind: PackageKind
+    release_at: dt.datetime
+    released: bool
+    released_at: dt.datetime | None
+    sha256: str
+    size: int
+    with_password: bool
+
+    @classmethod
+    def of(cls, record: PackageRecord) -> PackageRead:
+        package = record.package
+        return cls(
+            package_id=package.package_id,
+            olympiad_id=package.olympiad_id,
+            subject_code=package.subject_code,
+            kind=package.kind,
+            release_at=package.release_at,
+            released=package.released_at is not None,
+            released_at=package.released_at,
+            sha256=record.sha256,
+            size=record.size,
+            with_password=record.has_password,
+        )
+
+
+class PackageList(BaseModel):
+    items: list[PackageRead]
+    time_zone: str | None
+
+
+class PackageKeyRead(BaseModel):
+    """Given only from the release instant on (§24)."""
+
+    key_b64: str
+    password: str | None

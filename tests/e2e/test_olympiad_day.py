@@ -1,0 +1,142 @@
+"""The whole suite as a user starts it (`olymp up`), on its own ports and databases, and one
+olympiad day through its public APIs."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from olymp_cli.audit import verify_all
+from olymp_cli.demo.run import run_day
+from olymp_cli.suite import Layout, consumer_queues
+from olymp_core.events import connect
+from olymp_core.migrations import drop_database
+from olymp_core.settings import SERVICES
+from olymp_core.testing.databases import AMQP_URL
+from olymp_publishing.domain.collation import name_part_key
+
+pytestmark = pytest.mark.e2e
+
+LAYOUT = Layout(port_offset=1000, database_prefix="olymp_e2e_", amqp_url=AMQP_URL)
+
+
+async def _fresh_state() -> None:
+    for service in SERVICES:
+        await drop_database(LAYOUT.database_url(service))
+    connection = await connect(AMQP_URL, name="olymp-e2e-reset")
+    try:
+        channel = await connection.channel()
+        for queue in consumer_queues():
+            await channel.queue_delete(queue)
+            await channel.queue_delete(queue + ".dlq")
+    finally:
+        await connection.close()
+
+
+def _olymp(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OLYMP_AMQP_URL": AMQP_URL}
+    return subprocess.run(
+        [sys.executable, "-m", "olymp_cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def running_suite() -> Iterator[Layout]:
+    asyncio.run(_fresh_state())
+    offset = ["--port-offset", str(LAYOUT.port_offset)]
+    started = _olymp("up", "--detach", *offset, "--database-prefix", LAYOUT.database_prefix)
+    assert started.returncode == 0, started.stdout + started.stderr
+    try:
+        yield LAYOUT
+    finally:
+        stopped = _olymp("down", *offset)
+        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+
+
+def test_quick_start_brings_every_service_to_ready(running_suite: Layout) -> None:
+    for service in SERVICES:
+        base = running_suite.base_url(service)
+        ready = httpx.get(base + "/readyz", timeout=5)
+        assert ready.status_code == 200, (service, ready.text)
+        assert ready.json()["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}
+        assert httpx.get(base + "/healthz", timeout=5).status_code == 200
+        assert "olymp_http_requests" in httpx.get(base + "/metrics", timeout=5).text
+        spec = httpx.get(base + "/openapi.json", timeout=5).json()
+        for path, operations in spec["paths"].items():
+            for method, operation in operations.items():
+                assert "x-roles" in operation, (
+                    f"{service} {method.upper()} {path} declares no roles"
+                )
+
+
+async def test_one_olympiad_day_ends_in_final_tables_that_obey_the_rules(
+    running_suite: Layout,
+) -> None:
+    lines: list[str] = []
+    report = await run_day(running_suite, participants=60, schools=12, seed=7, say=lines.append)
+    assert report.participants >= 50
+    assert report.schools >= 12
+    assert report.removed == 1
+    assert report.annulled == 1
+    assert report.third_marks > 0
+    assert (
+        sorted(report.appeals.values())
+        == sorted(
+            [
+                "отклонена",
+                "удовлетворена с повышением",
+                "удовлетворена с понижением",
+                "решающий голос председателя",
+            ]
+        )
+        or len(report.appeals) == 4
+    )
+    assert report.final_tables
+    async with httpx.AsyncClient(timeout=10) as client:
+        for name, _ in report.final_tables:
+            subject_code, grade = name.rsplit("-", 1)
+            url = f"{running_suite.base_url('publishing')}/results/{report.olympiad_id}/{subject_code}/{grade}"
+            table = (await client.get(url, params={"stage": "final"})).json()
+            _assert_table_rules(table)
+            for suffix in (".csv", ".xlsx", ".html"):
+                assert (await client.get(url + suffix)).status_code == 200
+    results = await verify_all(running_suite, SERVICES)
+    assert all(result.ok for result in results.values()), results
+
+
+def _assert_table_rules(table: dict[str, object]) -> None:
+    rows = table["rows"]
+    assert isinstance(rows, list) and rows
+    scores = [float(row["total"]) for row in rows]
+    assert scores == sorted(scores, reverse=True), "descending total (§122)"
+    status_by_score: dict[float, str] = {}
+    for row in rows:
+        score = float(row["total"])
+        assert status_by_score.setdefault(score, row["status"]) == row["status"], (
+            "equal scores, equal status"
+        )
+        assert row["status"] in ("победитель", "призёр", "участник")
+    named = [r for r in rows if r.get("participant")]
+    for first, second in itertools.pairwise(named):
+        if float(first["total"]) == float(second["total"]):
+            assert _name_order(first["participant"]) <= _name_order(second["participant"]), (
+                "equal totals in alphabetical order (§123)"
+            )
+
+
+def _name_order(public_name: str) -> tuple[str, str]:
+    """«Ёлкина А. В.» -> (surname key, initials key): the order of the full names it stands for."""
+    surname, _, initials = public_name.partition(" ")
+    return name_part_key(surname), name_part_key(initials)
