@@ -1,5 +1,188 @@
-"""HTTP API of the appeals service."""
+"""HTTP API of the appeals service: deadline, commission, filing, hearing, votes, decision."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from olymp_appeals import handlers
+from olymp_appeals.domain import WorkingDayCalendar
+from olymp_appeals.schemas import (
+    AppealCreate,
+    AppealList,
+    AppealRead,
+    AppealWindowRead,
+    AppealWindowUpdate,
+    CommissionRead,
+    CommissionUpdate,
+    DecisionRead,
+    HearingCreate,
+    VoteCreate,
+    VoteRead,
+)
+from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
+from olymp_core.db import UnitOfWorkFactory
+from olymp_core.problems import Problem
+
+router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["appeals"])
+
+_SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
+
+WindowSetter = Annotated[
+    Principal, Depends(authorize(Role.JURY_CHAIR, Role.COORDINATOR, scope=_SUBJECT))
+]
+Coordinator = Annotated[Principal, Depends(authorize(Role.COORDINATOR, scope=_SUBJECT))]
+Registrar = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR))]
+AppealMember = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER))]
+Decider = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR))]
+Reader = Annotated[
+    Principal,
+    Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR, Role.OBSERVER, scope=_SUBJECT)),
+]
+
+
+def _uows(request: Request) -> UnitOfWorkFactory:
+    uows: UnitOfWorkFactory = request.app.state.runtime.uows
+    return uows
+
+
+def _calendar(request: Request) -> WorkingDayCalendar:
+    calendar: WorkingDayCalendar = request.app.state.calendar
+    return calendar
+
+
+Uows = Annotated[UnitOfWorkFactory, Depends(_uows)]
+Calendar = Annotated[WorkingDayCalendar, Depends(_calendar)]
+
+
+@router.put(
+    "/subjects/{subject_code}/appeal-window",
+    summary="Set when the analysis and show ended; returns the filing deadline (§96)",
+)
+async def set_appeal_window(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    body: AppealWindowUpdate,
+    who: WindowSetter,
+    uows: Uows,
+    calendar: Calendar,
+) -> AppealWindowRead:
+    command = handlers.SetAppealWindow(
+        olympiad_id, subject_code, body.analysis_and_show_ends_at, body.time_zone, who
+    )
+    async with uows() as uow:
+        deadline = await handlers.set_appeal_window(command, uow, calendar)
+    return AppealWindowRead(deadline=deadline)
+
+
+@router.put(
+    "/subjects/{subject_code}/commission",
+    summary="Set the appeal commission's listed members and chair (§102)",
+)
+async def set_commission(
+    olympiad_id: uuid.UUID, subject_code: str, body: CommissionUpdate, who: Coordinator, uows: Uows
+) -> CommissionRead:
+    command = handlers.SetCommission(
+        olympiad_id, subject_code, tuple(body.members), body.chair, who
+    )
+    async with uows() as uow:
+        commission = await handlers.set_commission(command, uow)
+    return CommissionRead(
+        members=list(commission.members), chair=commission.chair, majority=commission.majority
+    )
+
+
+@router.post(
+    "/appeals",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a participant's written appeal (§96–98); filed now, by the clock",
+)
+async def file_appeal(
+    olympiad_id: uuid.UUID, body: AppealCreate, who: Registrar, uows: Uows
+) -> AppealRead:
+    command = handlers.FileAppeal(
+        olympiad_id,
+        body.participant_id,
+        body.subject_code,
+        tuple(body.tasks),
+        body.statement,
+        body.review_without_participant,
+        who,
+    )
+    async with uows() as uow:
+        row = await handlers.register_appeal(command, uow)
+    return AppealRead.of(row)
+
+
+@router.get("/appeals", summary="Appeals of the olympiad, optionally of one subject")
+async def list_appeals(
+    olympiad_id: uuid.UUID,
+    who: Reader,
+    uows: Uows,
+    subject_code: Annotated[str | None, Query()] = None,
+) -> AppealList:
+    async with uows() as uow:
+        rows = await handlers.appeals_of(olympiad_id, subject_code, uow)
+    return AppealList(items=[AppealRead.of(row) for row in rows])
+
+
+@router.post(
+    "/appeals/{appeal_id}/hearing",
+    summary="Record whether the participant attended the hearing (§109–110)",
+)
+async def record_hearing(
+    olympiad_id: uuid.UUID,
+    appeal_id: uuid.UUID,
+    body: HearingCreate,
+    who: AppealMember,
+    uows: Uows,
+) -> AppealRead:
+    command = handlers.RecordHearing(
+        olympiad_id, appeal_id, body.participant_present, body.valid_reason_documented, who
+    )
+    async with uows() as uow:
+        row = await handlers.record_hearing(command, uow)
+    return AppealRead.of(row)
+
+
+@router.post(
+    "/appeals/{appeal_id}/votes",
+    status_code=status.HTTP_201_CREATED,
+    summary="A listed member votes for a motion (§106, §112); voting again replaces the vote",
+)
+async def cast_vote(
+    olympiad_id: uuid.UUID,
+    appeal_id: uuid.UUID,
+    body: VoteCreate,
+    who: AppealMember,
+    uows: Uows,
+) -> VoteRead:
+    command = handlers.CastVote(olympiad_id, appeal_id, body.outcome, body.new_task_scores, who)
+    async with uows() as uow:
+        motion = await handlers.cast_vote(command, uow)
+    return VoteRead(
+        member_id=who.subject,
+        outcome=body.outcome,
+        new_task_scores={str(n): s for n, s in motion.new_scores},
+    )
+
+
+@router.post(
+    "/appeals/{appeal_id}/decision",
+    summary="Count the votes and decide (§106–107, §110, §112); the decision is final (§114)",
+)
+async def decide(
+    olympiad_id: uuid.UUID, appeal_id: uuid.UUID, who: Decider, uows: Uows
+) -> DecisionRead:
+    async with uows() as uow:
+        decision = await handlers.decide(handlers.DecideAppeal(olympiad_id, appeal_id, who), uow)
+    return DecisionRead.of(appeal_id, decision)
+
+
+def appeal_rule_problem(error: Exception) -> Problem:
+    """A refusal by the appeal rules, as a 422 problem with the rule's own Russian message."""
+    return Problem(
+        str(error), status=422, type_="appeal-rule", title="Нарушено правило апелляции"
+    )

@@ -11,7 +11,7 @@ from olymp_core.contracts.coding import WorksDecoded
 from olymp_core.contracts.registration import ParticipantRegistered
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
 from olymp_core.db import UnitOfWork, UnitOfWorkFactory
-from olymp_core.problems import Conflict, NotFound, Problem
+from olymp_core.problems import Conflict, Problem
 from olymp_publishing import results, store
 from olymp_publishing.domain import ChairDecision, QuotaPolicy, Status, points_text
 from olymp_publishing.store import StoredVersion, TableKey
@@ -214,8 +214,8 @@ def _score_values(work: ScoredWork, uow: UnitOfWork) -> dict[str, object]:
     }
 
 
-def _not_ready(key: TableKey) -> NotFound:
-    return NotFound(
+def _not_ready(key: TableKey) -> Conflict:
+    return Conflict(
         f"Результаты по предмету «{results.subject_name(key.subject_code)}», {key.grade} класс,"
         " ещё не готовы: нужны расшифровка работ и проверенные баллы всех работ. Дождитесь"
         " расшифровки (§61, §65) и повторите.",

@@ -2,7 +2,7 @@
 
 from olymp_core.clock import Clock
 from olymp_core.service import Runtime, Service
-from olymp_publishing import api, consumers
+from olymp_publishing import api, consumers, sweeper
 from olymp_publishing.settings import PublishingSettings
 
 
@@ -11,7 +11,9 @@ def build(settings: PublishingSettings | None = None, *, clock: Clock | None = N
     return Service(
         name="publishing",
         runtime=runtime,
-        routers=[api.router],
+        routers=[api.quota_router, api.jury_router, api.public_router],
         subscriptions=consumers.subscriptions(runtime),
+        sweep_jobs=sweeper.sweep_jobs(runtime),
         produces=["publishing"],
+        description="Рейтинговые таблицы муниципального этапа ВсОШ: предварительные и итоговые.",
     )

@@ -271,8 +271,6 @@ async def on_work_coded(event: WorkCoded, uow: UnitOfWork) -> None:
     if early_reason is None:
         settlement = await settle(uow, key, data_changed=False)
     else:
-        work = await store.get_work(uow.session, key.olympiad_id, event.work_code, lock=True)
-        assert work is not None
         # the new annulled work changes what an earlier announcement reported
         await store.update_work(
             uow.session,
@@ -356,11 +354,21 @@ async def on_appeal_decided(event: AppealDecided, uow: UnitOfWork) -> None:
     )
 
 
+_OUTCOME_VERBS = {
+    "reject": AppealOutcome.REJECTED,
+    "lower": AppealOutcome.LOWERED,
+    "raise": AppealOutcome.RAISED,
+}
+
+
 def appeal_outcome(text: str) -> AppealOutcome:
     """The outcome by its code ("raised"), its protocol wording (§112) or its verb ("raise")."""
+    wanted = text.strip().lower()
     for outcome in AppealOutcome:
-        if text.strip().lower() in (outcome.value, outcome.label, outcome.value.removesuffix("d")):
+        if wanted in (outcome.value, outcome.label):
             return outcome
+    if wanted in _OUTCOME_VERBS:
+        return _OUTCOME_VERBS[wanted]
     raise PoisonMessage(f"unknown appeal outcome {text!r}")
 
 
