@@ -183,6 +183,4 @@ async def decide(
 
 def appeal_rule_problem(error: Exception) -> Problem:
     """A refusal by the appeal rules, as a 422 problem with the rule's own Russian message."""
-    return Problem(
-        str(error), status=422, type_="appeal-rule", title="Нарушено правило апелляции"
-    )
+    return Problem(str(error), status=422, type_="appeal-rule", title="Нарушено правило апелляции")

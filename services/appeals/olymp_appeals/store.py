@@ -146,7 +146,11 @@ class VoteRow:
 
 
 async def upsert_window(
-    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, window: Window, at: dt.datetime
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    window: Window,
+    at: dt.datetime,
 ) -> None:
     values = {
         "analysis_and_show_ends_at": window.analysis_and_show_ends_at,
@@ -382,9 +386,7 @@ async def upsert_vote(
 
 async def list_votes(session: AsyncSession, appeal_id: uuid.UUID) -> list[VoteRow]:
     rows = await session.execute(
-        sa.select(
-            appeal_votes.c.member_id, appeal_votes.c.outcome, appeal_votes.c.new_task_scores
-        )
+        sa.select(appeal_votes.c.member_id, appeal_votes.c.outcome, appeal_votes.c.new_task_scores)
         .where(appeal_votes.c.appeal_id == appeal_id)
         .order_by(appeal_votes.c.member_id)
     )

@@ -47,7 +47,9 @@ def _known_subject(subject_code: Annotated[str, Path()]) -> str:
 
 Uows = Annotated[UnitOfWorkFactory, Depends(_uows)]
 SubjectCode = Annotated[str, Depends(_known_subject)]
-Grade = Annotated[int, Path(ge=1, le=11, description="Класс (параллель), задания которого выполнены")]
+Grade = Annotated[
+    int, Path(ge=1, le=11, description="Класс (параллель), задания которого выполнены")
+]
 
 
 @router.get("/works", summary="Работы предмета по шифрам (без сведений об участниках)")

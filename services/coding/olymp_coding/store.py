@@ -47,7 +47,9 @@ works = sa.Table(
     sa.Column("coded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("withdrawn_at", sa.DateTime(timezone=True)),
     sa.Column("withdrawal_reason", sa.Text),
-    sa.UniqueConstraint("olympiad_id", "participant_id", "subject_code", name="works_one_per_entry"),
+    sa.UniqueConstraint(
+        "olympiad_id", "participant_id", "subject_code", name="works_one_per_entry"
+    ),
     # Scoring knows a work by (olympiad, code) alone, so a code is unique across the olympiad.
     sa.UniqueConstraint("olympiad_id", "work_code", name="works_code_unique"),
     sa.Index("works_by_subject_grade", "olympiad_id", "subject_code", "task_grade"),
@@ -104,7 +106,9 @@ def _work(row: sa.Row[tuple[object, ...]]) -> StoredWork:
     )
 
 
-def _entry(olympiad_id: uuid.UUID, participant_id: uuid.UUID, subject_code: str) -> sa.ColumnElement[bool]:
+def _entry(
+    olympiad_id: uuid.UUID, participant_id: uuid.UUID, subject_code: str
+) -> sa.ColumnElement[bool]:
     return sa.and_(
         attendance.c.olympiad_id == olympiad_id,
         attendance.c.participant_id == participant_id,
@@ -144,10 +148,16 @@ async def record_attendance(
     )
     await session.execute(
         statement.on_conflict_do_update(
-            index_elements=[attendance.c.olympiad_id, attendance.c.participant_id, attendance.c.subject_code],
+            index_elements=[
+                attendance.c.olympiad_id,
+                attendance.c.participant_id,
+                attendance.c.subject_code,
+            ],
             set_={
                 "attendance": statement.excluded.attendance,
-                "task_grade": sa.func.coalesce(statement.excluded.task_grade, attendance.c.task_grade),
+                "task_grade": sa.func.coalesce(
+                    statement.excluded.task_grade, attendance.c.task_grade
+                ),
                 "removal_reason": statement.excluded.removal_reason,
                 "recorded_at": statement.excluded.recorded_at,
             },
@@ -167,7 +177,9 @@ async def seen_subjects(session: AsyncSession) -> list[tuple[uuid.UUID, str]]:
 
 
 async def codes_of_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> set[str]:
-    rows = await session.scalars(sa.select(works.c.work_code).where(works.c.olympiad_id == olympiad_id))
+    rows = await session.scalars(
+        sa.select(works.c.work_code).where(works.c.olympiad_id == olympiad_id)
+    )
     return set(rows)
 
 
@@ -219,9 +231,13 @@ async def work_of(
     return None if row is None else _work(row)
 
 
-async def withdraw_work(session: AsyncSession, work_id: uuid.UUID, reason: str, at: dt.datetime) -> None:
+async def withdraw_work(
+    session: AsyncSession, work_id: uuid.UUID, reason: str, at: dt.datetime
+) -> None:
     await session.execute(
-        sa.update(works).where(works.c.work_id == work_id).values(withdrawal_reason=reason, withdrawn_at=at)
+        sa.update(works)
+        .where(works.c.work_id == work_id)
+        .values(withdrawal_reason=reason, withdrawn_at=at)
     )
 
 
@@ -247,7 +263,9 @@ async def works_of(
     session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, grade: int | None = None
 ) -> Sequence[StoredWork]:
     """Works of a subject (and task grade), ordered by grade and code so the order reveals nothing."""
-    query = sa.select(works).where(works.c.olympiad_id == olympiad_id, works.c.subject_code == subject_code)
+    query = sa.select(works).where(
+        works.c.olympiad_id == olympiad_id, works.c.subject_code == subject_code
+    )
     if grade is not None:
         query = query.where(works.c.task_grade == grade)
     rows = await session.execute(query.order_by(works.c.task_grade, works.c.work_code))

@@ -54,6 +54,7 @@ packages = sa.Table(
     sa.UniqueConstraint("olympiad_id", "subject_code", "kind", name="uq_packages_subject_kind"),
     sa.CheckConstraint("kind IN ('tasks', 'criteria')", name="ck_packages_kind"),
 )
+sa.Index("ix_packages_due", packages.c.release_at)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from olymp_core.contracts.coding import WorksDecoded
 from olymp_core.contracts.registration import ParticipantRegistered
 from olymp_core.contracts.scoring import SubjectGradeChecked, WorkRescored
 from olymp_core.events import Event, Subscription
+from olymp_core.events.consumer import Handler
 from olymp_core.service import Runtime
 from olymp_publishing import handlers
 
@@ -14,7 +15,7 @@ QUEUES: dict[str, tuple[type[Event], ...]] = {
     "publishing.on_work_rescored": (WorkRescored,),
 }
 
-_HANDLERS = {
+_HANDLERS: dict[str, Handler] = {
     "publishing.on_participant_registered": handlers.on_participant_registered,
     "publishing.on_works_decoded": handlers.on_works_decoded,
     "publishing.on_subject_grade_checked": handlers.on_subject_grade_checked,

@@ -13,7 +13,14 @@ from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRe
 from olymp_core.db import UnitOfWork, UnitOfWorkFactory
 from olymp_core.problems import Conflict, Problem
 from olymp_publishing import results, store
-from olymp_publishing.domain import ChairDecision, QuotaPolicy, Status, points_text
+from olymp_publishing.domain import (
+    ChairDecision,
+    QuotaPolicy,
+    RankingRuleError,
+    Status,
+    build_table,
+    points_text,
+)
 from olymp_publishing.store import StoredVersion, TableKey
 
 log = logging.getLogger("olymp.publishing")
@@ -96,9 +103,7 @@ async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) 
 async def on_work_rescored(event: WorkRescored, uow: UnitOfWork) -> None:
     """An appeal changed a work (§112, §116): it counts in the next (final) version only."""
     key = TableKey(event.olympiad_id, event.subject_code, event.grade)
-    await store.save_scored_works(
-        uow.session, key, [_score_values(event.work, uow)], replace=True
-    )
+    await store.save_scored_works(uow.session, key, [_score_values(event.work, uow)], replace=True)
     await uow.audit(
         actor="service:scoring",
         action="results.work_rescored",
@@ -136,12 +141,16 @@ async def quota_policy(olympiad_id: uuid.UUID, uow: UnitOfWork) -> QuotaPolicy:
 async def decide_tie(command: DecideTie, uow: UnitOfWork, *, actor: str) -> None:
     """Record the chair's ruling after checking that the group really stands at a boundary."""
     key = command.key
-    others = [d for d in await results.chair_rulings(uow, key) if d.total != command.total]
-    table = await results.current_table(
-        uow, key, [*others, ChairDecision(command.total, command.status)]
-    )
-    if table is None:
+    rows = await results.result_rows(uow, key)
+    if rows is None:
         raise _not_ready(key)
+    policy = await results.current_policy(uow, key.olympiad_id)
+    others = [d for d in await results.chair_rulings(uow, key) if d.total != command.total]
+    try:
+        standing = results.standing_rulings(rows, policy, others)
+        build_table(rows, policy, [*standing, ChairDecision(command.total, command.status)])
+    except RankingRuleError as exc:
+        raise Conflict(str(exc), type_="ranking-rule") from exc
     await store.save_chair_decision(
         uow.session, key, command.total, str(command.status), actor, uow.clock.now()
     )

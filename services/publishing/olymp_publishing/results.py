@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -127,9 +127,10 @@ async def current_table(
     if rows is None:
         return None
     policy = await current_policy(uow, key.olympiad_id)
-    rulings = await chair_rulings(uow, key) if decisions is None else decisions
     try:
-        return build_table(rows, policy, rulings)
+        if decisions is None:
+            decisions = standing_rulings(rows, policy, await chair_rulings(uow, key))
+        return build_table(rows, policy, decisions)
     except ValueError as exc:
         # RankingRuleError carries a Russian message for the chair; other ValueErrors are data
         # the other services sent inconsistently, which an official must see, not a 500.
@@ -137,6 +138,23 @@ async def current_table(
             f"Рейтинговую таблицу построить нельзя: {exc}",
             type_="ranking-rule",
         ) from exc
+
+
+def standing_rulings(
+    rows: Sequence[ResultRow], policy: QuotaPolicy, decisions: Sequence[ChairDecision]
+) -> list[ChairDecision]:
+    """The rulings whose tie group still stands at a boundary.
+
+    An appeal may move a total so that a group the chair ruled on no longer exists or now fits
+    the quota; that ruling then has nothing left to decide and is set aside (it stays on record).
+    Top-down, because a ruling changes only the room left for the groups below it.
+    """
+    standing: list[ChairDecision] = []
+    for decision in sorted(decisions, key=lambda d: d.total, reverse=True):
+        ties = build_table(rows, policy, standing).ties
+        if any(tie.total == decision.total for tie in ties):
+            standing.append(decision)
+    return standing
 
 
 def canonical_sha256(document: Mapping[str, Any]) -> str:

@@ -227,7 +227,7 @@ async def save_scored_works(
     await session.execute(statement)
 
 
-async def results_of(session: AsyncSession, key: TableKey) -> list[sa.Row[Any]]:
+async def results_of(session: AsyncSession, key: TableKey) -> list[Any]:
     """Decoded works joined with their scores (a work without a score has None columns)."""
     joined = decoded_works.outerjoin(
         scored_works,
@@ -251,7 +251,7 @@ async def results_of(session: AsyncSession, key: TableKey) -> list[sa.Row[Any]]:
         .where(key.where(decoded_works))
         .order_by(decoded_works.c.work_code)
     )
-    return list(rows)
+    return list(rows.all())
 
 
 async def pending_preliminary(session: AsyncSession) -> list[TableKey]:
@@ -262,13 +262,17 @@ async def pending_preliminary(session: AsyncSession) -> list[TableKey]:
         result_versions.c.grade == subject_grades.c.grade,
     )
     rows = await session.execute(
-        sa.select(subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade)
+        sa.select(
+            subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade
+        )
         .where(
             subject_grades.c.decoded_at.is_not(None),
             subject_grades.c.checked_at.is_not(None),
             ~published.exists(),
         )
-        .order_by(subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade)
+        .order_by(
+            subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade
+        )
     )
     return [TableKey(row.olympiad_id, row.subject_code, row.grade) for row in rows]
 
@@ -289,7 +293,11 @@ async def table_keys_of_participant(
 
 
 async def save_policy(
-    session: AsyncSession, olympiad_id: uuid.UUID, policy: Mapping[str, Any], actor: str, at: dt.datetime
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    policy: Mapping[str, Any],
+    actor: str,
+    at: dt.datetime,
 ) -> None:
     statement = pg_insert(quota_policies).values(
         olympiad_id=olympiad_id, policy=dict(policy), set_by=actor, set_at=at
@@ -401,7 +409,9 @@ async def find_version(
     return None if row is None else _stored(row)
 
 
-async def versions_of_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> list[StoredVersion]:
+async def versions_of_olympiad(
+    session: AsyncSession, olympiad_id: uuid.UUID
+) -> list[StoredVersion]:
     rows = await session.execute(
         sa.select(result_versions)
         .where(result_versions.c.olympiad_id == olympiad_id)

@@ -1,8 +1,10 @@
 """Composition root of the registration service."""
 
+from functools import partial
+
 from olymp_core.clock import Clock
 from olymp_core.service import Runtime, Service
-from olymp_registration import api, consumers
+from olymp_registration import api, consumers, grpc_server
 from olymp_registration.settings import RegistrationSettings
 
 
@@ -13,5 +15,8 @@ def build(settings: RegistrationSettings | None = None, *, clock: Clock | None =
         runtime=runtime,
         routers=[api.router],
         subscriptions=consumers.subscriptions(runtime),
+        grpc_services=[partial(grpc_server.register, uows=runtime.uows)],
+        grpc_policies=grpc_server.POLICIES,
         produces=["registration"],
+        description="Olympiads, the participants application, day-of check-in and removals.",
     )

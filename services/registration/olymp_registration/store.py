@@ -214,7 +214,9 @@ async def get_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> StoredO
         await session.execute(
             sa.select(olympiad_rounds)
             .where(olympiad_rounds.c.olympiad_id == olympiad_id)
-            .order_by(olympiad_rounds.c.position, olympiad_rounds.c.day, olympiad_rounds.c.starts_at)
+            .order_by(
+                olympiad_rounds.c.position, olympiad_rounds.c.day, olympiad_rounds.c.starts_at
+            )
         )
     ).all()
     schedules: dict[str, list[RoundSlot]] = {}
@@ -320,11 +322,15 @@ async def list_participants(
     found_removals: dict[uuid.UUID, Removal] = {}
     if ids:
         for m in await session.execute(
-            sa.select(day_marks).where(day_marks.c.participant_id.in_(ids)).order_by(day_marks.c.day)
+            sa.select(day_marks)
+            .where(day_marks.c.participant_id.in_(ids))
+            .order_by(day_marks.c.day)
         ):
             mark = DayMark(m.day, Attendance(m.attendance), m.marked_at)
             marks.setdefault(m.participant_id, []).append(mark)
-        for r in await session.execute(sa.select(removals).where(removals.c.participant_id.in_(ids))):
+        for r in await session.execute(
+            sa.select(removals).where(removals.c.participant_id.in_(ids))
+        ):
             found_removals[r.participant_id] = Removal(r.day, r.reason, r.removed_at, r.removed_by)
     return [
         StoredParticipant(

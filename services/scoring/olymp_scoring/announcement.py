@@ -64,9 +64,7 @@ async def checked_event(uow: UnitOfWork, key: SubjectGradeKey) -> SubjectGradeCh
     stored = await store.load_scheme(session, key)
     rows = await store.list_works(session, key)
     all_marks = await store.marks_of(session, key.olympiad_id, [row.work_code for row in rows])
-    task_max = (
-        {str(task.number): task.max_points for task in stored.scheme.tasks} if stored else {}
-    )
+    task_max = {str(task.number): task.max_points for task in stored.scheme.tasks} if stored else {}
     max_total = stored.scheme.max_total if stored else Decimal(0)
     scored: list[ScoredWork] = []
     for row in rows:

@@ -24,10 +24,10 @@ from olymp_scoring.domain import (
     AnnulmentReason,
     AppealDecision,
     AppealOutcome,
-    apply_appeal,
     ScoringError,
     SubjectGradeProgress,
     WorkStatus,
+    apply_appeal,
 )
 from olymp_scoring.store import StoredScheme, SubjectGradeKey, WorkRow
 
@@ -159,7 +159,9 @@ async def annul_work(
 async def annul(uow: UnitOfWork, work: WorkRow, reason: AnnulmentReason) -> Settlement:
     """Annul a locked work and settle its subject and grade (no audit, no commit)."""
     if work.annulment_reason is not None:
-        raise ScoringError(f"Работа {work.work_code} уже аннулирована: {work.annulment_reason.text}")
+        raise ScoringError(
+            f"Работа {work.work_code} уже аннулирована: {work.annulment_reason.text}"
+        )
     await store.update_work(
         uow.session,
         work.key.olympiad_id,

@@ -228,7 +228,9 @@ async def insert_work(
 async def get_work(
     session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, *, lock: bool = False
 ) -> WorkRow | None:
-    query = sa.select(works).where(works.c.olympiad_id == olympiad_id, works.c.work_code == work_code)
+    query = sa.select(works).where(
+        works.c.olympiad_id == olympiad_id, works.c.work_code == work_code
+    )
     if lock:
         query = query.with_for_update()
     row = (await session.execute(query)).first()
@@ -236,7 +238,9 @@ async def get_work(
 
 
 async def list_works(session: AsyncSession, key: SubjectGradeKey) -> list[WorkRow]:
-    rows = await session.execute(sa.select(works).where(key.where(works)).order_by(works.c.work_code))
+    rows = await session.execute(
+        sa.select(works).where(key.where(works)).order_by(works.c.work_code)
+    )
     return [_work_row(row) for row in rows]
 
 

@@ -116,7 +116,8 @@ class Olympiad:
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clean_text(self.title))
         object.__setattr__(self, "time_zone", self.time_zone.strip())
-        object.__setattr__(self, "subjects", tuple(self.subjects))
+        schedules = tuple(SubjectSchedule(s.subject_code, tuple(s.rounds)) for s in self.subjects)
+        object.__setattr__(self, "subjects", schedules)
         object.__setattr__(self, "venues", tuple(_cleaned_venue(v) for v in self.venues))
         problems = _title_problems(self.title)
         try:

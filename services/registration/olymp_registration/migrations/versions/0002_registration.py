@@ -108,5 +108,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("removals", "day_marks", "participants", "venues", "olympiad_rounds", "olympiads"):
+    for table in (
+        "removals",
+        "day_marks",
+        "participants",
+        "venues",
+        "olympiad_rounds",
+        "olympiads",
+    ):
         op.drop_table(table)

@@ -1,0 +1,130 @@
+"""A published version as CSV, XLSX and an HTML page, rendered from its stored document only.
+
+Rendering from the stored document (not from current data) keeps every format of a version
+identical to what was published, whatever changed later.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from olymp_publishing.domain import PUBLIC_CSV_HEADER
+
+HTML_HEADER = ("Место", "Участник", "Класс", "Образовательная организация", "Баллы", "Статус")
+
+
+def title(document: Mapping[str, Any]) -> str:
+    return (
+        f"{document['subject_name'].capitalize()}, {document['grade']} класс:"
+        f" {document['stage_label']} результаты"
+    )
+
+
+def _cells(row: Mapping[str, Any]) -> list[str]:
+    return [
+        str(row["position"]),
+        row["place"],
+        row["participant"],
+        "" if row["grade"] is None else str(row["grade"]),
+        row["school"] or "",
+        row["total"],
+        row["status"],
+    ]
+
+
+def csv_bytes(document: Mapping[str, Any]) -> bytes:
+    """UTF-8 with a BOM and «;» — what a spreadsheet on a Russian-locale machine opens as is."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(PUBLIC_CSV_HEADER)
+    writer.writerows(_cells(row) for row in document["rows"])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(document: Mapping[str, Any]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = f"{document['grade']} класс"
+    sheet.append([title(document) + f", версия {document['version']}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(list(PUBLIC_CSV_HEADER))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in document["rows"]:
+        cells: list[Any] = _cells(row)
+        cells[0] = row["position"]
+        if row["grade"] is not None:
+            cells[3] = row["grade"]
+        sheet.append(cells)
+    for letter, width in zip("ABCDEFG", (5, 8, 30, 7, 45, 8, 13), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def html_page(document: Mapping[str, Any], sha256: str) -> str:
+    """A plain, accessible page: language set, a caption, header cells with scope, no scripts."""
+    heading = escape(title(document))
+    published = dt.datetime.fromisoformat(document["published_at"])
+    when = published.strftime("%d.%m.%Y %H:%M UTC")
+    head_cells = "".join(f'<th scope="col">{escape(name)}</th>' for name in HTML_HEADER)
+    body_rows = "\n".join(_html_row(row) for row in document["rows"])
+    if not document["rows"]:
+        body_rows = f'<tr><td colspan="{len(HTML_HEADER)}">Результатов нет.</td></tr>'
+    return f"""<!DOCTYPE html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{heading}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #111; }}
+table {{ border-collapse: collapse; }}
+th, td {{ border: 1px solid #888; padding: 0.3rem 0.6rem; text-align: left; }}
+td.num {{ text-align: right; }}
+caption {{ text-align: left; font-weight: bold; margin-bottom: 0.5rem; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{heading}</h1>
+<p>Версия {int(document["version"])} от <time datetime="{escape(document["published_at"])}">{when}</time>.
+Максимальный балл: {escape(document["max_total"])}.</p>
+<table>
+<caption>Рейтинговая таблица: {heading}</caption>
+<thead><tr>{head_cells}</tr></thead>
+<tbody>
+{body_rows}
+</tbody>
+</table>
+<p>Участники, не давшие согласия на публикацию персональных данных, указаны без фамилии,
+класса и образовательной организации.</p>
+<p>Контрольная сумма SHA-256 версии: <code>{escape(sha256)}</code></p>
+</main>
+</body>
+</html>
+"""
+
+
+def _html_row(row: Mapping[str, Any]) -> str:
+    grade = "" if row["grade"] is None else str(int(row["grade"]))
+    return (
+        "<tr>"
+        f'<td class="num">{escape(row["place"])}</td>'
+        f'<th scope="row">{escape(row["participant"])}</th>'
+        f'<td class="num">{grade}</td>'
+        f"<td>{escape(row['school'] or '')}</td>"
+        f'<td class="num">{escape(row["total"])}</td>'
+        f"<td>{escape(row['status'])}</td>"
+        "</tr>"
+    )

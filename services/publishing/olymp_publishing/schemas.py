@@ -1,0 +1,136 @@
+"""HTTP models of the publishing service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from olymp_publishing.domain import Status
+
+Share = Decimal
+
+
+class QuotaPolicyWrite(BaseModel):
+    """The organiser's quota of winners and prize-winners (§21 «устанавливает квоту», §117).
+
+    Until one is set the default applies: prize_quota_share 0.45, winner_min_share 0.5,
+    prize_min_share 0.5, no cap on winners, shares not strict, quota rounded down.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    prize_quota_share: Share = Field(
+        ge=0,
+        le=1,
+        description="Share of ranked participants who may be winners and prize-winners together"
+        " (e.g. 0.45 = not more than 45%).",
+        examples=["0.45"],
+    )
+    winner_min_share: Share = Field(
+        Decimal("0.5"),
+        ge=0,
+        le=1,
+        description="Share of the maximum total the top group needs to be winners.",
+    )
+    prize_min_share: Share = Field(
+        Decimal("0.5"),
+        ge=0,
+        le=1,
+        description="Share of the maximum total a prize-winner needs; a zero total never wins.",
+    )
+    max_winners: int | None = Field(
+        None, ge=1, description="Cap on the number of winners; null for no cap."
+    )
+    shares_strict: bool = Field(
+        False,
+        description="true: «more than» the share (e.g. «более половины»); false: «at least».",
+    )
+    quota_rounding: Literal["down", "half_up", "up"] = Field(
+        "down",
+        description="How share × participants becomes a whole number of places; down by"
+        " default, a quota being a ceiling («не более»).",
+    )
+
+
+class QuotaPolicyRead(QuotaPolicyWrite):
+    olympiad_id: uuid.UUID
+
+
+class TieDecisionCreate(BaseModel):
+    """The chair's status for the whole group with this total at the quota boundary (§117)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    total: Decimal = Field(ge=0, description="The tie group's total, as text: «35.5».")
+    status: Status = Field(description="«победитель», «призёр» or «участник».")
+
+
+class TieDecisionRead(BaseModel):
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    total: str
+    status: Status
+
+
+class VersionSummary(BaseModel):
+    version: int
+    stage: Literal["preliminary", "final"]
+    published_at: dt.datetime
+    sha256: str
+
+
+class ResultVersionRead(VersionSummary):
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    links: dict[str, str]
+
+
+class PublicRowRead(BaseModel):
+    """A published row; without consent (§21) only «участник № N» and no grade or school."""
+
+    position: int
+    place: str = Field(description="«4», or a shared range «2–3» for equal totals.")
+    participant: str
+    grade: int | None
+    school: str | None
+    total: str
+    status: Status
+
+
+class ResultTableRead(BaseModel):
+    """A published version. `sha256` is over the canonical JSON (keys sorted, UTF-8, no spaces)
+    of every field here except `sha256` itself."""
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    subject_name: str
+    grade: int
+    parallel: int
+    stage: Literal["preliminary", "final"]
+    stage_label: str
+    version: int
+    published_at: str = Field(description="ISO 8601 instant, exactly as hashed.")
+    max_total: str
+    quota_places: int
+    rows: list[PublicRowRead]
+    sha256: str
+
+
+class ResultIndexEntry(BaseModel):
+    subject_code: str
+    subject_name: str
+    grade: int
+    latest: VersionSummary
+    versions: list[VersionSummary]
+    links: dict[str, str]
+
+
+class ResultIndex(BaseModel):
+    olympiad_id: uuid.UUID
+    tables: list[ResultIndexEntry]

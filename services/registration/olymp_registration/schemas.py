@@ -1,0 +1,205 @@
+"""HTTP models of the registration service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, Field
+
+from olymp_core.subjects import subject
+from olymp_registration.domain import Attendance, Room, SubjectSchedule, Venue
+from olymp_registration.handlers import scheduled_subjects
+from olymp_registration.store import StoredOlympiad, StoredParticipant
+
+
+class SubjectSlotCreate(BaseModel):
+    subject_code: str = Field(examples=["math"])
+    day: dt.date = Field(examples=["2025-11-18"])
+    round_start: dt.time = Field(description="Local wall-clock time", examples=["10:00"])
+    round_end: dt.time = Field(description="Local wall-clock time", examples=["14:00"])
+
+    def to_domain(self) -> SubjectSchedule:
+        return SubjectSchedule.single_round(
+            self.subject_code, self.day, self.round_start, self.round_end
+        )
+
+
+class RoomModel(BaseModel):
+    name: str
+    capacity: int
+
+
+class VenueCreate(BaseModel):
+    name: str
+    address: str = ""
+    rooms: list[RoomModel] = Field(default_factory=list)
+
+    def to_domain(self) -> Venue:
+        return Venue(self.name, tuple(Room(r.name, r.capacity) for r in self.rooms), self.address)
+
+
+class OlympiadCreate(BaseModel):
+    title: str = Field(examples=["Муниципальный этап ВсОШ, Усть-Ишимский район"])
+    school_year: str = Field(examples=["2025/2026"])
+    time_zone: str = Field(description="IANA time zone", examples=["Asia/Omsk"])
+    subjects: list[SubjectSlotCreate] = Field(default_factory=list)
+    venues: list[VenueCreate] = Field(default_factory=list)
+
+
+class SubjectRead(BaseModel):
+    subject_code: str
+    subject_name: str
+    day: dt.date
+    round_start: dt.time
+    round_end: dt.time
+    round_starts_at: dt.datetime
+    round_ends_at: dt.datetime
+
+
+class VenueRead(BaseModel):
+    name: str
+    address: str
+    capacity: int
+    rooms: list[RoomModel]
+
+
+class OlympiadRead(BaseModel):
+    olympiad_id: uuid.UUID
+    title: str
+    school_year: str
+    time_zone: str
+    created_at: dt.datetime
+    subjects: list[SubjectRead]
+    venues: list[VenueRead]
+
+    @classmethod
+    def of(cls, stored: StoredOlympiad) -> OlympiadRead:
+        olympiad = stored.olympiad
+        subjects = []
+        for scheduled in scheduled_subjects(olympiad):
+            slot = min(
+                olympiad.schedule_of(scheduled.subject_code).rounds,
+                key=lambda s: (s.day, s.starts_at),
+            )
+            subjects.append(
+                SubjectRead(
+                    subject_code=scheduled.subject_code,
+                    subject_name=subject(scheduled.subject_code).name,
+                    day=scheduled.day,
+                    round_start=slot.starts_at,
+                    round_end=slot.ends_at,
+                    round_starts_at=scheduled.round_starts_at,
+                    round_ends_at=scheduled.round_ends_at,
+                )
+            )
+        return cls(
+            olympiad_id=stored.olympiad_id,
+            title=olympiad.title,
+            school_year=olympiad.school_year,
+            time_zone=olympiad.time_zone,
+            created_at=stored.created_at,
+            subjects=subjects,
+            venues=[
+                VenueRead(
+                    name=v.name,
+                    address=v.address,
+                    capacity=v.capacity,
+                    rooms=[RoomModel(name=r.name, capacity=r.capacity) for r in v.rooms],
+                )
+                for v in olympiad.venues
+            ],
+        )
+
+
+class DayMarkRead(BaseModel):
+    day: dt.date
+    attendance: Attendance
+    marked_at: dt.datetime
+
+
+class RemovalRead(BaseModel):
+    day: dt.date
+    reason: str
+    removed_at: dt.datetime
+    removed_by: str
+
+
+class ParticipantRead(BaseModel):
+    participant_id: uuid.UUID
+    subject_code: str
+    surname: str
+    name: str
+    patronymic: str
+    grade: int
+    task_grade: int
+    school: str
+    eligibility: str
+    consent_to_publish: bool
+    special_conditions: str
+    marks: list[DayMarkRead]
+    removal: RemovalRead | None
+
+    @classmethod
+    def of(cls, stored: StoredParticipant) -> ParticipantRead:
+        p = stored.participant
+        removal = stored.removal
+        return cls(
+            participant_id=stored.participant_id,
+            subject_code=p.subject_code,
+            surname=p.surname,
+            name=p.name,
+            patronymic=p.patronymic,
+            grade=p.grade,
+            task_grade=p.task_grade,
+            school=p.school,
+            eligibility=p.eligibility.value,
+            consent_to_publish=p.consent_to_publish,
+            special_conditions=p.special_conditions,
+            marks=[
+                DayMarkRead(day=m.day, attendance=m.attendance, marked_at=m.marked_at)
+                for m in stored.marks
+            ],
+            removal=None
+            if removal is None
+            else RemovalRead(
+                day=removal.day,
+                reason=removal.reason,
+                removed_at=removal.removed_at,
+                removed_by=removal.removed_by,
+            ),
+        )
+
+
+class ParticipantList(BaseModel):
+    count: int
+    participants: list[ParticipantRead]
+
+
+class ImportResult(BaseModel):
+    imported: int
+    participants: list[ParticipantRead]
+
+
+class CheckInEntryModel(BaseModel):
+    participant_id: uuid.UUID
+    present: bool
+
+
+class CheckInCreate(BaseModel):
+    entries: list[CheckInEntryModel] = Field(min_length=1)
+    day: dt.date | None = Field(
+        default=None, description="Round day; by default today in the olympiad's time zone"
+    )
+
+
+class CheckInRead(BaseModel):
+    present: int
+    absent: int
+
+
+class RemovalCreate(BaseModel):
+    reason: str = Field(examples=["Использовал мобильный телефон во время тура"])
+    day: dt.date | None = Field(
+        default=None, description="Round day; by default today in the olympiad's time zone"
+    )

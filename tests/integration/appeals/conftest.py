@@ -1,0 +1,179 @@
+"""One running appeals service for the package; each test works in an olympiad of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from olymp_appeals import handlers
+from olymp_core.audit import audit_log
+from olymp_core.auth import Role
+from olymp_core.clock import UTC, ManualClock, local_instant
+from olymp_core.contracts.coding import DecodedWork, WorksDecoded
+from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked
+from olymp_core.events.tables import outbox
+from olymp_core.testing.service import ServiceHarness, running_service
+
+ZONE = "Asia/Omsk"
+TASK_MAX = {"1": Decimal(10), "2": Decimal(10), "3": Decimal(10)}
+
+
+@dataclass
+class Appeals:
+    svc: ServiceHarness
+    clock: ManualClock
+
+
+@pytest.fixture(scope="package")
+async def appeals(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Appeals]:
+    clock = ManualClock(dt.datetime(2025, 11, 20, tzinfo=UTC))
+    workdir = tmp_path_factory.mktemp("appeals")
+    async with running_service("appeals", workdir, clock=clock) as svc:
+        yield Appeals(svc, clock)
+
+
+@dataclass
+class Olympiad:
+    """A fresh olympiad with one subject whose appeal window is open."""
+
+    appeals: Appeals
+    olympiad_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    subject_code: str = "math"
+    grade: int = 9
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self.appeals.svc.client
+
+    def auth(self, *roles: Role, sub: str = "tester") -> dict[str, str]:
+        return self.appeals.svc.auth(*roles, sub=sub)
+
+    @property
+    def base(self) -> str:
+        return f"/olympiads/{self.olympiad_id}"
+
+    async def seed_work(self, work_code: str, scores: dict[str, str]) -> uuid.UUID:
+        """Scoring's and coding's events for one work, applied as their consumers apply them."""
+        participant_id = uuid.uuid4()
+        checked = SubjectGradeChecked(
+            olympiad_id=self.olympiad_id,
+            subject_code=self.subject_code,
+            grade=self.grade,
+            task_max=TASK_MAX,
+            works=(
+                ScoredWork(
+                    work_code=work_code,
+                    task_scores={k: Decimal(v) for k, v in scores.items()},
+                    total=sum((Decimal(v) for v in scores.values()), Decimal(0)),
+                    max_total=Decimal(30),
+                ),
+            ),
+        )
+        decoded = WorksDecoded(
+            olympiad_id=self.olympiad_id,
+            subject_code=self.subject_code,
+            grade=self.grade,
+            works=(DecodedWork(work_code=work_code, participant_id=participant_id),),
+        )
+        async with self.appeals.svc.uows() as uow:
+            await handlers.on_works_decoded(decoded, uow)
+            await handlers.on_subject_grade_checked(checked, uow)
+            await uow.commit()
+        return participant_id
+
+    async def open_window(self, show_ends: dt.datetime) -> httpx.Response:
+        return await self.client.put(
+            f"{self.base}/subjects/{self.subject_code}/appeal-window",
+            json={"analysis_and_show_ends_at": show_ends.isoformat(), "time_zone": ZONE},
+            headers=self.auth(Role.JURY_CHAIR),
+        )
+
+    async def appoint(self, members: list[str], chair: str) -> httpx.Response:
+        return await self.client.put(
+            f"{self.base}/subjects/{self.subject_code}/commission",
+            json={"members": members, "chair": chair},
+            headers=self.auth(Role.COORDINATOR),
+        )
+
+    async def file(self, participant_id: uuid.UUID, tasks: list[int]) -> httpx.Response:
+        return await self.client.post(
+            f"{self.base}/appeals",
+            json={
+                "participant_id": str(participant_id),
+                "subject_code": self.subject_code,
+                "tasks": tasks,
+                "statement": "Не согласен с оценкой решения.",
+            },
+            headers=self.auth(Role.APPEAL_MEMBER, sub="secretary"),
+        )
+
+    async def hearing(
+        self, appeal_id: str, *, present: bool, documented: bool = False, by: str = "chair"
+    ) -> httpx.Response:
+        return await self.client.post(
+            f"{self.base}/appeals/{appeal_id}/hearing",
+            json={"participant_present": present, "valid_reason_documented": documented},
+            headers=self.auth(Role.APPEAL_MEMBER, sub=by),
+        )
+
+    async def vote(
+        self, appeal_id: str, member: str, outcome: str, scores: dict[str, str] | None = None
+    ) -> httpx.Response:
+        return await self.client.post(
+            f"{self.base}/appeals/{appeal_id}/votes",
+            json={"outcome": outcome, "new_task_scores": scores or {}},
+            headers=self.auth(Role.APPEAL_MEMBER, sub=member),
+        )
+
+    async def decide(self, appeal_id: str, by: str = "chair") -> httpx.Response:
+        return await self.client.post(
+            f"{self.base}/appeals/{appeal_id}/decision",
+            headers=self.auth(Role.APPEAL_MEMBER, sub=by),
+        )
+
+    async def ready_appeal(
+        self, members: list[str], tasks: list[int], *, present: bool = True
+    ) -> str:
+        """A commission, a window open now, a filed appeal and its hearing recorded."""
+        assert (await self.appoint(members, chair=members[0])).status_code == 200
+        self.appeals.clock.set(local_instant(dt.date(2025, 11, 24), dt.time(10), ZONE))
+        window = await self.open_window(local_instant(dt.date(2025, 11, 21), dt.time(18), ZONE))
+        assert window.status_code == 200, window.text
+        participant_id = await self.seed_work(f"M9-{uuid.uuid4().hex[:6]}", {"1": "6", "2": "3.5", "3": "4"})
+        filed = await self.file(participant_id, tasks)
+        assert filed.status_code == 201, filed.text
+        appeal_id = str(filed.json()["appeal_id"])
+        heard = await self.hearing(appeal_id, present=present, by=members[0])
+        assert heard.status_code == 200, heard.text
+        return appeal_id
+
+    async def decided_events(self) -> list[dict[str, Any]]:
+        async with self.appeals.svc.service.runtime.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(outbox.c.payload)
+                .where(outbox.c.routing_key == "appeals.appeal_decided.v1")
+                .where(outbox.c.payload["olympiad_id"].astext == str(self.olympiad_id))
+            )
+            return [dict(row.payload) for row in rows]
+
+    async def audit_actions(self, object_id: str) -> list[tuple[str, str]]:
+        async with self.appeals.svc.service.runtime.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(audit_log.c.action, audit_log.c.actor)
+                .where(audit_log.c.object_id == object_id)
+                .order_by(audit_log.c.seq)
+            )
+            return [(row.action, row.actor) for row in rows]
+
+
+@pytest.fixture
+def olympiad(appeals: Appeals) -> Olympiad:
+    return Olympiad(appeals)

@@ -1,0 +1,142 @@
+"""§96, §102, §105 through the HTTP API: the deadline in working days, filing, the commission."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from olymp_core.auth import Role
+from olymp_core.clock import local_instant
+
+from .conftest import ZONE, Olympiad
+
+pytestmark = pytest.mark.integration
+
+END_OF_DAY = dt.time(23, 59, 59, 999999)
+
+
+@pytest.mark.parametrize(
+    ("show_day", "deadline_day"),
+    [
+        # Friday -> Monday, Tuesday.
+        (dt.date(2025, 11, 21), dt.date(2025, 11, 25)),
+        # Friday 8 May 2026 -> Monday 11 May is off (9 May moved, art. 112) -> Tue 12, Wed 13.
+        (dt.date(2026, 5, 8), dt.date(2026, 5, 13)),
+        # Friday 31 Oct 2025 -> Saturday 1 Nov worked by decree, 3–4 Nov off -> Wed 5 Nov.
+        (dt.date(2025, 10, 31), dt.date(2025, 11, 5)),
+    ],
+)
+async def test_p96_deadline_is_end_of_second_working_day_after_show(
+    olympiad: Olympiad, show_day: dt.date, deadline_day: dt.date
+) -> None:
+    response = await olympiad.open_window(local_instant(show_day, dt.time(17, 30), ZONE))
+
+    assert response.status_code == 200, response.text
+    deadline = dt.datetime.fromisoformat(response.json()["deadline"])
+    assert deadline == local_instant(deadline_day, END_OF_DAY, ZONE)
+
+
+async def test_p96_window_refuses_naive_instant_and_unknown_zone(olympiad: Olympiad) -> None:
+    url = f"{olympiad.base}/subjects/math/appeal-window"
+    headers = olympiad.auth(Role.COORDINATOR)
+    naive = await olympiad.client.put(
+        url, json={"analysis_and_show_ends_at": "2025-11-21T18:00:00", "time_zone": ZONE},
+        headers=headers,
+    )
+    unknown = await olympiad.client.put(
+        url,
+        json={"analysis_and_show_ends_at": "2025-11-21T18:00:00+06:00", "time_zone": "Omsk"},
+        headers=headers,
+    )
+
+    assert naive.status_code == 422
+    assert unknown.status_code == 422
+    assert "часовой пояс" in unknown.json()["detail"]
+
+
+async def test_p96_filing_after_deadline_refused(olympiad: Olympiad) -> None:
+    window = await olympiad.open_window(local_instant(dt.date(2025, 11, 21), dt.time(18), ZONE))
+    deadline = dt.datetime.fromisoformat(window.json()["deadline"])
+    on_time = await olympiad.seed_work("M9-001", {"1": "5", "2": "5", "3": "5"})
+    late = await olympiad.seed_work("M9-002", {"1": "5", "2": "5", "3": "5"})
+
+    olympiad.appeals.clock.set(deadline)
+    accepted = await olympiad.file(on_time, [1, 3])
+    olympiad.appeals.clock.set(deadline + dt.timedelta(minutes=1))
+    refused = await olympiad.file(late, [1])
+
+    assert accepted.status_code == 201, accepted.text
+    body = accepted.json()
+    assert body["work_code"] == "M9-001"
+    assert body["tasks"] == [1, 3]
+    assert body["status"] == "подана"
+    assert dt.datetime.fromisoformat(body["filed_at"]) == deadline
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("Срок подачи апелляции истёк 25.11.2025 в 23:59")
+    listed = await olympiad.client.get(
+        f"{olympiad.base}/appeals",
+        params={"subject_code": "math"},
+        headers=olympiad.auth(Role.OBSERVER),
+    )
+    assert [item["work_code"] for item in listed.json()["items"]] == ["M9-001"]
+
+
+async def test_p105_appealed_tasks_must_exist_in_the_work(olympiad: Olympiad) -> None:
+    olympiad.appeals.clock.set(local_instant(dt.date(2025, 11, 24), dt.time(9), ZONE))
+    await olympiad.open_window(local_instant(dt.date(2025, 11, 21), dt.time(18), ZONE))
+    participant_id = await olympiad.seed_work("M9-003", {"1": "5", "2": "5", "3": "5"})
+
+    response = await olympiad.file(participant_id, [2, 7])
+
+    assert response.status_code == 422
+    assert "нет задания № 7" in response.json()["detail"]
+
+
+async def test_filing_for_an_unknown_work_is_a_conflict(olympiad: Olympiad) -> None:
+    olympiad.appeals.clock.set(local_instant(dt.date(2025, 11, 24), dt.time(9), ZONE))
+    await olympiad.open_window(local_instant(dt.date(2025, 11, 21), dt.time(18), ZONE))
+
+    response = await olympiad.file(uuid.uuid4(), [1])
+
+    assert response.status_code == 409
+    assert "не проверена" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("members", [["a", "b"], ["a", "b", "c", "d"], ["a"]])
+async def test_p102_commission_of_even_or_fewer_than_three_refused(
+    olympiad: Olympiad, members: list[str]
+) -> None:
+    response = await olympiad.appoint(members, chair="a")
+
+    assert response.status_code == 422
+    assert "нечётное число членов" in response.json()["detail"]
+
+
+async def test_p102_odd_commission_of_three_accepted_with_member_chair(olympiad: Olympiad) -> None:
+    outsider = await olympiad.appoint(["a", "b", "c"], chair="z")
+    accepted = await olympiad.appoint(["a", "b", "c"], chair="b")
+
+    assert outsider.status_code == 422
+    assert "не входит в состав" in outsider.json()["detail"]
+    assert accepted.status_code == 200
+    assert accepted.json() == {"members": ["a", "b", "c"], "chair": "b", "majority": 2}
+
+
+async def test_filing_without_token_is_401_and_by_observer_is_403(olympiad: Olympiad) -> None:
+    body = {"participant_id": str(uuid.uuid4()), "subject_code": "math", "tasks": [1],
+            "statement": "x"}
+    anonymous = await olympiad.client.post(f"{olympiad.base}/appeals", json=body)
+    observer = await olympiad.client.post(
+        f"{olympiad.base}/appeals", json=body, headers=olympiad.auth(Role.OBSERVER)
+    )
+    jury_member = await olympiad.client.put(
+        f"{olympiad.base}/subjects/math/commission",
+        json={"members": ["a", "b", "c"], "chair": "a"},
+        headers=olympiad.auth(Role.JURY_CHAIR),
+    )
+
+    assert anonymous.status_code == 401
+    assert observer.status_code == 403
+    assert jury_member.status_code == 403

@@ -1,0 +1,132 @@
+"""Events consumed by scoring: removal (§53), appeal decisions (§112, §116)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from olymp_core.audit import audit_log
+from olymp_core.auth import Role
+from olymp_core.contracts.appeals import AppealDecided
+from olymp_core.contracts.coding import WorkWithdrawn
+from olymp_core.events import PoisonMessage
+from olymp_core.testing.service import ServiceHarness
+from olymp_scoring import consumers
+from tests.integration.scoring.conftest import (
+    CHAIR,
+    GRADE,
+    SUBJECT,
+    base,
+    code_works,
+    deliver,
+    mark,
+    outbox_payloads,
+    set_scheme,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def appeal(olympiad_id: uuid.UUID, code: str, outcome: str, **scores: str) -> AppealDecided:
+    return AppealDecided(
+        appeal_id=uuid.uuid4(),
+        olympiad_id=olympiad_id,
+        subject_code=SUBJECT,
+        grade=GRADE,
+        participant_id=uuid.uuid4(),
+        work_code=code,
+        outcome=outcome,
+        new_task_scores={k.removeprefix("t"): Decimal(v) for k, v in scores.items()},
+    )
+
+
+async def checked_work(svc: ServiceHarness, olympiad_id: uuid.UUID, code: str) -> None:
+    await set_scheme(svc, olympiad_id)
+    await code_works(svc, olympiad_id, code)
+    await mark(svc, olympiad_id, code, "jury-a", t1="4", t2="6")
+    await mark(svc, olympiad_id, code, "jury-b", t1="4", t2="6")
+
+
+def test_every_queue_is_subscribed_under_its_name() -> None:
+    assert {s.queue: s.events for s in consumers.subscriptions(None)} == consumers.QUEUES  # type: ignore[arg-type]
+
+
+async def test_p53_a_withdrawn_work_is_annulled_with_the_removal_reason(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await set_scheme(svc, olympiad_id)
+    await code_works(svc, olympiad_id, "M9-301")
+    await deliver(
+        svc, WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-301", reason="акт удаления № 3")
+    )
+    listed = await svc.client.get(
+        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR)
+    )
+    (work,) = listed.json()["works"]
+    assert work["status"] == "annulled"
+    assert work["annulment_reason"] == "removed_from_venue"
+    (event,) = await outbox_payloads(svc, "scoring.subject_grade_checked.v1", olympiad_id)
+    assert event["works"][0]["annulled"] is True
+    async with svc.uows() as uow:
+        removal = await uow.session.scalar(
+            sa.select(audit_log.c.payload).where(
+                audit_log.c.object_id == f"{olympiad_id}/M9-301",
+                audit_log.c.action == "work.annulled",
+            )
+        )
+    assert removal["removal"] == "акт удаления № 3"
+
+
+async def test_p53_a_withdrawal_before_coding_annuls_the_work_when_it_is_coded(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await deliver(svc, WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-302", reason="акт"))
+    await code_works(svc, olympiad_id, "M9-302")
+    progress = await svc.client.get(
+        base(olympiad_id) + "/progress", headers=svc.auth(Role.JURY_CHAIR)
+    )
+    assert progress.json()["works_annulled"] == 1
+
+
+async def test_p112_a_raising_decision_rescores_the_work(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await checked_work(svc, olympiad_id, "M9-303")
+    await deliver(svc, appeal(olympiad_id, "M9-303", "raised", t2="8.5"))
+    (rescored,) = await outbox_payloads(svc, "scoring.work_rescored.v1", olympiad_id)
+    assert rescored["work"]["task_scores"] == {"1": "4", "2": "8.5"}
+    assert rescored["work"]["total"] == "12.5"
+    listed = await svc.client.get(
+        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR)
+    )
+    assert listed.json()["works"][0]["total"] == "12.5"
+    async with svc.uows() as uow:
+        actions = list(
+            await uow.session.scalars(
+                sa.select(audit_log.c.action).where(
+                    audit_log.c.object_id == f"{olympiad_id}/M9-303"
+                )
+            )
+        )
+    assert "work.appeal_applied" in actions
+
+
+async def test_p112_a_rejected_appeal_keeps_the_score_and_publishes_nothing(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await checked_work(svc, olympiad_id, "M9-304")
+    await deliver(
+        svc, appeal(olympiad_id, "M9-304", "отклонить апелляцию, сохранив количество баллов")
+    )
+    assert await outbox_payloads(svc, "scoring.work_rescored.v1", olympiad_id) == []
+
+
+async def test_p112_a_raise_that_lowers_a_task_is_dead_lettered(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await checked_work(svc, olympiad_id, "M9-305")
+    with pytest.raises(PoisonMessage, match="понижает"):
+        await deliver(svc, appeal(olympiad_id, "M9-305", "raised", t1="2"))
