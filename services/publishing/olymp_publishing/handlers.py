@@ -151,6 +151,8 @@ async def decide_tie(command: DecideTie, uow: UnitOfWork, *, actor: str) -> None
         build_table(rows, policy, [*standing, ChairDecision(command.total, command.status)])
     except RankingRuleError as exc:
         raise Conflict(str(exc), type_="ranking-rule") from exc
+    except ValueError as exc:
+        raise Conflict(f"Рейтинговую таблицу построить нельзя: {exc}", type_="ranking-rule") from exc
     await store.save_chair_decision(
         uow.session, key, command.total, str(command.status), actor, uow.clock.now()
     )
