@@ -96,10 +96,17 @@ async def checked_event(uow: UnitOfWork, key: SubjectGradeKey) -> SubjectGradeCh
     )
 
 
+def plain(points: Decimal) -> Decimal:
+    """`points` without trailing zeros (a mean of 3 and 5 is 4, not 4.0), never in exponent form."""
+    if points == points.to_integral_value():
+        return points.quantize(Decimal(1))
+    return points.normalize()
+
+
 def scored_work(work_code: str, scores: dict[int, Decimal], max_total: Decimal) -> ScoredWork:
     return ScoredWork(
         work_code=work_code,
-        task_scores={str(number): points for number, points in sorted(scores.items())},
-        total=sum(scores.values(), Decimal(0)),
-        max_total=max_total,
+        task_scores={str(number): plain(points) for number, points in sorted(scores.items())},
+        total=plain(sum(scores.values(), Decimal(0))),
+        max_total=plain(max_total),
     )

@@ -19,7 +19,7 @@ from olymp_core.db import UnitOfWork, UnitOfWorkFactory
 from olymp_core.events import PoisonMessage
 from olymp_core.problems import Conflict, Forbidden, NotFound, Problem
 from olymp_scoring import store
-from olymp_scoring.announcement import Settled, Settlement, scored_work, settle
+from olymp_scoring.announcement import Settled, Settlement, plain, scored_work, settle
 from olymp_scoring.domain import (
     AnnulmentReason,
     AppealDecision,
@@ -194,14 +194,15 @@ async def list_works(
         if chair:
             scores = None
             if status is WorkStatus.CHECKED:
-                scores = row.appealed_scores or sheet.final_scores()
+                found = row.appealed_scores or sheet.final_scores()
+                scores = {number: plain(points) for number, points in found.items()}
             view = WorkView(
                 row.work_code,
                 status,
                 open_tasks,
                 mine,
                 scores,
-                sum(scores.values(), Decimal(0)) if scores is not None else None,
+                plain(sum(scores.values(), Decimal(0))) if scores is not None else None,
                 row.annulment_reason,
                 sheet.jury_member_ids,
             )

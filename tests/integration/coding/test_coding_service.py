@@ -318,7 +318,9 @@ async def test_p64_jury_table_is_an_xlsx_of_codes_without_participants(
     for participant in participants:
         await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
     await apply(coding, handlers.on_participant_removed, removed(olympiad, participants[0]))
-    kept = sorted(w["work_code"] for w in await works(coding, olympiad) if w["status"] != "annulled")
+    kept = sorted(
+        w["work_code"] for w in await works(coding, olympiad) if w["status"] != "annulled"
+    )
 
     response = await coding.client.get(
         f"/olympiads/{olympiad}/subjects/math/grades/9/jury-table.xlsx",

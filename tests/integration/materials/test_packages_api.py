@@ -33,7 +33,7 @@ DAY = dt.date(2025, 10, 14)
 TASKS_AT = dt.datetime(2025, 10, 14, 2, 0, tzinfo=dt.UTC)  # 08:00 in Omsk
 CRITERIA_AT = dt.datetime(2025, 10, 14, 6, 0, tzinfo=dt.UTC)  # 12:00 in Omsk
 BEFORE = dt.datetime(2025, 10, 14, 0, 0, tzinfo=dt.UTC)  # 06:00 in Omsk
-PASSWORD = "Tайна-архива-7731"
+PASSWORD = "Ust-Ishim-arch1ve-7731"
 TASKS_FILE = b"PK\x03\x04 tasks for grades 7-11 " * 64
 FAST = {"release_poll_interval_s": 0.05}
 

@@ -1,0 +1,142 @@
+"""A small subject-grade fed to the publishing service as the other services' events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from olymp_core.clock import ManualClock
+
+from olymp_core.contracts.coding import DecodedWork, WorksDecoded
+from olymp_core.contracts.registration import ParticipantRegistered
+from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
+from olymp_core.testing.service import ServiceHarness, running_service
+from olymp_publishing import handlers
+
+PUBLISHED_AT = dt.datetime(2025, 10, 20, 5, 0, tzinfo=dt.UTC)
+SUBJECT = "math"
+GRADE = 9
+
+# surname, name, patronymic, school, total (None: annulled), consent
+PEOPLE: tuple[tuple[str, str, str, str, str | None, bool], ...] = (
+    ("Жукова", "Мария", "Петровна", "МБОУ «Гимназия № 1»", "35.5", True),
+    ("Абрамов", "Пётр", "Ильич", "МБОУ «СОШ № 2»", "48", True),
+    ("Ельцова", "Ирина", "", "МБОУ «СОШ № 2»", "35.5", True),
+    ("Ёлкина", "Анна", "Владимировна", "МБОУ «Лицей»", "35.5", True),
+    ("Скрытнов", "Иван", "Иванович", "МКОУ «Тайная школа»", "30", False),
+    ("Кузнецов", "Олег", "Олегович", "МБОУ «Лицей»", "20", True),
+    ("Морозов", "Денис", "", "МБОУ «Лицей»", None, True),
+)
+
+
+class Subject:
+    """One olympiad's math, grade 9: participants, their work codes and scores."""
+
+    def __init__(self) -> None:
+        self.olympiad_id = uuid.uuid4()
+        self.ids = {person[0]: uuid.uuid4() for person in PEOPLE}
+        self.codes = {surname: f"МАТ-9-{n:03d}" for n, surname in enumerate(self.ids, 1)}
+
+    @property
+    def base(self) -> str:
+        return f"/results/{self.olympiad_id}/{SUBJECT}/{GRADE}"
+
+    @property
+    def jury(self) -> str:
+        return f"/olympiads/{self.olympiad_id}/subjects/{SUBJECT}/grades/{GRADE}"
+
+    def registered(self) -> list[ParticipantRegistered]:
+        return [
+            ParticipantRegistered(
+                olympiad_id=self.olympiad_id,
+                participant_id=self.ids[surname],
+                subject_code=SUBJECT,
+                surname=surname,
+                name=name,
+                patronymic=patronymic,
+                grade=GRADE,
+                task_grade=GRADE,
+                school=school,
+                consent_to_publish=consent,
+            )
+            for surname, name, patronymic, school, _, consent in PEOPLE
+        ]
+
+    def decoded(self) -> WorksDecoded:
+        return WorksDecoded(
+            olympiad_id=self.olympiad_id,
+            subject_code=SUBJECT,
+            grade=GRADE,
+            works=tuple(
+                DecodedWork(work_code=self.codes[s], participant_id=self.ids[s]) for s in self.ids
+            ),
+        )
+
+    def work(self, surname: str, total: str | None) -> ScoredWork:
+        annulled = total is None
+        return ScoredWork(
+            work_code=self.codes[surname],
+            task_scores={} if annulled else {"1": Decimal(total or 0)},
+            total=None if annulled else Decimal(total or 0),
+            max_total=Decimal(50),
+            annulled=annulled,
+            annulment_reason="удалён с олимпиады (акт № 3)" if annulled else None,
+        )
+
+    def checked(self) -> SubjectGradeChecked:
+        return SubjectGradeChecked(
+            olympiad_id=self.olympiad_id,
+            subject_code=SUBJECT,
+            grade=GRADE,
+            task_max={"1": Decimal(25), "2": Decimal(25)},
+            works=tuple(self.work(person[0], person[4]) for person in PEOPLE),
+        )
+
+    def rescored(self, surname: str, total: str) -> WorkRescored:
+        return WorkRescored(
+            olympiad_id=self.olympiad_id,
+            subject_code=SUBJECT,
+            grade=GRADE,
+            appeal_id=uuid.uuid4(),
+            work=self.work(surname, total),
+        )
+
+
+async def feed(svc: Any, *events: Any) -> None:
+    """Apply events through the service's own handlers, each in its unit of work."""
+    by_type = {
+        ParticipantRegistered: handlers.on_participant_registered,
+        WorksDecoded: handlers.on_works_decoded,
+        SubjectGradeChecked: handlers.on_subject_grade_checked,
+        WorkRescored: handlers.on_work_rescored,
+    }
+    for event in events:
+        async with svc.uows() as uow:
+            await by_type[type(event)](event, uow)
+
+
+@pytest.fixture
+def subject() -> Subject:
+    return Subject()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(PUBLISHED_AT)
+
+
+@pytest.fixture
+async def svc(tmp_path: Path, clock: ManualClock) -> AsyncIterator[ServiceHarness]:
+    async with running_service("publishing", tmp_path, clock=clock) as harness:
+        yield harness
+
+
+@pytest.fixture
+def apply() -> Callable[..., Awaitable[None]]:
+    return feed
