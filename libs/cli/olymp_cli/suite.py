@@ -78,6 +78,8 @@ class Layout:
             "OLYMP_AMQP_URL": self.amqp_url,
             "OLYMP_STORAGE_URL": self.storage_url,
             "OLYMP_AUTH_LOCAL_PUBLIC_KEY_FILE": str(PUBLIC_KEY.resolve()),
+            # services that call others (coding's sweeper asks registration) sign their own tokens
+            "OLYMP_AUTH_LOCAL_PRIVATE_KEY_FILE": str(PRIVATE_KEY.resolve()),
             "OLYMP_REGISTRATION_GRPC": f"127.0.0.1:{self.grpc_port('registration')}",
         }
 

@@ -152,7 +152,9 @@ async def decide_tie(command: DecideTie, uow: UnitOfWork, *, actor: str) -> None
     except RankingRuleError as exc:
         raise Conflict(str(exc), type_="ranking-rule") from exc
     except ValueError as exc:
-        raise Conflict(f"Рейтинговую таблицу построить нельзя: {exc}", type_="ranking-rule") from exc
+        raise Conflict(
+            f"Рейтинговую таблицу построить нельзя: {exc}", type_="ranking-rule"
+        ) from exc
     await store.save_chair_decision(
         uow.session, key, command.total, str(command.status), actor, uow.clock.now()
     )

@@ -147,7 +147,9 @@ class Olympiad:
         self.appeals.clock.set(local_instant(dt.date(2025, 11, 24), dt.time(10), ZONE))
         window = await self.open_window(local_instant(dt.date(2025, 11, 21), dt.time(18), ZONE))
         assert window.status_code == 200, window.text
-        participant_id = await self.seed_work(f"M9-{uuid.uuid4().hex[:6]}", {"1": "6", "2": "3.5", "3": "4"})
+        participant_id = await self.seed_work(
+            f"M9-{uuid.uuid4().hex[:6]}", {"1": "6", "2": "3.5", "3": "4"}
+        )
         filed = await self.file(participant_id, tasks)
         assert filed.status_code == 201, filed.text
         appeal_id = str(filed.json()["appeal_id"])

@@ -42,7 +42,8 @@ async def test_p96_window_refuses_naive_instant_and_unknown_zone(olympiad: Olymp
     url = f"{olympiad.base}/subjects/math/appeal-window"
     headers = olympiad.auth(Role.COORDINATOR)
     naive = await olympiad.client.put(
-        url, json={"analysis_and_show_ends_at": "2025-11-21T18:00:00", "time_zone": ZONE},
+        url,
+        json={"analysis_and_show_ends_at": "2025-11-21T18:00:00", "time_zone": ZONE},
         headers=headers,
     )
     unknown = await olympiad.client.put(
@@ -125,8 +126,12 @@ async def test_p102_odd_commission_of_three_accepted_with_member_chair(olympiad:
 
 
 async def test_filing_without_token_is_401_and_by_observer_is_403(olympiad: Olympiad) -> None:
-    body = {"participant_id": str(uuid.uuid4()), "subject_code": "math", "tasks": [1],
-            "statement": "x"}
+    body = {
+        "participant_id": str(uuid.uuid4()),
+        "subject_code": "math",
+        "tasks": [1],
+        "statement": "x",
+    }
     anonymous = await olympiad.client.post(f"{olympiad.base}/appeals", json=body)
     observer = await olympiad.client.post(
         f"{olympiad.base}/appeals", json=body, headers=olympiad.auth(Role.OBSERVER)

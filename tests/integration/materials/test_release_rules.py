@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -33,7 +34,13 @@ from olymp_materials.domain import (
 from olymp_materials.settings import MaterialsSettings
 
 DAY = dt.date(2025, 10, 14)
-ZONES = ("Asia/Omsk", "Asia/Yekaterinburg", "Europe/Moscow", "Asia/Vladivostok", "Europe/Kaliningrad")
+ZONES = (
+    "Asia/Omsk",
+    "Asia/Yekaterinburg",
+    "Europe/Moscow",
+    "Asia/Vladivostok",
+    "Europe/Kaliningrad",
+)
 instants = st.datetimes(
     min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 1, 1), timezones=st.just(dt.UTC)
 )
@@ -77,6 +84,10 @@ def _package(release_at: dt.datetime) -> Package:
     return Package(uuid.uuid4(), uuid.uuid4(), "math", PackageKind.TASKS, release_at)
 
 
+def _state(package: Package) -> PackageState:
+    return package.state
+
+
 def test_p24_package_is_announced_then_released_once() -> None:
     release_at = dt.datetime(2025, 10, 14, 2, 0, tzinfo=dt.UTC)
     package = _package(release_at)
@@ -88,7 +99,7 @@ def test_p24_package_is_announced_then_released_once() -> None:
     assert package.state is PackageState.ANNOUNCED
     assert package.release(release_at) is True
     assert package.release(release_at + dt.timedelta(hours=1)) is False
-    assert package.state is PackageState.RELEASED
+    assert _state(package) is PackageState.RELEASED
     assert package.released_at == release_at
 
 
@@ -122,7 +133,7 @@ def test_sealed_parts_open_only_with_the_right_key_and_package(
         decrypt_package(key, other_id, ciphertext)
 
 
-SAFE_URLS = {
+SAFE_URLS: dict[str, Any] = {
     "database_url": "postgresql+asyncpg://materials:s3cret@db/olymp_materials",
     "amqp_url": "amqp://materials:s3cret@mq/",
     "storage_url": "file:/srv/olymp",
@@ -140,7 +151,9 @@ def test_master_key_must_be_32_bytes_of_base64() -> None:
     with pytest.raises(ValueError, match="base64"):
         MaterialsSettings(profile="test", master_key="not base64 at all!")
     key = new_package_key()
-    settings = MaterialsSettings(profile="prod", master_key=base64.b64encode(key).decode(), **SAFE_URLS)
+    settings = MaterialsSettings(
+        profile="prod", master_key=base64.b64encode(key).decode(), **SAFE_URLS
+    )
     assert settings.master_key_bytes() == key
 
 

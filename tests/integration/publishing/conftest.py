@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from olymp_core.clock import ManualClock
-
 from olymp_core.contracts.coding import DecodedWork, WorksDecoded
 from olymp_core.contracts.registration import ParticipantRegistered
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
+from olymp_core.events.consumer import Handler
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_publishing import handlers
 
@@ -110,7 +110,7 @@ class Subject:
 
 async def feed(svc: Any, *events: Any) -> None:
     """Apply events through the service's own handlers, each in its unit of work."""
-    by_type = {
+    by_type: dict[type[Any], Handler] = {
         ParticipantRegistered: handlers.on_participant_registered,
         WorksDecoded: handlers.on_works_decoded,
         SubjectGradeChecked: handlers.on_subject_grade_checked,

@@ -102,7 +102,7 @@ async def test_p69_a_jury_member_sees_only_their_own_marks(
     await set_scheme(svc, olympiad_id)
     await code_works(svc, olympiad_id, "M9-005")
     await mark(svc, olympiad_id, "M9-005", "jury-a", t1="3", t2="4")
-    await mark(svc, olympiad_id, "M9-005", "jury-b", t1="9", t2="4")
+    await mark(svc, olympiad_id, "M9-005", "jury-b", t1="8.5", t2="4")
     seen = await svc.client.get(
         base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_MEMBER, sub="jury-a")
     )
@@ -110,7 +110,7 @@ async def test_p69_a_jury_member_sees_only_their_own_marks(
     assert work["my_marks"] == {"1": "3", "2": "4"}
     assert work["final_scores"] is None and work["total"] is None
     assert work["jury_member_ids"] is None
-    assert "9" not in seen.text
+    assert "8.5" not in seen.text and "jury-b" not in seen.text
 
 
 async def test_the_scheme_is_frozen_once_a_mark_exists(
@@ -225,3 +225,10 @@ async def test_marks_need_a_token_and_a_jury_role(
         headers=svc.auth(Role.JURY_MEMBER, scopes={ScopeKind.SUBJECT: ["physics"]}),
     )
     assert other_subject.status_code == 403
+    await code_works(svc, olympiad_id, "M9-501")
+    physics_member = await svc.client.post(
+        f"/olympiads/{olympiad_id}/works/M9-501/marks",
+        json={"task_scores": {"1": "1", "2": "1"}},
+        headers=svc.auth(Role.JURY_MEMBER, scopes={ScopeKind.SUBJECT: ["physics"]}),
+    )
+    assert physics_member.status_code == 403

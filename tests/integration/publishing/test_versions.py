@@ -1,0 +1,97 @@
+"""§117–121: final versions after appeals, the chair's ruling on a boundary tie, immutability."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from olymp_core.auth import Role, ScopeKind
+from olymp_core.testing.service import ServiceHarness
+from olymp_publishing.store import result_versions
+
+from .conftest import Subject
+
+pytestmark = pytest.mark.integration
+
+Apply = Callable[..., Awaitable[None]]
+
+
+async def test_p117_undecided_boundary_tie_blocks_the_final_until_the_chair_decides(
+    svc: ServiceHarness, subject: Subject, apply: Apply
+) -> None:
+    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["math"]})
+
+    refused = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["undecided_totals"] == ["35.5"]
+    assert "председателя жюри" in problem["detail"]
+
+    other_subject = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["physics"]})
+    decision = {"total": "35.5", "status": "призёр"}
+    url = f"{subject.jury}/tie-decisions"
+    assert (await svc.client.post(url, json=decision, headers=other_subject)).status_code == 403
+    not_at_boundary = await svc.client.post(
+        url, json={"total": "20", "status": "призёр"}, headers=chair
+    )
+    assert not_at_boundary.status_code == 409
+    decided = await svc.client.post(url, json=decision, headers=chair)
+    assert decided.status_code == 200
+    assert decided.json()["status"] == "призёр"
+
+    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    assert final.status_code == 201
+    assert (final.json()["stage"], final.json()["version"]) == ("final", 2)
+    rows = (await svc.client.get(subject.base)).json()["rows"]
+    assert [r["status"] for r in rows] == [
+        "победитель",
+        "призёр",
+        "призёр",
+        "призёр",
+        "участник",
+        "участник",
+    ]
+
+
+async def test_p121_final_after_a_rescore_is_a_new_version_and_the_first_stays(
+    svc: ServiceHarness, subject: Subject, apply: Apply
+) -> None:
+    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    first = (await svc.client.get(subject.base)).json()
+
+    # The appeal raises Жукова above everyone: the tie at 35.5 now falls wholly below the quota.
+    await apply(svc, subject.rescored("Жукова", "49"))
+    assert (await svc.client.get(subject.base)).json() == first
+
+    chair = svc.auth(Role.JURY_CHAIR)
+    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    assert final.status_code == 201, final.text
+    assert final.json()["version"] == 2
+
+    latest = (await svc.client.get(subject.base)).json()
+    assert (latest["stage"], latest["version"]) == ("final", 2)
+    assert [(r["participant"], r["status"]) for r in latest["rows"][:2]] == [
+        ("Жукова М. П.", "победитель"),
+        ("Абрамов П. И.", "призёр"),
+    ]
+    again = await svc.client.get(subject.base, params={"stage": "preliminary"})
+    assert again.json() == first
+    assert (await svc.client.get(subject.base, params={"version": 1})).json() == first
+    assert (await svc.client.get(subject.base, params={"version": 3})).status_code == 404
+    index = (await svc.client.get(f"/results/{subject.olympiad_id}")).json()["tables"][0]
+    assert [(v["version"], v["stage"]) for v in index["versions"]] == [
+        (1, "preliminary"),
+        (2, "final"),
+    ]
+
+    async with svc.uows() as uow:
+        with pytest.raises(DBAPIError, match="append-only"):
+            await uow.session.execute(
+                sa.update(result_versions)
+                .where(result_versions.c.version == 1)
+                .values(sha256="0" * 64)
+            )
