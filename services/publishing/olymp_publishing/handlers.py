@@ -185,6 +185,18 @@ async def publish_final(key: TableKey, uow: UnitOfWork, *, actor: str) -> Stored
             " каждой группы (tie-decisions) и повторите.",
             type_="undecided-tie",
             undecided_totals=[points_text(tie.total) for tie in table.unresolved_ties],
+            ties=[
+                {
+                    "total": points_text(tie.total),
+                    "participants": len(tie.participant_ids),
+                    "places_left": tie.places_left,
+                    # Best first: what the chair may choose for the whole group (§117).
+                    "statuses": [
+                        str(s) for s in Status if tie.upper.rank <= s.rank <= tie.default.rank
+                    ],
+                }
+                for tie in table.unresolved_ties
+            ],
         )
     stored = await results.publish_version(uow, key, table, results.FINAL, actor)
     await uow.commit()

@@ -189,7 +189,7 @@ async def import_participants(
     report = parse(command.data)
     errors = list(report.errors)
     if report.rows:
-        pass
+        errors.extend(_not_scheduled(report, stored.olympiad))
         errors.extend(await _already_registered(report, command.olympiad_id, uow))
     if errors:
         raise _rejection(errors)

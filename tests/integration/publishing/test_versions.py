@@ -29,6 +29,9 @@ async def test_p117_undecided_boundary_tie_blocks_the_final_until_the_chair_deci
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["undecided_totals"] == ["35.5"]
+    assert problem["ties"] == [
+        {"total": "35.5", "participants": 3, "places_left": 1, "statuses": ["призёр", "участник"]}
+    ]
     assert "председателя жюри" in problem["detail"]
 
     other_subject = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["physics"]})

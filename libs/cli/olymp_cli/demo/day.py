@@ -152,7 +152,7 @@ class OlympiadDay:
                     f"/olympiads/{self.oid}/subjects/{code}/packages/{kind}",
                     params={"release_at": instant.isoformat()},
                     content=f"{kind} {code}: задания и критерии (демонстрация)".encode(),
-                    headers={"X-Package-Password": f"Пароль-{code}-{kind}"},
+                    headers={"X-Package-Password": f"Vsosh-{code}-{kind}-{self.seed}"},
                     role=Role.COORDINATOR,
                 )
                 packages.append(package)

@@ -1,0 +1,128 @@
+"""What the appeal handlers share: outcome codes, loading an open appeal, the work's scores."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from olymp_appeals import store
+from olymp_appeals.domain import (
+    Appeal,
+    AppealDecision,
+    Attendance,
+    Commission,
+    Motion,
+    Outcome,
+    TaskScore,
+    WorkScores,
+)
+from olymp_core.auth import Principal, ScopeKind
+from olymp_core.db import UnitOfWork
+from olymp_core.problems import Conflict, Forbidden, NotFound
+
+FILED = "подана"
+
+# The codes clients send and events carry; the protocol wording is the domain's `Outcome`.
+OUTCOME_CODES: dict[str, Outcome] = {
+    "reject": Outcome.REJECT,
+    "raise": Outcome.RAISE,
+    "lower": Outcome.LOWER,
+}
+CODE_OF_OUTCOME = {outcome: code for code, outcome in OUTCOME_CODES.items()}
+NOT_REVIEWED = "not_reviewed"
+
+
+def changed_scores(decision: AppealDecision) -> dict[int, Decimal]:
+    """The tasks whose score the decision changed (what `AppealDecided` carries)."""
+    before = dict(decision.scores_before)
+    return {n: score for n, score in decision.scores_after if score != before[n]}
+
+
+async def openappeal_of(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, appeal_id: uuid.UUID
+) -> tuple[store.AppealRow, Commission]:
+    row = await store.getappeal_of(uow.session, olympiad_id, appeal_id, for_update=True)
+    if row is None:
+        raise NotFound(f"Апелляция {appeal_id} в этой олимпиаде не найдена. Проверьте номер.")
+    if row.decided_at is not None:
+        raise Conflict(
+            f"По апелляции {appeal_id} решение уже принято ({row.status}); оно окончательное и"
+            " пересмотру не подлежит (п. 114)."
+        )
+    listed = await store.get_commission(uow.session, olympiad_id, row.subject_code)
+    if listed is None:
+        raise Conflict(
+            "Состав апелляционной комиссии по этому предмету не утверждён: координатор должен"
+            " указать её членов и председателя."
+        )
+    return row, Commission(tuple(listed[0]), listed[1])
+
+
+def require_member(commission: Commission, actor: Principal) -> None:
+    if actor.subject not in commission.members:
+        raise Forbidden(
+            f"{actor.subject} не входит в состав апелляционной комиссии по этому предмету:"
+            " действие доступно только её членам по списку."
+        )
+
+
+def require_subject(actor: Principal, subject_code: str) -> None:
+    if not actor.may_access(ScopeKind.SUBJECT, subject_code):
+        raise Forbidden(
+            f"Ваш доступ ограничен другими предметами, а запрошен «{subject_code}». Если это"
+            " ошибка, попросите координатора расширить ваш доступ."
+        )
+
+
+def attendance_of(row: store.AppealRow) -> Attendance:
+    if row.attendance is None:
+        raise Conflict(
+            "Явка участника на рассмотрение апелляции не зафиксирована: сначала отметьте,"
+            " присутствовал ли он и есть ли документ об уважительной причине неявки (пп. 109–110)."
+        )
+    return Attendance(row.attendance)
+
+
+def appeal_of(row: store.AppealRow) -> Appeal:
+    return Appeal(
+        str(row.participant_id),
+        row.task_numbers,
+        row.filed_at,
+        row.deadline,
+        row.review_without_participant,
+    )
+
+
+async def work_of(uow: UnitOfWork, row: store.AppealRow) -> WorkScores:
+    work = await store.get_work(uow.session, row.olympiad_id, row.subject_code, row.work_code)
+    return work_scores(work, row.participant_id, row.subject_code)
+
+
+def work_scores(
+    work: store.WorkRow | None, participant_id: uuid.UUID, subject_code: str
+) -> WorkScores:
+    if work is None or work.task_scores is None or work.task_max is None:
+        raise Conflict(
+            f"Работа участника {participant_id} по предмету «{subject_code}» ещё не проверена"
+            " или не раскодирована: апелляцию можно подать после публикации предварительных"
+            " результатов."
+        )
+    if work.annulled:
+        raise Conflict(
+            f"Работа {work.work_code} аннулирована: баллов за задания у неё нет, апелляция о"
+            " несогласии с баллами не рассматривается."
+        )
+    scores = numbered(work.task_scores)
+    tasks = tuple(
+        TaskScore(number, dict(scores).get(number, Decimal(0)), maximum)
+        for number, maximum in numbered(work.task_max)
+    )
+    return WorkScores(str(participant_id), tasks)
+
+
+def numbered(scores: dict[str, Decimal]) -> tuple[tuple[int, Decimal], ...]:
+    return tuple(sorted((int(key), value) for key, value in scores.items()))
+
+
+def motion_texts(motion: Motion) -> dict[str, str]:
+    return store.scores_json(motion.scores)

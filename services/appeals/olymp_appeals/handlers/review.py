@@ -1,0 +1,203 @@
+"""The hearing (§109–110), the votes (§106, §112) and the final decision (§107, §114)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from olymp_appeals import store
+from olymp_appeals.domain import (
+    AppealDecision,
+    AppealRuleError,
+    Attendance,
+    Ballot,
+    Motion,
+    Resolution,
+    check_motion,
+    reviewed_on_merits,
+)
+from olymp_appeals.handlers.common import (
+    CODE_OF_OUTCOME,
+    NOT_REVIEWED,
+    OUTCOME_CODES,
+    appeal_of,
+    attendance_of,
+    changed_scores,
+    numbered,
+    require_member,
+    work_of,
+)
+from olymp_core.auth import Principal, Role
+from olymp_core.contracts.appeals import AppealDecided
+from olymp_core.db import UnitOfWork
+from olymp_core.problems import Conflict, Forbidden
+
+
+@dataclass(frozen=True)
+class RecordHearing:
+    olympiad_id: uuid.UUID
+    appeal_id: uuid.UUID
+    participant_present: bool
+    valid_reason_documented: bool
+    actor: Principal
+
+
+@dataclass(frozen=True)
+class CastVote:
+    olympiad_id: uuid.UUID
+    appeal_id: uuid.UUID
+    outcome: str
+    new_task_scores: dict[int, Decimal]
+    actor: Principal
+
+
+@dataclass(frozen=True)
+class DecideAppeal:
+    olympiad_id: uuid.UUID
+    appeal_id: uuid.UUID
+    actor: Principal
+
+
+async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.AppealRow:
+    """§109–110: whether the participant came, and if not, whether a document excuses it."""
+    row, commission = await openappeal_of(uow, command.olympiad_id, command.appeal_id)
+    require_member(commission, command.actor)
+    if await store.list_votes(uow.session, row.appeal_id):
+        raise Conflict(
+            "По апелляции уже голосовали: явку участника нужно было зафиксировать до голосования."
+        )
+    if command.participant_present:
+        attendance = Attendance.PRESENT
+    elif command.valid_reason_documented:
+        attendance = Attendance.ABSENT_WITH_DOCUMENTED_REASON
+    else:
+        attendance = Attendance.ABSENT_WITHOUT_DOCUMENTED_REASON
+    await store.updateappeal_of(uow.session, row.appeal_id, attendance=attendance.value)
+    await uow.audit(
+        actor=command.actor.subject,
+        action="appeal.hearing_recorded",
+        object_type="appeal",
+        object_id=str(row.appeal_id),
+        payload={"attendance": attendance},
+    )
+    updated = await store.getappeal_of(uow.session, command.olympiad_id, row.appeal_id)
+    await uow.commit()
+    assert updated is not None
+    return updated
+
+
+async def cast_vote(command: CastVote, uow: UnitOfWork) -> Motion:
+    """§106, §112: a listed member's vote for one motion; a repeated vote replaces the earlier."""
+    row, commission = await openappeal_of(uow, command.olympiad_id, command.appeal_id)
+    require_member(commission, command.actor)
+    attendance = attendance_of(row)
+    appeal = appeal_of(row)
+    if not reviewed_on_merits(appeal, attendance):
+        raise AppealRuleError(
+            "Апелляция не рассматривается по существу: участник не явился без подтверждённой"
+            " уважительной причины (п. 110). Голосование по ней не проводится."
+        )
+    outcome = OUTCOME_CODES.get(command.outcome)
+    if outcome is None:
+        raise AppealRuleError(
+            f"Неизвестное решение «{command.outcome}»: допустимы reject (отклонить), raise"
+            " (повысить баллы), lower (понизить баллы) — п. 112."
+        )
+    motion = Motion(outcome, tuple(command.new_task_scores.items()))
+    work = await work_of(uow, row)
+    check_motion(motion, appeal, work)
+    await store.upsert_vote(
+        uow.session,
+        row.appeal_id,
+        command.actor.subject,
+        command.outcome,
+        motion.scores,
+        uow.clock.now(),
+    )
+    await uow.audit(
+        actor=command.actor.subject,
+        action="appeal.vote_cast",
+        object_type="appeal",
+        object_id=str(row.appeal_id),
+        payload={"outcome": motion.outcome, "new_task_scores": store.scores_json(motion.scores)},
+    )
+    await uow.commit()
+    return motion
+
+
+async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
+    """§106–107, §110, §112, §114: count the votes; a decision is final and goes to scoring."""
+    row, commission = await openappeal_of(uow, command.olympiad_id, command.appeal_id)
+    actor = command.actor
+    if not (actor.has_role(Role.JURY_CHAIR) or actor.subject == commission.chair):
+        raise Forbidden(
+            "Подвести итог голосования может председатель апелляционной комиссии"
+            f" ({commission.chair}) или председатель жюри."
+        )
+    votes = await store.list_votes(uow.session, row.appeal_id)
+    ballots = [
+        Ballot(vote.member_id, Motion(OUTCOME_CODES[vote.outcome], numbered(vote.new_task_scores)))
+        for vote in votes
+    ]
+    decision = decideappeal_of(
+        appeal_of(row), await work_of(uow, row), commission, attendance_of(row), ballots
+    )
+    audit_payload = {
+        "resolution": decision.resolution,
+        "outcome": decision.outcome,
+        "ballots": [
+            {
+                "member_id": b.member_id,
+                "outcome": b.motion.outcome,
+                "scores": motion_texts(b.motion),
+            }
+            for b in ballots
+        ],
+        "by_casting_vote": bool(decision.tally and decision.tally.by_casting_vote),
+        "scores_before": store.scores_json(dict(decision.scores_before)),
+        "scores_after": store.scores_json(dict(decision.scores_after)),
+    }
+    if decision.resolution is Resolution.NO_DECISION:
+        # Not a decision (§106): the appeal stays open and the commission votes again.
+        await uow.audit(
+            actor=actor.subject,
+            action="appeal.no_decision",
+            object_type="appeal",
+            object_id=str(row.appeal_id),
+            payload=audit_payload,
+        )
+        await uow.commit()
+        return decision
+    changed = changed_scores(decision)
+    outcome_code = NOT_REVIEWED if decision.outcome is None else CODE_OF_OUTCOME[decision.outcome]
+    await store.updateappeal_of(
+        uow.session,
+        row.appeal_id,
+        status=decision.resolution.value,
+        outcome=outcome_code,
+        new_task_scores=store.scores_json(changed),
+        decided_at=uow.clock.now(),
+        decided_by=actor.subject,
+    )
+    uow.publish(
+        AppealDecided(
+            appeal_id=row.appeal_id,
+            olympiad_id=row.olympiad_id,
+            subject_code=row.subject_code,
+            grade=row.grade,
+            participant_id=row.participant_id,
+            work_code=row.work_code,
+            outcome=outcome_code,
+            new_task_scores={str(n): score for n, score in changed.items()},
+        )
+    )
+    await uow.audit(
+        actor=actor.subject,
+        action="appeal.decided",
+        object_type="appeal",
+        object_id=str(row.appeal_id),
+        payload=audit_payload,
+    )
+    await uow.commit()
+    return decision

@@ -1,0 +1,181 @@
+"""Before the hearing: the filing deadline (§96), the commission (§102), registering appeals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from olymp_appeals import store
+from olymp_appeals.domain import (
+    AppealRuleError,
+    Commission,
+    WorkingDayCalendar,
+    appeal_deadline,
+)
+from olymp_appeals.handlers.common import FILED, require_subject, work_scores
+from olymp_core.auth import Principal
+from olymp_core.clock import zone
+from olymp_core.db import UnitOfWork
+from olymp_core.problems import Conflict
+
+
+@dataclass(frozen=True)
+class SetAppealWindow:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    analysis_and_show_ends_at: dt.datetime
+    time_zone: str
+    actor: Principal
+
+
+@dataclass(frozen=True)
+class SetCommission:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    members: tuple[str, ...]
+    chair: str
+    actor: Principal
+
+
+@dataclass(frozen=True)
+class FileAppeal:
+    olympiad_id: uuid.UUID
+    participant_id: uuid.UUID
+    subject_code: str
+    task_numbers: tuple[int, ...]
+    statement: str
+    review_without_participant: bool
+    actor: Principal
+
+
+async def set_appeal_window(
+    command: SetAppealWindow, uow: UnitOfWork, calendar: WorkingDayCalendar
+) -> dt.datetime:
+    """§96: fix when the analysis and show ended; the filing deadline follows from it."""
+    try:
+        zone(command.time_zone)
+    except ValueError:
+        raise AppealRuleError(
+            f"Неизвестный часовой пояс «{command.time_zone}». Укажите пояс IANA,"
+            " например Asia/Omsk."
+        ) from None
+    deadline = appeal_deadline(command.analysis_and_show_ends_at, calendar, command.time_zone)
+    window = store.Window(command.analysis_and_show_ends_at, command.time_zone, deadline)
+    await store.upsert_window(
+        uow.session, command.olympiad_id, command.subject_code, window, uow.clock.now()
+    )
+    await uow.audit(
+        actor=command.actor.subject,
+        action="appeal_window.set",
+        object_type="subject",
+        object_id=f"{command.olympiad_id}/{command.subject_code}",
+        payload={
+            "analysis_and_show_ends_at": command.analysis_and_show_ends_at,
+            "time_zone": command.time_zone,
+            "deadline": deadline,
+        },
+    )
+    await uow.commit()
+    return deadline
+
+
+async def set_commission(command: SetCommission, uow: UnitOfWork) -> Commission:
+    """§102: the listed composition; frozen once anyone voted, since §106 counts against it."""
+    commission = Commission(command.members, command.chair)
+    if await store.subject_has_votes(uow.session, command.olympiad_id, command.subject_code):
+        raise Conflict(
+            "Члены апелляционной комиссии уже голосовали по апелляциям этого предмета: состав"
+            " нельзя изменить, иначе изменится большинство от списочного состава (п. 106)."
+        )
+    await store.upsert_commission(
+        uow.session,
+        command.olympiad_id,
+        command.subject_code,
+        list(commission.members),
+        commission.chair,
+        uow.clock.now(),
+    )
+    await uow.audit(
+        actor=command.actor.subject,
+        action="appeal_commission.set",
+        object_type="subject",
+        object_id=f"{command.olympiad_id}/{command.subject_code}",
+        payload={"members": list(commission.members), "chair": commission.chair},
+    )
+    await uow.commit()
+    return commission
+
+
+async def registerappeal_of(command: FileAppeal, uow: UnitOfWork) -> store.AppealRow:
+    """§96–98, §105: register a written appeal at the clock's now, or refuse it."""
+    require_subject(command.actor, command.subject_code)
+    session = uow.session
+    window = await store.get_window(session, command.olympiad_id, command.subject_code)
+    if window is None:
+        raise Conflict(
+            "Срок подачи апелляций по этому предмету ещё не установлен: сначала укажите окончание"
+            " анализа заданий и показа работ (appeal-window)."
+        )
+    work_row = await store.find_work(
+        session, command.olympiad_id, command.subject_code, command.participant_id
+    )
+    work = work_scores(work_row, command.participant_id, command.subject_code)
+    assert work_row is not None
+    existing = await store.find_appeal_of(
+        session, command.olympiad_id, command.subject_code, command.participant_id
+    )
+    if existing is not None:
+        raise Conflict(
+            f"Апелляция участника по этому предмету уже зарегистрирована (№ {existing})."
+            " Рассмотрите её; повторная подача не предусмотрена.",
+            appeal_id=str(existing),
+        )
+    filed_at = uow.clock.now()
+    appeal = fileappeal_of(
+        work,
+        command.task_numbers,
+        filed_at,
+        window.deadline,
+        window.time_zone,
+        review_without_participant=command.review_without_participant,
+    )
+    appeal_id = uuid.uuid4()
+    await store.insertappeal_of(
+        session,
+        appeal_id=appeal_id,
+        olympiad_id=command.olympiad_id,
+        subject_code=command.subject_code,
+        grade=work_row.grade,
+        participant_id=command.participant_id,
+        work_code=work_row.work_code,
+        task_numbers=list(appeal.task_numbers),
+        statement=command.statement,
+        review_without_participant=appeal.review_without_participant,
+        filed_at=filed_at,
+        deadline=window.deadline,
+        registered_by=command.actor.subject,
+        status=FILED,
+    )
+    await uow.audit(
+        actor=command.actor.subject,
+        action="appeal.filed",
+        object_type="appeal",
+        object_id=str(appeal_id),
+        payload={
+            "work_code": work_row.work_code,
+            "tasks": list(appeal.task_numbers),
+            "filed_at": filed_at,
+            "deadline": window.deadline,
+        },
+    )
+    row = await store.getappeal_of(session, command.olympiad_id, appeal_id)
+    await uow.commit()
+    assert row is not None
+    return row
+
+
+async def appeals_of(
+    olympiad_id: uuid.UUID, subject_code: str | None, uow: UnitOfWork
+) -> list[store.AppealRow]:
+    return await store.list_appeals(uow.session, olympiad_id, subject_code)
