@@ -38,10 +38,10 @@ def changed_scores(decision: AppealDecision) -> dict[int, Decimal]:
     return {n: score for n, score in decision.scores_after if score != before[n]}
 
 
-async def openappeal_of(
+async def open_appeal(
     uow: UnitOfWork, olympiad_id: uuid.UUID, appeal_id: uuid.UUID
 ) -> tuple[store.AppealRow, Commission]:
-    row = await store.getappeal_of(uow.session, olympiad_id, appeal_id, for_update=True)
+    row = await store.get_appeal(uow.session, olympiad_id, appeal_id, for_update=True)
     if row is None:
         raise NotFound(f"Апелляция {appeal_id} в этой олимпиаде не найдена. Проверьте номер.")
     if row.decided_at is not None:

@@ -15,6 +15,7 @@ from olymp_appeals.domain import (
     Motion,
     Resolution,
     check_motion,
+    decide_appeal,
     reviewed_on_merits,
 )
 from olymp_appeals.handlers.common import (
@@ -24,7 +25,9 @@ from olymp_appeals.handlers.common import (
     appeal_of,
     attendance_of,
     changed_scores,
+    motion_texts,
     numbered,
+    open_appeal,
     require_member,
     work_of,
 )
@@ -61,7 +64,7 @@ class DecideAppeal:
 
 async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.AppealRow:
     """§109–110: whether the participant came, and if not, whether a document excuses it."""
-    row, commission = await openappeal_of(uow, command.olympiad_id, command.appeal_id)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id)
     require_member(commission, command.actor)
     if await store.list_votes(uow.session, row.appeal_id):
         raise Conflict(
@@ -73,7 +76,7 @@ async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.Appea
         attendance = Attendance.ABSENT_WITH_DOCUMENTED_REASON
     else:
         attendance = Attendance.ABSENT_WITHOUT_DOCUMENTED_REASON
-    await store.updateappeal_of(uow.session, row.appeal_id, attendance=attendance.value)
+    await store.update_appeal(uow.session, row.appeal_id, attendance=attendance.value)
     await uow.audit(
         actor=command.actor.subject,
         action="appeal.hearing_recorded",
@@ -81,7 +84,7 @@ async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.Appea
         object_id=str(row.appeal_id),
         payload={"attendance": attendance},
     )
-    updated = await store.getappeal_of(uow.session, command.olympiad_id, row.appeal_id)
+    updated = await store.get_appeal(uow.session, command.olympiad_id, row.appeal_id)
     await uow.commit()
     assert updated is not None
     return updated
@@ -89,7 +92,7 @@ async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.Appea
 
 async def cast_vote(command: CastVote, uow: UnitOfWork) -> Motion:
     """§106, §112: a listed member's vote for one motion; a repeated vote replaces the earlier."""
-    row, commission = await openappeal_of(uow, command.olympiad_id, command.appeal_id)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id)
     require_member(commission, command.actor)
     attendance = attendance_of(row)
     appeal = appeal_of(row)
@@ -128,7 +131,7 @@ async def cast_vote(command: CastVote, uow: UnitOfWork) -> Motion:
 
 async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
     """§106–107, §110, §112, §114: count the votes; a decision is final and goes to scoring."""
-    row, commission = await openappeal_of(uow, command.olympiad_id, command.appeal_id)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id)
     actor = command.actor
     if not (actor.has_role(Role.JURY_CHAIR) or actor.subject == commission.chair):
         raise Forbidden(
@@ -140,7 +143,7 @@ async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
         Ballot(vote.member_id, Motion(OUTCOME_CODES[vote.outcome], numbered(vote.new_task_scores)))
         for vote in votes
     ]
-    decision = decideappeal_of(
+    decision = decide_appeal(
         appeal_of(row), await work_of(uow, row), commission, attendance_of(row), ballots
     )
     audit_payload = {
@@ -171,7 +174,7 @@ async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
         return decision
     changed = changed_scores(decision)
     outcome_code = NOT_REVIEWED if decision.outcome is None else CODE_OF_OUTCOME[decision.outcome]
-    await store.updateappeal_of(
+    await store.update_appeal(
         uow.session,
         row.appeal_id,
         status=decision.resolution.value,

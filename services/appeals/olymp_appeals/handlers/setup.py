@@ -12,6 +12,7 @@ from olymp_appeals.domain import (
     Commission,
     WorkingDayCalendar,
     appeal_deadline,
+    file_appeal,
 )
 from olymp_appeals.handlers.common import FILED, require_subject, work_scores
 from olymp_core.auth import Principal
@@ -107,7 +108,7 @@ async def set_commission(command: SetCommission, uow: UnitOfWork) -> Commission:
     return commission
 
 
-async def registerappeal_of(command: FileAppeal, uow: UnitOfWork) -> store.AppealRow:
+async def register_appeal(command: FileAppeal, uow: UnitOfWork) -> store.AppealRow:
     """§96–98, §105: register a written appeal at the clock's now, or refuse it."""
     require_subject(command.actor, command.subject_code)
     session = uow.session
@@ -132,7 +133,7 @@ async def registerappeal_of(command: FileAppeal, uow: UnitOfWork) -> store.Appea
             appeal_id=str(existing),
         )
     filed_at = uow.clock.now()
-    appeal = fileappeal_of(
+    appeal = file_appeal(
         work,
         command.task_numbers,
         filed_at,
@@ -141,7 +142,7 @@ async def registerappeal_of(command: FileAppeal, uow: UnitOfWork) -> store.Appea
         review_without_participant=command.review_without_participant,
     )
     appeal_id = uuid.uuid4()
-    await store.insertappeal_of(
+    await store.insert_appeal(
         session,
         appeal_id=appeal_id,
         olympiad_id=command.olympiad_id,
@@ -169,7 +170,7 @@ async def registerappeal_of(command: FileAppeal, uow: UnitOfWork) -> store.Appea
             "deadline": window.deadline,
         },
     )
-    row = await store.getappeal_of(session, command.olympiad_id, appeal_id)
+    row = await store.get_appeal(session, command.olympiad_id, appeal_id)
     await uow.commit()
     assert row is not None
     return row

@@ -48,7 +48,7 @@ class Page:
         try:
             if 0 in self._decoded:
                 full = self._decoded[0]
-                return _reduced(full, min_width) if min_width else full
+                return reduce_to_width(full, min_width) if min_width else full
             opened = Image.open(io.BytesIO(self.data))
             if min_width and opened.format == "JPEG":
                 ratio = opened.height / opened.width
@@ -60,12 +60,13 @@ class Page:
                 f"Страница {self.number} файла «{self.filename}» повреждена и не читается "
                 f"({error}). Отсканируйте её заново.",
             ) from error
-        return _reduced(gray, min_width) if min_width else gray
+        return reduce_to_width(gray, min_width) if min_width else gray
 
 
-def _reduced(image: Image.Image, min_width: int) -> Image.Image:
+def reduce_to_width(image: Image.Image, min_width: int) -> Image.Image:
+    """`image` shrunk by a whole factor to no less than `min_width` pixels wide."""
     factor = image.width // min_width
-    return image.reduce(factor) if factor >= 2 else image  # noqa: PLR2004 - 1 means no reduction
+    return image.reduce(factor) if factor > 1 else image
 
 
 _KIND_BY_MAGIC: Final = (

@@ -1,8 +1,4 @@
-"""Tables of the appeals service (its own database; no other service reads them) and repositories.
-
-Scores are kept as JSON objects of task number (a string, as scoring sends it) -> decimal string,
-so half points survive exactly. Repository functions take the session and never commit.
-"""
+"""The appeals service's tables and repositories; repository functions take the session, never commit."""
 
 from __future__ import annotations
 
@@ -13,84 +9,19 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-metadata = sa.MetaData()
-
-appeal_windows = sa.Table(
-    "appeal_windows",
+from olymp_appeals.store.tables import (
+    appeal_votes,
+    appeal_windows,
+    appeals,
+    commissions,
     metadata,
-    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("subject_code", sa.Text, primary_key=True),
-    sa.Column("analysis_and_show_ends_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("time_zone", sa.Text, nullable=False),
-    sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    works,
 )
 
-commissions = sa.Table(
-    "commissions",
-    metadata,
-    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("subject_code", sa.Text, primary_key=True),
-    sa.Column("members", JSONB, nullable=False),
-    sa.Column("chair", sa.Text, nullable=False),
-    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-# A work becomes appealable once both facts arrived, in either order: its scores (scoring) and
-# whose it is (coding's decoding).
-works = sa.Table(
-    "works",
-    metadata,
-    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("subject_code", sa.Text, primary_key=True),
-    sa.Column("work_code", sa.Text, primary_key=True),
-    sa.Column("grade", sa.Integer, nullable=False),
-    sa.Column("participant_id", UUID(as_uuid=True)),
-    sa.Column("task_scores", JSONB),
-    sa.Column("task_max", JSONB),
-    sa.Column("annulled", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Index("works_by_participant", "olympiad_id", "subject_code", "participant_id"),
-)
-
-appeals = sa.Table(
-    "appeals",
-    metadata,
-    sa.Column("appeal_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("subject_code", sa.Text, nullable=False),
-    sa.Column("grade", sa.Integer, nullable=False),
-    sa.Column("participant_id", UUID(as_uuid=True), nullable=False),
-    sa.Column("work_code", sa.Text, nullable=False),
-    sa.Column("task_numbers", JSONB, nullable=False),
-    sa.Column("statement", sa.Text, nullable=False),
-    sa.Column("review_without_participant", sa.Boolean, nullable=False),
-    sa.Column("filed_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("registered_by", sa.Text, nullable=False),
-    sa.Column("attendance", sa.Text),
-    sa.Column("status", sa.Text, nullable=False),
-    sa.Column("outcome", sa.Text),
-    sa.Column("new_task_scores", JSONB),
-    sa.Column("decided_at", sa.DateTime(timezone=True)),
-    sa.Column("decided_by", sa.Text),
-    sa.UniqueConstraint("olympiad_id", "subject_code", "participant_id"),
-)
-
-appeal_votes = sa.Table(
-    "appeal_votes",
-    metadata,
-    sa.Column(
-        "appeal_id", UUID(as_uuid=True), sa.ForeignKey("appeals.appeal_id"), primary_key=True
-    ),
-    sa.Column("member_id", sa.Text, primary_key=True),
-    sa.Column("outcome", sa.Text, nullable=False),
-    sa.Column("new_task_scores", JSONB, nullable=False),
-    sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
-)
+__all__ = ["appeal_votes", "appeal_windows", "appeals", "commissions", "metadata", "works"]
 
 
 def scores_json(scores: dict[int, Decimal] | dict[str, Decimal]) -> dict[str, str]:
