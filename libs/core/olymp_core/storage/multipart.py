@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -26,8 +27,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
+import httpx
 import urllib3
 from minio.datatypes import Part
 from minio.error import MinioException, S3Error
@@ -62,7 +64,9 @@ class ChecksumMismatch(StorageError):
 
 class UploadNotFound(StorageError):
     def __init__(self, upload_id: str) -> None:
-        super().__init__(f"no open upload {upload_id!r}: it was completed, aborted or never started")
+        super().__init__(
+            f"no open upload {upload_id!r}: it was completed, aborted or never started"
+        )
         self.upload_id = upload_id
 
 
@@ -193,7 +197,10 @@ class S3ResumableUploads(ResumableUploads):
     ) -> str:
         validate_key(key)
         _check_part_number(part_number)
-        query = {"uploadId": upload_id, "partNumber": str(part_number)}
+        query: dict[str, str | list[str] | tuple[str]] = {
+            "uploadId": upload_id,
+            "partNumber": str(part_number),
+        }
         return await self._call(
             key,
             upload_id,
@@ -228,7 +235,9 @@ class S3ResumableUploads(ResumableUploads):
             await self.abort(upload_id, key)
             return same
         arrived = {part.number: part for part in await self.uploaded_parts(upload_id, key)}
-        wrong = [p.number for p in ordered if p.number not in arrived or arrived[p.number].md5 != p.md5]
+        wrong = [
+            p.number for p in ordered if p.number not in arrived or arrived[p.number].md5 != p.md5
+        ]
         if wrong:
             raise ChecksumMismatch(
                 f"parts {wrong} of {key!r} are missing or differ from what the client hashed;"
@@ -250,15 +259,13 @@ class S3ResumableUploads(ResumableUploads):
 
     async def abort(self, upload_id: str, key: str) -> None:
         validate_key(key)
-        try:
+        with contextlib.suppress(UploadNotFound):
             await self._call(
                 key,
                 upload_id,
                 self._s3.client._abort_multipart_upload,
                 *(self._s3.bucket, key, upload_id),
             )
-        except UploadNotFound:
-            pass
 
     def _list_parts(self, key: str, upload_id: str) -> list[UploadedPart]:
         found: list[UploadedPart] = []
@@ -267,7 +274,9 @@ class S3ResumableUploads(ResumableUploads):
             page = self._s3.client._list_parts(
                 self._s3.bucket, key, upload_id, part_number_marker=marker
             )
-            found += [UploadedPart(p.part_number, p.size or 0, p.etag.strip('"')) for p in page.parts]
+            found += [
+                UploadedPart(p.part_number, p.size or 0, p.etag.strip('"')) for p in page.parts
+            ]
             if not page.is_truncated:
                 return sorted(found, key=lambda part: part.number)
             marker = page.next_part_number_marker
@@ -337,7 +346,9 @@ class LocalResumableUploads(ResumableUploads):
             await self.abort(upload_id, key)
             return same
         arrived = {part.number: part for part in await asyncio.to_thread(_parts_in, staging)}
-        wrong = [p.number for p in ordered if p.number not in arrived or arrived[p.number].md5 != p.md5]
+        wrong = [
+            p.number for p in ordered if p.number not in arrived or arrived[p.number].md5 != p.md5
+        ]
         if wrong:
             raise ChecksumMismatch(
                 f"parts {wrong} of {key!r} are missing or differ from what the client hashed;"
@@ -347,7 +358,9 @@ class LocalResumableUploads(ResumableUploads):
         # The reader raises at the end if the digest differs, and the store then discards its
         # partial file: a mismatching object never becomes visible.
         info = await self.store.put(
-            key, _VerifiedConcatenation(files, sha256), content_type=manifest["content_type"]
+            key,
+            cast(BinaryIO, _VerifiedConcatenation(files, sha256)),
+            content_type=manifest["content_type"],
         )
         await asyncio.to_thread(shutil.rmtree, staging, True)
         return info
@@ -430,3 +443,125 @@ class _VerifiedConcatenation:
                 return chunk
             self._current.close()
             self._current = None
+
+
+Progress = Callable[[int, int], None]  # (bytes stored so far, file size)
+DEFAULT_PART_SIZE = 8 << 20
+
+
+class UploadInterrupted(StorageError):
+    """Sending parts stopped; call `upload_file` again with `upload_id` to resume."""
+
+    def __init__(self, upload_id: str, parts_sent: int, cause: BaseException) -> None:
+        super().__init__(
+            f"upload {upload_id} stopped after {parts_sent} parts ({cause}); run it again with"
+            " the same upload id to send only the missing parts"
+        )
+        self.upload_id, self.parts_sent = upload_id, parts_sent
+
+
+@dataclass(frozen=True)
+class UploadReport:
+    upload_id: str | None  # None when the key already held this very file
+    info: ObjectInfo
+    parts_sent: int
+    parts_skipped: int
+
+
+async def upload_file(
+    path: Path,
+    uploads: ResumableUploads,
+    key: str,
+    *,
+    upload_id: str | None = None,
+    part_size: int = DEFAULT_PART_SIZE,
+    content_type: str = DEFAULT_CONTENT_TYPE,
+    progress: Progress | None = None,
+    http: httpx.AsyncClient | None = None,
+    url_expires: dt.timedelta = dt.timedelta(hours=1),
+) -> UploadReport:
+    """Upload `path` under `key`, resuming `upload_id` if given: only parts that have not arrived
+    intact are sent. One part is in memory at a time, whatever the file's size."""
+    size = (await asyncio.to_thread(path.stat)).st_size
+    if size == 0:
+        raise ValueError(f"{path} is empty: there is nothing to upload")
+    if part_size < MIN_PART_SIZE or -(-size // part_size) > MAX_PARTS:
+        raise ValueError(
+            f"part size {part_size} must be >= 5 MiB and give at most {MAX_PARTS} parts"
+        )
+    sha256, checksums = await asyncio.to_thread(_file_checksums, path, part_size)
+    found = await uploads.existing(key)
+    if found is not None:
+        same = _same_or_conflict(found, sha256)
+        if upload_id is not None:
+            await uploads.abort(upload_id, key)
+        return UploadReport(None, same, 0, len(checksums))
+    if upload_id is None:
+        upload_id = await uploads.start(key, sha256=sha256, content_type=content_type)
+    arrived = {part.number: part.md5 for part in await uploads.uploaded_parts(upload_id, key)}
+    missing = [part for part in checksums if arrived.get(part.number) != part.md5]
+    done = size - sum(min(part_size, size - (p.number - 1) * part_size) for p in missing)
+    if progress:
+        progress(done, size)
+    client = http or httpx.AsyncClient(timeout=httpx.Timeout(30.0, write=300.0))
+    sent = 0
+    try:
+        with path.open("rb") as source:
+            for part in missing:
+                try:
+                    data = await asyncio.to_thread(_read_part, source, part.number, part_size)
+                    await _send_part(uploads, client, upload_id, key, part, data, url_expires)
+                    sent, done = sent + 1, done + len(data)
+                    if progress:
+                        progress(done, size)
+                except (StorageError, httpx.HTTPError, OSError) as exc:
+                    raise UploadInterrupted(upload_id, sent, exc) from exc
+    finally:
+        if http is None:
+            await client.aclose()
+    info = await uploads.complete(upload_id, key, sha256=sha256, parts=checksums)
+    return UploadReport(upload_id, info, sent, len(checksums) - len(missing))
+
+
+async def _send_part(
+    uploads: ResumableUploads,
+    client: httpx.AsyncClient,
+    upload_id: str,
+    key: str,
+    part: PartChecksum,
+    data: bytes,
+    expires: dt.timedelta,
+) -> None:
+    if not uploads.presigns_parts:
+        md5 = await uploads.write_part(upload_id, key, part.number, data)
+    else:
+        url = await uploads.part_url(upload_id, key, part.number, expires)
+        response = await client.put(url, content=data)
+        if response.status_code != 200:
+            raise StorageError(
+                f"part {part.number}: HTTP {response.status_code} {response.text[:200]}"
+            )
+        md5 = response.headers.get("etag", "").strip('"')
+    if md5 != part.md5:
+        raise ChecksumMismatch(f"part {part.number} of {key!r} arrived altered (MD5 {md5})")
+
+
+def _file_checksums(path: Path, part_size: int) -> tuple[str, list[PartChecksum]]:
+    whole = hashlib.sha256()
+    parts: list[PartChecksum] = []
+    with path.open("rb") as source:
+        while True:
+            md5, left = hashlib.md5(usedforsecurity=False), part_size
+            while left and (chunk := source.read(min(CHUNK_SIZE, left))):
+                whole.update(chunk)
+                md5.update(chunk)
+                left -= len(chunk)
+            if left == part_size:
+                return whole.hexdigest(), parts
+            parts.append(PartChecksum(len(parts) + 1, md5.hexdigest()))
+
+
+def _read_part(source: Any, number: int, part_size: int) -> bytes:
+    source.seek((number - 1) * part_size)
+    data: bytes = source.read(part_size)
+    return data

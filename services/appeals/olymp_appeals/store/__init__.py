@@ -1,4 +1,4 @@
-"""The appeals service's tables and repositories; repository functions take the session, never commit."""
+"""Repositories of the appeals service: they take the session and never commit."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from olymp_appeals.store.tables import (
     appeal_windows,
     appeals,
     commissions,
-    metadata,
     works,
 )
-
-__all__ = ["appeal_votes", "appeal_windows", "appeals", "commissions", "metadata", "works"]
+from olymp_appeals.store.tables import (
+    metadata as metadata,
+)
 
 
 def scores_json(scores: dict[int, Decimal] | dict[str, Decimal]) -> dict[str, str]:

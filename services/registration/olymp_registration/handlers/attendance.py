@@ -1,0 +1,202 @@
+"""Day-of registration (§36) and removal with an act (§53–54)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from olymp_core.clock import to_local
+from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
+from olymp_core.db import UnitOfWork
+from olymp_core.problems import Conflict, NotFound, Problem
+from olymp_core.subjects import subject
+from olymp_registration import store
+from olymp_registration.domain import CheckInRefused, Olympiad, check_in, mark_absent, remove
+from olymp_registration.handlers.olympiads import get_olympiad, round_days
+
+
+@dataclass(frozen=True)
+class CheckInEntry:
+    participant_id: uuid.UUID
+    present: bool
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    entries: tuple[CheckInEntry, ...]
+    actor: str
+    day: dt.date | None = None
+    """The round day; by default today in the olympiad's time zone."""
+
+
+@dataclass(frozen=True)
+class RemoveParticipant:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    participant_id: uuid.UUID
+    reason: str
+    actor: str
+    day: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    present: int
+    absent: int
+
+
+def _round_day(olympiad: Olympiad, requested: dt.date | None, now: dt.datetime) -> dt.date:
+    today = to_local(now, olympiad.time_zone).date()
+    if requested is None:
+        return today
+    if requested > today:
+        raise Problem(
+            f"Дата {requested:%d.%m.%Y} ещё не наступила (сегодня {today:%d.%m.%Y} по времени "
+            f"олимпиады, {olympiad.time_zone}): отмечать явку и удаление можно только в день тура "
+            "или позже.",
+            status=422,
+            type_="day-in-future",
+        )
+    return requested
+
+
+async def _participants_of(
+    olympiad_id: uuid.UUID, subject_code: str, ids: Sequence[uuid.UUID], uow: UnitOfWork
+) -> dict[uuid.UUID, store.StoredParticipant]:
+    found = await store.list_participants(
+        uow.session, olympiad_id, subject_code=subject_code, participant_ids=ids, for_update=True
+    )
+    by_id = {p.participant_id: p for p in found}
+    missing = [str(i) for i in ids if i not in by_id]
+    if missing:
+        raise NotFound(
+            f"По предмету «{subject(subject_code).name}» в этой олимпиаде не зарегистрированы "
+            f"участники: {', '.join(missing)}. Проверьте идентификаторы и предмет.",
+            type_="participant-not-found",
+            participant_ids=missing,
+        )
+    return by_id
+
+
+async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInResult:
+    """Day-of registration (§36) of a list; all entries or none. A removed participant is refused."""
+    olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
+    days = round_days(olympiad, command.subject_code)
+    ids = [e.participant_id for e in command.entries]
+    if len(set(ids)) != len(ids):
+        twice = sorted({str(i) for i in ids if ids.count(i) > 1})
+        raise Problem(
+            f"Участники указаны в списке больше одного раза: {', '.join(twice)}. "
+            "Оставьте по одной отметке на участника.",
+            status=422,
+            type_="duplicate-check-in-entry",
+        )
+    now = uow.clock.now()
+    day = _round_day(olympiad, command.day, now)
+    by_id = await _participants_of(command.olympiad_id, command.subject_code, ids, uow)
+    for entry in command.entries:
+        stored = by_id[entry.participant_id]
+        before = stored.attendance(days)
+        try:
+            after = (check_in if entry.present else mark_absent)(before, day, now)
+        except CheckInRefused as exc:
+            p = stored.participant
+            raise Conflict(
+                f"{p.full_name}: {exc}",
+                type_="check-in-refused",
+                participant_id=str(entry.participant_id),
+            ) from None
+        if after == before:
+            continue  # the same mark sent again: nothing changed, nothing to announce
+        mark = after.mark_on(day)
+        assert mark is not None
+        await store.save_mark(uow.session, entry.participant_id, mark, marked_by=command.actor)
+        uow.publish(
+            ParticipantCheckedIn(
+                olympiad_id=command.olympiad_id,
+                participant_id=entry.participant_id,
+                subject_code=command.subject_code,
+                task_grade=stored.participant.task_grade,
+                present=entry.present,
+                at=mark.marked_at,
+            )
+        )
+    present = sum(1 for e in command.entries if e.present)
+    await uow.audit(
+        actor=command.actor,
+        action="participants.checked_in",
+        object_type="olympiad_subject",
+        object_id=f"{command.olympiad_id}/{command.subject_code}",
+        payload={
+            "day": day.isoformat(),
+            "present": [str(e.participant_id) for e in command.entries if e.present],
+            "absent": [str(e.participant_id) for e in command.entries if not e.present],
+        },
+    )
+    await uow.commit()
+    return CheckInResult(present=present, absent=len(command.entries) - present)
+
+
+async def remove_participant(
+    command: RemoveParticipant, uow: UnitOfWork
+) -> store.StoredParticipant:
+    """The removal act (§53): the participant's work is annulled, no further participation (§54)."""
+    olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
+    days = round_days(olympiad, command.subject_code)
+    now = uow.clock.now()
+    day = _round_day(olympiad, command.day, now)
+    ids = [command.participant_id]
+    stored = (await _participants_of(command.olympiad_id, command.subject_code, ids, uow))[
+        command.participant_id
+    ]
+    try:
+        after = remove(
+            stored.attendance(days),
+            day=day,
+            reason=command.reason,
+            removed_at=now,
+            removed_by=command.actor,
+        )
+    except CheckInRefused as exc:
+        raise Conflict(str(exc), type_="removal-refused") from None
+    assert after.removal is not None
+    removal = after.removal
+    await store.save_removal(uow.session, command.participant_id, removal)
+    uow.publish(
+        ParticipantRemoved(
+            olympiad_id=command.olympiad_id,
+            participant_id=command.participant_id,
+            subject_code=command.subject_code,
+            reason=removal.reason,
+            removed_at=removal.removed_at,
+        )
+    )
+    await uow.audit(
+        actor=command.actor,
+        action="participant.removed",
+        object_type="participant",
+        object_id=str(command.participant_id),
+        payload={
+            "olympiad_id": str(command.olympiad_id),
+            "subject_code": command.subject_code,
+            "day": removal.day.isoformat(),
+            "reason": removal.reason,
+            "removed_at": removal.removed_at.isoformat(),
+        },
+    )
+    await uow.commit()
+    return store.StoredParticipant(
+        stored.participant_id, stored.olympiad_id, stored.participant, after.marks, removal
+    )
+
+
+async def present_participants(
+    olympiad_id: uuid.UUID, subject_code: str, uow: UnitOfWork
+) -> list[tuple[uuid.UUID, int, int]]:
+    olympiad = (await get_olympiad(olympiad_id, uow)).olympiad
+    round_days(olympiad, subject_code)
+    return await store.present_participants(uow.session, olympiad_id, subject_code)

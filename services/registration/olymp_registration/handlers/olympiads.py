@@ -1,0 +1,109 @@
+"""Creating and reading olympiads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from olymp_core.contracts.registration import OlympiadCreated, ScheduledSubject
+from olymp_core.db import UnitOfWork
+from olymp_core.problems import NotFound, Problem
+from olymp_core.subjects import UnknownSubject
+from olymp_registration import store
+from olymp_registration.domain import InvalidOlympiad, Olympiad, SubjectSchedule, Venue
+
+
+@dataclass(frozen=True)
+class CreateOlympiad:
+    title: str
+    school_year: str
+    time_zone: str
+    subjects: tuple[SubjectSchedule, ...]
+    venues: tuple[Venue, ...]
+    actor: str
+
+
+def scheduled_subjects(olympiad: Olympiad) -> list[ScheduledSubject]:
+    """The first (or only) round of each subject, with UTC instants of its local times."""
+    scheduled = []
+    for schedule in olympiad.subjects:
+        first = min(schedule.rounds, key=lambda slot: (slot.day, slot.starts_at))
+        starts_at, ends_at = olympiad.round_instants(schedule.subject_code, first.round_code)
+        scheduled.append(
+            ScheduledSubject(
+                subject_code=schedule.subject_code,
+                day=first.day,
+                round_starts_at=starts_at,
+                round_ends_at=ends_at,
+            )
+        )
+    return scheduled
+
+
+async def create_olympiad(command: CreateOlympiad, uow: UnitOfWork) -> store.StoredOlympiad:
+    try:
+        olympiad = Olympiad(
+            title=command.title,
+            school_year=command.school_year,
+            time_zone=command.time_zone,
+            subjects=command.subjects,
+            venues=command.venues,
+        )
+    except InvalidOlympiad as exc:
+        raise Problem(
+            str(exc),
+            status=422,
+            type_="invalid-olympiad",
+            title="Олимпиада не создана",
+            errors=list(exc.problems),
+        ) from None
+    olympiad_id = uuid.uuid4()
+    now = uow.clock.now()
+    await store.add_olympiad(
+        uow.session, olympiad_id, olympiad, created_at=now, created_by=command.actor
+    )
+    subjects = scheduled_subjects(olympiad)
+    uow.publish(
+        OlympiadCreated(
+            olympiad_id=olympiad_id,
+            title=olympiad.title,
+            time_zone=olympiad.time_zone,
+            subjects=tuple(subjects),
+        )
+    )
+    await uow.audit(
+        actor=command.actor,
+        action="olympiad.created",
+        object_type="olympiad",
+        object_id=str(olympiad_id),
+        payload={
+            "title": olympiad.title,
+            "school_year": olympiad.school_year,
+            "time_zone": olympiad.time_zone,
+            "subjects": [s.model_dump(mode="json") for s in subjects],
+            "venues": [v.name for v in olympiad.venues],
+        },
+    )
+    await uow.commit()
+    return store.StoredOlympiad(olympiad_id, olympiad, now)
+
+
+async def get_olympiad(olympiad_id: uuid.UUID, uow: UnitOfWork) -> store.StoredOlympiad:
+    found = await store.get_olympiad(uow.session, olympiad_id)
+    if found is None:
+        raise NotFound(
+            f"Олимпиада {olympiad_id} не найдена: проверьте идентификатор олимпиады.",
+            type_="olympiad-not-found",
+        )
+    return found
+
+
+def round_days(olympiad: Olympiad, subject_code: str) -> tuple[dt.date, ...]:
+    """The days the subject is held, or 404 when it is not in this olympiad."""
+    try:
+        return olympiad.schedule_of(subject_code).days
+    except (InvalidOlympiad, UnknownSubject) as exc:
+        raise NotFound(
+            f"{exc} Проверьте код предмета в адресе запроса.", type_="subject-not-scheduled"
+        ) from None
