@@ -64,9 +64,11 @@ class _Label:
     caption: str
 
 
-def _font_dir() -> Path:
-    candidates = [os.environ[FONT_ENV]] if os.environ.get(FONT_ENV) else []
-    for directory in (*candidates, *_FONT_DIRS):
+def find_font_dir(directories: Sequence[str | Path] | None = None) -> Path:
+    """The first directory holding DejaVu Sans: `$OLYMP_LABEL_FONT_DIR`, then the usual places."""
+    if directories is None:
+        directories = [*([os.environ[FONT_ENV]] if os.environ.get(FONT_ENV) else []), *_FONT_DIRS]
+    for directory in directories:
         if (Path(directory) / _REGULAR).is_file():
             return Path(directory)
     raise LabelFontMissing(
@@ -77,7 +79,7 @@ def _font_dir() -> Path:
 
 
 def _register_fonts() -> tuple[str, str]:
-    directory = _font_dir()
+    directory = find_font_dir()
     pdfmetrics.registerFont(TTFont(_FONT, str(directory / _REGULAR)))
     bold = directory / _BOLD
     pdfmetrics.registerFont(TTFont(_FONT_BOLD, str(bold if bold.is_file() else directory / _REGULAR)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from olymp_core.auth import Role
+from olymp_core.auth import Role, ScopeKind
 
 from .conftest import Olympiad
 
@@ -154,6 +154,12 @@ async def test_only_listed_members_vote_and_only_the_chair_decides(olympiad: Oly
         headers=olympiad.auth(Role.OBSERVER, sub="chair"),
     )
     anonymous = await olympiad.client.post(f"{olympiad.base}/appeals/{appeal_id}/decision")
+    other_subject = await olympiad.client.post(
+        f"{olympiad.base}/appeals/{appeal_id}/decision",
+        headers=olympiad.appeals.svc.auth(
+            Role.JURY_CHAIR, sub="physics-chair", scopes={ScopeKind.SUBJECT: ["physics"]}
+        ),
+    )
     await olympiad.vote(appeal_id, "m1", "reject")
     await olympiad.vote(appeal_id, "m2", "reject")
     jury_chair = await olympiad.client.post(
@@ -165,6 +171,7 @@ async def test_only_listed_members_vote_and_only_the_chair_decides(olympiad: Oly
     assert member_decides.status_code == 403
     assert observer_votes.status_code == 403
     assert anonymous.status_code == 401
+    assert other_subject.status_code == 403
     assert jury_chair.status_code == 200
     assert jury_chair.json()["outcome"] == "reject"
 

@@ -39,11 +39,13 @@ def changed_scores(decision: AppealDecision) -> dict[int, Decimal]:
 
 
 async def open_appeal(
-    uow: UnitOfWork, olympiad_id: uuid.UUID, appeal_id: uuid.UUID
+    uow: UnitOfWork, olympiad_id: uuid.UUID, appeal_id: uuid.UUID, actor: Principal
 ) -> tuple[store.AppealRow, Commission]:
+    """The undecided appeal, locked until commit, and its subject's commission."""
     row = await store.get_appeal(uow.session, olympiad_id, appeal_id, for_update=True)
     if row is None:
         raise NotFound(f"Апелляция {appeal_id} в этой олимпиаде не найдена. Проверьте номер.")
+    require_subject(actor, row.subject_code)
     if row.decided_at is not None:
         raise Conflict(
             f"По апелляции {appeal_id} решение уже принято ({row.status}); оно окончательное и"

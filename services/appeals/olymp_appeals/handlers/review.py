@@ -64,7 +64,7 @@ class DecideAppeal:
 
 async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.AppealRow:
     """§109–110: whether the participant came, and if not, whether a document excuses it."""
-    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, command.actor)
     require_member(commission, command.actor)
     if await store.list_votes(uow.session, row.appeal_id):
         raise Conflict(
@@ -92,7 +92,7 @@ async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.Appea
 
 async def cast_vote(command: CastVote, uow: UnitOfWork) -> Motion:
     """§106, §112: a listed member's vote for one motion; a repeated vote replaces the earlier."""
-    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, command.actor)
     require_member(commission, command.actor)
     attendance = attendance_of(row)
     appeal = appeal_of(row)
@@ -131,7 +131,7 @@ async def cast_vote(command: CastVote, uow: UnitOfWork) -> Motion:
 
 async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
     """§106–107, §110, §112, §114: count the votes; a decision is final and goes to scoring."""
-    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, command.actor)
     actor = command.actor
     if not (actor.has_role(Role.JURY_CHAIR) or actor.subject == commission.chair):
         raise Forbidden(
