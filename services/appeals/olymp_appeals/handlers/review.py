@@ -183,18 +183,21 @@ async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
         decided_at=uow.clock.now(),
         decided_by=actor.subject,
     )
-    uow.publish(
-        AppealDecided(
-            appeal_id=row.appeal_id,
-            olympiad_id=row.olympiad_id,
-            subject_code=row.subject_code,
-            grade=row.grade,
-            participant_id=row.participant_id,
-            work_code=row.work_code,
-            outcome=outcome_code,
-            new_task_scores={str(n): score for n, score in changed.items()},
+    if decision.outcome is not None:
+        # §110 leaves the scores as they were and is not a §112 decision: scoring has nothing to
+        # apply, and the contract's outcomes are §112's three.
+        uow.publish(
+            AppealDecided(
+                appeal_id=row.appeal_id,
+                olympiad_id=row.olympiad_id,
+                subject_code=row.subject_code,
+                grade=row.grade,
+                participant_id=row.participant_id,
+                work_code=row.work_code,
+                outcome=outcome_code,
+                new_task_scores={str(n): score for n, score in changed.items()},
+            )
         )
-    )
     await uow.audit(
         actor=actor.subject,
         action="appeal.decided",

@@ -85,3 +85,13 @@ def codes() -> Callable[..., list[str]]:
         return sorted(issued)
 
     return make
+
+
+@pytest.fixture
+def page_image() -> PageMaker:
+    return make_page_image
+
+
+@pytest.fixture
+def encoded() -> Callable[..., bytes]:
+    return encode

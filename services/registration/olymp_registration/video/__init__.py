@@ -1,0 +1,2 @@
+"""Room video (§21): recordings of each room of a venue from the start of a round until the answer
+sheets are packed, their facts read from the files themselves, and the coverage and deadline rules."""
