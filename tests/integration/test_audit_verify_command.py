@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from olymp_cli.main import cli
 from olymp_core import audit
@@ -29,7 +29,7 @@ async def scoring_database() -> AsyncIterator[tuple[str, str]]:
     engine = create_async_engine(url)
     at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
     async with engine.begin() as conn:
-        session = sa.ext.asyncio.AsyncSession(bind=conn)
+        session = AsyncSession(bind=conn)
         for n in range(1, 6):
             await audit.record(
                 session,
@@ -73,7 +73,9 @@ async def test_untouched_trail_verifies(scoring_database: tuple[str, str]) -> No
 
 async def test_changed_entry_is_named(scoring_database: tuple[str, str]) -> None:
     prefix, url = scoring_database
-    await tamper(url, "UPDATE audit_log SET payload = '{\"task\": 1, \"points\": \"10\"}' WHERE seq = 3")
+    await tamper(
+        url, 'UPDATE audit_log SET payload = \'{"task": 1, "points": "10"}\' WHERE seq = 3'
+    )
     code, output = await asyncio.to_thread(verify, prefix)
     assert code == 1
     assert "BROKEN" in output and "entry 3 was changed" in output, output

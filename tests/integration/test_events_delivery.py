@@ -102,7 +102,13 @@ async def test_event_committed_while_broker_connection_is_down_is_delivered_late
     bench: Bench,
 ) -> None:
     result = subprocess.run(
-        ["rabbitmqctl", "close_all_connections", "--vhost", TEST_VHOST, "forced by the outage test"],
+        [
+            "rabbitmqctl",
+            "close_all_connections",
+            "--vhost",
+            TEST_VHOST,
+            "forced by the outage test",
+        ],
         capture_output=True,
         text=True,
         check=False,

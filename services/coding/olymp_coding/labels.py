@@ -82,7 +82,9 @@ def _register_fonts() -> tuple[str, str]:
     directory = find_font_dir()
     pdfmetrics.registerFont(TTFont(_FONT, str(directory / _REGULAR)))
     bold = directory / _BOLD
-    pdfmetrics.registerFont(TTFont(_FONT_BOLD, str(bold if bold.is_file() else directory / _REGULAR)))
+    pdfmetrics.registerFont(
+        TTFont(_FONT_BOLD, str(bold if bold.is_file() else directory / _REGULAR))
+    )
     return _FONT, _FONT_BOLD
 
 

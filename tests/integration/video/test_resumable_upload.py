@@ -164,9 +164,7 @@ async def test_a_part_altered_after_it_was_hashed_is_detected_and_can_be_resent(
     uploads = resumable_uploads(store)
     data = recording.read_bytes()
     parts = [data[:PART], data[PART : 2 * PART], data[2 * PART :]]
-    checksums = [
-        PartChecksum(n, hashlib.md5(part).hexdigest()) for n, part in enumerate(parts, 1)
-    ]
+    checksums = [PartChecksum(n, hashlib.md5(part).hexdigest()) for n, part in enumerate(parts, 1)]
     sha256 = hashlib.sha256(data).hexdigest()
     upload_id = await uploads.start(key, sha256=sha256)
     corrupted = bytes([parts[1][0] ^ 0xFF]) + parts[1][1:]

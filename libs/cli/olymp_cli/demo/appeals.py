@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 SUBJECT = "math"
 
 
-async def run_appeals(day: OlympiadDay) -> dict[str, str]:
+async def run_appeals(day: OlympiadDay) -> dict[str, dict[str, Any]]:
+    """File, hear, vote on and decide four appeals; returns each decision as the service gave it."""
     from olymp_cli.demo.day import COMMISSION, TIME_ZONE
 
     suite, oid = day.suite, day.oid
@@ -60,7 +61,7 @@ async def run_appeals(day: OlympiadDay) -> dict[str, str]:
             "casting": {chair: raised, second: reject},
         }[label]
         plans.append((label, entry, votes))
-    outcomes: dict[str, str] = {}
+    outcomes: dict[str, dict[str, Any]] = {}
     for label, entry, votes in plans:
         appeal = await suite.json(
             "POST",
@@ -91,5 +92,5 @@ async def run_appeals(day: OlympiadDay) -> dict[str, str]:
         decision = await suite.json(
             "POST", "appeals", path + "/decision", role=Role.APPEAL_MEMBER, sub=chair
         )
-        outcomes[label] = str(decision["outcome"])
+        outcomes[label] = decision
     return outcomes

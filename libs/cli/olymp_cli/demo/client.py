@@ -59,9 +59,7 @@ class SuiteClient:
         return (await self.call(method, service, path, **kwargs)).json()
 
 
-async def until(
-    probe: Callable[[], Awaitable[T | None]], what: str, within_s: float = 60.0
-) -> T:
+async def until(probe: Callable[[], Awaitable[T | None]], what: str, within_s: float = 60.0) -> T:
     """Poll `probe` until it returns something other than None/False; fail after `within_s`."""
     deadline = time.monotonic() + within_s
     while True:

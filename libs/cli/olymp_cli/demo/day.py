@@ -37,7 +37,7 @@ class DayReport:
     works: int = 0
     third_marks: int = 0
     annulled: int = 0
-    appeals: dict[str, str] = field(default_factory=dict)
+    appeals: dict[str, dict[str, Any]] = field(default_factory=dict)
     final_tables: list[tuple[str, int]] = field(default_factory=list)
     example_table: dict[str, Any] = field(default_factory=dict)
     public_page: str = ""
@@ -406,8 +406,11 @@ class OlympiadDay:
         from olymp_cli.demo.appeals import run_appeals
 
         self.report.appeals = await run_appeals(self)
-        outcomes = ", ".join(f"{k}: {v}" for k, v in self.report.appeals.items())
-        self.say(f"8. Апелляции рассмотрены: {outcomes}")
+        self.say("8. Апелляции (комиссия из трёх членов, решение большинством списочного состава):")
+        for decision in self.report.appeals.values():
+            casting = " — решающим голосом председателя" if decision["by_casting_vote"] else ""
+            change = f", баллы: {decision['total_before']} → {decision['total_after']}"
+            self.say(f"   {decision['outcome_text']}{casting}{change}")
 
     # -- results ------------------------------------------------------------------------------
 

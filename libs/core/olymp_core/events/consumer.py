@@ -9,6 +9,7 @@ sent to the dead-letter queue with the error in its headers and acked, never sil
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -21,6 +22,7 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
 
 from olymp_core.events.broker import Binding, declare_binding
 from olymp_core.events.model import DEAD_LETTER_EXCHANGE, Event
@@ -36,6 +38,8 @@ CONSUMED = Counter("olymp_events_consumed", "Messages handled", ["queue", "outco
 Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
 
 MAX_ATTEMPTS = 5
+TRANSIENT_RETRIES = 5
+TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class Consumer:
         self.subscription = subscription
         self._uows = uows
         self._by_key = {e.routing_key(): e for e in subscription.events}
+        # aio-pika runs callbacks concurrently up to the prefetch count; one message at a time per
+        # queue keeps handlers of the same aggregate from deadlocking each other
+        self._one_at_a_time = asyncio.Lock()
 
     async def start(self, channel: AbstractChannel, prefetch: int = 20) -> None:
         await channel.set_qos(prefetch_count=prefetch)
@@ -68,10 +75,14 @@ class Consumer:
         await queue.consume(self.on_message)
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
+        async with self._one_at_a_time:
+            await self._handle(message)
+
+    async def _handle(self, message: AbstractIncomingMessage) -> None:
         queue = self.subscription.queue
         try:
             event, message_id = self._parse(message)
-            applied = await self._apply(event, message_id, message)
+            applied = await self._apply_retrying_conflicts(event, message_id, message)
             await message.ack()
             CONSUMED.labels(queue, "applied" if applied else "duplicate").inc()
         except PoisonMessage as exc:
@@ -101,6 +112,23 @@ class Consumer:
             return event_cls.model_validate(payload), message_id
         except (ValueError, ValidationError) as exc:
             raise PoisonMessage(f"invalid {key} message: {exc}") from exc
+
+    async def _apply_retrying_conflicts(
+        self, event: Event, message_id: uuid.UUID, message: AbstractIncomingMessage
+    ) -> bool:
+        """A deadlock or serialization failure is the database asking to try again, not poison."""
+        for attempt in range(1, TRANSIENT_RETRIES + 1):
+            try:
+                return await self._apply(event, message_id, message)
+            except DBAPIError as exc:
+                if attempt == TRANSIENT_RETRIES or not _is_transient(exc):
+                    raise
+                log.info(
+                    "transaction conflict; retrying",
+                    extra={"queue": self.subscription.queue, "attempt": attempt},
+                )
+                await asyncio.sleep(0.05 * attempt)  # back off before the retry, not a wait for an event
+        raise AssertionError("unreachable")
 
     async def _apply(
         self, event: Event, message_id: uuid.UUID, message: AbstractIncomingMessage
@@ -159,6 +187,11 @@ class Consumer:
             properties=dead.properties,
         )
         await message.ack()
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in TRANSIENT_SQLSTATES or "deadlock detected" in str(exc)
 
 
 def _delivery_count(message: AbstractIncomingMessage) -> int:

@@ -26,7 +26,9 @@ def content_hash(page_bytes: bytes) -> str:
 def page_key(olympiad: str, digest: str, extension: str, *, title_page: bool) -> str:
     """`scans/<olympiad>/<aa>/<digest>.<ext>`, or under `titles/` for a title page."""
     if not _OLYMPIAD_ID.match(olympiad):
-        raise ValueError(f"olympiad id {olympiad!r} must be 1-64 characters of A-Z, a-z, 0-9, _ and -")
+        raise ValueError(
+            f"olympiad id {olympiad!r} must be 1-64 characters of A-Z, a-z, 0-9, _ and -"
+        )
     if not _DIGEST.match(digest):
         raise ValueError(f"{digest!r} is not a lowercase hex sha256 digest")
     if not _EXTENSION.match(extension):

@@ -22,6 +22,7 @@ from olymp_coding.scanning.payload import LabelKind, LabelPayload, parse_payload
 # Widths of the reduced decodes tried before full resolution. A 25 mm label at 300 dpi has modules
 # of about 9 px; at 1/4 scale (620 px for A4) they are 2 px, the least zxing reliably reads.
 READ_WIDTHS: Final = (600, 1200)
+_QR_ONLY: Final = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 _AUTOCONTRAST_CUTOFF: Final = 1  # percent clipped at each end, so dust does not set the range
 
 
@@ -41,9 +42,7 @@ class CodeRead:
 
 def read_code(source: Page | Image.Image) -> CodeRead | None:
     """The label on the page, or None if no QR code of ours with a valid check character is there."""
-    attempts = 0
-    for image in _candidates(source):
-        attempts += 1
+    for attempts, image in enumerate(_candidates(source), start=1):
         found = _decode(image, attempts)
         if found is not None:
             return found
@@ -72,9 +71,7 @@ def _candidates(source: Page | Image.Image) -> Iterator[Image.Image]:
 
 def _decode(image: Image.Image, attempts: int) -> CodeRead | None:
     found: list[tuple[LabelPayload, int]] = []
-    for barcode in zxingcpp.read_barcodes(
-        image, formats=zxingcpp.BarcodeFormat.QRCode, try_downscale=False
-    ):
+    for barcode in zxingcpp.read_barcodes(image, formats=_QR_ONLY, try_downscale=False):
         payload = parse_payload(barcode.text)
         if payload is not None:
             found.append((payload, _clockwise_quarter(barcode.orientation)))

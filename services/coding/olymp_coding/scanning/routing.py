@@ -40,7 +40,9 @@ def subject_prefix(work_code: str) -> str:
     return prefix
 
 
-def route_page(read: CodeRead | None, expected_subject_prefix: str, known_codes: Set[str]) -> Routing:
+def route_page(
+    read: CodeRead | None, expected_subject_prefix: str, known_codes: Set[str]
+) -> Routing:
     """Route a page read at a scan station that handles one subject; `known_codes` are canonical."""
     if read is None:
         return Routing(Destination.MANUAL, None, None, title_page=False, reason=REASON_UNREADABLE)

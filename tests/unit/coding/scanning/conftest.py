@@ -30,12 +30,17 @@ def qr_label(payload: str, dpi: int, ink: int = INK, paper: int = PAPER) -> Imag
     return Image.open(buffer).convert("L").point(lambda v: ink if v < 128 else paper)
 
 
-def scribble(draw: ImageDraw.ImageDraw, rng: random.Random, width: int, top: int, bottom: int, dpi: int) -> None:
+def scribble(
+    draw: ImageDraw.ImageDraw, rng: random.Random, width: int, top: int, bottom: int, dpi: int
+) -> None:
     line_gap = dpi * 3 // 10
     for y in range(top, bottom, line_gap):
         x = width // 12
         while x < width * 11 // 12:
-            stroke = [(x + i * dpi // 50, y + rng.randint(-dpi // 20, dpi // 20)) for i in range(rng.randint(4, 14))]
+            stroke = [
+                (x + i * dpi // 50, y + rng.randint(-dpi // 20, dpi // 20))
+                for i in range(rng.randint(4, 14))
+            ]
             draw.line(stroke, fill=rng.randint(10, 90), width=max(2, dpi // 100))
             x = stroke[-1][0] + rng.randint(dpi // 15, dpi // 6)
 
@@ -61,7 +66,13 @@ def make_page_image(
         if cover is not None:
             left, top, right, bottom = cover
             ImageDraw.Draw(label).rectangle(
-                (left * label.width, top * label.height, right * label.width, bottom * label.height), fill=PAPER
+                (
+                    left * label.width,
+                    top * label.height,
+                    right * label.width,
+                    bottom * label.height,
+                ),
+                fill=PAPER,
             )
         page.paste(label, (x, margin))
         x -= margin
