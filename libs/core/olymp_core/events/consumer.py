@@ -127,7 +127,8 @@ class Consumer:
                     "transaction conflict; retrying",
                     extra={"queue": self.subscription.queue, "attempt": attempt},
                 )
-                await asyncio.sleep(0.05 * attempt)  # back off before the retry, not a wait for an event
+                # a short back-off lets the other transaction finish (not a wait for an event)
+                await asyncio.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
 
     async def _apply(
