@@ -1,24 +1,56 @@
-"""Settings of the materials service (environment prefix OLYMP_MATERIALS_, then OLYMP_)."""
+"""Settings of the materials service (environment prefix OLYMP_MATERIALS_, then OLYMP_).
+
+One code base, two roles. The regional `hub` takes uploads, seals keys and serves the feed over TLS
+gRPC; a municipal `mirror` subscribes to its hub with a token bound to its municipality, pins the
+hub's public signing key and serves the released packages to its own officials.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr, model_validator
 
 from olymp_core.settings import ServiceSettings, service_config
-from olymp_materials.domain import development_master_key, parse_master_key
+from olymp_materials.domain import (
+    development_master_key,
+    development_signing_seed,
+    parse_master_key,
+    public_key_b64,
+    signing_key_from_seed,
+)
 
 
 class MaterialsSettings(ServiceSettings):
     model_config = service_config("materials")
 
     service_name: str = "materials"
+    role: Literal["hub", "mirror"] = "hub"
     # base64 of 32 bytes (OLYMP_MATERIALS_MASTER_KEY); seals every package key and password at rest
     master_key: SecretStr | None = None
-    # how often due packages are looked for; a release is late by at most this much
+    # how often due packages are looked for; the release timer also wakes at the next instant itself
     release_poll_interval_s: float = 5.0
+    # the feed's gRPC port (0: a free one); TLS when both files are given
+    feed_port: int = 0
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    # hub: base64 Ed25519 seed that signs manifests; municipalities expected to confirm receipt
+    signing_key: SecretStr | None = None
+    municipalities: list[str] = []
+    receipt_late_after_min: int = 30
+    # mirror: where the hub is, who we are, how we prove it, and whom we trust
+    hub_grpc: str = ""
+    municipality_id: str = ""
+    hub_token: SecretStr | None = None
+    hub_public_key: str = ""
+    tls_root_cert_file: Path | None = None
+    # the name in the hub's certificate when hub_grpc is an address (tests, private networks)
+    tls_server_name: str | None = None
+    reconnect_max_s: float = 5.0
 
     @model_validator(mode="after")
-    def _check_master_key(self) -> MaterialsSettings:
+    def _check_keys(self) -> MaterialsSettings:
         if self.master_key is not None:
             parse_master_key(self.master_key.get_secret_value())
         elif self.profile == "prod":
@@ -26,9 +58,32 @@ class MaterialsSettings(ServiceSettings):
                 "materials: no master key in profile 'prod'; set OLYMP_MATERIALS_MASTER_KEY to the "
                 "base64 of 32 random bytes (e.g. `openssl rand -base64 32`)"
             )
+        if self.role == "hub" and self.signing_key is None and self.profile == "prod":
+            raise ValueError("materials hub: set OLYMP_MATERIALS_SIGNING_KEY (base64 Ed25519 seed)")
+        if self.role == "mirror":
+            missing = [
+                name
+                for name in ("hub_grpc", "municipality_id", "hub_public_key")
+                if not getattr(self, name)
+            ]
+            if self.hub_token is None:
+                missing.append("hub_token")
+            if missing:
+                raise ValueError(f"materials mirror: set {', '.join(missing)}")
+        if self.profile == "prod" and (self.tls_root_cert_file is None and self.role == "mirror"):
+            raise ValueError("materials mirror: the hub is reached over TLS only in profile 'prod'")
         return self
 
     def master_key_bytes(self) -> bytes:
         if self.master_key is None:
             return development_master_key(self.service_name)
         return parse_master_key(self.master_key.get_secret_value())
+
+    def signing_seed(self) -> str:
+        if self.signing_key is None:
+            return development_signing_seed(self.service_name)
+        return self.signing_key.get_secret_value()
+
+    def hub_public_key_b64(self) -> str:
+        """The key mirrors pin (what `olymp materials status` and the hub's docs print)."""
+        return public_key_b64(signing_key_from_seed(self.signing_seed()))

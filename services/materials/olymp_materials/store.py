@@ -47,12 +47,18 @@ packages = sa.Table(
     sa.Column("object_key", sa.Text, nullable=False),
     sa.Column("sha256", sa.Text, nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("sealed_key", sa.LargeBinary, nullable=False),
+    # null on a mirror until the hub releases the key; then sealed under the mirror's master key
+    sa.Column("sealed_key", sa.LargeBinary, nullable=True),
     sa.Column("sealed_password", sa.LargeBinary, nullable=True),
     sa.Column("uploaded_by", sa.Text, nullable=False),
     sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("ciphertext_sha256", sa.Text, nullable=True),
+    sa.Column("manifest", sa.LargeBinary, nullable=True),
+    sa.Column("manifest_signature", sa.LargeBinary, nullable=True),
+    sa.Column("key_received_at", sa.DateTime(timezone=True), nullable=True),
     sa.UniqueConstraint("olympiad_id", "subject_code", "kind", name="uq_packages_subject_kind"),
-    sa.CheckConstraint("kind IN ('tasks', 'criteria')", name="ck_packages_kind"),
+    sa.CheckConstraint("kind IN ('tasks', 'criteria', 'equipment')", name="ck_packages_kind"),
 )
 sa.Index("ix_packages_due", packages.c.release_at)
 
@@ -65,8 +71,12 @@ class PackageRecord:
     object_key: str
     sha256: str
     size: int
-    sealed_key: bytes
+    sealed_key: bytes | None
     sealed_password: bytes | None
+    version: int = 1
+    ciphertext_sha256: str | None = None
+    manifest: bytes | None = None
+    manifest_signature: bytes | None = None
 
     @property
     def has_password(self) -> bool:
@@ -90,6 +100,10 @@ def _record(row: sa.Row[tuple[object, ...]]) -> PackageRecord:
         size=m["size"],
         sealed_key=m["sealed_key"],
         sealed_password=m["sealed_password"],
+        version=m["version"],
+        ciphertext_sha256=m["ciphertext_sha256"],
+        manifest=m["manifest"],
+        manifest_signature=m["manifest_signature"],
     )
 
 
@@ -182,6 +196,10 @@ async def put_package(
         "sealed_password": record.sealed_password,
         "uploaded_by": uploaded_by,
         "uploaded_at": uploaded_at,
+        "version": record.version,
+        "ciphertext_sha256": record.ciphertext_sha256,
+        "manifest": record.manifest,
+        "manifest_signature": record.manifest_signature,
     }
     stmt = pg_insert(packages).values(**values)
     replaced = {k: v for k, v in values.items() if k not in ("package_id", "released_at")}
@@ -210,3 +228,54 @@ async def mark_released(session: AsyncSession, package: Package) -> bool:
         .returning(packages.c.package_id)
     )
     return result.first() is not None
+
+
+async def get_package_by_id(session: AsyncSession, package_id: uuid.UUID) -> PackageRecord | None:
+    query = sa.select(packages).where(packages.c.package_id == package_id).with_for_update()
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else _record(row)
+
+
+async def set_release_at(
+    session: AsyncSession, package_id: uuid.UUID, release_at: dt.datetime, version: int
+) -> None:
+    await session.execute(
+        sa.update(packages)
+        .where(packages.c.package_id == package_id)
+        .values(release_at=release_at, version=version)
+    )
+
+
+async def set_manifest(
+    session: AsyncSession, package_id: uuid.UUID, manifest: bytes, signature: bytes
+) -> None:
+    await session.execute(
+        sa.update(packages)
+        .where(packages.c.package_id == package_id)
+        .values(manifest=manifest, manifest_signature=signature)
+    )
+
+
+async def store_mirrored_key(
+    session: AsyncSession,
+    package_id: uuid.UUID,
+    sealed_key: bytes,
+    sealed_password: bytes | None,
+    at: dt.datetime,
+) -> None:
+    """On a mirror: the key the hub released, sealed under the mirror's own master key."""
+    await session.execute(
+        sa.update(packages)
+        .where(packages.c.package_id == package_id)
+        .values(
+            sealed_key=sealed_key,
+            sealed_password=sealed_password,
+            key_received_at=at,
+            released_at=at,
+        )
+    )
+
+
+async def next_release_at(session: AsyncSession) -> dt.datetime | None:
+    query = sa.select(sa.func.min(packages.c.release_at)).where(packages.c.released_at.is_(None))
+    return (await session.execute(query)).scalar_one_or_none()

@@ -1,5 +1,9 @@
 """Settings of the registration service (environment prefix OLYMP_REGISTRATION_, then OLYMP_)."""
 
+import secrets
+
+from pydantic import Field
+
 from olymp_core.settings import ServiceSettings, service_config
 
 
@@ -9,3 +13,17 @@ class RegistrationSettings(ServiceSettings):
     service_name: str = "registration"
     # A district's application is a few thousand rows; a larger upload is a mistake, not a file.
     max_import_bytes: int = 20 * 1024 * 1024
+
+    # Room video (§21). Parts of 8 MiB keep a 4-hour recording well under S3's 10 000 parts.
+    video_part_size: int = 8 * 1024 * 1024
+    # Packing the answer sheets in the presence of the last participant follows the round's end;
+    # the schedule does not say how long it takes, so the region sets it.
+    video_packing_minutes: int = 30
+    video_max_gap_s: int = 60
+    video_clock_tolerance_s: int = 3600
+    # Default retention after the round's end, per olympiad overridable: one year covers the
+    # appeals and the regional stage's checks of the municipal results.
+    video_retention_days: int = 365
+    video_link_ttl_s: int = 600
+    # Signs playback links of the local store; set it when several instances serve one store.
+    video_link_secret: str = Field(default_factory=lambda: secrets.token_hex(32))

@@ -43,3 +43,17 @@ class WorksDecoded(Event):
     subject_code: str
     grade: int
     works: tuple[DecodedWork, ...]
+
+
+@event("coding", "page_scanned", 1)
+class PageScanned(Event):
+    """An answer page was scanned and routed to its work (title pages never produce this event).
+
+    Carries no object key: the jury reaches the page through coding's short-lived links only.
+    """
+
+    olympiad_id: uuid.UUID
+    work_code: str
+    subject_code: str
+    page_id: uuid.UUID
+    sheet: int | None

@@ -2,11 +2,26 @@
 
 from olymp_materials.domain.errors import (
     AlreadyReleased,
+    EquipmentListNotNeeded,
+    InstantInThePast,
+    KeyConflict,
+    ManifestInvalid,
     MaterialsRuleError,
     NotYetReleased,
     UnknownReleaseInstant,
     UnsealFailed,
 )
+from olymp_materials.domain.manifest import (
+    Manifest,
+    development_signing_seed,
+    public_key_b64,
+    public_key_from_b64,
+    sign_manifest,
+    signing_key_from_seed,
+    verify_ciphertext,
+    verify_manifest,
+)
+from olymp_materials.domain.receipt import Delivery, has_problems, is_late
 from olymp_materials.domain.release import (
     DEFAULT_RELEASE_TIMES,
     Package,
@@ -31,6 +46,21 @@ from olymp_materials.domain.sealing import (
 __all__ = [
     "DEFAULT_RELEASE_TIMES",
     "AlreadyReleased",
+    "Delivery",
+    "EquipmentListNotNeeded",
+    "InstantInThePast",
+    "KeyConflict",
+    "Manifest",
+    "ManifestInvalid",
+    "development_signing_seed",
+    "has_problems",
+    "is_late",
+    "public_key_b64",
+    "public_key_from_b64",
+    "sign_manifest",
+    "signing_key_from_seed",
+    "verify_ciphertext",
+    "verify_manifest",
     "MaterialsRuleError",
     "NotYetReleased",
     "Package",

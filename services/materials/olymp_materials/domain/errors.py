@@ -40,3 +40,36 @@ class UnsealFailed(MaterialsRuleError):
             "Не удалось расшифровать пакет: запечатанный ключ не подходит к мастер-ключу службы. "
             "Проверьте OLYMP_MATERIALS_MASTER_KEY на сервере."
         )
+
+
+class InstantInThePast(MaterialsRuleError):
+    def __init__(self, release_at: dt.datetime) -> None:
+        super().__init__(
+            f"Новый момент раскрытия {release_at.isoformat()} уже наступил: пакет, объявленный "
+            "муниципалитетам, можно перенести только на будущий момент."
+        )
+
+
+class EquipmentListNotNeeded(MaterialsRuleError):
+    def __init__(self, subject_code: str) -> None:
+        super().__init__(
+            f"По предмету «{subject_code}» перечень оборудования не рассылается (§24): он "
+            "предусмотрен только по технологии, физической культуре и основам безопасности "
+            "жизнедеятельности."
+        )
+
+
+class ManifestInvalid(MaterialsRuleError):
+    """What a mirror received does not match what the hub signed: it is not stored."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"Полученный от регионального узла пакет отклонён: {what}.")
+        self.what = what
+
+
+class KeyConflict(MaterialsRuleError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Для уже раскрытого пакета получен другой ключ: повторное раскрытие с другим ключом "
+            "запрещено. Сообщите региональному координатору."
+        )

@@ -1,4 +1,5 @@
-"""When a package may be opened (§24): the task package at 08:00, the criteria package at 12:00.
+"""When a package may be opened (§24): the task package at 08:00, the criteria package at 12:00,
+and for technology, physical education and OBZh the equipment list at 08:00 seven days before.
 
 Both are wall-clock times in the olympiad's own zone on the subject's day; a coordinator may set another
 instant. Before it, nothing about the key or password may leave the service, to anyone.
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from olymp_core.clock import local_instant, to_local
-from olymp_materials.domain.errors import AlreadyReleased, NotYetReleased
+from olymp_materials.domain.errors import AlreadyReleased, InstantInThePast, NotYetReleased
 
 
 class PackageKind(StrEnum):
     TASKS = "tasks"
     CRITERIA = "criteria"
+    EQUIPMENT = "equipment"
 
     @property
     def label(self) -> str:
@@ -27,12 +29,16 @@ class PackageKind(StrEnum):
 _LABELS = {
     PackageKind.TASKS: "пакет с олимпиадными заданиями",
     PackageKind.CRITERIA: "пакет с критериями оценивания",
+    PackageKind.EQUIPMENT: "перечень необходимого оборудования",
 }
 
 DEFAULT_RELEASE_TIMES: dict[PackageKind, dt.time] = {
     PackageKind.TASKS: dt.time(8, 0),
     PackageKind.CRITERIA: dt.time(12, 0),
+    PackageKind.EQUIPMENT: dt.time(8, 0),
 }
+# the equipment list goes out a week ahead so that venues can prepare what the tasks need (§24)
+DAYS_BEFORE: dict[PackageKind, int] = {PackageKind.EQUIPMENT: 7}
 
 
 class PackageState(StrEnum):
@@ -42,7 +48,9 @@ class PackageState(StrEnum):
 
 def default_release_at(day: dt.date, kind: PackageKind, tz: str) -> dt.datetime:
     """The UTC instant of the §24 default for `kind` on `day` in zone `tz`."""
-    return local_instant(day, DEFAULT_RELEASE_TIMES[PackageKind(kind)], tz)
+    kind = PackageKind(kind)
+    release_day = day - dt.timedelta(days=DAYS_BEFORE.get(kind, 0))
+    return local_instant(release_day, DEFAULT_RELEASE_TIMES[kind], tz)
 
 
 def may_release(now: dt.datetime, release_at: dt.datetime) -> bool:
@@ -88,3 +96,12 @@ class Package:
     def require_replaceable(self) -> None:
         if self.released_at is not None:
             raise AlreadyReleased()
+
+    def move(self, release_at: dt.datetime, now: dt.datetime) -> None:
+        """Set another instant. Only before release, and never into the past: moving an announced
+        instant to "now or earlier" would hand the key out at once, which a re-announcement that
+        mirrors may not yet have seen must not do."""
+        self.require_replaceable()
+        if release_at <= now:
+            raise InstantInThePast(release_at)
+        self.release_at = release_at

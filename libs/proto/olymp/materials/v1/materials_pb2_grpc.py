@@ -26,8 +26,8 @@ if _version_not_supported:
 
 
 class MaterialsFeedServiceStub:
-    """The feed a municipal mirror subscribes to on the regional hub: packages arrive ahead of time,
-    keys at their release instants.
+    """The feed a municipal mirror subscribes to on the regional hub: packages are announced at once,
+    their ciphertext fetched ahead of time, and their keys streamed at the release instants.
     """
 
     def __init__(self, channel):
@@ -41,16 +41,26 @@ class MaterialsFeedServiceStub:
                 request_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.SubscribeRequest.SerializeToString,
                 response_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FeedEvent.FromString,
                 _registered_method=True)
+        self.FetchPackage = channel.unary_unary(
+                '/olymp.materials.v1.MaterialsFeedService/FetchPackage',
+                request_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageRequest.SerializeToString,
+                response_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageResponse.FromString,
+                _registered_method=True)
         self.Acknowledge = channel.unary_unary(
                 '/olymp.materials.v1.MaterialsFeedService/Acknowledge',
                 request_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.AcknowledgeRequest.SerializeToString,
                 response_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.AcknowledgeResponse.FromString,
                 _registered_method=True)
+        self.ReportReceipt = channel.unary_unary(
+                '/olymp.materials.v1.MaterialsFeedService/ReportReceipt',
+                request_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.ReportReceiptRequest.SerializeToString,
+                response_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.ReportReceiptResponse.FromString,
+                _registered_method=True)
 
 
 class MaterialsFeedServiceServicer:
-    """The feed a municipal mirror subscribes to on the regional hub: packages arrive ahead of time,
-    keys at their release instants.
+    """The feed a municipal mirror subscribes to on the regional hub: packages are announced at once,
+    their ciphertext fetched ahead of time, and their keys streamed at the release instants.
     """
 
     def Subscribe(self, request, context):
@@ -60,8 +70,22 @@ class MaterialsFeedServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def FetchPackage(self, request, context):
+        """The encrypted package named by an announcement (the mirror checks it against the manifest).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Acknowledge(self, request, context):
         """Confirms the mirror has stored every event up to and including `sequence`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportReceipt(self, request, context):
+        """The municipal coordinator's receipt and completeness check of a package (§25).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -75,10 +99,20 @@ def add_MaterialsFeedServiceServicer_to_server(servicer, server):
                     request_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.SubscribeRequest.FromString,
                     response_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FeedEvent.SerializeToString,
             ),
+            'FetchPackage': grpc.unary_unary_rpc_method_handler(
+                    servicer.FetchPackage,
+                    request_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageRequest.FromString,
+                    response_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageResponse.SerializeToString,
+            ),
             'Acknowledge': grpc.unary_unary_rpc_method_handler(
                     servicer.Acknowledge,
                     request_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.AcknowledgeRequest.FromString,
                     response_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.AcknowledgeResponse.SerializeToString,
+            ),
+            'ReportReceipt': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportReceipt,
+                    request_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.ReportReceiptRequest.FromString,
+                    response_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.ReportReceiptResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -89,8 +123,8 @@ def add_MaterialsFeedServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class MaterialsFeedService:
-    """The feed a municipal mirror subscribes to on the regional hub: packages arrive ahead of time,
-    keys at their release instants.
+    """The feed a municipal mirror subscribes to on the regional hub: packages are announced at once,
+    their ciphertext fetched ahead of time, and their keys streamed at the release instants.
     """
 
     @staticmethod
@@ -121,6 +155,33 @@ class MaterialsFeedService:
             _registered_method=True)
 
     @staticmethod
+    def FetchPackage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/olymp.materials.v1.MaterialsFeedService/FetchPackage',
+            olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageRequest.SerializeToString,
+            olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Acknowledge(request,
             target,
             options=(),
@@ -137,6 +198,33 @@ class MaterialsFeedService:
             '/olymp.materials.v1.MaterialsFeedService/Acknowledge',
             olymp_dot_materials_dot_v1_dot_materials__pb2.AcknowledgeRequest.SerializeToString,
             olymp_dot_materials_dot_v1_dot_materials__pb2.AcknowledgeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportReceipt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/olymp.materials.v1.MaterialsFeedService/ReportReceipt',
+            olymp_dot_materials_dot_v1_dot_materials__pb2.ReportReceiptRequest.SerializeToString,
+            olymp_dot_materials_dot_v1_dot_materials__pb2.ReportReceiptResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,211 @@
+"""Tables and queries of scanned pages: one row per distinct page (content sha256) per olympiad.
+
+A title page (it carries the participant's name, §63) is a row with `kind = 'title'` whose object
+lies under the `titles/` prefix; every query that serves the jury filters on `kind = 'answer'`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from olymp_coding.store import metadata, works
+
+KIND_ANSWER: Final = "answer"
+KIND_TITLE: Final = "title"
+QUEUE_NONE: Final = "none"  # routed by its label, never queued
+QUEUE_PENDING: Final = "pending"
+QUEUE_RESOLVED: Final = "resolved"
+
+scanned_pages = sa.Table(
+    "scanned_pages",
+    metadata,
+    sa.Column("page_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("content_sha256", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("work_code", sa.Text),
+    sa.Column("subject_code", sa.Text),
+    sa.Column("sheet", sa.SmallInteger),
+    sa.Column("code_read", sa.Text),
+    sa.Column("object_key", sa.Text, nullable=False),
+    sa.Column("content_type", sa.Text, nullable=False),
+    sa.Column("station_subject", sa.Text, nullable=False),
+    sa.Column("source_file", sa.Text, nullable=False),
+    sa.Column("source_page", sa.Integer, nullable=False),
+    sa.Column("orientation", sa.SmallInteger, nullable=False),
+    sa.Column("routing_reason", sa.Text),
+    sa.Column("queue_state", sa.Text, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+    sa.Column("resolved_at", sa.DateTime(timezone=True)),
+    sa.Column("resolved_by", sa.Text),
+    sa.Column("retain_until", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("retention_mode", sa.Text, nullable=False),
+    sa.UniqueConstraint("olympiad_id", "content_sha256", name="scanned_pages_once"),
+    sa.Index("scanned_pages_by_work", "olympiad_id", "work_code"),
+    sa.Index("scanned_pages_by_queue", "olympiad_id", "queue_state"),
+)
+
+
+@dataclass(frozen=True)
+class ScannedPage:
+    page_id: uuid.UUID
+    olympiad_id: uuid.UUID
+    kind: str
+    work_code: str | None
+    subject_code: str | None
+    sheet: int | None
+    code_read: str | None
+    object_key: str
+    content_type: str
+    station_subject: str
+    source_file: str
+    source_page: int
+    routing_reason: str | None
+    queue_state: str
+    uploaded_at: dt.datetime
+    retain_until: dt.datetime
+    retention_mode: str
+
+    @property
+    def for_jury(self) -> bool:
+        """An answer page settled on a work: the only kind of page a jury path may serve."""
+        return (
+            self.kind == KIND_ANSWER
+            and self.work_code is not None
+            and self.queue_state != QUEUE_PENDING
+        )
+
+
+def _page(row: sa.Row[tuple[object, ...]]) -> ScannedPage:
+    m = row._mapping
+    return ScannedPage(**{name: m[name] for name in ScannedPage.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class KnownWork:
+    subject_code: str
+    task_grade: int
+
+
+async def known_works(session: AsyncSession, olympiad_id: uuid.UUID) -> dict[str, KnownWork]:
+    """Every coded work of the olympiad by code: what a label read at a station may name."""
+    rows = await session.execute(
+        sa.select(works.c.work_code, works.c.subject_code, works.c.task_grade).where(
+            works.c.olympiad_id == olympiad_id, works.c.coded.is_(True)
+        )
+    )
+    return {row.work_code: KnownWork(row.subject_code, row.task_grade) for row in rows}
+
+
+async def insert_pages(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Insert pages not stored yet; the content hashes that were inserted (the rest are duplicates)."""
+    if not rows:
+        return set()
+    inserted = await session.scalars(
+        pg_insert(scanned_pages)
+        .values(list(rows))
+        .on_conflict_do_nothing(constraint="scanned_pages_once")
+        .returning(scanned_pages.c.content_sha256)
+    )
+    return set(inserted)
+
+
+async def pages_by_hash(
+    session: AsyncSession, olympiad_id: uuid.UUID, digests: Sequence[str]
+) -> dict[str, ScannedPage]:
+    if not digests:
+        return {}
+    rows = await session.execute(
+        sa.select(scanned_pages).where(
+            scanned_pages.c.olympiad_id == olympiad_id,
+            scanned_pages.c.content_sha256.in_(list(digests)),
+        )
+    )
+    return {row.content_sha256: _page(row) for row in rows}
+
+
+async def page(
+    session: AsyncSession, olympiad_id: uuid.UUID, page_id: uuid.UUID, *, for_update: bool = False
+) -> ScannedPage | None:
+    query = sa.select(scanned_pages).where(
+        scanned_pages.c.olympiad_id == olympiad_id, scanned_pages.c.page_id == page_id
+    )
+    row = (await session.execute(query.with_for_update() if for_update else query)).first()
+    return None if row is None else _page(row)
+
+
+async def manual_queue(session: AsyncSession, olympiad_id: uuid.UUID) -> list[ScannedPage]:
+    rows = await session.execute(
+        sa.select(scanned_pages)
+        .where(
+            scanned_pages.c.olympiad_id == olympiad_id,
+            scanned_pages.c.queue_state == QUEUE_PENDING,
+        )
+        .order_by(scanned_pages.c.uploaded_at, scanned_pages.c.source_file)
+    )
+    return [_page(row) for row in rows]
+
+
+async def pages_of_work(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, kind: str
+) -> list[ScannedPage]:
+    rows = await session.execute(
+        sa.select(scanned_pages)
+        .where(
+            scanned_pages.c.olympiad_id == olympiad_id,
+            scanned_pages.c.work_code == work_code,
+            scanned_pages.c.kind == kind,
+            scanned_pages.c.queue_state != QUEUE_PENDING,
+        )
+        .order_by(
+            scanned_pages.c.sheet.nulls_last(),
+            scanned_pages.c.uploaded_at,
+            scanned_pages.c.source_page,
+        )
+    )
+    return [_page(row) for row in rows]
+
+
+async def resolve(
+    session: AsyncSession,
+    page_id: uuid.UUID,
+    *,
+    work_code: str,
+    subject_code: str,
+    kind: str,
+    object_key: str,
+    at: dt.datetime,
+    by: str,
+) -> None:
+    await session.execute(
+        sa.update(scanned_pages)
+        .where(scanned_pages.c.page_id == page_id)
+        .values(
+            work_code=work_code,
+            subject_code=subject_code,
+            kind=kind,
+            object_key=object_key,
+            queue_state=QUEUE_RESOLVED,
+            resolved_at=at,
+            resolved_by=by,
+        )
+    )
+
+
+async def set_retention_mode(session: AsyncSession, page_ids: Sequence[uuid.UUID], mode: str) -> None:
+    if page_ids:
+        await session.execute(
+            sa.update(scanned_pages)
+            .where(scanned_pages.c.page_id.in_(list(page_ids)))
+            .values(retention_mode=mode)
+        )
