@@ -76,9 +76,14 @@ def up(port_offset: int, database_prefix: str, detach: bool) -> None:
         suite.wait_ready(layout, processes)
         suite.say("olymp: all services ready")
         for service in SERVICES:
+            grpc = (
+                f"  grpc 127.0.0.1:{layout.grpc_port(service)}"
+                if suite.serves_grpc(service)
+                else ""
+            )
             suite.say(
-                f"  {service:<13} http {layout.base_url(service)}  (docs {layout.base_url(service)}"
-                f"/docs)  grpc 127.0.0.1:{layout.grpc_port(service)}"
+                f"  {service:<13} http {layout.base_url(service)}  "
+                f"(docs {layout.base_url(service)}/docs){grpc}"
             )
         suite.say(f"  logs in {suite.STATE_DIR / 'logs'}; stop with Ctrl-C or `olymp down`")
         while not stopping:

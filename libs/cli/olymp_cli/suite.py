@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import os
 import signal
 import subprocess
@@ -91,6 +92,10 @@ def consumer_queues() -> dict[str, tuple[type[Event], ...]]:
         module = importlib.import_module(f"olymp_{service}.consumers")
         queues.update(module.QUEUES)
     return queues
+
+
+def serves_grpc(service: str) -> bool:
+    return importlib.util.find_spec(f"olymp_{service}.grpc_server") is not None
 
 
 def ensure_keys() -> None:
