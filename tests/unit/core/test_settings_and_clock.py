@@ -1,0 +1,66 @@
+"""Settings refuse well-known secrets outside development; schedule times are local, stored in UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from olymp_core.clock import ManualClock, local_instant, to_local, zone
+from olymp_scoring.settings import ScoringSettings
+
+
+def test_dev_profile_accepts_the_quick_start_defaults() -> None:
+    settings = ScoringSettings(profile="dev")
+    assert settings.database_url.endswith("/olymp_scoring")
+    assert settings.http_port == 8104
+
+
+def test_prod_profile_refuses_default_broker_credentials() -> None:
+    with pytest.raises(ValidationError, match="well-known default credential"):
+        ScoringSettings(profile="prod", database_url="postgresql+asyncpg://svc:s3cret@db/olymp")
+
+
+def test_prod_profile_accepts_real_secrets() -> None:
+    settings = ScoringSettings(
+        profile="prod",
+        database_url="postgresql+asyncpg://svc:s3cret@db/olymp_scoring",
+        amqp_url="amqp://svc:an0ther@broker:5672/",
+        storage_url="s3://key:longsecret@minio:9000/olymp",
+    )
+    assert settings.profile == "prod"
+
+
+def test_service_prefix_wins_over_the_shared_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLYMP_HTTP_PORT", "9000")
+    monkeypatch.setenv("OLYMP_SCORING_HTTP_PORT", "9104")
+    assert ScoringSettings().http_port == 9104
+    monkeypatch.delenv("OLYMP_SCORING_HTTP_PORT")
+    assert ScoringSettings().http_port == 9000
+
+
+def test_p24_eight_oclock_in_omsk_is_two_utc() -> None:
+    instant = local_instant(dt.date(2026, 11, 24), dt.time(8, 0), "Asia/Omsk")
+    assert instant == dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
+    assert to_local(instant, "Asia/Omsk").hour == 8
+
+
+def test_local_instant_differs_by_region() -> None:
+    omsk = local_instant(dt.date(2026, 11, 24), dt.time(8, 0), "Asia/Omsk")
+    yekaterinburg = local_instant(dt.date(2026, 11, 24), dt.time(8, 0), "Asia/Yekaterinburg")
+    assert yekaterinburg - omsk == dt.timedelta(hours=1)
+
+
+def test_unknown_zone_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown IANA time zone 'Asia/Omks'"):
+        zone("Asia/Omks")
+
+
+def test_manual_clock_refuses_naive_instants_and_moves_only_when_told() -> None:
+    clock = ManualClock(dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC))
+    before = clock.now()
+    clock.advance(dt.timedelta(minutes=5))
+    assert clock.now() - before == dt.timedelta(minutes=5)
+    with pytest.raises(ValueError, match="naive datetime"):
+        clock.set(dt.datetime(2026, 11, 24, 8, 0))
