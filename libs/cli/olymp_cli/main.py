@@ -16,6 +16,7 @@ import httpx
 
 from olymp_cli import suite
 from olymp_cli.commands.token import token
+from olymp_cli.commands.video import video
 from olymp_core.settings import SERVICES
 
 ONLY = click.Choice(SERVICES)
@@ -251,3 +252,4 @@ def demo(
 
 
 cli.add_command(token)
+cli.add_command(video)

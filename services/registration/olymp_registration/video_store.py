@@ -140,7 +140,9 @@ async def add_upload(session: AsyncSession, upload: VideoUpload) -> None:
 
 async def get_upload(session: AsyncSession, upload_id: str) -> VideoUpload | None:
     row = (
-        await session.execute(sa.select(video_uploads).where(video_uploads.c.upload_id == upload_id))
+        await session.execute(
+            sa.select(video_uploads).where(video_uploads.c.upload_id == upload_id)
+        )
     ).first()
     return VideoUpload(**row._mapping) if row else None
 

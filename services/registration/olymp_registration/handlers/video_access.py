@@ -120,9 +120,7 @@ async def playback(
     if isinstance(ctx.store, LocalDirectoryStore):
         grant = links.grant_for(recording_id, who.subject, now, ttl)
         signature = links.sign(grant, ctx.settings.video_link_secret)
-        url = (
-            f"{media_path}?viewer={grant.viewer}&expires={grant.expires}&signature={signature}"
-        )
+        url = f"{media_path}?viewer={grant.viewer}&expires={grant.expires}&signature={signature}"
     else:
         url = await ctx.store.presigned_get_url(recording.object_key, ttl)
     await uow.audit(

@@ -50,6 +50,10 @@ def probe_recording(path: Path) -> MediaFacts:
         raise _not_a_video(path) from exc
     with container:
         if not container.streams.video:
+            # A media container whose index went missing opens with no streams at all: that is
+            # a file cut short (an MP4 keeps its index at the end), not a file of another kind.
+            if not container.streams and _looks_like_media(path):
+                raise _truncated(path, "не найден индекс файла")
             raise _not_a_video(path)
         stream = container.streams.video[0]
         packets, end_s = 0, 0.0
