@@ -1,8 +1,12 @@
-"""Scan ingest: N synthetic A4 pages at 300 dpi (JPEG) -> split -> read code -> route -> object store.
+"""Scan ingest end to end: N synthetic A4 pages at 300 dpi (JPEG) -> upload -> code read -> stored -> event.
 
-Pages are generated first (not timed) into a folder, as a scan station would leave them; then a pool
-of worker processes, one per core, takes them in batches: each worker reads the file, splits it,
-reads the label from a reduced JPEG decode, routes the page and puts it into a LocalDirectoryStore.
+Pages are generated first (not timed) into a folder, as a scan station would leave them. Then every
+file goes through the coding service's upload handler (`olymp_coding.scans.ingest`, what
+`POST /olympiads/{id}/scans` calls) against a real PostgreSQL database (a throwaway one) and a
+LocalDirectoryStore: split and label reading in the service's thread pool, the object put, the page
+row, the `PageScanned` event in the outbox and the audit entry in one transaction per file. Several
+uploads run at once, as several stations would. The broker relay is not in the loop: an event
+counts once it is in the outbox, committed with its page.
 The last line printed is one JSON object: pages, pages_per_s, read_ms_p50, read_ms_p99, peak_rss_mb.
 
     .venv/bin/python bench/scan_ingest.py --pages 400
@@ -20,32 +24,34 @@ import resource
 import statistics
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+import uuid
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import segno
+import sqlalchemy as sa
 from PIL import Image, ImageDraw
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from olymp_coding import store as coding_store
 from olymp_coding.domain import generate_code
-from olymp_coding.scanning import (
-    Destination,
-    answer_payload,
-    content_hash,
-    page_key,
-    read_code,
-    route_page,
-    split_document,
-    title_payload,
-)
+from olymp_coding.retention import RetentionKeeper
+from olymp_coding.scanning import answer_payload, read_code, split_document, title_payload
+from olymp_coding.scans import Outcome, ScanDesk, Upload, ingest
+from olymp_coding.settings import CodingSettings
+from olymp_core.clock import SystemClock
+from olymp_core.db import UnitOfWorkFactory, make_engine
+from olymp_core.events.tables import outbox
+from olymp_core.migrations import upgrade
 from olymp_core.storage import LocalDirectoryStore
+from olymp_core.testing.databases import temporary_database
 
 DPI = 300
 A4_PX = (round(210 / 25.4 * DPI), round(297 / 25.4 * DPI))
 PAPER = 235
 BACKGROUNDS = 6  # distinct handwriting backgrounds; every page still gets its own label and bytes
-BATCH = 20
-OLYMPIAD = "bench-2025"
-SUBJECT_PREFIX = "MA"
+OLYMPIAD = uuid.UUID("0b5e0000-0000-4000-8000-000000002025")
+SUBJECT = "math"
 
 
 def _background(seed: int) -> Image.Image:
@@ -85,48 +91,95 @@ def _make_pages(args: tuple[Path, list[tuple[int, str]]]) -> None:
         page.save(folder / f"page-{number:05d}.jpg", format="JPEG", quality=85)
 
 
-def _ingest(args: tuple[Path, list[Path], frozenset[str]]) -> list[tuple[float, str]]:
-    store_dir, files, known = args
-    store = LocalDirectoryStore(store_dir)
-    results: list[tuple[float, str]] = []
-    stored: list[tuple[str, bytes, str]] = []
-    for path in files:
-        for page in split_document(path.read_bytes(), path.name):
-            started = time.perf_counter()
-            read = read_code(page)
-            read_ms = (time.perf_counter() - started) * 1000
-            routing = route_page(read, SUBJECT_PREFIX, known)
-            key = page_key(
-                OLYMPIAD, content_hash(page.data), page.extension, title_page=routing.title_page
-            )
-            stored.append((key, page.data, page.content_type))
-            results.append((read_ms, routing.destination.value))
-
-    async def put_all() -> None:
-        for key, data, content_type in stored:
-            await store.put(key, data, content_type=content_type)
-
-    asyncio.run(put_all())
-    return results
-
-
 def _peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024  # Linux reports kilobytes
 
 
+async def _register_works(uows: UnitOfWorkFactory, codes: list[str]) -> None:
+    async with uows() as uow:
+        for code in codes:
+            await coding_store.insert_work(
+                uow.session,
+                work_id=uuid.uuid4(),
+                olympiad_id=OLYMPIAD,
+                participant_id=uuid.uuid4(),
+                subject_code=SUBJECT,
+                task_grade=9,
+                work_code=code,
+                coded=True,
+                at=uow.clock.now(),
+            )
+        await uow.commit()
+
+
+async def _ingest_all(
+    database_url: str,
+    store_dir: Path,
+    files: list[Path],
+    known: list[str],
+    options: argparse.Namespace,
+) -> tuple[float, dict[str, int], int]:
+    await asyncio.to_thread(upgrade, "olymp_coding", database_url)
+    settings = CodingSettings(profile="test", database_url=database_url)
+    engine = make_engine(database_url, pool_size=options.uploads + 2)
+    uows = UnitOfWorkFactory(async_sessionmaker(engine, expire_on_commit=False), SystemClock())
+    local = LocalDirectoryStore(store_dir)
+    desk = ScanDesk(
+        pool=ThreadPoolExecutor(options.workers, thread_name_prefix="scan"),
+        store=local,
+        retention=RetentionKeeper(local),
+        retention_years=1,
+        window=settings.scan_window,
+        code_prefix="",
+        link_secret=b"bench" * 8,
+        link_ttl_s=300,
+    )
+    await _register_works(uows, known)
+    outcomes: dict[str, int] = dict.fromkeys((o.value for o in Outcome), 0)
+    gate = asyncio.Semaphore(options.uploads)
+
+    async def one(path: Path) -> None:
+        async with gate:
+            data = await asyncio.to_thread(path.read_bytes)
+            report = await ingest(desk, uows, Upload(OLYMPIAD, SUBJECT, path.name, data, "bench"))
+            for page in report.pages:
+                outcomes[page.outcome.value] += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(path) for path in files))
+    elapsed = time.perf_counter() - started
+    async with engine.connect() as connection:
+        events = int(await connection.scalar(sa.select(sa.func.count()).select_from(outbox)) or 0)
+    await engine.dispose()
+    desk.pool.shutdown()
+    return elapsed, outcomes, events
+
+
+def _read_times(files: list[Path]) -> list[float]:
+    """Code reading alone (reduced JPEG decode + zxing), per page, on fresh pages."""
+    times = []
+    for path in files:
+        for page in split_document(path.read_bytes(), path.name):
+            started = time.perf_counter()
+            read_code(page)
+            times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="scan threads")
+    parser.add_argument("--uploads", type=int, default=8, help="uploads in flight at once")
     options = parser.parse_args()
 
     rng = random.Random(2025)
     codes: list[str] = []
     issued: set[str] = set()
     while len(codes) * 5 < options.pages:
-        codes.append(generate_code(rng, issued, SUBJECT_PREFIX))
+        codes.append(generate_code(rng, issued))
         issued.add(codes[-1])
     payloads = [
         title_payload(code) if sheet == 0 else answer_payload(code, sheet)
@@ -149,34 +202,28 @@ def main() -> None:
         )
 
         # Known codes: all but the last work, so the last work's pages exercise the manual queue.
-        known = frozenset(codes[:-1])
-        batches = [files[start : start + BATCH] for start in range(0, len(files), BATCH)]
-        started = time.perf_counter()
-        outcomes = [
-            outcome
-            for batch in pool.map(_ingest, [(store_dir, batch, known) for batch in batches])
-            for outcome in batch
-        ]
-        elapsed = time.perf_counter() - started
+        async def run() -> tuple[float, dict[str, int], int]:
+            async with temporary_database("bench") as database_url:
+                return await _ingest_all(database_url, store_dir, files, codes[:-1], options)
 
-    read_ms = sorted(ms for ms, _ in outcomes)
-    by_destination = {
-        destination.value: sum(1 for _, d in outcomes if d == destination.value)
-        for destination in Destination
-    }
-    pages_per_s = len(outcomes) / elapsed
+        elapsed, by_destination, events = asyncio.run(run())
+        read_ms = _read_times(files[: min(len(files), 200)])
+
+    pages = sum(by_destination.values())
+    pages_per_s = pages / elapsed
     p50 = statistics.median(read_ms)
     p99 = read_ms[min(len(read_ms) - 1, round(0.99 * (len(read_ms) - 1)))]
     print(
-        f"ingested {len(outcomes)} pages in {elapsed:.2f} s with {options.workers} workers: {pages_per_s:.1f} pages/s"
+        f"ingested {pages} pages end to end in {elapsed:.2f} s ({options.workers} scan threads, "
+        f"{options.uploads} uploads in flight): {pages_per_s:.1f} pages/s"
     )
-    print(f"routed: {by_destination}")
+    print(f"outcomes: {by_destination}; PageScanned events in the outbox: {events}")
     print(f"code read per page (reduced JPEG decode + zxing): p50 {p50:.1f} ms, p99 {p99:.1f} ms")
     print(f"peak RSS (largest process): {_peak_rss_mb():.0f} MB")
     print(
         json.dumps(
             {
-                "pages": len(outcomes),
+                "pages": pages,
                 "pages_per_s": round(pages_per_s, 1),
                 "read_ms_p50": round(p50, 2),
                 "read_ms_p99": round(p99, 2),

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from minio.error import MinioException, S3Error
-from minio.retention import COMPLIANCE, Retention
+from minio.retention import Retention
 
 from olymp_core.storage import ObjectStore, S3Store
 
@@ -25,6 +25,8 @@ log = logging.getLogger("olymp.coding.retention")
 
 MODE_OBJECT_LOCK: Final = "object_lock"
 MODE_RECORDED: Final = "recorded"
+# Not GOVERNANCE: that one a privileged user may lift, and §21 is not to be lifted.
+_COMPLIANCE: Final = "COMPLIANCE"
 
 
 def retain_until(stored_at: dt.datetime, years: int) -> dt.datetime:
@@ -69,7 +71,7 @@ class RetentionKeeper:
             return MODE_RECORDED
         store = self._store
         assert isinstance(store, S3Store)
-        retention = Retention(COMPLIANCE, until)
+        retention = Retention(_COMPLIANCE, until)
         try:
             for key in keys:
                 await asyncio.to_thread(

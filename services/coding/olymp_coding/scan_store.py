@@ -202,10 +202,32 @@ async def resolve(
     )
 
 
-async def set_retention_mode(session: AsyncSession, page_ids: Sequence[uuid.UUID], mode: str) -> None:
+async def set_retention_mode(
+    session: AsyncSession, page_ids: Sequence[uuid.UUID], mode: str
+) -> None:
     if page_ids:
         await session.execute(
             sa.update(scanned_pages)
             .where(scanned_pages.c.page_id.in_(list(page_ids)))
             .values(retention_mode=mode)
         )
+
+
+@dataclass(frozen=True)
+class WorkByCode:
+    work_code: str
+    subject_code: str
+    task_grade: int
+
+
+async def work_by_code(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str
+) -> WorkByCode | None:
+    row = (
+        await session.execute(
+            sa.select(works.c.work_code, works.c.subject_code, works.c.task_grade).where(
+                works.c.olympiad_id == olympiad_id, works.c.work_code == work_code
+            )
+        )
+    ).first()
+    return None if row is None else WorkByCode(row.work_code, row.subject_code, row.task_grade)

@@ -176,7 +176,14 @@ def _image_pages(data: bytes, filename: str, kind: str) -> Iterator[Page]:
 def _tiff_frames(opened: Image.Image, filename: str) -> Iterator[Page]:
     # A multi-page TIFF is stored per page, so each frame becomes a PNG of its own.
     for number, frame in enumerate(ImageSequence.Iterator(opened), start=1):
-        gray = frame.convert("L")
+        try:
+            gray = frame.convert("L")
+        except (OSError, ValueError) as error:
+            raise CorruptDocument(
+                filename,
+                f"Страница {number} TIFF «{filename}» повреждена ({error}). "
+                "Отсканируйте файл заново.",
+            ) from error
         buffer = io.BytesIO()
         gray.save(buffer, format="PNG", compress_level=_PNG_COMPRESS_LEVEL)
         page = Page(filename, number, buffer.getvalue(), "image/png", "png")
