@@ -15,6 +15,7 @@ import click
 import httpx
 
 from olymp_cli import suite
+from olymp_cli.commands.materials import materials
 from olymp_cli.commands.scan import scan
 from olymp_cli.commands.token import token
 from olymp_cli.commands.video import video
@@ -252,6 +253,7 @@ def demo(
     click.echo(report)
 
 
+cli.add_command(materials)
 cli.add_command(scan)
 cli.add_command(token)
 cli.add_command(video)

@@ -15,11 +15,14 @@ from olymp_core.subjects import UnknownSubject, subject
 from olymp_materials import handlers
 from olymp_materials.domain import (
     AlreadyReleased,
+    EquipmentListNotNeeded,
+    InstantInThePast,
     MaterialsRuleError,
     NotYetReleased,
     PackageKind,
     UnknownReleaseInstant,
 )
+from olymp_materials.hub.broadcaster import FeedBroadcaster
 from olymp_materials.schemas import PackageKeyRead, PackageList, PackageRead
 from olymp_materials.settings import MaterialsSettings
 
@@ -58,7 +61,20 @@ def _master_key(runtime: Runtime) -> bytes:
     return settings.master_key_bytes()
 
 
-def _problem(error: MaterialsRuleError) -> Problem:
+def hub_only(request: Request) -> tuple[handlers.HubKeys, FeedBroadcaster]:
+    """Uploads and schedule changes are the hub's; a mirror only holds what the hub sent."""
+    keys = getattr(request.app.state, "hub_keys", None)
+    if keys is None:
+        raise Conflict(
+            "Это муниципальный узел: пакеты загружает и переносит региональный координатор "
+            "на региональном узле.",
+            type_="mirror-read-only",
+        )
+    broadcaster: FeedBroadcaster = request.app.state.broadcaster
+    return keys, broadcaster
+
+
+def rule_problem(error: MaterialsRuleError) -> Problem:
     if isinstance(error, NotYetReleased):
         # the instant is public (it is in the list); nothing else about the package is said
         return Forbidden(
@@ -68,6 +84,10 @@ def _problem(error: MaterialsRuleError) -> Problem:
         return Conflict(str(error), type_="package-released")
     if isinstance(error, UnknownReleaseInstant):
         return Problem(str(error), status=422, type_="release-instant-unknown")
+    if isinstance(error, EquipmentListNotNeeded):
+        return Problem(str(error), status=422, type_="equipment-list-not-needed")
+    if isinstance(error, InstantInThePast):
+        return Conflict(str(error), type_="instant-in-the-past")
     return Problem(str(error), status=500, type_="package-unreadable", title="Ошибка службы")
 
 
@@ -97,6 +117,7 @@ async def upload_package(
             status=422,
             type_="naive-instant",
         )
+    keys, broadcaster = hub_only(request)
     content = await request.body()
     if not content:
         raise Problem(
@@ -115,11 +136,10 @@ async def upload_package(
     )
     try:
         async with runtime.uows() as uow:
-            record = await handlers.upload_package(
-                command, uow, runtime.store, _master_key(runtime)
-            )
+            record = await handlers.upload_package(command, uow, runtime.store, keys)
     except MaterialsRuleError as exc:
-        raise _problem(exc) from None
+        raise rule_problem(exc) from None
+    await broadcaster.refresh()
     return PackageRead.of(record)
 
 
@@ -145,7 +165,7 @@ async def package_key(
                 olympiad_id, package_id, who, uow, _master_key(runtime)
             )
     except MaterialsRuleError as exc:
-        raise _problem(exc) from None
+        raise rule_problem(exc) from None
     return PackageKeyRead(key_b64=revealed.key_b64, password=revealed.password)
 
 
@@ -163,5 +183,5 @@ async def package_content(
                 olympiad_id, package_id, who, uow, runtime.store, _master_key(runtime)
             )
     except MaterialsRuleError as exc:
-        raise _problem(exc) from None
+        raise rule_problem(exc) from None
     return Response(content, media_type="application/octet-stream")

@@ -7,11 +7,14 @@ package is opened only when `now >= release_at`, whatever the release job has or
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from olymp_core.auth import Principal, ScopeKind
 from olymp_core.contracts.materials import PackageReleased
@@ -19,8 +22,11 @@ from olymp_core.contracts.registration import OlympiadCreated
 from olymp_core.db import UnitOfWork
 from olymp_core.problems import Forbidden, NotFound
 from olymp_core.storage import ObjectStore
-from olymp_materials import store
+from olymp_core.subjects import subject
+from olymp_materials import feed_store, store
 from olymp_materials.domain import (
+    EquipmentListNotNeeded,
+    Manifest,
     NotYetReleased,
     Package,
     PackageKind,
@@ -31,6 +37,8 @@ from olymp_materials.domain import (
     new_package_key,
     seal_key,
     seal_password,
+    shown_release_time,
+    sign_manifest,
     unseal_key,
     unseal_password,
 )
@@ -52,6 +60,14 @@ class UploadPackage:
 
 
 @dataclass(frozen=True)
+class HubKeys:
+    """The master key that seals package keys and the key that signs manifests."""
+
+    master_key: bytes
+    signing_key: Ed25519PrivateKey
+
+
+@dataclass(frozen=True)
 class RevealedKey:
     key_b64: str
     password: str | None
@@ -70,9 +86,19 @@ async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
 
 
 async def upload_package(
-    command: UploadPackage, uow: UnitOfWork, objects: ObjectStore, master_key: bytes
+    command: UploadPackage, uow: UnitOfWork, objects: ObjectStore, keys: HubKeys
 ) -> PackageRecord:
-    """Encrypt and store a package; replaces the subject's unreleased package of the same kind."""
+    """Encrypt, store and announce a package at once, so that mirrors fetch it well ahead.
+
+    Replacing an announced but unreleased package re-announces it (a new manifest version, a new key,
+    audited); a released one cannot be replaced, so no package is ever released with two keys.
+    """
+    master_key = keys.master_key
+    if (
+        command.kind is PackageKind.EQUIPMENT
+        and not subject(command.subject_code).needs_equipment_list
+    ):
+        raise EquipmentListNotNeeded(command.subject_code)
     existing = await store.package_for_subject(
         uow.session, command.olympiad_id, command.subject_code, command.kind
     )
@@ -83,7 +109,8 @@ async def upload_package(
     key = new_package_key()
     # the object key is random so that listing the bucket tells nothing about olympiad or subject
     object_key = f"materials/sealed/{secrets.token_hex(16)}"
-    await objects.put(object_key, encrypt_package(key, package_id, command.content))
+    ciphertext = encrypt_package(key, package_id, command.content)
+    await objects.put(object_key, ciphertext)
     record = PackageRecord(
         package=Package(
             package_id=package_id,
@@ -99,12 +126,15 @@ async def upload_package(
         sealed_password=(
             seal_password(master_key, package_id, command.password) if command.password else None
         ),
+        version=existing.version + 1 if existing else 1,
+        ciphertext_sha256=hashlib.sha256(ciphertext).hexdigest(),
     )
     now = uow.clock.now()
     await store.put_package(uow.session, record, uploaded_by=command.uploaded_by, uploaded_at=now)
+    await _announce(uow, record, keys.signing_key, now)
     await uow.audit(
         actor=command.uploaded_by,
-        action="package_replaced" if existing else "package_uploaded",
+        action="package_reannounced" if existing else "package_uploaded",
         object_type=OBJECT_TYPE,
         object_id=str(package_id),
         payload={
@@ -115,12 +145,74 @@ async def upload_package(
             "sha256": record.sha256,
             "size": record.size,
             "with_password": record.has_password,
+            "version": record.version,
         },
     )
     await uow.commit()
     if existing is not None:
         await objects.delete(existing.object_key)
     return record
+
+
+async def move_package(
+    olympiad_id: uuid.UUID,
+    package_id: uuid.UUID,
+    release_at: dt.datetime,
+    principal: Principal,
+    uow: UnitOfWork,
+    keys: HubKeys,
+) -> PackageRecord:
+    """Move an announced instant: allowed until release and only into the future; the package is
+    re-announced with a new signed manifest, and the move is audited."""
+    record = await store.get_package_by_id(uow.session, package_id)
+    if record is None or record.package.olympiad_id != olympiad_id:
+        raise NotFound(f"Пакет {package_id} олимпиады {olympiad_id} не найден.")
+    package = record.package
+    if not principal.may_access(ScopeKind.SUBJECT, package.subject_code):
+        raise Forbidden(f"Пакет относится к предмету «{package.subject_code}», вне вашего доступа.")
+    previous = package.release_at
+    now = uow.clock.now()
+    package.move(release_at.astimezone(dt.UTC), now)
+    moved = dataclasses.replace(record, package=package, version=record.version + 1)
+    await store.set_release_at(uow.session, package_id, package.release_at, moved.version)
+    await _announce(uow, moved, keys.signing_key, now)
+    await uow.audit(
+        actor=principal.subject,
+        action="package_rescheduled",
+        object_type=OBJECT_TYPE,
+        object_id=str(package_id),
+        payload={
+            "from": previous.isoformat(),
+            "to": package.release_at.isoformat(),
+            "version": moved.version,
+        },
+    )
+    await uow.commit()
+    return moved
+
+
+async def _announce(
+    uow: UnitOfWork, record: PackageRecord, signing_key: Ed25519PrivateKey, now: dt.datetime
+) -> None:
+    package = record.package
+    assert record.ciphertext_sha256 is not None
+    manifest = Manifest(
+        package_id=package.package_id,
+        olympiad_id=package.olympiad_id,
+        subject_code=package.subject_code,
+        kind=package.kind,
+        release_at=package.release_at,
+        ciphertext_sha256=record.ciphertext_sha256,
+        content_sha256=record.sha256,
+        size=record.size,
+        with_password=record.has_password,
+        version=record.version,
+    )
+    raw, signature = sign_manifest(signing_key, manifest)
+    await store.set_manifest(uow.session, package.package_id, raw, signature)
+    await feed_store.append(
+        uow.session, package.package_id, feed_store.ANNOUNCED, now, raw, signature
+    )
 
 
 async def _default_release_at(uow: UnitOfWork, command: UploadPackage) -> dt.datetime:
@@ -155,6 +247,8 @@ async def _release(uow: UnitOfWork, package: Package, now: dt.datetime) -> None:
     # the conditional update, not the in-memory state, decides who publishes: exactly one releaser
     if not package.release(now) or not await store.mark_released(uow.session, package):
         return
+    # the feed row names the package only; the stream unseals the key when it sends the event
+    await feed_store.append(uow.session, package.package_id, feed_store.KEY_RELEASED, now)
     uow.publish(
         PackageReleased(
             package_id=package.package_id,
@@ -184,7 +278,7 @@ async def reveal_key(
     record = await _open_package(olympiad_id, package_id, principal, uow, "package_key")
     password = record.sealed_password
     revealed = RevealedKey(
-        key_b64=base64.b64encode(unseal_key(master_key, package_id, record.sealed_key)).decode(),
+        key_b64=base64.b64encode(_key(master_key, record)).decode(),
         password=None if password is None else unseal_password(master_key, package_id, password),
     )
     await uow.audit(
@@ -208,7 +302,7 @@ async def package_content(
 ) -> bytes:
     """The decrypted package from its instant on; each download is audited."""
     record = await _open_package(olympiad_id, package_id, principal, uow, "package_content")
-    key = unseal_key(master_key, package_id, record.sealed_key)
+    key = _key(master_key, record)
     content = decrypt_package(key, package_id, await objects.get(record.object_key))
     await uow.audit(
         actor=principal.subject,
@@ -244,6 +338,15 @@ async def _open_package(
     now = uow.clock.now()
     try:
         package.require_open(now, await store.olympiad_zone(uow.session, olympiad_id))
+        if record.sealed_key is None:
+            # a mirror whose clock runs ahead: the instant "has come" here, but the hub has not
+            # released the key, and that alone decides
+            raise NotYetReleased(
+                package.release_at,
+                shown_release_time(
+                    package.release_at, await store.olympiad_zone(uow.session, olympiad_id)
+                ),
+            )
     except NotYetReleased:
         await uow.audit(
             actor=principal.subject,
@@ -254,5 +357,11 @@ async def _open_package(
         )
         await uow.commit()
         raise
-    await _release(uow, package, now)
+    if package.released_at is None:
+        await _release(uow, package, now)
     return record
+
+
+def _key(master_key: bytes, record: PackageRecord) -> bytes:
+    assert record.sealed_key is not None  # _open_package refused otherwise
+    return unseal_key(master_key, record.package.package_id, record.sealed_key)

@@ -22,6 +22,7 @@ class PackageRead(BaseModel):
     sha256: str
     size: int
     with_password: bool
+    version: int
 
     @classmethod
     def of(cls, record: PackageRecord) -> PackageRead:
@@ -37,6 +38,7 @@ class PackageRead(BaseModel):
             sha256=record.sha256,
             size=record.size,
             with_password=record.has_password,
+            version=record.version,
         )
 
 
@@ -50,3 +52,50 @@ class PackageKeyRead(BaseModel):
 
     key_b64: str
     password: str | None
+
+
+class PackageMove(BaseModel):
+    release_at: dt.datetime
+
+
+class ReceiptCreate(BaseModel):
+    """The municipal coordinator's check of a package (§25): all forms present, or what is missing."""
+
+    complete: bool
+    missing: list[str] = []
+    problems: str | None = None
+
+
+class ReceiptRead(BaseModel):
+    package_id: uuid.UUID
+    municipality_id: str
+    complete: bool
+    missing: list[str]
+    forwarded_to_hub: bool
+
+
+class MunicipalityStatus(BaseModel):
+    municipality_id: str
+    ciphertext_fetched: bool
+    key_delivered: bool
+    receipt_confirmed: bool
+    complete: bool | None
+    missing: list[str]
+    problems: str | None
+    has_problems: bool
+    late: bool
+
+
+class PackageStatusRead(BaseModel):
+    package_id: uuid.UUID
+    subject_code: str
+    kind: PackageKind
+    release_at: dt.datetime
+    released_at: dt.datetime | None
+    version: int
+    municipalities: list[MunicipalityStatus]
+
+
+class StatusList(BaseModel):
+    items: list[PackageStatusRead]
+    late_after_min: int

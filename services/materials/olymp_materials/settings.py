@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from olymp_core.settings import ServiceSettings, service_config
 from olymp_materials.domain import (
@@ -37,7 +37,7 @@ class MaterialsSettings(ServiceSettings):
     tls_key_file: Path | None = None
     # hub: base64 Ed25519 seed that signs manifests; municipalities expected to confirm receipt
     signing_key: SecretStr | None = None
-    municipalities: list[str] = []
+    municipalities: list[str] = Field(default_factory=list)
     receipt_late_after_min: int = 30
     # mirror: where the hub is, who we are, how we prove it, and whom we trust
     hub_grpc: str = ""

@@ -278,4 +278,5 @@ async def store_mirrored_key(
 
 async def next_release_at(session: AsyncSession) -> dt.datetime | None:
     query = sa.select(sa.func.min(packages.c.release_at)).where(packages.c.released_at.is_(None))
-    return (await session.execute(query)).scalar_one_or_none()
+    upcoming: dt.datetime | None = (await session.execute(query)).scalar_one_or_none()
+    return upcoming

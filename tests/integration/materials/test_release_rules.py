@@ -67,8 +67,10 @@ def test_p24_default_instant_is_the_local_wall_clock_time_on_the_subject_day(
     day: dt.date, tz: str, kind: PackageKind
 ) -> None:
     local = to_local(default_release_at(day, kind, tz), tz)
-    assert local.date() == day
-    assert (local.hour, local.minute) == ((8, 0) if kind is PackageKind.TASKS else (12, 0))
+    # the equipment list goes out a week ahead (§24), the others on the day
+    days_before = 7 if kind is PackageKind.EQUIPMENT else 0
+    assert local.date() == day - dt.timedelta(days=days_before)
+    assert (local.hour, local.minute) == ((12, 0) if kind is PackageKind.CRITERIA else (8, 0))
 
 
 @given(now=instants, release_at=instants)
@@ -137,6 +139,8 @@ SAFE_URLS: dict[str, Any] = {
     "database_url": "postgresql+asyncpg://materials:s3cret@db/olymp_materials",
     "amqp_url": "amqp://materials:s3cret@mq/",
     "storage_url": "file:/srv/olymp",
+    # a prod hub also needs its manifest signing key
+    "signing_key": base64.b64encode(b"s" * 32).decode(),
 }
 
 
