@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import aio_pika
@@ -21,6 +20,7 @@ from olymp_core.db import OutboxSignal, UnitOfWork, UnitOfWorkFactory
 from olymp_core.events import Consumer, Event, OutboxRelay, Subscription, connect, event
 from olymp_core.events.tables import events_metadata, inbox, outbox
 from olymp_core.testing.databases import AMQP_URL, TEST_VHOST, temporary_database
+from olymp_core.testing.events import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -36,15 +36,6 @@ probe_applied = sa.Table(
 @event("probe", "value_recorded", 1)
 class ValueRecorded(Event):
     value: str
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0) -> None:
-    """Poll `check` until it holds, failing after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(0.05)
 
 
 @dataclass
@@ -118,7 +109,7 @@ async def test_event_committed_while_broker_connection_is_down_is_delivered_late
     async def connection_down() -> bool:
         return not bench.connection.connected.is_set()
 
-    await eventually(connection_down, timeout=5)
+    await eventually(connection_down, within_s=5)
     await bench.record("during the outage")
     # The relay cannot publish now: the row stays in the outbox, nothing is lost.
     assert await bench.relay.publish_pending() == 0

@@ -2,51 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-import aio_pika
 import pytest
 
 from olymp_appeals import store
 from olymp_core.clock import local_instant
 from olymp_core.contracts.coding import DecodedWork, WorksDecoded
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
-from olymp_core.events import Event, connect
-from olymp_core.testing.databases import AMQP_URL
+from olymp_core.testing.events import eventually
+from olymp_core.testing.events import publish_to_broker as publish
 
 from .conftest import TASK_MAX, ZONE, Olympiad
 
 pytestmark = pytest.mark.integration
-
-
-async def publish(*events: Event) -> None:
-    connection = await connect(AMQP_URL, name="appeals-test-publisher")
-    try:
-        channel = await connection.channel(publisher_confirms=True)
-        for event in events:
-            exchange = await channel.get_exchange(event.exchange())
-            message = aio_pika.Message(
-                event.model_dump_json().encode(),
-                message_id=str(uuid.uuid4()),
-                type=event.routing_key(),
-                content_type="application/json",
-            )
-            await exchange.publish(message, routing_key=event.routing_key())
-    finally:
-        await connection.close()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(0.05)
 
 
 def scored(work_code: str, first_task: str) -> ScoredWork:

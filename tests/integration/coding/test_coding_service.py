@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
-import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import aio_pika
 import pytest
 import pytest_asyncio
 import sqlalchemy as sa
@@ -26,9 +23,9 @@ from olymp_core.contracts.coding import WorkCoded, WorksDecoded, WorkWithdrawn
 from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked
 from olymp_core.db import UnitOfWork
-from olymp_core.events import Event, connect
+from olymp_core.events import Event
 from olymp_core.events.tables import outbox
-from olymp_core.testing.databases import AMQP_URL
+from olymp_core.testing.events import eventually, publish_to_broker
 from olymp_core.testing.service import ServiceHarness, running_service
 
 pytestmark = pytest.mark.integration
@@ -148,26 +145,14 @@ async def test_repeated_check_in_codes_one_work(coding: ServiceHarness) -> None:
 async def test_check_in_from_the_broker_is_consumed(coding: ServiceHarness) -> None:
     olympiad = uuid.uuid4()
     event = checked_in(olympiad)
-    connection = await connect(AMQP_URL, name="coding-test-publisher")
-    try:
-        channel = await connection.channel()
-        exchange = await channel.get_exchange(event.exchange())
-        await exchange.publish(
-            aio_pika.Message(
-                json.dumps(event.model_dump(mode="json")).encode(),
-                content_type="application/json",
-                message_id=str(uuid.uuid4()),
-                type=event.routing_key(),
-            ),
-            routing_key=event.routing_key(),
-        )
-    finally:
-        await connection.close()
+    await publish_to_broker(event)
+    found: list[Any] = []
 
-    deadline = asyncio.get_running_loop().time() + 10
-    while not (found := await works(coding, olympiad)):
-        assert asyncio.get_running_loop().time() < deadline, "the check-in was never consumed"
-        await asyncio.sleep(0.05)
+    async def consumed() -> bool:
+        found[:] = await works(coding, olympiad)
+        return bool(found)
+
+    await eventually(consumed, within_s=10)
     assert len(found) == 1
 
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from olymp.materials.v1 import materials_pb2 as pb
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
+from olymp_core.testing.events import eventually
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_materials import feed_store
 from olymp_materials.domain import KeyConflict
@@ -32,7 +33,6 @@ from tests.integration.materials.test_packages_api import (
     TASKS_AT,
     TASKS_FILE,
     database_text,
-    eventually,
     learn_olympiad,
     olympiad_created,
     scalar,

@@ -9,7 +9,7 @@ import asyncio
 import base64
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.registration import OlympiadCreated, ScheduledSubject
+from olymp_core.testing.events import eventually
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_materials import handlers
 from olymp_materials.domain import decrypt_package
@@ -59,14 +60,6 @@ async def learn_olympiad(svc: ServiceHarness, event: OlympiadCreated) -> None:
     async with svc.uows() as uow:
         await handlers.on_olympiad_created(event, uow)
         await uow.commit()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met within {seconds} s")
-        await asyncio.sleep(0.05)
 
 
 async def scalar(svc: ServiceHarness, sql: str, **params: Any) -> Any:
