@@ -3,66 +3,18 @@ olympiad day through its public APIs."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from olymp_cli.audit import verify_all
 from olymp_cli.demo.run import run_day
-from olymp_cli.suite import Layout, consumer_queues
-from olymp_core.events import connect
-from olymp_core.migrations import drop_database
+from olymp_cli.suite import Layout
 from olymp_core.settings import SERVICES
-from olymp_core.testing.databases import AMQP_URL
 from olymp_publishing.domain.collation import name_part_key
 
 pytestmark = pytest.mark.e2e
-
-LAYOUT = Layout(port_offset=1000, database_prefix="olymp_e2e_", amqp_url=AMQP_URL)
-
-
-async def _fresh_state() -> None:
-    for service in SERVICES:
-        await drop_database(LAYOUT.database_url(service))
-    connection = await connect(AMQP_URL, name="olymp-e2e-reset")
-    try:
-        channel = await connection.channel()
-        for queue in consumer_queues():
-            await channel.queue_delete(queue)
-            await channel.queue_delete(queue + ".dlq")
-    finally:
-        await connection.close()
-
-
-def _olymp(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OLYMP_AMQP_URL": AMQP_URL}
-    return subprocess.run(
-        [sys.executable, "-m", "olymp_cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def running_suite() -> Iterator[Layout]:
-    asyncio.run(_fresh_state())
-    offset = ["--port-offset", str(LAYOUT.port_offset)]
-    started = _olymp("up", "--detach", *offset, "--database-prefix", LAYOUT.database_prefix)
-    assert started.returncode == 0, started.stdout + started.stderr
-    try:
-        yield LAYOUT
-    finally:
-        stopped = _olymp("down", *offset)
-        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
 
 
 def test_quick_start_brings_every_service_to_ready(running_suite: Layout) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,7 +10,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -20,6 +18,7 @@ from olymp_cli.commands.video import RecordingTarget, UploadOutcome, upload_reco
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.testing.service import ServiceHarness, running_service
+from tests.support import media
 
 # Chemistry 10:00–14:00 in Omsk (UTC+6); packing until 14:30, handover until 15:00.
 DAY = dt.date(2025, 11, 18)
@@ -62,22 +61,10 @@ def write_video(
     creation_time: dt.datetime | None = ROUND_START,
     noise: bool = False,
 ) -> Path:
-    """A real H.264 MP4; `noise` makes frames incompressible so the file spans several parts."""
-    with av.open(str(path), "w", format="mp4") as out:
-        if creation_time is not None:
-            out.metadata["creation_time"] = creation_time.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-        stream = out.add_stream("libx264", rate=fps)
-        assert isinstance(stream, av.VideoStream)
-        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
-        for index in range(int(seconds * fps)):
-            frame = av.VideoFrame(160, 120, "yuv420p")
-            for plane in frame.planes:
-                fill = os.urandom(plane.buffer_size) if noise else bytes([index * 11 % 256])
-                plane.update(fill if noise else fill * plane.buffer_size)
-            frame.pts = index
-            out.mux(stream.encode(frame))
-        out.mux(stream.encode(None))
-    return path
+    """A real H.264 MP4 recorded from the round's start unless told otherwise."""
+    return media.write_video(
+        path, seconds=seconds, fps=fps, creation_time=creation_time, noise=noise
+    )
 
 
 def whole_round(path: Path, start: dt.datetime = ROUND_START - dt.timedelta(minutes=5)) -> Path:

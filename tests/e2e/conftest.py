@@ -1,0 +1,44 @@
+"""The whole suite as a user starts it (`olymp up --detach`), on its own ports, databases and broker
+virtual host, shared by the end-to-end tests of one run."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from olymp_cli.suite import Layout, consumer_queues
+from olymp_core.events import connect
+from olymp_core.migrations import drop_database
+from olymp_core.settings import SERVICES
+from olymp_core.testing.databases import AMQP_URL
+from tests.support.cli import olymp_command
+
+LAYOUT = Layout(port_offset=1000, database_prefix="olymp_e2e_", amqp_url=AMQP_URL)
+
+
+async def _fresh_state() -> None:
+    for service in SERVICES:
+        await drop_database(LAYOUT.database_url(service))
+    connection = await connect(AMQP_URL, name="olymp-e2e-reset")
+    try:
+        channel = await connection.channel()
+        for queue in consumer_queues():
+            await channel.queue_delete(queue)
+            await channel.queue_delete(queue + ".dlq")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def running_suite() -> Iterator[Layout]:
+    asyncio.run(_fresh_state())
+    offset = ["--port-offset", str(LAYOUT.port_offset)]
+    started = olymp_command("up", "--detach", *offset, "--database-prefix", LAYOUT.database_prefix)
+    assert started.returncode == 0, started.stdout + started.stderr
+    try:
+        yield LAYOUT
+    finally:
+        stopped = olymp_command("down", *offset)
+        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
