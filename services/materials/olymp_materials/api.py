@@ -22,6 +22,7 @@ from olymp_materials.domain import (
     PackageKind,
     UnknownReleaseInstant,
 )
+from olymp_materials.domain.archive import ArchivePasswordWrong, NotAPasswordArchive
 from olymp_materials.hub.broadcaster import FeedBroadcaster
 from olymp_materials.schemas import PackageKeyRead, PackageList, PackageRead
 from olymp_materials.settings import MaterialsSettings
@@ -86,6 +87,8 @@ def rule_problem(error: MaterialsRuleError) -> Problem:
         return Problem(str(error), status=422, type_="release-instant-unknown")
     if isinstance(error, EquipmentListNotNeeded):
         return Problem(str(error), status=422, type_="equipment-list-not-needed")
+    if isinstance(error, NotAPasswordArchive | ArchivePasswordWrong):
+        return Problem(str(error), status=422, type_="package-archive-refused")
     if isinstance(error, InstantInThePast):
         return Conflict(str(error), type_="instant-in-the-past")
     return Problem(str(error), status=500, type_="package-unreadable", title="Ошибка службы")

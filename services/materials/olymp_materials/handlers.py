@@ -42,6 +42,7 @@ from olymp_materials.domain import (
     unseal_key,
     unseal_password,
 )
+from olymp_materials.domain.archive import check_archive
 from olymp_materials.store import PackageRecord
 
 RELEASE_ACTOR = "system:materials-release"
@@ -99,6 +100,8 @@ async def upload_package(
         and not subject(command.subject_code).needs_equipment_list
     ):
         raise EquipmentListNotNeeded(command.subject_code)
+    if command.password:
+        check_archive(command.content, command.password)
     existing = await store.package_for_subject(
         uow.session, command.olympiad_id, command.subject_code, command.kind
     )

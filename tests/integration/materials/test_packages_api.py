@@ -25,6 +25,7 @@ from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_materials import handlers
 from olymp_materials.domain import decrypt_package
 from olymp_materials.main import build
+from tests.support.archives import winzip_aes
 
 pytestmark = pytest.mark.integration
 
@@ -34,7 +35,7 @@ TASKS_AT = dt.datetime(2025, 10, 14, 2, 0, tzinfo=dt.UTC)  # 08:00 in Omsk
 CRITERIA_AT = dt.datetime(2025, 10, 14, 6, 0, tzinfo=dt.UTC)  # 12:00 in Omsk
 BEFORE = dt.datetime(2025, 10, 14, 0, 0, tzinfo=dt.UTC)  # 06:00 in Omsk
 PASSWORD = "Ust-Ishim-arch1ve-7731"
-TASKS_FILE = b"PK\x03\x04 tasks for grades 7-11 " * 64
+TASKS_FILE = winzip_aes(PASSWORD, {"zadaniya_7-11.pdf": b"%PDF-1.4 tasks for grades 7-11 " * 64})
 FAST = {"release_poll_interval_s": 0.05}
 
 
@@ -350,3 +351,21 @@ async def test_package_routes_require_a_token_and_the_right_role(tmp_path: Path)
         assert (
             await svc.client.get(base + "/key", headers=svc.auth(Role.COORDINATOR))
         ).status_code == 200
+
+
+async def test_p24_archive_whose_password_does_not_open_it_is_refused_at_push(
+    tmp_path: Path,
+) -> None:
+    olympiad_id = uuid.uuid4()
+    async with running_service("materials", tmp_path, clock=ManualClock(BEFORE), **FAST) as svc:
+        await learn_olympiad(svc, olympiad_created(olympiad_id, "math"))
+        wrong = await upload(svc, olympiad_id, "tasks", password=PASSWORD + "x")
+        assert wrong.status_code == 422
+        assert wrong.headers["content-type"] == "application/problem+json"
+        assert "не открывается с указанным паролем" in wrong.json()["detail"]
+        listed = await svc.client.get(
+            f"/olympiads/{olympiad_id}/packages", headers=svc.auth(Role.COORDINATOR)
+        )
+        assert listed.json()["items"] == []  # nothing stored, nothing announced
+        right = await upload(svc, olympiad_id, "tasks", password=PASSWORD)
+        assert right.status_code == 201, right.text

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from olymp_cli.demo.archives import archive_names, winzip_aes
 from olymp_cli.demo.client import SuiteClient, SuiteError, until
 from olymp_core.auth import Role
 from olymp_core.clock import to_local
@@ -146,13 +147,19 @@ class OlympiadDay:
         packages = []
         for code in SUBJECTS:
             for kind, instant in released_at.items():
+                password = f"Vsosh-{code}-{kind}-{self.seed}"
+                archive = winzip_aes(
+                    password,
+                    {f"{code}_{kind}_{grade}.pdf": f"%PDF-1.4 {kind} {code} {grade}".encode()
+                     for grade in range(7, 12)},
+                )  # fmt: skip
                 package = await self.suite.json(
                     "POST",
                     "materials",
                     f"/olympiads/{self.oid}/subjects/{code}/packages/{kind}",
                     params={"release_at": instant.isoformat()},
-                    content=f"{kind} {code}: задания и критерии (демонстрация)".encode(),
-                    headers={"X-Package-Password": f"Vsosh-{code}-{kind}-{self.seed}"},
+                    content=archive,
+                    headers={"X-Package-Password": password},
                     role=Role.COORDINATOR,
                 )
                 packages.append(package)
@@ -180,7 +187,20 @@ class OlympiadDay:
                 return response.json() if response.status_code == 200 else None
 
             await until(key, f"release of package {package['package_id']}", within_s=30)
-        self.say("   Ключи раскрыты в назначенное время: задания, затем критерии")
+        first = packages[0]["package_id"]
+        opened = await self.suite.json(
+            "GET", "materials", f"/olympiads/{self.oid}/packages/{first}/key",
+            role=Role.MUNICIPAL_COORDINATOR,
+        )  # fmt: skip
+        content = await self.suite.call(
+            "GET", "materials", f"/olympiads/{self.oid}/packages/{first}/content",
+            role=Role.MUNICIPAL_COORDINATOR,
+        )  # fmt: skip
+        names = archive_names(content.content, opened["password"])
+        self.say(
+            "   Ключи раскрыты в назначенное время: задания, затем критерии; архив заданий "
+            f"открыт выданным паролем ({len(names)} файлов)"
+        )
 
     # -- venue --------------------------------------------------------------------------------
 
