@@ -42,7 +42,11 @@ async def run_demo(
 
 
 def render_table(table: dict[str, Any]) -> str:
-    lines = [f"{table.get('title', 'Итоговая таблица')}"]
+    lines = [
+        f"{str(table.get('subject_name', '')).capitalize()}, {table.get('grade')} класс: "
+        f"{table.get('stage_label', '')} результаты, версия {table.get('version')}",
+        f"{'Место':>6}  {'Участник':<28} {'Образовательная организация':<36} {'Баллы':>6}  Статус",
+    ]
     for row in table.get("rows", []):
         lines.append(
             f"{row.get('place', row.get('rank', ''))!s:>6}  {row.get('participant') or '—':<28} "
