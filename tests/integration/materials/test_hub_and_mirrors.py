@@ -137,6 +137,8 @@ async def test_p24_p25_hub_and_two_mirrors_never_early_then_keys_and_receipts(
                     f"/olympiads/{olympiad_id}/packages", headers=ahead.auth(Role.OBSERVER)
                 )
             )
+            # metric names and labels too: what a monitoring system scrapes must not carry it
+            seen.extend([await node.client.get("/metrics") for node in (hub, ahead, tara)])
             tables_before = [await database_text(s) for s in (hub, ahead, tara)]
             assert (
                 tasks.json()["sha256"] in tables_before[1]
