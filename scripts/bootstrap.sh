@@ -22,7 +22,7 @@ for name, port in (("PostgreSQL", 5432), ("RabbitMQ", 5672)):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     except OSError:
         print(f"bootstrap: {name} does not answer on 127.0.0.1:{port}; start it "
-              f"(see README, 'Requirements') and run the command again", file=sys.stderr)
+              f"(see README, 'Quick start') and run the command again", file=sys.stderr)
         sys.exit(1)
 PY
 then problems=1; fi
