@@ -136,12 +136,14 @@ async def post_final(
 @public_router.get("/{olympiad_id}", dependencies=Public, summary="Published tables")
 async def get_index(olympiad_id: uuid.UUID, uows: Uows) -> ResultIndex:
     async with uows() as uow:
+        olympiad = await store.olympiad_of(uow.session, olympiad_id)
         versions = await store.versions_of_olympiad(uow.session, olympiad_id)
     by_table: dict[TableKey, list[StoredVersion]] = {}
     for version in versions:
         by_table.setdefault(version.key, []).append(version)
     return ResultIndex(
         olympiad_id=olympiad_id,
+        olympiad_title=None if olympiad is None else olympiad.title,
         tables=[
             ResultIndexEntry(
                 subject_code=key.subject_code,

@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from olymp_core.clock import to_local
 from olymp_publishing.domain import PUBLIC_CSV_HEADER
 
 HTML_HEADER = ("Место", "Участник", "Класс", "Образовательная организация", "Баллы", "Статус")
@@ -26,6 +27,19 @@ def title(document: Mapping[str, Any]) -> str:
         f"{document['subject_name'].capitalize()}, {document['grade']} класс:"
         f" {document['stage_label']} результаты"
     )
+
+
+def published_text(document: Mapping[str, Any]) -> str:
+    """The publication time as the region reads it: «23.11.2026 23:30 (Asia/Omsk)».
+
+    A version published before the olympiad's zone was known says «UTC» instead, so that no
+    reader takes a UTC time for local time.
+    """
+    published = dt.datetime.fromisoformat(document["published_at"])
+    time_zone = document.get("time_zone")
+    if not time_zone:
+        return published.strftime("%d.%m.%Y %H:%M UTC")
+    return f"{to_local(published, time_zone):%d.%m.%Y %H:%M} ({time_zone})"
 
 
 def _cells(row: Mapping[str, Any]) -> list[str]:
@@ -54,7 +68,13 @@ def xlsx_bytes(document: Mapping[str, Any]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = f"{document['grade']} класс"
-    sheet.append([title(document) + f", версия {document['version']}"])
+    olympiad = document.get("olympiad_title")
+    sheet.append(
+        [
+            (f"{olympiad}. " if olympiad else "")
+            + f"{title(document)}, версия {document['version']} от {published_text(document)}"
+        ]
+    )
     sheet["A1"].font = Font(bold=True)
     sheet.append(list(PUBLIC_CSV_HEADER))
     for cell in sheet[2]:
@@ -73,10 +93,12 @@ def xlsx_bytes(document: Mapping[str, Any]) -> bytes:
 
 
 def html_page(document: Mapping[str, Any], sha256: str) -> str:
-    """A plain, accessible page: language set, a caption, header cells with scope, no scripts."""
+    """A plain, accessible page: language set, one h1, a short caption naming the table (the h1
+    already says which one), header cells with scope, no scripts."""
     heading = escape(title(document))
-    published = dt.datetime.fromisoformat(document["published_at"])
-    when = published.strftime("%d.%m.%Y %H:%M UTC")
+    olympiad = document.get("olympiad_title")
+    olympiad_line = f'<p class="olympiad">{escape(olympiad)}</p>\n' if olympiad else ""
+    when = escape(published_text(document))
     head_cells = "".join(f'<th scope="col">{escape(name)}</th>' for name in HTML_HEADER)
     body_rows = "\n".join(_html_row(row) for row in document["rows"])
     if not document["rows"]:
@@ -93,15 +115,18 @@ table {{ border-collapse: collapse; }}
 th, td {{ border: 1px solid #888; padding: 0.3rem 0.6rem; text-align: left; }}
 td.num {{ text-align: right; }}
 caption {{ text-align: left; font-weight: bold; margin-bottom: 0.5rem; }}
+p.olympiad {{ font-size: 1.1rem; margin-bottom: 0; }}
 </style>
 </head>
 <body>
 <main>
-<h1>{heading}</h1>
+<header>
+{olympiad_line}<h1>{heading}</h1>
+</header>
 <p>Версия {int(document["version"])} от <time datetime="{escape(document["published_at"])}">{when}</time>.
 Максимальный балл: {escape(document["max_total"])}.</p>
 <table>
-<caption>Рейтинговая таблица: {heading}</caption>
+<caption>Рейтинговая таблица</caption>
 <thead><tr>{head_cells}</tr></thead>
 <tbody>
 {body_rows}

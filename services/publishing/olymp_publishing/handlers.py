@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from olymp_core.clock import zone
 from olymp_core.contracts.coding import WorksDecoded
-from olymp_core.contracts.registration import ParticipantRegistered
+from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
 from olymp_core.db import UnitOfWork, UnitOfWorkFactory
 from olymp_core.problems import Conflict, Problem
@@ -33,6 +34,22 @@ class DecideTie:
     key: TableKey
     total: Decimal
     status: Status
+
+
+async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
+    """Keep the title and zone the public pages show; an unknown zone must not lose the title."""
+    time_zone: str | None = event.time_zone
+    try:
+        zone(event.time_zone)
+    except ValueError:
+        log.warning(
+            "olympiad %s: unknown time zone %r, pages use UTC", event.olympiad_id, event.time_zone
+        )
+        time_zone = None
+    await store.save_olympiad(
+        uow.session, store.Olympiad(event.olympiad_id, event.title, time_zone), uow.clock.now()
+    )
+    await uow.commit()
 
 
 async def on_participant_registered(event: ParticipantRegistered, uow: UnitOfWork) -> None:

@@ -168,8 +168,12 @@ async def publish_version(
     """Store a new immutable version of the table, announce it and audit it (no commit here)."""
     version = await store.next_version(uow.session, key)
     now = uow.clock.now()
+    olympiad = await store.olympiad_of(uow.session, key.olympiad_id)
     document: dict[str, Any] = {
         "olympiad_id": str(key.olympiad_id),
+        # Null while registration's OlympiadCreated has not arrived: pages then show UTC.
+        "olympiad_title": None if olympiad is None else olympiad.title,
+        "time_zone": None if olympiad is None else olympiad.time_zone,
         "subject_code": key.subject_code,
         "subject_name": subject_name(key.subject_code),
         "grade": key.grade,

@@ -105,9 +105,18 @@ class PublicRowRead(BaseModel):
 
 class ResultTableRead(BaseModel):
     """A published version. `sha256` is over the canonical JSON (keys sorted, UTF-8, no spaces)
-    of every field here except `sha256` itself."""
+    of every field here except `sha256` itself (versions published before `olympiad_title` and
+    `time_zone` existed hash without those two keys)."""
 
     olympiad_id: uuid.UUID
+    olympiad_title: str | None = Field(
+        None, description="The olympiad's title; null if it was unknown at publication."
+    )
+    time_zone: str | None = Field(
+        None,
+        description="The olympiad's IANA time zone (e.g. «Asia/Omsk») the pages show"
+        " `published_at` in; null if unknown, and the pages then show UTC.",
+    )
     subject_code: str
     subject_name: str
     grade: int
@@ -133,4 +142,7 @@ class ResultIndexEntry(BaseModel):
 
 class ResultIndex(BaseModel):
     olympiad_id: uuid.UUID
+    olympiad_title: str | None = Field(
+        None, description="The olympiad's title; null until registration has announced it."
+    )
     tables: list[ResultIndexEntry]

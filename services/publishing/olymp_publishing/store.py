@@ -94,6 +94,16 @@ chair_decisions = sa.Table(
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+olympiads = sa.Table(
+    "olympiads",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    # None when registration sent a zone this machine does not know: pages then fall back to UTC.
+    sa.Column("time_zone", sa.Text),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 result_versions = sa.Table(
     "result_versions",
     metadata,
@@ -129,6 +139,13 @@ class TableKey:
 
 
 @dataclass(frozen=True)
+class Olympiad:
+    olympiad_id: uuid.UUID
+    title: str
+    time_zone: str | None
+
+
+@dataclass(frozen=True)
 class StoredVersion:
     key: TableKey
     version: int
@@ -148,6 +165,34 @@ async def save_participant(session: AsyncSession, values: Mapping[str, Any]) -> 
             set_={c: statement.excluded[c] for c in values if c not in keys},
         )
     )
+
+
+async def save_olympiad(
+    session: AsyncSession, olympiad: Olympiad, received_at: dt.datetime
+) -> None:
+    """Insert or refresh the olympiad's title and zone (a redelivered event changes nothing)."""
+    statement = pg_insert(olympiads).values(
+        olympiad_id=olympiad.olympiad_id,
+        title=olympiad.title,
+        time_zone=olympiad.time_zone,
+        received_at=received_at,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["olympiad_id"],
+            set_={"title": olympiad.title, "time_zone": olympiad.time_zone},
+        )
+    )
+
+
+async def olympiad_of(session: AsyncSession, olympiad_id: uuid.UUID) -> Olympiad | None:
+    result = await session.execute(
+        sa.select(olympiads.c.title, olympiads.c.time_zone).where(
+            olympiads.c.olympiad_id == olympiad_id
+        )
+    )
+    row = result.first()
+    return None if row is None else Olympiad(olympiad_id, row.title, row.time_zone)
 
 
 async def participants_by_id(

@@ -13,13 +13,15 @@ import pytest
 
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.coding import DecodedWork, WorksDecoded
-from olymp_core.contracts.registration import ParticipantRegistered
+from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
 from olymp_core.events.consumer import Handler
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_publishing import handlers
 
 PUBLISHED_AT = dt.datetime(2025, 10, 20, 5, 0, tzinfo=dt.UTC)
+OLYMPIAD_TITLE = "Муниципальный этап ВсОШ 2025/26, Омская область"
+TIME_ZONE = "Asia/Omsk"
 SUBJECT = "math"
 GRADE = 9
 
@@ -50,6 +52,14 @@ class Subject:
     @property
     def jury(self) -> str:
         return f"/olympiads/{self.olympiad_id}/subjects/{SUBJECT}/grades/{GRADE}"
+
+    def created(self, time_zone: str = TIME_ZONE) -> OlympiadCreated:
+        return OlympiadCreated(
+            olympiad_id=self.olympiad_id,
+            title=OLYMPIAD_TITLE,
+            time_zone=time_zone,
+            subjects=(),
+        )
 
     def registered(self) -> list[ParticipantRegistered]:
         return [
@@ -111,6 +121,7 @@ class Subject:
 async def feed(svc: Any, *events: Any) -> None:
     """Apply events through the service's own handlers, each in its unit of work."""
     by_type: dict[type[Any], Handler] = {
+        OlympiadCreated: handlers.on_olympiad_created,
         ParticipantRegistered: handlers.on_participant_registered,
         WorksDecoded: handlers.on_works_decoded,
         SubjectGradeChecked: handlers.on_subject_grade_checked,
