@@ -66,6 +66,7 @@ class UnitOfWork:
         self.correlation_id = correlation_id
         self._session: AsyncSession | None = None
         self._pending: list[Event] = []
+        self._audits: list[dict[str, Any]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -76,6 +77,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self._session = self._sessions()
         self._pending = []
+        self._audits = []
         return self
 
     async def __aexit__(
@@ -85,14 +87,17 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        forgotten = exc_type is None and bool(self._pending or self._audits)
         try:
-            await (
-                session.rollback()
-            )  # a no-op after commit; undoes everything when commit was not reached
+            # a no-op after commit; undoes everything when commit was not reached
+            await session.rollback()
         finally:
             await session.close()
             self._session = None
             self._pending = []
+            self._audits = []
+        if forgotten:
+            raise RuntimeError("events or audit entries were recorded but commit() never ran")
 
     def publish(self, event: Event) -> None:
         """Record an event; it goes to the outbox in this transaction when `commit()` runs."""
@@ -107,22 +112,29 @@ class UnitOfWork:
         object_id: str,
         payload: Mapping[str, Any] | None = None,
     ) -> None:
-        await audit.record(
-            self.session,
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            payload=dict(payload or {}),
-            at=self.clock.now(),
+        """Record an audit entry; it is chained into the trail in this transaction at `commit()`."""
+        self._audits.append(
+            {
+                "actor": actor,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "payload": dict(payload or {}),
+                "at": self.clock.now(),
+            }
         )
 
     async def commit(self) -> None:
         events, self._pending = self._pending, []
+        entries, self._audits = self._audits, []
         if events:
             await self.session.execute(
                 sa.insert(outbox), [self._outbox_row(event) for event in events]
             )
+        # the trail's lock serialises every auditing transaction of the service until it commits:
+        # taking it last, right before the commit, keeps that window short and the lock order fixed
+        for entry in entries:
+            await audit.record(self.session, **entry)
         await self.session.commit()
         if events and self._signal is not None:
             self._signal.notify()

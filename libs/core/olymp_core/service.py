@@ -116,6 +116,7 @@ class Service:
         self.grpc_port: int | None = None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._consumers: list[Consumer] = []
         self._grpc_server: grpc.aio.Server | None = None
         self.app = self._build_app()
 
@@ -148,8 +149,9 @@ class Service:
             if runtime.settings.queue_prefix:
                 queue = runtime.settings.queue_prefix + subscription.queue
                 subscription = dataclasses.replace(subscription, queue=queue)
-            consumer_channel = await connection.channel()
-            await Consumer(subscription, runtime.uows).start(consumer_channel)
+            consumer = Consumer(subscription, runtime.uows)
+            await consumer.start(await connection.channel())
+            self._consumers.append(consumer)
         self.relay = OutboxRelay(
             self.name,
             runtime.sessions,
@@ -178,6 +180,10 @@ class Service:
         )
 
     async def stop(self) -> None:
+        # consumers first: the message in hand is finished and acked before anything closes
+        for consumer in self._consumers:
+            await consumer.stop()
+        self._consumers = []
         self._stop.set()
         for task in self._tasks:
             task.cancel()

@@ -35,7 +35,8 @@ SERVICES = tuple(SERVICE_PORTS)
 class ServiceSettings(BaseSettings):
     """Settings every service has. Subclasses set `service_name` and the env prefix."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    # a refused setting must not echo the environment (tokens, keys) into the start-up error
+    model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "service"
     profile: Literal["dev", "test", "prod"] = "dev"
@@ -81,6 +82,13 @@ class ServiceSettings(BaseSettings):
                         f"{self.service_name}: a well-known default credential is configured for "
                         f"{host} in profile {self.profile!r}; set a real secret in the environment"
                     )
+        for name, url in (("database_url", self.database_url), ("amqp_url", self.amqp_url)):
+            if not urlsplit(url).password:
+                # no password in the URL means the server's defaults (trust auth, guest/guest)
+                raise ValueError(
+                    f"{self.service_name}: {name} has no password in profile {self.profile!r}; "
+                    "set a URL with the service's own credentials"
+                )
         if self.auth_jwks_url is None and self.auth_local_public_key_file is None:
             raise ValueError(
                 f"{self.service_name}: no token verification configured; set "
@@ -104,4 +112,6 @@ class ServiceSettings(BaseSettings):
 
 def service_config(service: str) -> SettingsConfigDict:
     """Settings of `service` read `OLYMP_<SERVICE>_*`, then the shared `OLYMP_*` (e.g. OLYMP_PROFILE)."""
-    return SettingsConfigDict(env_prefix=f"OLYMP_{service.upper()}_", extra="ignore")
+    return SettingsConfigDict(
+        env_prefix=f"OLYMP_{service.upper()}_", extra="ignore", hide_input_in_errors=True
+    )

@@ -64,3 +64,22 @@ def test_manual_clock_refuses_naive_instants_and_moves_only_when_told() -> None:
     assert clock.now() - before == dt.timedelta(minutes=5)
     with pytest.raises(ValueError, match="naive datetime"):
         clock.set(dt.datetime(2026, 11, 24, 8, 0))
+
+
+def test_prod_profile_refuses_urls_without_a_password() -> None:
+    # no password means the server's own defaults: trust authentication or guest/guest
+    with pytest.raises(ValidationError, match="amqp_url has no password"):
+        ScoringSettings(
+            profile="prod",
+            database_url="postgresql+asyncpg://svc:s3cret@db/olymp_scoring",
+            amqp_url="amqp://broker:5672/",
+            storage_url="s3://key:longsecret@minio:9000/olymp",
+        )
+
+
+def test_refused_settings_do_not_echo_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLYMP_SCORING_AMQP_URL", "amqp://guest:guest@broker:5672/")
+    monkeypatch.setenv("OLYMP_SCORING_DATABASE_URL", "postgresql+asyncpg://svc:TopSecret9@db/x")
+    with pytest.raises(ValidationError) as refused:
+        ScoringSettings(profile="prod")
+    assert "TopSecret9" not in str(refused.value)

@@ -10,6 +10,7 @@ sent to the dead-letter queue with the error in its headers and acked, never sil
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from olymp_core.events.broker import Binding, declare_binding
 from olymp_core.events.model import DEAD_LETTER_EXCHANGE, Event
@@ -38,7 +39,7 @@ CONSUMED = Counter("olymp_events_consumed", "Messages handled", ["queue", "outco
 Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
 
 MAX_ATTEMPTS = 5
-TRANSIENT_RETRIES = 5
+TRANSIENT_RETRIES = 8
 TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
@@ -68,11 +69,23 @@ class Consumer:
         # aio-pika runs callbacks concurrently up to the prefetch count; one message at a time per
         # queue keeps handlers of the same aggregate from deadlocking each other
         self._one_at_a_time = asyncio.Lock()
+        self._queue: AbstractQueue | None = None
+        self._consumer_tag: str | None = None
 
-    async def start(self, channel: AbstractChannel, prefetch: int = 20) -> None:
+    async def start(self, channel: AbstractChannel, prefetch: int = 1) -> None:
+        # prefetch 1: messages handed out but not yet handled would go back on a restart, and a
+        # quorum queue counts every return towards the message's delivery limit
         await channel.set_qos(prefetch_count=prefetch)
-        queue = await declare_binding(channel, self.subscription.binding)
-        await queue.consume(self.on_message)
+        self._queue = await declare_binding(channel, self.subscription.binding)
+        self._consumer_tag = await self._queue.consume(self.on_message)
+
+    async def stop(self) -> None:
+        """Stop taking messages, then let the one in hand finish (so it is acked, not returned)."""
+        if self._queue is not None and self._consumer_tag is not None:
+            with contextlib.suppress(Exception):  # the channel may already be gone
+                await self._queue.cancel(self._consumer_tag)
+        async with self._one_at_a_time:
+            self._queue = self._consumer_tag = None
 
     async def on_message(self, message: AbstractIncomingMessage) -> None:
         async with self._one_at_a_time:
@@ -98,7 +111,8 @@ class Consumer:
                     "handler failed; message requeued",
                     extra={"queue": queue, "attempt": attempt, "error": repr(exc)},
                 )
-                await message.nack(requeue=True)
+                # reject, not nack: RabbitMQ 4.3+ counts only rejects towards the delivery limit
+                await message.reject(requeue=True)
                 CONSUMED.labels(queue, "retried").inc()
 
     def _parse(self, message: AbstractIncomingMessage) -> tuple[Event, uuid.UUID]:
@@ -116,19 +130,29 @@ class Consumer:
     async def _apply_retrying_conflicts(
         self, event: Event, message_id: uuid.UUID, message: AbstractIncomingMessage
     ) -> bool:
-        """A deadlock or serialization failure is the database asking to try again, not poison."""
+        """Conflicts and an unreachable database are not the message's fault: retry here.
+
+        A deadlock or serialization failure asks to try again at once; a database that is
+        restarting gets a growing back-off (about a minute in all). Requeueing instead would spend
+        the message's delivery attempts in milliseconds and dead-letter a whole queue during a
+        short outage.
+        """
         for attempt in range(1, TRANSIENT_RETRIES + 1):
             try:
                 return await self._apply(event, message_id, message)
-            except DBAPIError as exc:
-                if attempt == TRANSIENT_RETRIES or not _is_transient(exc):
+            except Exception as exc:
+                pause = _retry_pause(exc, attempt)
+                if attempt == TRANSIENT_RETRIES or pause is None:
                     raise
                 log.info(
-                    "transaction conflict; retrying",
-                    extra={"queue": self.subscription.queue, "attempt": attempt},
+                    "database conflict or outage; retrying",
+                    extra={
+                        "queue": self.subscription.queue,
+                        "attempt": attempt,
+                        "error": repr(exc),
+                    },
                 )
-                # a short back-off lets the other transaction finish (not a wait for an event)
-                await asyncio.sleep(0.05 * attempt)
+                await asyncio.sleep(pause)  # back-off before the retry, not a wait for an event
         raise AssertionError("unreachable")
 
     async def _apply(
@@ -190,9 +214,22 @@ class Consumer:
         await message.ack()
 
 
-def _is_transient(exc: DBAPIError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return code in TRANSIENT_SQLSTATES or "deadlock detected" in str(exc)
+def _retry_pause(exc: Exception, attempt: int) -> float | None:
+    """Seconds to wait before retrying `exc` in place, or None if retrying cannot help."""
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if code in TRANSIENT_SQLSTATES or "deadlock detected" in str(exc):
+            return 0.05 * attempt
+        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+            return _outage_backoff(attempt)
+        return None
+    if isinstance(exc, OSError | TimeoutError):  # the database is unreachable (connection refused)
+        return _outage_backoff(attempt)
+    return None
+
+
+def _outage_backoff(attempt: int) -> float:
+    return float(min(0.5 * 2.0 ** (attempt - 1), 15.0))
 
 
 def _delivery_count(message: AbstractIncomingMessage) -> int:

@@ -8,6 +8,7 @@ stay and are retried, so an event committed during an outage is delivered when t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,22 @@ class OutboxRelay:
     async def _get_channel(self) -> AbstractChannel:
         if self._channel is None or self._channel.is_closed:
             self._channel = await self._connection.channel(publisher_confirms=True)
+            # an event nobody subscribes to is returned by the broker; that is allowed (some events
+            # are for observers and later consumers) but worth a line in the log
+            self._channel.return_callbacks.add(self._on_returned)
         return self._channel
+
+    def _on_returned(self, channel: object, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        log.warning(
+            "event had no queue bound to it",
+            extra={"routing_key": message.routing_key, "message_id": message.message_id},
+        )
+
+    async def _drop_channel(self) -> None:
+        channel, self._channel = self._channel, None
+        if channel is not None and not channel.is_closed:
+            with contextlib.suppress(Exception):
+                await channel.close()
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; returns how many were confirmed.
@@ -99,7 +115,7 @@ class OutboxRelay:
                     published.append(row.id)
             except Exception as exc:
                 FAILED.labels(self.service).inc()
-                self._channel = None
+                await self._drop_channel()
                 failed = rows[len(published)]
                 await session.execute(
                     sa.update(outbox)
