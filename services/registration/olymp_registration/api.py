@@ -26,7 +26,8 @@ from olymp_registration.settings import RegistrationSettings
 router = APIRouter(prefix="/olympiads", tags=["registration"])
 
 _ORGANISERS = (Role.COORDINATOR, Role.MUNICIPAL_COORDINATOR)
-_IMPORTERS = (*_ORGANISERS, Role.VENUE_COORDINATOR)
+# Venues do not import the region's application: only the organisers do.
+_IMPORTERS = _ORGANISERS
 _STAFF = tuple(role for role in Role if role is not Role.PUBLIC)
 _SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 
@@ -34,7 +35,8 @@ Organiser = Annotated[Principal, Depends(authorize(*_ORGANISERS))]
 Staff = Annotated[Principal, Depends(authorize(*_STAFF))]
 Importer = Annotated[Principal, Depends(authorize(*_IMPORTERS))]
 ListReader = Annotated[
-    Principal, Depends(authorize(*_IMPORTERS, Role.CODING_OFFICER, scope=_SUBJECT))
+    Principal,
+    Depends(authorize(*_ORGANISERS, Role.VENUE_COORDINATOR, Role.CODING_OFFICER, scope=_SUBJECT)),
 ]
 VenueCoordinator = Annotated[Principal, Depends(authorize(Role.VENUE_COORDINATOR, scope=_SUBJECT))]
 
@@ -117,8 +119,10 @@ async def list_participants(
     runtime: RuntimeDep,
     subject_code: str | None = None,
 ) -> ParticipantList:
+    """A caller limited to venues sees those marked at their venues and those not marked yet."""
+    scope = handlers.VenueScope.of(who)
     async with runtime.uows() as uow:
-        found = await handlers.list_participants(olympiad_id, subject_code, uow)
+        found = await handlers.list_participants(olympiad_id, subject_code, uow, scope)
     return ParticipantList(count=len(found), participants=[ParticipantRead.of(p) for p in found])
 
 
@@ -139,6 +143,8 @@ async def check_in(
         entries=tuple(handlers.CheckInEntry(e.participant_id, e.present) for e in body.entries),
         actor=who.subject,
         day=body.day,
+        venue=body.venue,
+        scope=handlers.VenueScope.of(who),
     )
     async with runtime.uows() as uow:
         result = await handlers.check_in_participants(command, uow)
@@ -164,6 +170,7 @@ async def remove_participant(
         reason=body.reason,
         actor=who.subject,
         day=body.day,
+        scope=handlers.VenueScope.of(who),
     )
     async with runtime.uows() as uow:
         stored = await handlers.remove_participant(command, uow)

@@ -9,17 +9,20 @@ import grpc
 
 from olymp.registration.v1 import registration_pb2 as pb
 from olymp.registration.v1 import registration_pb2_grpc as pb_grpc
-from olymp_core.auth import Policy, Role
+from olymp_core.auth import Policy, Role, ScopeKind, ScopeRule
 from olymp_core.db import UnitOfWorkFactory
 from olymp_core.problems import Problem
 from olymp_registration import handlers
 
 _SERVICE: Final = "/olymp.registration.v1.RegistrationService/"
-_READERS: Final = Policy.of(Role.SERVICE, Role.COORDINATOR, Role.CODING_OFFICER)
+_READER_ROLES: Final = (Role.SERVICE, Role.COORDINATOR, Role.CODING_OFFICER)
 
 POLICIES: Final[dict[str, Policy]] = {
-    _SERVICE + "GetOlympiad": _READERS,
-    _SERVICE + "ListPresentParticipants": _READERS,
+    _SERVICE + "GetOlympiad": Policy.of(*_READER_ROLES),
+    # A coding officer of one subject does not learn who sat the others.
+    _SERVICE + "ListPresentParticipants": Policy.of(
+        *_READER_ROLES, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code")
+    ),
 }
 
 _STATUS_BY_HTTP: Final = {

@@ -191,6 +191,11 @@ class CheckInCreate(BaseModel):
     day: dt.date | None = Field(
         default=None, description="Round day; by default today in the olympiad's time zone"
     )
+    venue: str | None = Field(
+        default=None,
+        description="The venue's name as in the olympiad; required of a token limited to venues",
+        examples=['МБОУ "Усть-Ишимская СОШ № 1"'],
+    )
 
 
 class CheckInRead(BaseModel):

@@ -107,6 +107,7 @@ day_marks = sa.Table(
     sa.Column("attendance", sa.Text, nullable=False),
     sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("marked_by", sa.Text, nullable=False),
+    sa.Column("venue", sa.Text),
 )
 
 removals = sa.Table(
@@ -144,6 +145,15 @@ class StoredParticipant:
     participant: Participant
     marks: tuple[DayMark, ...] = ()
     removal: Removal | None = None
+    mark_venues: tuple[tuple[dt.date, str], ...] = ()
+    """(day, venue name) of the marks made at a known venue."""
+
+    def venue_on(self, day: dt.date) -> str | None:
+        return next((venue for d, venue in self.mark_venues if d == day), None)
+
+    @property
+    def marked(self) -> bool:
+        return bool(self.marks)
 
     def attendance(self, round_days: Sequence[dt.date]) -> SubjectAttendance:
         return SubjectAttendance(
@@ -319,6 +329,7 @@ async def list_participants(
     rows = (await session.execute(query)).all()
     ids = [r.participant_id for r in rows]
     marks: dict[uuid.UUID, list[DayMark]] = {}
+    mark_venues: dict[uuid.UUID, list[tuple[dt.date, str]]] = {}
     found_removals: dict[uuid.UUID, Removal] = {}
     if ids:
         for m in await session.execute(
@@ -328,6 +339,8 @@ async def list_participants(
         ):
             mark = DayMark(m.day, Attendance(m.attendance), m.marked_at)
             marks.setdefault(m.participant_id, []).append(mark)
+            if m.venue is not None:
+                mark_venues.setdefault(m.participant_id, []).append((m.day, m.venue))
         for r in await session.execute(
             sa.select(removals).where(removals.c.participant_id.in_(ids))
         ):
@@ -339,6 +352,7 @@ async def list_participants(
             _participant(r),
             tuple(marks.get(r.participant_id, ())),
             found_removals.get(r.participant_id),
+            tuple(mark_venues.get(r.participant_id, ())),
         )
         for r in rows
     ]
@@ -360,14 +374,21 @@ def _participant(row: Any) -> Participant:
 
 
 async def save_mark(
-    session: AsyncSession, participant_id: uuid.UUID, mark: DayMark, *, marked_by: str
+    session: AsyncSession,
+    participant_id: uuid.UUID,
+    mark: DayMark,
+    *,
+    marked_by: str,
+    venue: str | None = None,
 ) -> None:
+    """Insert or replace the day's mark; without `venue` the venue already recorded is kept."""
     values = {
         "participant_id": participant_id,
         "day": mark.day,
         "attendance": mark.attendance.value,
         "marked_at": mark.marked_at,
         "marked_by": marked_by,
+        "venue": venue,
     }
     statement = pg_insert(day_marks).values(**values)
     await session.execute(
@@ -377,6 +398,7 @@ async def save_mark(
                 "attendance": statement.excluded.attendance,
                 "marked_at": statement.excluded.marked_at,
                 "marked_by": statement.excluded.marked_by,
+                "venue": sa.func.coalesce(statement.excluded.venue, day_marks.c.venue),
             },
         )
     )

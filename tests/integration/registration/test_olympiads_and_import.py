@@ -177,7 +177,9 @@ async def test_import_xlsx_of_synthetic_application(desk: Any) -> None:
     olympiad_id = await desk.create_olympiad()
     lines = generate_participants(seed=29, n=55, schools=5, subjects=["math", "biology"])
 
-    response = await desk.import_file(olympiad_id, to_xlsx(lines), "xlsx", Role.VENUE_COORDINATOR)
+    response = await desk.import_file(
+        olympiad_id, to_xlsx(lines), "xlsx", Role.MUNICIPAL_COORDINATOR
+    )
 
     assert response.status_code == 200, response.text
     assert response.json()["imported"] == 55
@@ -257,6 +259,10 @@ async def test_import_and_listing_are_closed_to_other_roles(desk: Any) -> None:
     olympiad_id = await desk.create_olympiad()
     data = to_csv(generate_participants(seed=3, n=2, schools=1, subjects=["math"]))
     assert (await desk.import_file(olympiad_id, data, role=Role.OBSERVER)).status_code == 403
+    # a venue runs its own day, it does not load the region's application
+    by_venue = await desk.import_file(olympiad_id, data, role=Role.VENUE_COORDINATOR)
+    assert by_venue.status_code == 403
+    assert await desk.participants(olympiad_id) == []
     no_token = await desk.svc.client.post(
         f"/olympiads/{olympiad_id}/participants/import", content=data
     )

@@ -28,8 +28,10 @@ from olymp_registration.handlers.olympiads import (
     round_days,
     scheduled_subjects,
 )
+from olymp_registration.handlers.venue_scope import UNRESTRICTED, VenueScope, check_in_venue
 
 __all__ = [
+    "UNRESTRICTED",
     "CheckIn",
     "CheckInEntry",
     "CheckInResult",
@@ -38,7 +40,9 @@ __all__ = [
     "ImportParticipants",
     "ImportRejected",
     "RemoveParticipant",
+    "VenueScope",
     "check_in_participants",
+    "check_in_venue",
     "create_olympiad",
     "get_olympiad",
     "import_participants",

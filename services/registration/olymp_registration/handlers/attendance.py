@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from olymp_core.clock import to_local
 from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
 from olymp_core.db import UnitOfWork
-from olymp_core.problems import Conflict, NotFound, Problem
+from olymp_core.problems import Conflict, Forbidden, NotFound, Problem
 from olymp_core.subjects import subject
 from olymp_registration import store
 from olymp_registration.domain import CheckInRefused, Olympiad, check_in, mark_absent, remove
 from olymp_registration.handlers.olympiads import get_olympiad, round_days
+from olymp_registration.handlers.venue_scope import UNRESTRICTED, VenueScope, check_in_venue
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class CheckIn:
     actor: str
     day: dt.date | None = None
     """The round day; by default today in the olympiad's time zone."""
+    venue: str | None = None
+    """Where the marks are made; required of a caller limited to venues."""
+    scope: VenueScope = UNRESTRICTED
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class RemoveParticipant:
     reason: str
     actor: str
     day: dt.date | None = None
+    scope: VenueScope = UNRESTRICTED
+    """Removal is for whoever may act at the venue where the participant was marked that day."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,14 @@ async def _participants_of(
 
 
 async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInResult:
-    """Day-of registration (§36) of a list; all entries or none. A removed participant is refused."""
+    """Day-of registration (§36) of a list; all entries or none. A removed participant is refused.
+
+    A caller limited to venues marks only at one of them, and cannot overwrite a mark another
+    venue (or a caller who named no venue) made that day: otherwise they could take over a
+    participant of another venue and then remove them.
+    """
     olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
+    venue = check_in_venue(olympiad, command.venue, command.scope)
     days = round_days(olympiad, command.subject_code)
     ids = [e.participant_id for e in command.entries]
     if len(set(ids)) != len(ids):
@@ -101,6 +113,15 @@ async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInRes
     for entry in command.entries:
         stored = by_id[entry.participant_id]
         before = stored.attendance(days)
+        marked_venue = stored.venue_on(day)
+        if before.mark_on(day) is not None and not command.scope.admits(marked_venue):
+            raise Forbidden(
+                f"{stored.participant.full_name} уже отмечен(а) {day:%d.%m.%Y} на другой "
+                "площадке проведения: изменить эту отметку может координатор той площадки "
+                "или муниципальный оргкомитет.",
+                type_="venue-out-of-scope",
+                participant_id=str(entry.participant_id),
+            )
         try:
             after = (check_in if entry.present else mark_absent)(before, day, now)
         except CheckInRefused as exc:
@@ -110,11 +131,16 @@ async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInRes
                 type_="check-in-refused",
                 participant_id=str(entry.participant_id),
             ) from None
-        if after == before:
+        moved = venue is not None and venue != marked_venue
+        if after == before and not moved:
             continue  # the same mark sent again: nothing changed, nothing to announce
         mark = after.mark_on(day)
         assert mark is not None
-        await store.save_mark(uow.session, entry.participant_id, mark, marked_by=command.actor)
+        await store.save_mark(
+            uow.session, entry.participant_id, mark, marked_by=command.actor, venue=venue
+        )
+        if after == before:
+            continue  # only the venue was corrected: attendance itself did not change
         uow.publish(
             ParticipantCheckedIn(
                 olympiad_id=command.olympiad_id,
@@ -133,6 +159,7 @@ async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInRes
         object_id=f"{command.olympiad_id}/{command.subject_code}",
         payload={
             "day": day.isoformat(),
+            "venue": venue,
             "present": [str(e.participant_id) for e in command.entries if e.present],
             "absent": [str(e.participant_id) for e in command.entries if not e.present],
         },
@@ -153,6 +180,15 @@ async def remove_participant(
     stored = (await _participants_of(command.olympiad_id, command.subject_code, ids, uow))[
         command.participant_id
     ]
+    venue = stored.venue_on(day)
+    if not command.scope.admits(venue):
+        raise Forbidden(
+            f"{stored.participant.full_name} не отмечен(а) {day:%d.%m.%Y} на площадках "
+            f"проведения, где вы работаете ({command.scope.label}): удалить участника может "
+            "только координатор площадки, на которой он выполняет олимпиадные задания.",
+            type_="venue-out-of-scope",
+            participant_id=str(command.participant_id),
+        )
     try:
         after = remove(
             stored.attendance(days),
@@ -184,13 +220,19 @@ async def remove_participant(
             "olympiad_id": str(command.olympiad_id),
             "subject_code": command.subject_code,
             "day": removal.day.isoformat(),
+            "venue": venue,
             "reason": removal.reason,
             "removed_at": removal.removed_at.isoformat(),
         },
     )
     await uow.commit()
     return store.StoredParticipant(
-        stored.participant_id, stored.olympiad_id, stored.participant, after.marks, removal
+        stored.participant_id,
+        stored.olympiad_id,
+        stored.participant,
+        after.marks,
+        removal,
+        stored.mark_venues,
     )
 
 

@@ -25,6 +25,7 @@ from olymp_registration.domain import (
     parse_participants_xlsx,
 )
 from olymp_registration.handlers.olympiads import get_olympiad
+from olymp_registration.handlers.venue_scope import UNRESTRICTED, VenueScope
 
 FileFormat = Literal["csv", "xlsx"]
 
@@ -167,7 +168,22 @@ def problem_json(problem: ImportProblem) -> dict[str, Any]:
 
 
 async def list_participants(
-    olympiad_id: uuid.UUID, subject_code: str | None, uow: UnitOfWork
+    olympiad_id: uuid.UUID,
+    subject_code: str | None,
+    uow: UnitOfWork,
+    scope: VenueScope = UNRESTRICTED,
 ) -> list[store.StoredParticipant]:
+    """The registered participants; a caller limited to venues sees only part of them.
+
+    Participants have no venue until they are checked in, so a venue coordinator sees those
+    marked at one of their venues (on any round day) and those not marked anywhere yet — the
+    latter are needed to make the check-in. Anyone marked only at another venue, or by a caller
+    who named no venue, is left out: the venue coordinator can neither mark nor remove them.
+    """
     await get_olympiad(olympiad_id, uow)
-    return await store.list_participants(uow.session, olympiad_id, subject_code=subject_code)
+    found = await store.list_participants(uow.session, olympiad_id, subject_code=subject_code)
+    if not scope.restricted:
+        return found
+    return [
+        p for p in found if not p.marked or any(scope.admits(venue) for _, venue in p.mark_venues)
+    ]
