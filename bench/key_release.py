@@ -132,6 +132,15 @@ async def main(counts: list[int]) -> None:
                     f"{result['hub_peak_rss_mb']} MB"
                 )
                 results.append(result)
+                # every key sent is audited off the send path; let the trail catch up before the
+                # next round, as a hub has minutes between two instants, and say how long it took
+                started = time.monotonic()
+                key_audit = svc.service.feed.key_audit  # type: ignore[attr-defined]
+                while key_audit.waiting:  # noqa: ASYNC110 (a counter, polled)
+                    await asyncio.sleep(0.05)
+                print(
+                    f"        audit of {count} key sends written {time.monotonic() - started:.1f} s later"
+                )
     for result in results:
         print(json.dumps(result))
 

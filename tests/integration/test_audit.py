@@ -25,7 +25,15 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from olymp_core.audit import audit_log, create_audit_tables, read_head, record, verify
+from olymp_core.audit import (
+    NewEntry,
+    audit_log,
+    create_audit_tables,
+    read_head,
+    record,
+    record_many,
+    verify,
+)
 from olymp_core.clock import ManualClock
 
 pytestmark = pytest.mark.integration
@@ -233,3 +241,30 @@ async def test_payload_values_survive_jsonb_unchanged_for_the_hash(
     async with audit_db.sessions() as session:
         count = (await session.execute(select(func.count()).select_from(audit_log))).scalar_one()
     assert count == len(tricky)
+
+
+async def test_a_batch_appends_in_order_and_links_to_single_entries(
+    audit_db: AuditDatabase,
+) -> None:
+    await audit_db.append(2)
+    batch = [
+        NewEntry(
+            actor=f"mirror-{n}",
+            action="package_key_sent",
+            object_type="package",
+            object_id="b6c0f1de",
+            payload={"municipality_id": f"55-{n:02d}", "sequence": n},
+            at=audit_db.clock.now() + dt.timedelta(milliseconds=n),
+        )
+        for n in range(1, 4)
+    ]
+    async with audit_db.sessions() as session, session.begin():
+        chained = await record_many(session, batch)
+    await audit_db.append(1)
+
+    assert [entry.seq for entry in chained] == [3, 4, 5]
+    assert chained[1].prev_hash == chained[0].hash and chained[2].prev_hash == chained[1].hash
+    result = await audit_db.verify()
+    assert (result.ok, result.entries_checked) == (True, 6)
+    await audit_db.as_superuser("UPDATE audit_log SET actor = 'mirror-9' WHERE seq = 4")
+    assert (await audit_db.verify()).problem == "entry 4 was changed"

@@ -66,7 +66,7 @@ class UnitOfWork:
         self.correlation_id = correlation_id
         self._session: AsyncSession | None = None
         self._pending: list[Event] = []
-        self._audits: list[dict[str, Any]] = []
+        self._audits: list[audit.NewEntry] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -114,14 +114,9 @@ class UnitOfWork:
     ) -> None:
         """Record an audit entry; it is chained into the trail in this transaction at `commit()`."""
         self._audits.append(
-            {
-                "actor": actor,
-                "action": action,
-                "object_type": object_type,
-                "object_id": object_id,
-                "payload": dict(payload or {}),
-                "at": self.clock.now(),
-            }
+            audit.NewEntry(
+                actor, action, object_type, object_id, dict(payload or {}), self.clock.now()
+            )
         )
 
     async def commit(self) -> None:
@@ -133,8 +128,7 @@ class UnitOfWork:
             )
         # the trail's lock serialises every auditing transaction of the service until it commits:
         # taking it last, right before the commit, keeps that window short and the lock order fixed
-        for entry in entries:
-            await audit.record(self.session, **entry)
+        await audit.record_many(self.session, entries)
         await self.session.commit()
         if events and self._signal is not None:
             self._signal.notify()

@@ -57,11 +57,12 @@ class AppealCreate(BaseModel):
 
 
 class AppealRead(BaseModel):
+    # No work code: its readers (observers, commission, jury chairs) see the participant, and a
+    # code beside a participant outside the coding role would undo the coding (§60-62).
     appeal_id: uuid.UUID
     subject_code: str
     grade: int
     participant_id: uuid.UUID
-    work_code: str
     tasks: list[int]
     statement: str
     filed_at: dt.datetime
@@ -78,7 +79,6 @@ class AppealRead(BaseModel):
             subject_code=row.subject_code,
             grade=row.grade,
             participant_id=row.participant_id,
-            work_code=row.work_code,
             tasks=list(row.task_numbers),
             statement=row.statement,
             filed_at=row.filed_at,

@@ -32,6 +32,8 @@ from olymp_core.subjects import subject
 log = logging.getLogger("olymp.coding")
 
 SYSTEM_ACTOR = "coding"
+# What a withdrawn work carries instead of the act's free text, which may name the person (§53).
+WITHDRAWAL_REASON = "Участник удалён с олимпиады по акту (п. 53)"
 
 
 class DecodingRefused(CodingError):
@@ -169,10 +171,12 @@ async def on_participant_removed(event: ParticipantRemoved, uow: UnitOfWork) -> 
         at=uow.clock.now(),
     )
     if work is not None and not work.withdrawn:
-        await store.withdraw_work(session, work.work_id, event.reason, uow.clock.now())
+        # The act's free text may name the participant; beside a work code it would undo the
+        # coding, so it stays on the attendance row and the work carries the fixed wording.
+        await store.withdraw_work(session, work.work_id, WITHDRAWAL_REASON, uow.clock.now())
         uow.publish(
             WorkWithdrawn(
-                olympiad_id=event.olympiad_id, work_code=work.work_code, reason=event.reason
+                olympiad_id=event.olympiad_id, work_code=work.work_code, reason=WITHDRAWAL_REASON
             )
         )
         await uow.audit(
@@ -180,7 +184,7 @@ async def on_participant_removed(event: ParticipantRemoved, uow: UnitOfWork) -> 
             action="work.withdrawn",
             object_type="work",
             object_id=str(work.work_id),
-            payload={"work_code": work.work_code, "reason": event.reason},
+            payload={"work_code": work.work_code, "reason": WITHDRAWAL_REASON},
         )
     await uow.commit()
 

@@ -141,9 +141,9 @@ async def upload_scan(
 
 
 @router.get("/scans/manual", summary="Очередь страниц, ожидающих ручной привязки к работе")
-async def manual_queue(olympiad_id: uuid.UUID, _: AnyCodingOfficer, uows: Uows) -> ManualQueue:
+async def manual_queue(olympiad_id: uuid.UUID, who: AnyCodingOfficer, uows: Uows) -> ManualQueue:
     async with uows() as uow:
-        pages = await scans.manual_queue(uow, olympiad_id)
+        pages = await scans.manual_queue(uow, olympiad_id, who)
     return ManualQueue(
         pages=[
             ManualPageRead(
@@ -171,7 +171,7 @@ async def page_image(
     olympiad_id: uuid.UUID, page_id: uuid.UUID, who: AnyCodingOfficer, desk: Desk, uows: Uows
 ) -> Response:
     try:
-        data, content_type = await scans.officer_page(desk, uows, olympiad_id, page_id, who.subject)
+        data, content_type = await scans.officer_page(desk, uows, olympiad_id, page_id, who)
     except scans.ScanRequestError as error:
         raise _problem(error) from None
     return Response(data, media_type=content_type, headers={"Cache-Control": "no-store"})
@@ -190,9 +190,7 @@ async def assign_page(
         subject_code = subject(body.subject_code).code
     except UnknownSubject as exc:
         raise Problem(str(exc), status=422, type_="unknown-subject") from None
-    command = scans.Assignment(
-        olympiad_id, page_id, body.work_code, subject_code, body.kind, who.subject
-    )
+    command = scans.Assignment(olympiad_id, page_id, body.work_code, subject_code, body.kind, who)
     try:
         page = await scans.assign_page(desk, uows, command)
     except (scans.ScanRequestError, MistypedCode) as error:
@@ -288,9 +286,7 @@ async def title(
     olympiad_id: uuid.UUID, work_code: str, who: AnyCodingOfficer, desk: Desk, uows: Uows
 ) -> Response:
     try:
-        data, content_type, count = await scans.title_page(
-            desk, uows, olympiad_id, work_code, who.subject
-        )
+        data, content_type, count = await scans.title_page(desk, uows, olympiad_id, work_code, who)
     except (scans.ScanRequestError, MistypedCode) as error:
         raise _problem(error) from None
     return Response(

@@ -21,6 +21,7 @@ from olymp_core.service import Runtime
 from olymp_materials import handlers, store
 from olymp_materials.domain import signing_key_from_seed
 from olymp_materials.hub.broadcaster import FeedBroadcaster
+from olymp_materials.hub.key_audit import KeySendAudit
 from olymp_materials.hub.servicer import POLICIES, FeedServicer, registrar
 from olymp_materials.mirror.subscriber import MirrorSubscriber
 from olymp_materials.settings import MaterialsSettings
@@ -59,6 +60,7 @@ class HubFeed:
         self._server: grpc.aio.Server | None = None
         self._timer: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
+        self.key_audit = KeySendAudit(runtime)
 
     def _credentials(self) -> grpc.ServerCredentials | None:
         cert, key = self.settings.tls_cert_file, self.settings.tls_key_file
@@ -74,10 +76,11 @@ class HubFeed:
             host=self.settings.grpc_host,
             port=self.settings.feed_port,
             interceptors=[interceptor],
-            services=[registrar(FeedServicer(self.runtime, self.broadcaster))],
+            services=[registrar(FeedServicer(self.runtime, self.broadcaster, self.key_audit))],
             credentials=self._credentials(),
         )
         await self._server.start()
+        self.key_audit.start()
         self._stop.clear()
         self._timer = asyncio.create_task(self._release_timer(), name="materials-release-timer")
         log.info("materials hub feed listening", extra={"feed_port": self.port})
@@ -106,6 +109,7 @@ class HubFeed:
         if self._server is not None:
             await grpc_infra.stop_server(self._server, grace=0.5)
             self._server = None
+        await self.key_audit.stop()  # after the streams: every key sent is in the trail
 
 
 class MirrorFeed:

@@ -34,7 +34,9 @@ def _uows(request: Request) -> UnitOfWorkFactory:
 
 
 Uows = Annotated[UnitOfWorkFactory, Depends(_uows)]
-QuotaSetter = Annotated[Principal, Depends(authorize(Role.COORDINATOR, Role.JURY_CHAIR))]
+# §117: the organiser sets the quota; a jury chair may read it but not change it.
+QuotaSetter = Annotated[Principal, Depends(authorize(Role.COORDINATOR))]
+QuotaReader = Annotated[Principal, Depends(authorize(Role.COORDINATOR, Role.JURY_CHAIR))]
 JuryChair = Annotated[
     Principal,
     Depends(authorize(Role.JURY_CHAIR, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),
@@ -84,7 +86,7 @@ async def put_quota_policy(
 
 
 @quota_router.get("/quota-policy", summary="The quota in force (the default until one is set)")
-async def get_quota_policy(olympiad_id: uuid.UUID, who: QuotaSetter, uows: Uows) -> QuotaPolicyRead:
+async def get_quota_policy(olympiad_id: uuid.UUID, who: QuotaReader, uows: Uows) -> QuotaPolicyRead:
     async with uows() as uow:
         policy = await handlers.quota_policy(olympiad_id, uow)
     return _policy_read(olympiad_id, policy)

@@ -43,6 +43,7 @@ async def test_p106_majority_of_listed_members_not_of_those_voting(olympiad: Oly
     assert event["new_task_scores"] == {"1": "8"}
     assert event["grade"] == 9
     assert event["work_code"].startswith("M9-")
+    assert "participant_id" not in event  # scoring sees the code, never the person behind it
     actions = await olympiad.audit_actions(appeal_id)
     assert [a for a, _ in actions if a == "appeal.vote_cast"] == ["appeal.vote_cast"] * 3
     assert actions[-1] == ("appeal.decided", "chair")

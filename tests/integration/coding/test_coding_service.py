@@ -166,7 +166,30 @@ async def test_p53_removal_withdraws_the_coded_work(coding: ServiceHarness) -> N
     assert work["status"] == "annulled"
     (withdrawn,) = await in_outbox(coding, WorkWithdrawn, olympiad)
     assert withdrawn["work_code"] == work["work_code"]
-    assert withdrawn["reason"] == "Удалён за использование телефона (акт № 3)"
+    assert withdrawn["reason"] == "Участник удалён с олимпиады по акту (п. 53)"
+
+
+async def test_p53_removal_act_text_never_travels_beside_the_work_code(
+    coding: ServiceHarness,
+) -> None:
+    olympiad, participant = uuid.uuid4(), uuid.uuid4()
+    act_text = "Иванов П., 9Б, телефон"
+    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
+    event = removed(olympiad, participant).model_copy(update={"reason": act_text})
+    await apply(coding, handlers.on_participant_removed, event)
+
+    (work,) = await works(coding, olympiad)
+    (withdrawn,) = await in_outbox(coding, WorkWithdrawn, olympiad)
+    assert act_text not in str(withdrawn)
+    async with coding.uows() as uow:
+        entries = (
+            await uow.session.execute(
+                sa.select(audit_log.c.payload).where(audit_log.c.action == "work.withdrawn")
+            )
+        ).scalars()
+        mine = [p for p in entries if p["work_code"] == work["work_code"]]
+    assert len(mine) == 1
+    assert act_text not in str(mine)
 
 
 async def test_p53_removal_before_check_in_means_no_work_is_ever_coded(

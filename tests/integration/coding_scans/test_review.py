@@ -260,3 +260,38 @@ async def test_page_link_without_a_valid_signature_is_refused(olympiad: Olympiad
     )
 
     assert response.status_code == 403
+
+
+async def test_p63_coding_officer_of_one_subject_sees_no_pages_of_another(
+    olympiad: Olympiad,
+) -> None:
+    svc, physics = olympiad.svc, olympiad.physics[0]
+    title = encode(make_page_image((title_payload(physics),), seed=41))
+    assert (await olympiad.upload(title, "title.jpg", "physics")).status_code == 200
+    queued = await olympiad.upload(encode(make_page_image((), seed=42)), "blank.jpg", "physics")
+    (outcome,) = queued.json()["pages"]
+    page_id = str(outcome["page_id"])
+    maths = svc.auth(Role.CODING_OFFICER, sub="officer-math", scopes={ScopeKind.SUBJECT: ["math"]})
+    physicist = svc.auth(
+        Role.CODING_OFFICER, sub="officer-physics", scopes={ScopeKind.SUBJECT: ["physics"]}
+    )
+
+    title_read = await svc.client.get(f"{olympiad.base}/titles/{physics}", headers=maths)
+    assert title_read.status_code == 403
+    assert "не назначен" in title_read.json()["detail"]
+    queue = await svc.client.get(f"{olympiad.base}/scans/manual", headers=maths)
+    assert queue.status_code == 200 and queue.json()["pages"] == []
+    image = await svc.client.get(f"{olympiad.base}/scans/{page_id}/image", headers=maths)
+    assert image.status_code == 403
+    assigned = await svc.client.post(
+        assignment_url(olympiad, page_id),
+        json={"work_code": physics, "subject_code": "physics"},
+        headers=maths,
+    )
+    assert assigned.status_code == 403
+    assert await audit_actions(olympiad, page_id) == []
+
+    theirs = await svc.client.get(f"{olympiad.base}/scans/manual", headers=physicist)
+    assert [p["page_id"] for p in theirs.json()["pages"]] == [page_id]
+    own = await svc.client.get(f"{olympiad.base}/titles/{physics}", headers=physicist)
+    assert own.status_code == 200

@@ -11,12 +11,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from olymp_core.auth import Role
+from olymp_core.auth import Role, ScopeKind
 from olymp_core.events.tables import outbox
 from olymp_core.testing.service import ServiceHarness
 from olymp_publishing.results import canonical_sha256
 
-from .conftest import Subject
+from .conftest import SUBJECT, Subject
 
 pytestmark = pytest.mark.integration
 
@@ -147,6 +147,19 @@ async def test_p21_no_personal_data_without_consent_in_any_format(
             assert secret not in text
 
 
+async def test_p117_only_the_organiser_sets_the_quota_not_the_jury_chair(
+    svc: ServiceHarness, subject: Subject
+) -> None:
+    url = f"/olympiads/{subject.olympiad_id}/quota-policy"
+    body = {"prize_quota_share": "0.3", "quota_rounding": "half_up"}
+    chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: [SUBJECT]})
+    for headers in (svc.auth(Role.JURY_CHAIR), chair):
+        refused = await svc.client.put(url, json=body, headers=headers)
+        assert refused.status_code == 403, refused.text
+    kept = await svc.client.get(url, headers=svc.auth(Role.COORDINATOR))
+    assert kept.json()["prize_quota_share"] != "0.3"
+
+
 async def test_public_tables_need_no_token_but_setting_the_quota_needs_a_role(
     svc: ServiceHarness, subject: Subject, apply: Apply
 ) -> None:
@@ -163,8 +176,10 @@ async def test_public_tables_need_no_token_but_setting_the_quota_needs_a_role(
     assert ok.json()["prize_quota_share"] == "0.5"
     assert ok.json()["winner_min_share"] == "0.5"
     bad = await svc.client.put(
-        url, json={"prize_quota_share": "1.5"}, headers=svc.auth(Role.JURY_CHAIR)
+        url, json={"prize_quota_share": "1.5"}, headers=svc.auth(Role.COORDINATOR)
     )
     assert bad.status_code == 422
+    read = await svc.client.get(url, headers=svc.auth(Role.JURY_CHAIR))
+    assert read.status_code == 200 and read.json()["prize_quota_share"] == "0.5"
     final = await svc.client.post(f"{subject.jury}/final", headers=svc.auth(Role.COORDINATOR))
     assert final.status_code == 403

@@ -36,7 +36,6 @@ def appeal(olympiad_id: uuid.UUID, code: str, outcome: str, **scores: str) -> Ap
         olympiad_id=olympiad_id,
         subject_code=SUBJECT,
         grade=GRADE,
-        participant_id=uuid.uuid4(),
         work_code=code,
         outcome=outcome,
         new_task_scores={k.removeprefix("t"): Decimal(v) for k, v in scores.items()},

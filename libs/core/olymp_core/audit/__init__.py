@@ -21,6 +21,7 @@ from olymp_core.audit.chain import (
 from olymp_core.audit.trail import (
     AUDIT_LOCK_KEY,
     MigrationOps,
+    NewEntry,
     audit_head,
     audit_log,
     audit_metadata,
@@ -28,6 +29,7 @@ from olymp_core.audit.trail import (
     drop_audit_tables,
     read_head,
     record,
+    record_many,
     verify,
 )
 
@@ -38,6 +40,7 @@ __all__ = [
     "AuditHead",
     "ChainChecker",
     "MigrationOps",
+    "NewEntry",
     "VerifyResult",
     "audit_head",
     "audit_log",
@@ -49,6 +52,7 @@ __all__ = [
     "json_payload",
     "read_head",
     "record",
+    "record_many",
     "verify",
     "verify_chain",
 ]

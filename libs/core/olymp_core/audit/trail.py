@@ -11,7 +11,8 @@ head is not caught by the chain alone: anchor the head elsewhere (a published di
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -134,6 +135,18 @@ async def read_head(session: AsyncSession) -> AuditHead | None:
     return None if row is None else AuditHead(seq=int(row.seq), hash=str(row.hash))
 
 
+@dataclass(frozen=True)
+class NewEntry:
+    """An entry to append: what happened, to what, by whom, when (from the injected clock)."""
+
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    payload: Mapping[str, Any]
+    at: dt.datetime
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -144,14 +157,20 @@ async def record(
     payload: Mapping[str, Any],
     at: dt.datetime,
 ) -> AuditEntry:
-    """Append an entry in the caller's transaction (never commits); `at` comes from the clock.
+    """Append an entry in the caller's transaction (never commits); `at` comes from the clock."""
+    entry = NewEntry(actor, action, object_type, object_id, payload, at)
+    return (await record_many(session, [entry]))[0]
+
+
+async def record_many(session: AsyncSession, entries: Sequence[NewEntry]) -> list[AuditEntry]:
+    """Append `entries` in order in the caller's transaction: one lock, one insert, one head update.
 
     The advisory lock serialises appenders until the caller's transaction ends, so seq has no
     gaps and each entry links to the one committed before it. Under READ COMMITTED (the default)
     the head read after the lock is current; a stricter isolation level fails instead of forking.
     """
-    stored_payload = json_payload(payload)
-    instant = utc_instant(at)
+    if not entries:
+        return []
     await session.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
     head = await read_head(session)
     if head is None:
@@ -159,23 +178,43 @@ async def record(
         raise RuntimeError(
             "audit_head has no row: create the audit tables with create_audit_tables"
         )
-    seq = head.seq + 1
-    prev_hash = head.hash
-    fields: dict[str, Any] = {
-        "seq": seq,
-        "at": instant,
-        "actor": actor,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "payload": stored_payload,
-    }
-    digest = entry_hash(prev_hash=prev_hash, **fields)
-    await session.execute(insert(audit_log).values(**fields, prev_hash=prev_hash, hash=digest))
+    seq, prev_hash = head.seq, head.hash
+    chained: list[AuditEntry] = []
+    for entry in entries:
+        seq += 1
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "at": utc_instant(entry.at),
+            "actor": entry.actor,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "payload": json_payload(entry.payload),
+        }
+        digest = entry_hash(prev_hash=prev_hash, **fields)
+        chained.append(AuditEntry(prev_hash=prev_hash, hash=digest, **fields))
+        prev_hash = digest
     await session.execute(
-        update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=digest)
+        insert(audit_log),
+        [
+            {
+                "seq": e.seq,
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "payload": e.payload,
+                "prev_hash": e.prev_hash,
+                "hash": e.hash,
+            }
+            for e in chained
+        ],
     )
-    return AuditEntry(prev_hash=prev_hash, hash=digest, **fields)
+    await session.execute(
+        update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=prev_hash)
+    )
+    return chained
 
 
 async def verify(session: AsyncSession, *, batch_size: int = DEFAULT_BATCH_SIZE) -> VerifyResult:

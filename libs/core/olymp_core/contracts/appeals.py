@@ -10,13 +10,15 @@ from olymp_core.events.model import Event, event
 
 @event("appeals", "appeal_decided", 1)
 class AppealDecided(Event):
-    """The commission's decision (§112): `new_task_scores` holds only the tasks it changed."""
+    """The commission's decision (§112): `new_task_scores` holds only the tasks it changed.
+
+    The work is named by its code only: scoring must never learn whose work it is.
+    """
 
     appeal_id: uuid.UUID
     olympiad_id: uuid.UUID
     subject_code: str
     grade: int
-    participant_id: uuid.UUID
     work_code: str
     outcome: str
     new_task_scores: dict[str, Decimal]

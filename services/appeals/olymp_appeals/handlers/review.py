@@ -192,7 +192,6 @@ async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
                 olympiad_id=row.olympiad_id,
                 subject_code=row.subject_code,
                 grade=row.grade,
-                participant_id=row.participant_id,
                 work_code=row.work_code,
                 outcome=outcome_code,
                 new_task_scores={str(n): score for n, score in changed.items()},

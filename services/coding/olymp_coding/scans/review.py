@@ -36,8 +36,25 @@ from olymp_core.subjects import subject
 ROOMS_UNKNOWN = "не указана"
 
 
-async def manual_queue(uow: UnitOfWork, olympiad_id: uuid.UUID) -> list[ScannedPage]:
-    return await scan_store.manual_queue(uow.session, olympiad_id)
+def _subject_of(page: ScannedPage) -> str:
+    # A queued page belongs to no work yet: the station's subject is all that is known of it.
+    return page.subject_code or page.station_subject
+
+
+def _require_subject(who: Principal, subject_code: str, what: str) -> None:
+    if not who.may_access(ScopeKind.SUBJECT, subject_code):
+        raise OutOfScope(
+            f"{what} относится к предмету «{subject(subject_code).name}», который вам не назначен. "
+            "Обратитесь к сотруднику оргкомитета по кодированию этого предмета."
+        )
+
+
+async def manual_queue(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, who: Principal
+) -> list[ScannedPage]:
+    """The queued pages of the subjects the officer is assigned to."""
+    pages = await scan_store.manual_queue(uow.session, olympiad_id)
+    return [page for page in pages if who.may_access(ScopeKind.SUBJECT, _subject_of(page))]
 
 
 @dataclass(frozen=True)
@@ -47,7 +64,7 @@ class Assignment:
     work_code: str  # as typed; checked here
     subject_code: str  # the subject the officer believes the work is in
     kind: str  # answer or title
-    assigned_by: str
+    who: Principal
 
 
 async def _known_work(
@@ -71,6 +88,7 @@ async def assign_page(desk: ScanDesk, uows: UnitOfWorkFactory, command: Assignme
         )
         if page is None:
             raise PageNotFound(f"Страница {command.page_id} не найдена среди загруженных сканов.")
+        _require_subject(command.who, _subject_of(page), f"Страница {command.page_id}")
         if page.queue_state != QUEUE_PENDING:
             raise PageAlreadyAssigned(
                 f"Страница {command.page_id} уже отнесена к работе {page.work_code}; "
@@ -83,6 +101,7 @@ async def assign_page(desk: ScanDesk, uows: UnitOfWorkFactory, command: Assignme
                 f"а указан предмет «{subject(command.subject_code).name}». "
                 "Проверьте шифр и предмет работы."
             )
+        _require_subject(command.who, work.subject_code, f"Работа {work.work_code}")
         digest = page.object_key.rsplit("/", 1)[-1].split(".", 1)
         key = page_key(
             str(command.olympiad_id), digest[0], digest[1], title_page=command.kind == KIND_TITLE
@@ -100,7 +119,7 @@ async def assign_page(desk: ScanDesk, uows: UnitOfWorkFactory, command: Assignme
             kind=command.kind,
             object_key=key,
             at=uow.clock.now(),
-            by=command.assigned_by,
+            by=command.who.subject,
         )
         if command.kind == KIND_ANSWER:
             uow.publish(
@@ -113,7 +132,7 @@ async def assign_page(desk: ScanDesk, uows: UnitOfWorkFactory, command: Assignme
                 )
             )
         await uow.audit(
-            actor=command.assigned_by,
+            actor=command.who.subject,
             action="scan.page_assigned",
             object_type="scanned_page",
             object_id=str(page.page_id),
@@ -217,11 +236,12 @@ async def read_signed_page(
 
 
 async def title_page(
-    desk: ScanDesk, uows: UnitOfWorkFactory, olympiad_id: uuid.UUID, typed_code: str, actor: str
+    desk: ScanDesk, uows: UnitOfWorkFactory, olympiad_id: uuid.UUID, typed_code: str, who: Principal
 ) -> tuple[bytes, str, int]:
     """The latest title page of a work (coding role only), and how many are stored."""
     async with uows() as uow:
         work = await _known_work(uow, olympiad_id, typed_code)
+        _require_subject(who, work.subject_code, f"Работа {work.work_code}")
         titles = await scan_store.pages_of_work(
             uow.session, olympiad_id, work.work_code, KIND_TITLE
         )
@@ -230,7 +250,7 @@ async def title_page(
         latest = max(titles, key=lambda page: page.uploaded_at)
         data = await desk.store.get(latest.object_key)
         await uow.audit(
-            actor=actor,
+            actor=who.subject,
             action="scan.title_read",
             object_type="scanned_page",
             object_id=str(latest.page_id),
@@ -241,16 +261,21 @@ async def title_page(
 
 
 async def officer_page(
-    desk: ScanDesk, uows: UnitOfWorkFactory, olympiad_id: uuid.UUID, page_id: uuid.UUID, actor: str
+    desk: ScanDesk,
+    uows: UnitOfWorkFactory,
+    olympiad_id: uuid.UUID,
+    page_id: uuid.UUID,
+    who: Principal,
 ) -> tuple[bytes, str]:
-    """Any stored page, for the coding officer settling the manual queue."""
+    """Any stored page of the officer's subjects, for settling the manual queue."""
     async with uows() as uow:
         page = await scan_store.page(uow.session, olympiad_id, page_id)
         if page is None:
             raise PageNotFound(f"Страница {page_id} не найдена среди загруженных сканов.")
+        _require_subject(who, _subject_of(page), f"Страница {page_id}")
         data = await desk.store.get(page.object_key)
         await uow.audit(
-            actor=actor,
+            actor=who.subject,
             action="scan.page_viewed",
             object_type="scanned_page",
             object_id=str(page_id),

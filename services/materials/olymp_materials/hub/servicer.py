@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,6 +15,7 @@ from olymp_core.auth import Policy, Role, ScopeKind, ScopeRule, current_principa
 from olymp_core.service import Runtime
 from olymp_materials import feed_store, store
 from olymp_materials.hub.broadcaster import FeedBroadcaster
+from olymp_materials.hub.key_audit import KeySendAudit, KeySent
 
 SERVICE = "/olymp.materials.v1.MaterialsFeedService/"
 _MIRROR = Policy.of(
@@ -27,17 +29,33 @@ POLICIES = {
 }
 OBJECT_TYPE = "package"
 
+log = logging.getLogger("olymp.materials.hub")
+
 
 class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
-    def __init__(self, runtime: Runtime, broadcaster: FeedBroadcaster) -> None:
+    def __init__(
+        self, runtime: Runtime, broadcaster: FeedBroadcaster, key_audit: KeySendAudit
+    ) -> None:
         self._runtime = runtime
         self._broadcaster = broadcaster
+        self._key_audit = key_audit
 
     async def Subscribe(
         self, request: pb.SubscribeRequest, context: Any
     ) -> AsyncIterator[pb.FeedEvent]:
         await _require_municipality(request.municipality_id, context)
+        actor = current_principal().subject
         async for event in self._broadcaster.follow(request.after_sequence):
+            if event.HasField("key_released"):
+                # a caller who never acknowledges still leaves a trace, noted before the key leaves
+                self._key_audit.note(
+                    KeySent(
+                        actor=actor,
+                        municipality_id=request.municipality_id,
+                        package_id=event.key_released.package_id,
+                        sequence=event.sequence,
+                    )
+                )
             yield event
 
     async def FetchPackage(
@@ -99,12 +117,13 @@ class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
                 at=now,
             )
             await uow.audit(
-                actor=request.confirmed_by or current_principal().subject,
+                actor=current_principal().subject,
                 action="package_receipt_confirmed",
                 object_type=OBJECT_TYPE,
                 object_id=str(package_id),
                 payload={
                     "municipality_id": request.municipality_id,
+                    "confirmed_by": request.confirmed_by,
                     "complete": request.complete,
                     "missing": list(request.missing),
                     "problems": request.problems,
