@@ -519,3 +519,14 @@ def test_cli_default_key_file_follows_the_environment(
     runner = CliRunner(env={"OLYMP_AUTH_LOCAL_PRIVATE_KEY_FILE": ""})
     assert runner.invoke(token, ["keygen"]).exit_code == 0
     assert (tmp_path / ".olymp/keys/auth-ed25519.pem").exists()
+
+
+async def test_id_token_of_the_provider_is_not_an_access_token(
+    raw_key: Ed25519PrivateKey, raw_verifier: TokenVerifier
+) -> None:
+    claims = base_claims(sub="ivanova", roles=["jury_chair"])
+    id_token = jwt.encode(claims | {"typ": "ID"}, raw_key, algorithm="EdDSA")
+    problem = await rejection(raw_verifier, id_token)
+    assert problem.extensions["reason"] == "wrong-token-type"
+    access = jwt.encode(claims | {"typ": "Bearer"}, raw_key, algorithm="EdDSA")
+    assert (await raw_verifier.verify(access)).subject == "ivanova"

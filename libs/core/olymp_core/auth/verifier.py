@@ -23,6 +23,7 @@ from olymp_core.problems import Problem, Unauthorized
 
 log = logging.getLogger(__name__)
 
+ACCESS_TOKEN_TYPES = {"bearer", "at+jwt", "application/at+jwt", "jwt"}
 ACCEPTED_ALGORITHMS = frozenset({"EdDSA", "RS256", "ES256"})
 JwksFetch = Callable[[str], Awaitable[Mapping[str, Any]]]
 
@@ -154,6 +155,13 @@ class TokenVerifier:
         except jwt.InvalidTokenError as exc:
             raise _malformed("его содержимое не читается") from exc
         self._check_lifetime(claims)
+        # an OIDC provider also signs ID tokens for the same audience; only access tokens admit
+        token_type = claims.get("typ", header.get("typ"))
+        if isinstance(token_type, str) and token_type.lower() not in ACCESS_TOKEN_TYPES:
+            raise Unauthorized(
+                f"Передан токен типа «{token_type}», а нужен токен доступа (Bearer). " + _GET_NEW,
+                reason="wrong-token-type",
+            )
         return principal_from_claims(claims)
 
     def _check_lifetime(self, claims: Mapping[str, Any]) -> None:
