@@ -64,16 +64,8 @@ def run_env(target_metadata: sa.MetaData | None) -> None:
 
 async def ensure_database(database_url: str) -> bool:
     """Create the database named in `database_url` if it does not exist; True if it was created."""
-    url = make_url(database_url)
-    name = url.database
-    assert name, f"no database name in {url.render_as_string(hide_password=True)}"
-    admin = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database="postgres",
-    )
+    name = make_url(database_url).database
+    admin = await _server_connection(database_url)
     try:
         exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if exists:
@@ -85,15 +77,22 @@ async def ensure_database(database_url: str) -> bool:
 
 
 async def drop_database(database_url: str) -> None:
+    name = make_url(database_url).database
+    admin = await _server_connection(database_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def _server_connection(database_url: str) -> asyncpg.Connection:
+    """A connection to the server's `postgres` database, where databases are created and dropped."""
     url = make_url(database_url)
-    admin = await asyncpg.connect(
+    assert url.database, f"no database name in {url.render_as_string(hide_password=True)}"
+    return await asyncpg.connect(
         host=url.host,
         port=url.port or 5432,
         user=url.username,
         password=url.password,
         database="postgres",
     )
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
-    finally:
-        await admin.close()
