@@ -165,13 +165,14 @@ VersionQuery = Annotated[int | None, Query(ge=1, description="A version number")
 
 
 async def _version(
-    uows: UnitOfWorkFactory,
     olympiad_id: uuid.UUID,
     subject_code: str,
-    grade: int,
-    stage: str | None,
-    version: int | None,
+    grade: Grade,
+    uows: Uows,
+    stage: StageQuery = None,
+    version: VersionQuery = None,
 ) -> StoredVersion:
+    """The table version a public address names (latest, or `?stage=`/`?version=`), or 404."""
     key = TableKey(olympiad_id, _subject_code(subject_code), grade)
     async with uows() as uow:
         found = await store.find_version(uow.session, key, stage=stage, version=version)
@@ -186,17 +187,12 @@ async def _version(
     return found
 
 
+Found = Annotated[StoredVersion, Depends(_version)]
+
+
 # The suffixed routes come first: «{grade}» alone would also match «9.csv».
 @public_router.get("/{olympiad_id}/{subject_code}/{grade}.csv", dependencies=Public)
-async def get_csv(
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
-    uows: Uows,
-    stage: StageQuery = None,
-    version: VersionQuery = None,
-) -> Response:
-    found = await _version(uows, olympiad_id, subject_code, grade, stage, version)
+async def get_csv(found: Found) -> Response:
     return Response(
         documents.csv_bytes(found.document),
         media_type="text/csv; charset=utf-8",
@@ -205,15 +201,7 @@ async def get_csv(
 
 
 @public_router.get("/{olympiad_id}/{subject_code}/{grade}.xlsx", dependencies=Public)
-async def get_xlsx(
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
-    uows: Uows,
-    stage: StageQuery = None,
-    version: VersionQuery = None,
-) -> Response:
-    found = await _version(uows, olympiad_id, subject_code, grade, stage, version)
+async def get_xlsx(found: Found) -> Response:
     return Response(
         documents.xlsx_bytes(found.document),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -226,28 +214,12 @@ async def get_xlsx(
     dependencies=Public,
     response_class=HTMLResponse,
 )
-async def get_html(
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
-    uows: Uows,
-    stage: StageQuery = None,
-    version: VersionQuery = None,
-) -> HTMLResponse:
-    found = await _version(uows, olympiad_id, subject_code, grade, stage, version)
+async def get_html(found: Found) -> HTMLResponse:
     return HTMLResponse(documents.html_page(found.document, found.sha256))
 
 
 @public_router.get("/{olympiad_id}/{subject_code}/{grade}", dependencies=Public)
-async def get_table(
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
-    uows: Uows,
-    stage: StageQuery = None,
-    version: VersionQuery = None,
-) -> ResultTableRead:
-    found = await _version(uows, olympiad_id, subject_code, grade, stage, version)
+async def get_table(found: Found) -> ResultTableRead:
     return ResultTableRead.model_validate({**found.document, "sha256": found.sha256})
 
 
