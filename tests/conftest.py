@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
 
 import pytest
 
-from olymp_core.testing.databases import TEST_VHOST
+from olymp_core.events import connect
+from olymp_core.testing.databases import AMQP_URL, TEST_VHOST
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -28,3 +30,44 @@ def test_virtual_host() -> None:
         capture_output=True,
         check=True,
     )
+    _delete_abandoned_queues()
+
+
+def _delete_abandoned_queues() -> None:
+    """Queues of earlier runs that were killed before their clean-up (no consumer left).
+
+    Each quorum queue holds file handles on the broker; enough abandoned ones exhaust its budget
+    and the broker stops accepting connections, so every later run would hang.
+    """
+    listed = subprocess.run(
+        [
+            "rabbitmqctl",
+            "-q",
+            "list_queues",
+            "-p",
+            TEST_VHOST,
+            "--no-table-headers",
+            "name",
+            "consumers",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    abandoned = []
+    for line in listed.stdout.splitlines():
+        name, _, consumers = line.rpartition("\t")
+        if name and consumers.strip() == "0":
+            abandoned.append(name)
+    if abandoned:
+        asyncio.run(_delete_queues(abandoned))
+
+
+async def _delete_queues(names: list[str]) -> None:
+    connection = await connect(AMQP_URL, name="olymp-test-cleanup")
+    try:
+        channel = await connection.channel()
+        for name in names:
+            await channel.queue_delete(name)
+    finally:
+        await connection.close()
