@@ -69,12 +69,18 @@ async def _clients(port: int, token: str, count: int, after: int, out: Any, go: 
 
 async def run_one(svc: Any, count: int) -> dict[str, Any]:
     from olymp_core.auth import Role
+    from olymp_core.grpc import GrpcServer
+    from olymp_materials.feed.grpc_api.broadcaster import FeedBroadcaster
+    from olymp_materials.handlers import Node
 
-    broadcaster = svc.service.feed.broadcaster
+    [node] = [c for c in svc.service.contexts if isinstance(c, Node)]
+    broadcaster = node.require_hub().feed
+    assert isinstance(broadcaster, FeedBroadcaster)
     token = svc.issuer.issue("bench-mirrors", [Role.SERVICE], ttl=dt.timedelta(hours=1))
     ctx = mp.get_context("spawn")
     out, go = ctx.Queue(), ctx.Queue()
-    port = svc.service.feed.port
+    [feed_server] = [p for p in svc.service.lifecycles if isinstance(p, GrpcServer)]
+    port = feed_server.port
     child = ctx.Process(
         target=_client, args=(port, token, count, broadcaster.last_sequence, out, go)
     )
@@ -113,6 +119,7 @@ async def run_one(svc: Any, count: int) -> dict[str, Any]:
 
 async def main(counts: list[int]) -> None:
     from olymp_core.testing.service import running_service
+    from olymp_materials.feed.background import KeySendAudit
 
     results = []
     with tempfile.TemporaryDirectory() as workdir:
@@ -135,7 +142,7 @@ async def main(counts: list[int]) -> None:
                 # every key sent is audited off the send path; let the trail catch up before the
                 # next round, as a hub has minutes between two instants, and say how long it took
                 started = time.monotonic()
-                key_audit = svc.service.feed.key_audit  # type: ignore[attr-defined]
+                [key_audit] = [p for p in svc.service.lifecycles if isinstance(p, KeySendAudit)]
                 while key_audit.waiting:  # noqa: ASYNC110 (a counter, polled)
                     await asyncio.sleep(0.05)
                 print(

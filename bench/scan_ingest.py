@@ -1,7 +1,7 @@
 """Scan ingest end to end: N synthetic A4 pages at 300 dpi (JPEG) -> upload -> code read -> stored -> event.
 
 Pages are generated first (not timed) into a folder, as a scan station would leave them. Then every
-file goes through the coding service's upload handler (`olymp_coding.scans.ingest`, what
+file goes through the coding service's upload handler (`olymp_coding.scans.handlers.ingest`, what
 `POST /olympiads/{id}/scans` calls) against a real PostgreSQL database (a throwaway one) and a
 LocalDirectoryStore: split and label reading in the service's thread pool, the object put, the page
 row, the `PageScanned` event in the outbox and the audit entry in one transaction per file. Several
@@ -35,10 +35,16 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from olymp_coding import store as coding_store
 from olymp_coding.domain import generate_code
-from olymp_coding.retention import RetentionKeeper
-from olymp_coding.scanning import answer_payload, read_code, split_document, title_payload
-from olymp_coding.scans import Outcome, ScanDesk, Upload, ingest
+from olymp_coding.scans.domain import (
+    Outcome,
+    answer_payload,
+    read_code,
+    split_document,
+    title_payload,
+)
+from olymp_coding.scans.handlers import RetentionKeeper, ScanDesk, Upload, ingest
 from olymp_coding.settings import CodingSettings
+from olymp_core.auth import Principal, Role
 from olymp_core.clock import SystemClock
 from olymp_core.db import UnitOfWorkFactory, make_engine
 from olymp_core.events.tables import outbox
@@ -128,22 +134,25 @@ async def _ingest_all(
     local = LocalDirectoryStore(store_dir)
     desk = ScanDesk(
         pool=ThreadPoolExecutor(options.workers, thread_name_prefix="scan"),
-        store=local,
+        objects=local,
         retention=RetentionKeeper(local),
         retention_years=1,
         window=settings.scan_window,
         code_prefix="",
-        link_secret=b"bench" * 8,
+        links=settings.link_signer(),
         link_ttl_s=300,
     )
     await _register_works(uows, known)
+    station = Principal("bench", frozenset({Role.SCANNER}))
     outcomes: dict[str, int] = dict.fromkeys((o.value for o in Outcome), 0)
     gate = asyncio.Semaphore(options.uploads)
 
     async def one(path: Path) -> None:
         async with gate:
             data = await asyncio.to_thread(path.read_bytes)
-            report = await ingest(desk, uows, Upload(OLYMPIAD, SUBJECT, path.name, data, "bench"))
+            upload = Upload(OLYMPIAD, SUBJECT, path.name, data)
+            async with uows() as uow:
+                report = await ingest(upload, uow, station, desk=desk)
             for page in report.pages:
                 outcomes[page.outcome.value] += 1
 

@@ -18,7 +18,7 @@ import pytest_asyncio
 
 from olymp_cli.demo.client import SuiteClient, until
 from olymp_cli.suite import PRIVATE_KEY, Layout
-from olymp_coding.scanning import answer_payload
+from olymp_coding.scans.domain import answer_payload
 from olymp_core.auth import Role, TokenIssuer
 from olymp_core.clock import local_instant, to_local
 from olymp_core.settings import SERVICES

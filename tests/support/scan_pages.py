@@ -1,6 +1,6 @@
 """Synthetic scans for tests: the page generator of the scanning unit tests, plus multi-page PDFs.
 
-Re-exported from `tests/unit/coding/scanning/conftest.py` so that unit and integration tests draw
+Re-exported from `tests/unit/coding/scans/conftest.py` so that unit and integration tests draw
 the same pages (A4, a QR label in the top right corner, handwriting-like lines).
 """
 
@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from tests.unit.coding.scanning.conftest import encode, make_page_image, qr_label
+from tests.unit.coding.scans.conftest import encode, make_page_image, qr_label
 
 __all__ = ["encode", "make_page_image", "pdf_of", "qr_label"]
 

@@ -20,7 +20,13 @@ from pathlib import Path
 
 import httpx
 
-from olymp_core.events import Binding, connect, declare_binding, declare_exchanges
+from olymp_core.events import (
+    Binding,
+    EventTable,
+    connect,
+    declare_binding,
+    declare_exchanges,
+)
 from olymp_core.events.model import Event
 from olymp_core.migrations import ensure_database, upgrade
 from olymp_core.settings import SERVICE_PORTS, SERVICES
@@ -86,16 +92,18 @@ class Layout:
 
 
 def consumer_queues() -> dict[str, tuple[type[Event], ...]]:
-    """Every consumer queue of every service and the events it takes (static, no connections)."""
+    """Every consumer queue of every service and the events it takes, from their event tables."""
     queues: dict[str, tuple[type[Event], ...]] = {}
     for service in SERVICES:
-        module = importlib.import_module(f"olymp_{service}.consumers")
-        queues.update(module.QUEUES)
+        if importlib.util.find_spec(f"olymp_{service}.consumers") is None:
+            continue  # this service consumes no events
+        table: EventTable = importlib.import_module(f"olymp_{service}.consumers").EVENTS
+        queues.update(table.queues)
     return queues
 
 
 def serves_grpc(service: str) -> bool:
-    return importlib.util.find_spec(f"olymp_{service}.grpc_server") is not None
+    return importlib.util.find_spec(f"olymp_{service}.grpc_api") is not None
 
 
 def ensure_keys() -> None:

@@ -1,15 +1,16 @@
 """Database access for a service: engine, unit of work, and the outbox written in the same transaction.
 
-A handler opens a unit of work, changes state through `uow.session`, records events with `uow.publish`
-and audit entries with `uow.audit`, then calls `commit()`. The events land in the outbox table inside the
-same transaction as the state change, so a crash between commit and publish loses nothing: the relay
-publishes them later. Handlers never commit on their own and routes never query directly.
+A unit of work is one transaction: state changes through `uow.session`, events recorded with
+`uow.publish` and audit entries with `uow.audit` land together at `commit()`, so a crash between
+commit and publish loses nothing (the relay publishes the outbox later).
+
+Who commits: a command handler `(command, uow, actor)` commits the unit of work it is given; an
+event handler `on_<event>(event, uow)` never does (the consumer commits it with the inbox row,
+then acks); a route opens the unit of work (the `Uow` dependency) and only calls the handler.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from collections.abc import Mapping
 from types import TracebackType
@@ -27,26 +28,11 @@ from olymp_core import audit
 from olymp_core.clock import Clock
 from olymp_core.events.model import Event
 from olymp_core.events.tables import outbox
+from olymp_core.lifecycle import Wakeup
 
 
 def make_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
     return create_async_engine(database_url, pool_size=pool_size, pool_pre_ping=True)
-
-
-class OutboxSignal:
-    """Wakes the relay as soon as a transaction with events commits, instead of waiting for its next poll."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        self._event.set()
-
-    async def wait(self, seconds: float) -> None:
-        """Return when notified or after `seconds`, whichever comes first."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), seconds)
-        self._event.clear()
 
 
 class UnitOfWork:
@@ -56,7 +42,7 @@ class UnitOfWork:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        signal: OutboxSignal | None = None,
+        signal: Wakeup | None = None,
         *,
         correlation_id: str | None = None,
     ) -> None:
@@ -154,7 +140,7 @@ class UnitOfWorkFactory:
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
-        signal: OutboxSignal | None = None,
+        signal: Wakeup | None = None,
     ) -> None:
         self.sessions = sessions
         self.clock = clock

@@ -12,13 +12,17 @@ notes the service names they register, so health reports each of them without a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1.health import SERVICE_NAME as HEALTH_SERVICE_NAME
 from grpc_health.v1.health import aio as health_aio
+
+from olymp_core.auth import AuthInterceptor, Policy, TokenVerifier
 
 ServiceRegistration = Callable[[grpc.aio.Server], None]
 
@@ -109,3 +113,51 @@ async def stop_server(server: grpc.aio.Server, grace: float | None) -> None:
     """Report NOT_SERVING, let in-flight calls finish for up to `grace` seconds, then stop."""
     await server.stop(grace)
     await server.wait_for_termination()
+
+
+@dataclass(frozen=True)
+class GrpcApi:
+    """What a service serves over gRPC: its servicers and the policy of every method."""
+
+    services: Sequence[ServiceRegistration]
+    policies: Mapping[str, Policy]
+
+
+class GrpcServer:
+    """A gRPC server as a lifecycle: every method under its policy, health in step, port known."""
+
+    def __init__(
+        self,
+        name: str,
+        api: GrpcApi,
+        verifier: TokenVerifier,
+        *,
+        host: str,
+        port: int,
+        credentials: grpc.ServerCredentials | None = None,
+        grace: float = 2.0,
+    ) -> None:
+        self.name = name
+        self._api = api
+        self._verifier = verifier
+        self._host = host
+        self._requested_port = port
+        self._credentials = credentials
+        self._grace = grace
+        self._server: HealthReportingServer | None = None
+        self.port: int | None = None
+
+    async def start(self, tasks: asyncio.TaskGroup) -> None:
+        self._server, self.port = build_server(
+            host=self._host,
+            port=self._requested_port,
+            interceptors=[AuthInterceptor(self._verifier, self._api.policies)],
+            services=self._api.services,
+            credentials=self._credentials,
+        )
+        await self._server.start()
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            await stop_server(server, grace=self._grace)

@@ -1,124 +1,102 @@
-"""The runtime every service shares: one composition of engine, broker, storage, auth and servers.
+"""The shape every service shares: one composition of runtime, routes, events, errors and parts.
 
-A service's `main.build()` describes itself — routers, subscriptions, sweep jobs, gRPC servicers — and
-`Service.app` is the FastAPI application whose lifespan starts the rest: the broker connection, the
-consumers, the outbox relay, the sweeper and the gRPC server. Nothing is built at import time.
+A service's `main.build()` describes itself and nothing more:
+
+    Service(
+        name="scoring",
+        runtime=runtime,
+        routers=[api.router],
+        events=consumers.EVENTS,          # {EventType: on_<event>} — queues derive from it
+        errors=api.ERRORS,                # {DomainError: HTTP status} — one error map
+        grpc=grpc_api.grpc_api(runtime),  # servicers and per-method policies
+        sweep_jobs=[...],                 # repairs of what a lost message left undone
+        contexts=[desk],                  # typed dependencies: Depends(context(ScanDesk))
+        lifecycles=[feed],                # further background parts, started last, stopped first
+    )
+
+`Service.app` is the FastAPI application; its lifespan connects the broker and runs every part —
+the outbox relay, the sweeper, the consumers, the gRPC server, then the service's own lifecycles —
+in one `asyncio.TaskGroup`, and stops them in reverse order. Nothing is built at import time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
-import grpc
-import sqlalchemy as sa
-from aio_pika.abc import AbstractRobustConnection
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from olymp_core import grpc as grpc_infra
-from olymp_core.auth import (
-    AuthInterceptor,
-    AuthSettings,
-    Policy,
-    Role,
-    authorize,
-    document_policies,
-)
-from olymp_core.clock import Clock, SystemClock
-from olymp_core.db import OutboxSignal, UnitOfWorkFactory, make_engine
-from olymp_core.events import Consumer, OutboxRelay, Subscription, Sweeper, SweepJob, connect
+from olymp_core.auth import Role, authorize, document_policies
+from olymp_core.dependencies import CONTEXTS_STATE, RUNTIME_STATE
+from olymp_core.errors import CORE_ERRORS, DomainError, ErrorMap, status_of
+from olymp_core.events import Consumers, OutboxRelay, Subscription, Sweeper, SweepJob
 from olymp_core.events.broker import declare_exchanges
+from olymp_core.events.table import EventTable
+from olymp_core.grpc import GrpcApi, GrpcServer
+from olymp_core.lifecycle import Lifecycle, Loop, running
 from olymp_core.logging import configure_logging
-from olymp_core.problems import install_problem_handlers
-from olymp_core.settings import ServiceSettings
-from olymp_core.storage import ObjectStore, open_store
+from olymp_core.problems import Problem, install_problem_handlers, problem_response
+from olymp_core.runtime import Runtime, S
 
 log = logging.getLogger("olymp.service")
 
 REQUESTS = Counter("olymp_http_requests", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("olymp_http_request_seconds", "HTTP request latency", ["method", "route"])
 
-GrpcRegistrar = Callable[[grpc.aio.Server], None]
-
-
-class Runtime:
-    """The service's connections to the outside world, built from its settings."""
-
-    def __init__(self, settings: ServiceSettings, clock: Clock | None = None) -> None:
-        self.settings = settings
-        self.clock: Clock = clock or SystemClock()
-        self.engine: AsyncEngine = make_engine(settings.database_url)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self.signal = OutboxSignal()
-        self.uows = UnitOfWorkFactory(self.sessions, self.clock, self.signal)
-        self.store: ObjectStore = open_store(settings.storage_url)
-        self.auth = AuthSettings(
-            issuer=settings.auth_issuer,
-            audience=settings.auth_audience,
-            local_public_key_file=settings.auth_local_public_key_file,
-            jwks_url=settings.auth_jwks_url,
-        )
-        self.verifier = self.auth.build_verifier()
-        self.connection: AbstractRobustConnection | None = None
-
-    async def connect_broker(self) -> AbstractRobustConnection:
-        if self.connection is None:
-            self.connection = await connect(self.settings.amqp_url)
-        return self.connection
-
-    async def readiness(self) -> dict[str, str]:
-        checks: dict[str, str] = {}
-        try:
-            async with self.engine.connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception as exc:
-            checks["database"] = f"unavailable: {type(exc).__name__}"
-        if self.connection is not None and self.connection.connected.is_set():
-            checks["broker"] = "ok"
-        else:
-            checks["broker"] = "unavailable"
-        checks["storage"] = "ok" if await self.store.ping() else "unavailable"
-        return checks
-
-    async def close(self) -> None:
-        if self.connection is not None:
-            await self.connection.close()
-        await self.engine.dispose()
-
 
 @dataclass
-class Service:
+class Service(Generic[S]):
     """A service described by its composition root; `app` runs it."""
 
     name: str
-    runtime: Runtime
-    routers: Sequence[APIRouter] = ()
-    subscriptions: Sequence[Subscription] = ()
-    sweep_jobs: Sequence[SweepJob] = ()
-    grpc_services: Sequence[GrpcRegistrar] = ()
-    grpc_policies: Mapping[str, Policy] = field(default_factory=dict)
-    produces: Sequence[str] = ()
-    state: Mapping[str, Any] = field(default_factory=dict)
+    runtime: Runtime[S]
     description: str = ""
+    routers: Sequence[APIRouter] = ()
+    events: EventTable = field(default_factory=lambda: EventTable(""))
+    errors: ErrorMap = field(default_factory=dict)
+    sweep_jobs: Sequence[SweepJob] = ()
+    grpc: GrpcApi | None = None
+    contexts: Sequence[object] = ()
+    lifecycles: Sequence[Lifecycle] = ()
 
     def __post_init__(self) -> None:
-        self.sweeper = Sweeper(self.sweep_jobs, interval=self.runtime.settings.sweep_interval_s)
+        settings = self.runtime.settings
+        if self.events and self.events.service != self.name:
+            raise ValueError(f"{self.name} was given the event table of {self.events.service}")
+        self.sweeper = Sweeper(self.sweep_jobs)
         self.relay: OutboxRelay | None = None
-        self.grpc_port: int | None = None
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._consumers: list[Consumer] = []
-        self._grpc_server: grpc.aio.Server | None = None
+        self.consumers = Consumers(
+            self.subscriptions, self.runtime.uows, self.runtime.connect_broker
+        )
+        self.grpc_server = (
+            None
+            if self.grpc is None
+            else GrpcServer(
+                f"{self.name}-grpc",
+                self.grpc,
+                self.runtime.verifier,
+                host=settings.grpc_host,
+                port=settings.grpc_port,
+            )
+        )
         self.app = self._build_app()
+
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        """The event table's queues, with this instance's queue prefix (tests share a broker)."""
+        prefix = self.runtime.settings.queue_prefix
+        return [dataclasses.replace(s, queue=prefix + s.queue) for s in self.events.subscriptions()]
+
+    @property
+    def grpc_port(self) -> int | None:
+        return None if self.grpc_server is None else self.grpc_server.port
 
     def _build_app(self) -> FastAPI:
         app = FastAPI(
@@ -127,11 +105,19 @@ class Service:
             version="1",
             lifespan=self._lifespan,
         )
-        app.state.runtime = self.runtime
+        setattr(app.state, RUNTIME_STATE, self.runtime)
         app.state.token_verifier = self.runtime.verifier
-        for key, value in self.state.items():
-            setattr(app.state, key, value)
+        contexts: dict[type[Any], Any] = {
+            type(self.runtime.settings): self.runtime.settings,
+            type(self.runtime): self.runtime,
+        }
+        for value in self.contexts:
+            if type(value) in contexts:
+                raise ValueError(f"{self.name}: two contexts of type {type(value).__name__}")
+            contexts[type(value)] = value
+        setattr(app.state, CONTEXTS_STATE, contexts)
         install_problem_handlers(app)
+        self._install_error_map(app)
         document_policies(app)
         app.middleware("http")(_observe)
         app.include_router(_ops_router(self))
@@ -139,69 +125,77 @@ class Service:
             app.include_router(router)
         return app
 
-    async def start(self) -> None:
+    def _install_error_map(self, app: FastAPI) -> None:
+        statuses = {**CORE_ERRORS, **self.errors}
+
+        async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+            assert isinstance(exc, DomainError)
+            status = status_of(exc, statuses)
+            if status is None:  # a refusal nobody mapped is a defect: the shape test names it
+                log.error("unmapped domain error", extra={"error": type(exc).__name__})
+                status = 500
+            problem = Problem(
+                exc.detail, status=status, type_=exc.slug(), title=exc.title, **exc.extensions
+            )
+            return problem_response(problem, request)
+
+        app.add_exception_handler(DomainError, on_domain_error)
+
+    def parts(self) -> list[Lifecycle]:
+        """Everything that runs beside the HTTP server, in start order."""
+        settings = self.runtime.settings
+        parts: list[Lifecycle] = []
+        if self.relay is not None:
+            parts.append(self.relay.loop(settings.outbox_poll_interval_s))
+        if self.sweep_jobs:
+            parts.append(
+                Loop.every(
+                    f"{self.name}-sweeper",
+                    self.sweeper.run_once,
+                    interval=settings.sweep_interval_s,
+                )
+            )
+        parts.append(self.consumers)
+        if self.grpc_server is not None:
+            parts.append(self.grpc_server)
+        parts.extend(self.lifecycles)
+        return parts
+
+    async def _connect(self) -> None:
         runtime = self.runtime
-        await runtime.store.ensure_ready()
+        await runtime.objects.ensure_ready()
         connection = await runtime.connect_broker()
         channel = await connection.channel()
-        await declare_exchanges(channel, self.produces)
-        for subscription in self.subscriptions:
-            if runtime.settings.queue_prefix:
-                queue = runtime.settings.queue_prefix + subscription.queue
-                subscription = dataclasses.replace(subscription, queue=queue)
-            consumer = Consumer(subscription, runtime.uows)
-            await consumer.start(await connection.channel())
-            self._consumers.append(consumer)
+        await declare_exchanges(channel, [self.name])
+        await channel.close()
         self.relay = OutboxRelay(
-            self.name,
-            runtime.sessions,
-            connection,
-            runtime.clock,
-            runtime.signal,
-            poll_interval=runtime.settings.outbox_poll_interval_s,
-        )
-        self._stop.clear()
-        self._tasks = [
-            asyncio.create_task(self.relay.run(self._stop), name=f"{self.name}-relay"),
-            asyncio.create_task(self.sweeper.run(self._stop), name=f"{self.name}-sweeper"),
-        ]
-        if self.grpc_services:
-            interceptor = AuthInterceptor(runtime.verifier, self.grpc_policies)
-            self._grpc_server, self.grpc_port = grpc_infra.build_server(
-                host=runtime.settings.grpc_host,
-                port=runtime.settings.grpc_port,
-                interceptors=[interceptor],
-                services=self.grpc_services,
-            )
-            await self._grpc_server.start()
-        log.info(
-            "service started",
-            extra={"http_port": runtime.settings.http_port, "grpc_port": self.grpc_port},
+            self.name, runtime.sessions, connection, runtime.clock, runtime.outbox_wakeup
         )
 
-    async def stop(self) -> None:
-        # consumers first: the message in hand is finished and acked before anything closes
-        for consumer in self._consumers:
-            await consumer.stop()
-        self._consumers = []
-        self._stop.set()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._grpc_server is not None:
-            await grpc_infra.stop_server(self._grpc_server, grace=2.0)
-        await self.runtime.close()
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Connect, run every part in one task group; on exit stop them in reverse order."""
+        await self._connect()
+        try:
+            async with running(*self.parts()):
+                log.info(
+                    "service started",
+                    extra={
+                        "http_port": self.runtime.settings.http_port,
+                        "grpc_port": self.grpc_port,
+                    },
+                )
+                yield
+        finally:
+            await self.runtime.close()
 
     @asynccontextmanager
     async def _lifespan(self, app: FastAPI) -> AsyncIterator[None]:
-        await self.start()
-        try:
+        async with self.running():
             yield
-        finally:
-            await self.stop()
 
 
-def _ops_router(service: Service) -> APIRouter:
+def _ops_router(service: Service[Any]) -> APIRouter:
     router = APIRouter(tags=["operations"])
     public = Depends(authorize(Role.PUBLIC))
 
@@ -235,7 +229,7 @@ async def _observe(request: Request, call_next: Callable[[Request], Any]) -> Res
     return response
 
 
-def run(service_factory: Callable[[], Service]) -> None:
+def run(service_factory: Callable[[], Service[Any]]) -> None:
     """Run one service in this process (what `olymp up` starts, one process per service)."""
     import uvicorn
 

@@ -5,10 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 
 from olymp_appeals import handlers
-from olymp_appeals.domain import WorkingDayCalendar
+from olymp_appeals.domain import (
+    AlreadyFiled,
+    AppealNotFound,
+    AppealRuleError,
+    AttendanceNotRecorded,
+    CommissionFrozen,
+    CommissionNotSet,
+    DecisionFinal,
+    HearingAfterVoting,
+    WindowNotSet,
+    WorkingDayCalendar,
+    WorkNotAppealable,
+)
 from olymp_appeals.schemas import (
     AppealCreate,
     AppealList,
@@ -23,8 +35,8 @@ from olymp_appeals.schemas import (
     VoteRead,
 )
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.db import UnitOfWorkFactory
-from olymp_core.problems import Problem
+from olymp_core.dependencies import Uow, context
+from olymp_core.errors import ErrorMap
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["appeals"])
 
@@ -41,20 +53,20 @@ Reader = Annotated[
     Principal,
     Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR, Role.OBSERVER, scope=_SUBJECT)),
 ]
+Calendar = Annotated[WorkingDayCalendar, Depends(context(WorkingDayCalendar))]
 
-
-def _uows(request: Request) -> UnitOfWorkFactory:
-    uows: UnitOfWorkFactory = request.app.state.runtime.uows
-    return uows
-
-
-def _calendar(request: Request) -> WorkingDayCalendar:
-    calendar: WorkingDayCalendar = request.app.state.calendar
-    return calendar
-
-
-Uows = Annotated[UnitOfWorkFactory, Depends(_uows)]
-Calendar = Annotated[WorkingDayCalendar, Depends(_calendar)]
+ERRORS: ErrorMap = {
+    AppealRuleError: 422,
+    AppealNotFound: 404,
+    DecisionFinal: 409,
+    CommissionNotSet: 409,
+    CommissionFrozen: 409,
+    WindowNotSet: 409,
+    WorkNotAppealable: 409,
+    AlreadyFiled: 409,
+    AttendanceNotRecorded: 409,
+    HearingAfterVoting: 409,
+}
 
 
 @router.put(
@@ -66,14 +78,13 @@ async def set_appeal_window(
     subject_code: str,
     body: AppealWindowUpdate,
     who: WindowSetter,
-    uows: Uows,
+    uow: Uow,
     calendar: Calendar,
 ) -> AppealWindowRead:
     command = handlers.SetAppealWindow(
-        olympiad_id, subject_code, body.analysis_and_show_ends_at, body.time_zone, who
+        olympiad_id, subject_code, body.analysis_and_show_ends_at, body.time_zone
     )
-    async with uows() as uow:
-        deadline = await handlers.set_appeal_window(command, uow, calendar)
+    deadline = await handlers.set_appeal_window(command, uow, who, calendar=calendar)
     return AppealWindowRead(deadline=deadline)
 
 
@@ -82,13 +93,10 @@ async def set_appeal_window(
     summary="Set the appeal commission's listed members and chair (§102)",
 )
 async def set_commission(
-    olympiad_id: uuid.UUID, subject_code: str, body: CommissionUpdate, who: Coordinator, uows: Uows
+    olympiad_id: uuid.UUID, subject_code: str, body: CommissionUpdate, who: Coordinator, uow: Uow
 ) -> CommissionRead:
-    command = handlers.SetCommission(
-        olympiad_id, subject_code, tuple(body.members), body.chair, who
-    )
-    async with uows() as uow:
-        commission = await handlers.set_commission(command, uow)
+    command = handlers.SetCommission(olympiad_id, subject_code, tuple(body.members), body.chair)
+    commission = await handlers.set_commission(command, uow, who)
     return CommissionRead(
         members=list(commission.members), chair=commission.chair, majority=commission.majority
     )
@@ -100,7 +108,7 @@ async def set_commission(
     summary="Register a participant's written appeal (§96–98); filed now, by the clock",
 )
 async def file_appeal(
-    olympiad_id: uuid.UUID, body: AppealCreate, who: Registrar, uows: Uows
+    olympiad_id: uuid.UUID, body: AppealCreate, who: Registrar, uow: Uow
 ) -> AppealRead:
     command = handlers.FileAppeal(
         olympiad_id,
@@ -109,10 +117,8 @@ async def file_appeal(
         tuple(body.tasks),
         body.statement,
         body.review_without_participant,
-        who,
     )
-    async with uows() as uow:
-        row = await handlers.register_appeal(command, uow)
+    row = await handlers.register_appeal(command, uow, who)
     return AppealRead.of(row)
 
 
@@ -120,11 +126,10 @@ async def file_appeal(
 async def list_appeals(
     olympiad_id: uuid.UUID,
     who: Reader,
-    uows: Uows,
+    uow: Uow,
     subject_code: Annotated[str | None, Query()] = None,
 ) -> AppealList:
-    async with uows() as uow:
-        rows = await handlers.appeals_of(olympiad_id, subject_code, uow)
+    rows = await handlers.appeals_of(olympiad_id, subject_code, uow)
     return AppealList(items=[AppealRead.of(row) for row in rows])
 
 
@@ -137,13 +142,12 @@ async def record_hearing(
     appeal_id: uuid.UUID,
     body: HearingCreate,
     who: AppealMember,
-    uows: Uows,
+    uow: Uow,
 ) -> AppealRead:
     command = handlers.RecordHearing(
-        olympiad_id, appeal_id, body.participant_present, body.valid_reason_documented, who
+        olympiad_id, appeal_id, body.participant_present, body.valid_reason_documented
     )
-    async with uows() as uow:
-        row = await handlers.record_hearing(command, uow)
+    row = await handlers.record_hearing(command, uow, who)
     return AppealRead.of(row)
 
 
@@ -157,11 +161,10 @@ async def cast_vote(
     appeal_id: uuid.UUID,
     body: VoteCreate,
     who: AppealMember,
-    uows: Uows,
+    uow: Uow,
 ) -> VoteRead:
-    command = handlers.CastVote(olympiad_id, appeal_id, body.outcome, body.new_task_scores, who)
-    async with uows() as uow:
-        motion = await handlers.cast_vote(command, uow)
+    command = handlers.CastVote(olympiad_id, appeal_id, body.outcome, body.new_task_scores)
+    motion = await handlers.cast_vote(command, uow, who)
     return VoteRead(
         member_id=who.subject,
         outcome=body.outcome,
@@ -174,13 +177,7 @@ async def cast_vote(
     summary="Count the votes and decide (§106–107, §110, §112); the decision is final (§114)",
 )
 async def decide(
-    olympiad_id: uuid.UUID, appeal_id: uuid.UUID, who: Decider, uows: Uows
+    olympiad_id: uuid.UUID, appeal_id: uuid.UUID, who: Decider, uow: Uow
 ) -> DecisionRead:
-    async with uows() as uow:
-        decision = await handlers.decide(handlers.DecideAppeal(olympiad_id, appeal_id, who), uow)
+    decision = await handlers.decide(handlers.DecideAppeal(olympiad_id, appeal_id), uow, who)
     return DecisionRead.of(appeal_id, decision)
-
-
-def appeal_rule_problem(error: Exception) -> Problem:
-    """A refusal by the appeal rules, as a 422 problem with the rule's own Russian message."""
-    return Problem(str(error), status=422, type_="appeal-rule", title="Нарушено правило апелляции")

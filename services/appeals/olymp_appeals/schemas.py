@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from olymp_appeals.domain import AppealDecision, Resolution
-from olymp_appeals.handlers import CODE_OF_OUTCOME, NOT_REVIEWED, changed_scores
+from olymp_appeals.handlers import CODE_OF_OUTCOME, changed_scores, outcome_code
 from olymp_appeals.store import AppealRow
+from olymp_core.contracts.appeals import AppealOutcome
 
 TaskScores = dict[str, Decimal]
 
@@ -109,7 +109,7 @@ class VoteCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    outcome: Literal["reject", "raise", "lower"] = Field(
+    outcome: AppealOutcome = Field(
         description="reject: keep the scores; raise / lower: change them as new_task_scores say."
     )
     new_task_scores: dict[int, Decimal] = Field(
@@ -121,12 +121,12 @@ class VoteCreate(BaseModel):
 
 class VoteRead(BaseModel):
     member_id: str
-    outcome: str
+    outcome: AppealOutcome
     new_task_scores: TaskScores
 
 
 class MotionVotes(BaseModel):
-    outcome: str
+    outcome: AppealOutcome
     new_task_scores: TaskScores
     votes: int
 
@@ -147,17 +147,11 @@ class DecisionRead(BaseModel):
     @classmethod
     def of(cls, appeal_id: uuid.UUID, decision: AppealDecision) -> DecisionRead:
         tally = decision.tally
-        if decision.outcome is not None:
-            outcome: str | None = CODE_OF_OUTCOME[decision.outcome]
-        elif decision.resolution is Resolution.NOT_REVIEWED:
-            outcome = NOT_REVIEWED
-        else:
-            outcome = None
         return cls(
             appeal_id=appeal_id,
             final=decision.resolution is not Resolution.NO_DECISION,
             resolution=decision.resolution.value,
-            outcome=outcome,
+            outcome=outcome_code(decision),
             outcome_text=None if decision.outcome is None else decision.outcome.value,
             new_task_scores={str(n): s for n, s in changed_scores(decision).items()},
             total_before=decision.total_before,

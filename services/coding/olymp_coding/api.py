@@ -5,14 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from olymp_coding import handlers
 from olymp_coding.documents import codes_xlsx
+from olymp_coding.domain import (
+    CodingError,
+    DecodingRefused,
+    InvalidSubject,
+    MistypedCode,
+    SubjectNotFound,
+)
 from olymp_coding.schemas import CodeEntryRead, CodeTable, DecodingRead, WorkList, WorkRead
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.db import UnitOfWorkFactory
-from olymp_core.problems import Conflict, NotFound
+from olymp_core.dependencies import Uow
+from olymp_core.errors import ErrorMap
 from olymp_core.subjects import UnknownSubject, subject
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,20 +39,23 @@ Decoder = Annotated[
     Principal, Depends(authorize(Role.CODING_OFFICER, Role.JURY_CHAIR, scope=_subject_scope))
 ]
 
-
-def _uows(request: Request) -> UnitOfWorkFactory:
-    uows: UnitOfWorkFactory = request.app.state.runtime.uows
-    return uows
+ERRORS: ErrorMap = {
+    CodingError: 422,
+    MistypedCode: 422,
+    DecodingRefused: 409,
+    SubjectNotFound: 404,
+    InvalidSubject: 422,
+}
 
 
 def _known_subject(subject_code: Annotated[str, Path()]) -> str:
+    # The address names no subject of §3: the resource does not exist.
     try:
         return subject(subject_code).code
     except UnknownSubject as exc:
-        raise NotFound(str(exc)) from None
+        raise SubjectNotFound(str(exc)) from None
 
 
-Uows = Annotated[UnitOfWorkFactory, Depends(_uows)]
 SubjectCode = Annotated[str, Depends(_known_subject)]
 Grade = Annotated[
     int, Path(ge=1, le=11, description="Класс (параллель), задания которого выполнены")
@@ -57,11 +67,10 @@ async def list_works(
     olympiad_id: uuid.UUID,
     subject_code: SubjectCode,
     _: JuryOrCoding,
-    uows: Uows,
+    uow: Uow,
     grade: Annotated[int | None, Query(ge=1, le=11)] = None,
 ) -> WorkList:
-    async with uows() as uow:
-        stored = await handlers.list_works(uow, olympiad_id, subject_code, grade)
+    stored = await handlers.list_works(olympiad_id, subject_code, grade, uow)
     return WorkList(
         works=[
             WorkRead(
@@ -77,10 +86,10 @@ async def list_works(
 
 @router.get("/codes", summary="Таблица соответствия шифров участникам (только оргкомитет)")
 async def code_table(
-    olympiad_id: uuid.UUID, subject_code: SubjectCode, who: CodingOfficer, uows: Uows
+    olympiad_id: uuid.UUID, subject_code: SubjectCode, who: CodingOfficer, uow: Uow
 ) -> CodeTable:
-    async with uows() as uow:
-        stored = await handlers.read_code_table(uow, olympiad_id, subject_code, actor=who.subject)
+    command = handlers.ReadCodeTable(olympiad_id, subject_code)
+    stored = await handlers.read_code_table(command, uow, who)
     return CodeTable(
         entries=[
             CodeEntryRead(
@@ -98,10 +107,9 @@ async def code_table(
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
 )
 async def jury_table_xlsx(
-    olympiad_id: uuid.UUID, subject_code: SubjectCode, grade: Grade, _: JuryOrCoding, uows: Uows
+    olympiad_id: uuid.UUID, subject_code: SubjectCode, grade: Grade, _: JuryOrCoding, uow: Uow
 ) -> Response:
-    async with uows() as uow:
-        rows = await handlers.jury_table_rows(uow, olympiad_id, subject_code, grade)
+    rows = await handlers.jury_table_rows(olympiad_id, subject_code, grade, uow)
     content = codes_xlsx(rows, subject_title=lambda code: subject(code).name)
     filename = f"jury-table-{subject_code}-{grade}.xlsx"
     return Response(
@@ -113,15 +121,7 @@ async def jury_table_xlsx(
 
 @router.post("/grades/{grade}/decode", summary="Декодировать работы класса (после проверки всех)")
 async def decode(
-    olympiad_id: uuid.UUID, subject_code: SubjectCode, grade: Grade, who: Decoder, uows: Uows
+    olympiad_id: uuid.UUID, subject_code: SubjectCode, grade: Grade, who: Decoder, uow: Uow
 ) -> DecodingRead:
-    async with uows() as uow:
-        try:
-            result = await handlers.decode(uow, olympiad_id, subject_code, grade, actor=who.subject)
-        except handlers.DecodingRefused as refused:
-            raise Conflict(
-                str(refused),
-                type_="decoding-refused",
-                unchecked_codes=list(refused.unchecked_codes),
-            ) from None
+    result = await handlers.decode(handlers.Decode(olympiad_id, subject_code, grade), uow, who)
     return DecodingRead(decoded=result.decoded)

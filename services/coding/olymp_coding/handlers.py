@@ -1,4 +1,9 @@
-"""One function per event or command; each owns its transaction (`uow.commit()`)."""
+"""Events, commands and queries of coding: check-ins and removals, the code table, decoding.
+
+Event handlers `on_<event>(event, uow)` never commit: the consumer commits their work with the inbox
+row. A command handler takes `(command, uow, actor)` and commits; a query takes its arguments and
+the uow and does not.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from olymp_coding.domain import (
     Attendance,
     CheckState,
     CodeAssignment,
-    CodingError,
+    DecodingRefused,
     JuryTableRow,
     RandomSource,
     WorkCheck,
@@ -23,6 +28,7 @@ from olymp_coding.domain import (
     jury_table,
 )
 from olymp_coding.store import StoredWork
+from olymp_core.auth import Principal
 from olymp_core.contracts.coding import DecodedWork, WorkCoded, WorksDecoded, WorkWithdrawn
 from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
 from olymp_core.contracts.scoring import SubjectGradeChecked
@@ -36,12 +42,17 @@ SYSTEM_ACTOR = "coding"
 WITHDRAWAL_REASON = "Участник удалён с олимпиады по акту (п. 53)"
 
 
-class DecodingRefused(CodingError):
-    """The decoding gate is closed (§61); `str()` is the Russian reason."""
+@dataclass(frozen=True)
+class ReadCodeTable:
+    olympiad_id: uuid.UUID
+    subject_code: str
 
-    def __init__(self, reason: str, unchecked_codes: tuple[str, ...]) -> None:
-        super().__init__(reason)
-        self.unchecked_codes = unchecked_codes
+
+@dataclass(frozen=True)
+class Decode:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
 
 
 async def code_work(
@@ -118,13 +129,13 @@ async def code_work(
 
 
 async def on_participant_checked_in(
-    event: ParticipantCheckedIn,
-    uow: UnitOfWork,
-    *,
-    rng: RandomSource | None = None,
-    prefix: str = "",
+    event: ParticipantCheckedIn, uow: UnitOfWork, *, prefix: str = ""
 ) -> None:
-    """Present: a work with a fresh code (§60). Absent: remembered, no work."""
+    """Present: a work with a fresh code (§60). Absent: remembered, no work.
+
+    `prefix` is the service's `code_prefix`, bound in `main.build` (the default is the settings'
+    own: no prefix).
+    """
     if event.present:
         await code_work(
             uow,
@@ -132,7 +143,7 @@ async def on_participant_checked_in(
             participant_id=event.participant_id,
             subject_code=event.subject_code,
             task_grade=event.task_grade,
-            rng=rng or random.SystemRandom(),
+            rng=random.SystemRandom(),
             prefix=prefix,
         )
     else:
@@ -154,7 +165,6 @@ async def on_participant_checked_in(
                 "absence reported for a participant whose work is already coded; kept the work",
                 extra={"olympiad_id": str(event.olympiad_id), "subject": event.subject_code},
             )
-    await uow.commit()
 
 
 async def on_participant_removed(event: ParticipantRemoved, uow: UnitOfWork) -> None:
@@ -186,7 +196,6 @@ async def on_participant_removed(event: ParticipantRemoved, uow: UnitOfWork) -> 
             object_id=str(work.work_id),
             payload={"work_code": work.work_code, "reason": WITHDRAWAL_REASON},
         )
-    await uow.commit()
 
 
 async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) -> None:
@@ -196,25 +205,24 @@ async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) 
         for scored in event.works
     }
     await store.set_check_states(uow.session, event.olympiad_id, event.subject_code, states)
-    await uow.commit()
 
 
 async def list_works(
-    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, grade: int | None
+    olympiad_id: uuid.UUID, subject_code: str, grade: int | None, uow: UnitOfWork
 ) -> Sequence[StoredWork]:
     return await store.works_of(uow.session, olympiad_id, subject_code, grade)
 
 
 async def read_code_table(
-    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, *, actor: str
+    command: ReadCodeTable, uow: UnitOfWork, actor: Principal
 ) -> Sequence[StoredWork]:
-    """The sealed code↔participant table; every read leaves an audit entry."""
-    entries = await store.works_of(uow.session, olympiad_id, subject_code)
+    """The sealed code↔participant table; every read leaves an audit entry, hence the commit."""
+    entries = await store.works_of(uow.session, command.olympiad_id, command.subject_code)
     await uow.audit(
-        actor=actor,
+        actor=actor.subject,
         action="code_table.read",
         object_type="subject",
-        object_id=f"{olympiad_id}/{subject_code}",
+        object_id=f"{command.olympiad_id}/{command.subject_code}",
         payload={"entries": len(entries)},
     )
     await uow.commit()
@@ -222,7 +230,7 @@ async def read_code_table(
 
 
 async def jury_table_rows(
-    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, grade: int
+    olympiad_id: uuid.UUID, subject_code: str, grade: int, uow: UnitOfWork
 ) -> tuple[JuryTableRow, ...]:
     """Codes for the jury (§64); withdrawn works are annulled and never checked, so left out."""
     stored = await store.works_of(uow.session, olympiad_id, subject_code, grade)
@@ -246,21 +254,20 @@ class Decoding:
     first_time: bool
 
 
-async def decode(
-    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, grade: int, *, actor: str
-) -> Decoding:
+async def decode(command: Decode, uow: UnitOfWork, actor: Principal) -> Decoding:
     """Open the codes of a subject and grade once every work is checked or annulled (§61, §65).
 
     Raises DecodingRefused while the gate is closed; a second call returns the first result.
     """
     session = uow.session
+    olympiad_id, subject_code, grade = command.olympiad_id, command.subject_code, command.grade
     already = await store.decoded_count(session, olympiad_id, subject_code, grade)
     if already is not None:
         return Decoding(decoded=already, first_time=False)
     stored = await store.works_of(session, olympiad_id, subject_code, grade)
     decision = can_decode(WorkCheck(work.work_code, work.state) for work in stored)
     if not decision.allowed:
-        raise DecodingRefused(decision.reason, decision.unchecked_codes)
+        raise DecodingRefused(decision.reason, unchecked_codes=list(decision.unchecked_codes))
     recorded = await store.insert_decoding(
         session,
         olympiad_id=olympiad_id,
@@ -268,7 +275,7 @@ async def decode(
         grade=grade,
         count=len(stored),
         at=uow.clock.now(),
-        by=actor,
+        by=actor.subject,
     )
     if not recorded:  # a concurrent request decoded first; its result stands
         count = await store.decoded_count(session, olympiad_id, subject_code, grade)
@@ -285,7 +292,7 @@ async def decode(
         )
     )
     await uow.audit(
-        actor=actor,
+        actor=actor.subject,
         action="works.decoded",
         object_type="subject_grade",
         object_id=f"{olympiad_id}/{subject_code}/{grade}",

@@ -1,15 +1,19 @@
-"""Settings of the coding service (environment prefix OLYMP_CODING_, then OLYMP_)."""
+"""Settings of the coding service (environment prefix OLYMP_CODING_, then OLYMP_).
 
-import secrets
+The page links' secret is `link_secret` (`OLYMP_CODING_LINK_SECRET`), with the rule every service
+that signs links shares (`SignedLinkSettings`).
+"""
+
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, field_validator
 
-from olymp_coding.domain import normalise_prefix
-from olymp_core.settings import ServiceSettings, service_config
+from olymp_coding.domain import CodingError, normalise_prefix
+from olymp_core.links import SignedLinkSettings
+from olymp_core.settings import service_config
 
 
-class CodingSettings(ServiceSettings):
+class CodingSettings(SignedLinkSettings):
     model_config = service_config("coding")
 
     service_name: str = "coding"
@@ -25,25 +29,13 @@ class CodingSettings(ServiceSettings):
     # §21: works are kept at least a year.
     scan_retention_years: int = Field(default=1, ge=1)
     page_link_ttl_s: int = Field(default=300, ge=10, le=3600)
-    # Signs the service's own page links; unset outside prod, a random per-process key is used
-    # (links then die with the process, which short-lived links may).
-    page_link_secret: SecretStr | None = None
 
     @field_validator("code_prefix")
     @classmethod
     def _valid_prefix(cls, value: str) -> str:
-        # A bad prefix must stop the service at start, not fail every check-in later.
-        return normalise_prefix(value)
-
-    @model_validator(mode="after")
-    def _page_link_key(self) -> "CodingSettings":
-        if self.page_link_secret is None:
-            if self.profile == "prod":
-                raise ValueError(
-                    "coding: set OLYMP_CODING_PAGE_LINK_SECRET (at least 32 random characters) "
-                    "so that page links are signed with a key every replica shares"
-                )
-            self.page_link_secret = SecretStr(secrets.token_urlsafe(32))
-        elif len(self.page_link_secret.get_secret_value()) < 32:
-            raise ValueError("coding: page_link_secret must be at least 32 characters")
-        return self
+        # A bad prefix must stop the service at start, not fail every check-in later; pydantic
+        # reports only a ValueError as a settings error.
+        try:
+            return normalise_prefix(value)
+        except CodingError as error:
+            raise ValueError(error.detail) from None

@@ -1,4 +1,5 @@
-"""HTTP API of the materials service: upload packages, list them, and open them at their instant."""
+"""HTTP API of the materials service: upload packages, move their instants, list them, and open them
+at their instant."""
 
 from __future__ import annotations
 
@@ -9,30 +10,46 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.problems import Conflict, Forbidden, Problem
-from olymp_core.service import Runtime
-from olymp_core.subjects import UnknownSubject, subject
+from olymp_core.dependencies import CurrentRuntime, Uow, context
+from olymp_core.errors import ErrorMap
 from olymp_materials import handlers
 from olymp_materials.domain import (
     AlreadyReleased,
     EquipmentListNotNeeded,
     InstantInThePast,
     MaterialsRuleError,
+    MirrorReadOnly,
     NotYetReleased,
     PackageKind,
+    PackageNotFound,
+    PackageRefused,
     UnknownReleaseInstant,
+    UnsealFailed,
 )
-from olymp_materials.domain.archive import ArchivePasswordWrong, NotAPasswordArchive
-from olymp_materials.hub.broadcaster import FeedBroadcaster
-from olymp_materials.schemas import PackageKeyRead, PackageList, PackageRead
-from olymp_materials.settings import MaterialsSettings
+from olymp_materials.handlers import Node
+from olymp_materials.schemas import PackageKeyRead, PackageList, PackageMove, PackageRead
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["packages"])
+
+ERRORS: ErrorMap = {
+    # what the rules refuse is a request to fix; anything else a rule raises is the service's fault
+    MaterialsRuleError: 500,
+    UnsealFailed: 500,
+    NotYetReleased: 403,
+    AlreadyReleased: 409,
+    InstantInThePast: 409,
+    UnknownReleaseInstant: 422,
+    EquipmentListNotNeeded: 422,
+    PackageRefused: 422,
+    PackageNotFound: 404,
+    MirrorReadOnly: 409,
+}
 
 Uploader = Annotated[
     Principal,
     Depends(authorize(Role.COORDINATOR, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),
 ]
+Scheduler = Annotated[Principal, Depends(authorize(Role.COORDINATOR))]
 Viewer = Annotated[
     Principal,
     Depends(
@@ -46,52 +63,7 @@ ContentReader = Annotated[
     Principal,
     Depends(authorize(Role.COORDINATOR, Role.MUNICIPAL_COORDINATOR, Role.VENUE_COORDINATOR)),
 ]
-
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
-
-
-def _master_key(runtime: Runtime) -> bytes:
-    settings = runtime.settings
-    assert isinstance(settings, MaterialsSettings)
-    return settings.master_key_bytes()
-
-
-def hub_only(request: Request) -> tuple[handlers.HubKeys, FeedBroadcaster]:
-    """Uploads and schedule changes are the hub's; a mirror only holds what the hub sent."""
-    keys = getattr(request.app.state, "hub_keys", None)
-    if keys is None:
-        raise Conflict(
-            "Это муниципальный узел: пакеты загружает и переносит региональный координатор "
-            "на региональном узле.",
-            type_="mirror-read-only",
-        )
-    broadcaster: FeedBroadcaster = request.app.state.broadcaster
-    return keys, broadcaster
-
-
-def rule_problem(error: MaterialsRuleError) -> Problem:
-    if isinstance(error, NotYetReleased):
-        # the instant is public (it is in the list); nothing else about the package is said
-        return Forbidden(
-            str(error), type_="package-not-released", release_at=error.release_at.isoformat()
-        )
-    if isinstance(error, AlreadyReleased):
-        return Conflict(str(error), type_="package-released")
-    if isinstance(error, UnknownReleaseInstant):
-        return Problem(str(error), status=422, type_="release-instant-unknown")
-    if isinstance(error, EquipmentListNotNeeded):
-        return Problem(str(error), status=422, type_="equipment-list-not-needed")
-    if isinstance(error, NotAPasswordArchive | ArchivePasswordWrong):
-        return Problem(str(error), status=422, type_="package-archive-refused")
-    if isinstance(error, InstantInThePast):
-        return Conflict(str(error), type_="instant-in-the-past")
-    return Problem(str(error), status=500, type_="package-unreadable", title="Ошибка службы")
+ThisNode = Annotated[Node, Depends(context(Node))]
 
 
 @router.post(
@@ -104,52 +76,45 @@ async def upload_package(
     subject_code: str,
     kind: PackageKind,
     request: Request,
-    runtime: RuntimeDep,
     who: Uploader,
+    uow: Uow,
+    node: ThisNode,
+    runtime: CurrentRuntime,
     release_at: Annotated[dt.datetime | None, Query()] = None,
     password: Annotated[str | None, Header(alias="X-Package-Password")] = None,
 ) -> PackageRead:
-    try:
-        subject(subject_code)
-    except UnknownSubject as exc:
-        raise Problem(str(exc), status=422, type_="unknown-subject") from None
-    if release_at is not None and release_at.utcoffset() is None:
-        raise Problem(
-            f"Момент раскрытия {release_at.isoformat()} указан без часового пояса: добавьте "
-            "смещение, например 2025-10-14T08:00:00+06:00.",
-            status=422,
-            type_="naive-instant",
-        )
-    keys, broadcaster = hub_only(request)
-    content = await request.body()
-    if not content:
-        raise Problem(
-            "Тело запроса пусто: передайте файл пакета как тело запроса.",
-            status=422,
-            type_="empty-package",
-        )
     command = handlers.UploadPackage(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
         kind=kind,
-        content=content,
+        content=await request.body(),
         release_at=release_at,
         password=password or None,
-        uploaded_by=who.subject,
     )
-    try:
-        async with runtime.uows() as uow:
-            record = await handlers.upload_package(command, uow, runtime.store, keys)
-    except MaterialsRuleError as exc:
-        raise rule_problem(exc) from None
-    await broadcaster.refresh()
+    record = await handlers.upload_package(command, uow, who, node=node, objects=runtime.objects)
     return PackageRead.of(record)
 
 
+@router.patch(
+    "/packages/{package_id}",
+    summary="Перенести момент раскрытия объявленного пакета (до раскрытия, в будущее; в журнале)",
+    tags=["hub and mirrors"],
+)
+async def move_package(
+    olympiad_id: uuid.UUID,
+    package_id: uuid.UUID,
+    body: PackageMove,
+    who: Scheduler,
+    uow: Uow,
+    node: ThisNode,
+) -> PackageRead:
+    command = handlers.MovePackage(olympiad_id, package_id, body.release_at)
+    return PackageRead.of(await handlers.move_package(command, uow, who, node=node))
+
+
 @router.get("/packages", summary="Пакеты олимпиады и моменты их раскрытия (без ключей)")
-async def list_packages(olympiad_id: uuid.UUID, runtime: RuntimeDep, who: Viewer) -> PackageList:
-    async with runtime.uows() as uow:
-        listing = await handlers.list_packages(olympiad_id, who, uow)
+async def list_packages(olympiad_id: uuid.UUID, who: Viewer, uow: Uow) -> PackageList:
+    listing = await handlers.list_packages(olympiad_id, who, uow)
     return PackageList(
         items=[PackageRead.of(r) for r in listing.records], time_zone=listing.time_zone
     )
@@ -160,15 +125,10 @@ async def list_packages(olympiad_id: uuid.UUID, runtime: RuntimeDep, who: Viewer
     summary="Ключ и пароль пакета: только с момента раскрытия, каждое обращение в журнале",
 )
 async def package_key(
-    olympiad_id: uuid.UUID, package_id: uuid.UUID, runtime: RuntimeDep, who: KeyHolder
+    olympiad_id: uuid.UUID, package_id: uuid.UUID, who: KeyHolder, uow: Uow, node: ThisNode
 ) -> PackageKeyRead:
-    try:
-        async with runtime.uows() as uow:
-            revealed = await handlers.reveal_key(
-                olympiad_id, package_id, who, uow, _master_key(runtime)
-            )
-    except MaterialsRuleError as exc:
-        raise rule_problem(exc) from None
+    command = handlers.OpenPackage(olympiad_id, package_id)
+    revealed = await handlers.reveal_key(command, uow, who, node=node)
     return PackageKeyRead(key_b64=revealed.key_b64, password=revealed.password)
 
 
@@ -178,13 +138,13 @@ async def package_key(
     response_class=Response,
 )
 async def package_content(
-    olympiad_id: uuid.UUID, package_id: uuid.UUID, runtime: RuntimeDep, who: ContentReader
+    olympiad_id: uuid.UUID,
+    package_id: uuid.UUID,
+    who: ContentReader,
+    uow: Uow,
+    node: ThisNode,
+    runtime: CurrentRuntime,
 ) -> Response:
-    try:
-        async with runtime.uows() as uow:
-            content = await handlers.package_content(
-                olympiad_id, package_id, who, uow, runtime.store, _master_key(runtime)
-            )
-    except MaterialsRuleError as exc:
-        raise rule_problem(exc) from None
+    command = handlers.OpenPackage(olympiad_id, package_id)
+    content = await handlers.package_content(command, uow, who, node=node, objects=runtime.objects)
     return Response(content, media_type="application/octet-stream")

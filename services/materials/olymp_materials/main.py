@@ -3,51 +3,76 @@
 from __future__ import annotations
 
 from olymp_core.clock import Clock
-from olymp_core.service import Runtime, Service
-from olymp_materials import api, api_feed, consumers, sweeper
-from olymp_materials.feed import Feed, HubFeed, MirrorFeed, hub_keys
+from olymp_core.events import EventTable
+from olymp_core.grpc import GrpcServer
+from olymp_core.lifecycle import Lifecycle
+from olymp_core.runtime import Runtime
+from olymp_core.service import Service
+from olymp_materials import api, consumers
+from olymp_materials.domain import public_key_from_b64, signing_key_from_seed
+from olymp_materials.feed import api as feed_api
+from olymp_materials.feed import grpc_api
+from olymp_materials.feed.background import KeySendAudit, MirrorFollower, ReleaseTimer
+from olymp_materials.feed.clients import HubClient
+from olymp_materials.feed.grpc_api.broadcaster import FeedBroadcaster
+from olymp_materials.feed.handlers import Mirror
+from olymp_materials.handlers import Hub, Node
 from olymp_materials.settings import MaterialsSettings
 
 
-class MaterialsService(Service):
-    """A Service that also runs its feed: the shared runtime's gRPC server has no TLS and no place
-    for a long-lived client, so the feed is started and stopped here, around the common parts."""
-
-    feed: Feed
-
-    async def start(self) -> None:
-        await super().start()
-        await self.feed.start()
-
-    async def stop(self) -> None:
-        await self.feed.stop()
-        await super().stop()
-
-
-def build(settings: MaterialsSettings | None = None, *, clock: Clock | None = None) -> Service:
-    settings = settings or MaterialsSettings()
-    runtime = Runtime(settings, clock)
-    feed: Feed
-    if settings.role == "hub":
-        hub = HubFeed(runtime, settings)
-        feed = hub
-        state = {"feed": hub, "broadcaster": hub.broadcaster, "hub_keys": hub_keys(settings)}
-        jobs = [sweeper.release_job(runtime, hub.broadcaster)]
+def build(
+    settings: MaterialsSettings | None = None, *, clock: Clock | None = None
+) -> Service[MaterialsSettings]:
+    runtime = Runtime(settings or MaterialsSettings(), clock)
+    if runtime.settings.role == "hub":
+        node, lifecycles = _hub(runtime)
+        events = consumers.EVENTS
     else:
-        feed = MirrorFeed(runtime, settings)
-        # a mirror releases nothing itself: its keys come from the hub, at the hub's instant
-        state = {"feed": feed}
-        jobs = []
-    service = MaterialsService(
+        node, lifecycles = _mirror(runtime)
+        # a mirror learns its packages, instants and keys from the hub's feed, not from events
+        events = EventTable("materials")
+    return Service(
         name="materials",
         runtime=runtime,
-        routers=[api.router, api_feed.router],
-        subscriptions=consumers.subscriptions(runtime) if settings.role == "hub" else [],
-        sweep_jobs=jobs,
-        produces=["materials"],
-        state=state,
         description="Пакеты заданий и критериев; ключи раскрываются в установленный момент (§24).",
+        routers=[api.router, feed_api.router],
+        events=events,
+        errors={**api.ERRORS, **feed_api.ERRORS},
+        contexts=[node],
+        lifecycles=lifecycles,
     )
-    service.feed = feed
-    service.sweeper.interval = min(settings.sweep_interval_s, settings.release_poll_interval_s)
-    return service
+
+
+def _hub(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
+    settings = runtime.settings
+    master_key = settings.master_key_bytes()
+    broadcaster = FeedBroadcaster(runtime.uows, master_key)
+    audit = KeySendAudit(runtime.uows)
+    feed_server = GrpcServer(
+        "materials-feed",
+        grpc_api.grpc_api(runtime.uows, runtime.objects, broadcaster, audit.note),
+        runtime.verifier,
+        host=settings.grpc_host,
+        port=settings.feed_port,
+        credentials=grpc_api.server_credentials(settings),
+        grace=0.5,
+    )
+    timer = ReleaseTimer(runtime.uows, broadcaster, poll_interval=settings.release_poll_interval_s)
+    hub = Hub(signing_key=signing_key_from_seed(settings.signing_seed()), feed=broadcaster)
+    # started in this order, stopped in reverse: the timer's first pass releases what came due
+    # while the hub was down before any mirror is served; the audit outlives the streams it notes
+    return Node(master_key, hub=hub), [timer, audit, feed_server]
+
+
+def _mirror(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
+    settings = runtime.settings
+    master_key = settings.master_key_bytes()
+    client = HubClient(settings)
+    mirror = Mirror(
+        municipality_id=settings.municipality_id,
+        hub_key=public_key_from_b64(settings.hub_public_key),
+        master_key=master_key,
+        objects=runtime.objects,
+    )
+    follower = MirrorFollower(runtime.uows, client, mirror, reconnect_max=settings.reconnect_max_s)
+    return Node(master_key, mirror=client), [follower]

@@ -5,15 +5,26 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.db import UnitOfWorkFactory
-from olymp_core.problems import NotFound, Problem
-from olymp_core.subjects import find_subject
-from olymp_publishing import documents, handlers, results, store
-from olymp_publishing.domain import QuotaPolicy, points_text
+from olymp_core.dependencies import Uow
+from olymp_core.errors import ErrorMap
+from olymp_core.subject_grade import SubjectGrade
+from olymp_publishing import documents, handlers
+from olymp_publishing.domain import (
+    InvalidQuotaPolicy,
+    NotPublished,
+    QuotaPolicy,
+    RankingRuleError,
+    ResultsNotReady,
+    UndecidedTie,
+    UnknownSubject,
+    points_text,
+    policy_to_json,
+    subject_name,
+)
 from olymp_publishing.schemas import (
     QuotaPolicyRead,
     QuotaPolicyWrite,
@@ -25,15 +36,8 @@ from olymp_publishing.schemas import (
     TieDecisionRead,
     VersionSummary,
 )
-from olymp_publishing.store import StoredVersion, TableKey
+from olymp_publishing.store import StoredVersion
 
-
-def _uows(request: Request) -> UnitOfWorkFactory:
-    uows: UnitOfWorkFactory = request.app.state.runtime.uows
-    return uows
-
-
-Uows = Annotated[UnitOfWorkFactory, Depends(_uows)]
 # §117: the organiser sets the quota; a jury chair may read it but not change it.
 QuotaSetter = Annotated[Principal, Depends(authorize(Role.COORDINATOR))]
 QuotaReader = Annotated[Principal, Depends(authorize(Role.COORDINATOR, Role.JURY_CHAIR))]
@@ -53,42 +57,40 @@ jury_router = APIRouter(
 public_router = APIRouter(prefix="/results", tags=["public results"])
 
 
-def _subject_code(subject_code: str) -> str:
-    found = find_subject(subject_code)
-    if found is None or found.code != subject_code:
-        raise NotFound(
-            f"Неизвестный код предмета {subject_code!r}: используйте код из перечня предметов"
-            " (например, math, russian, physics).",
-            type_="unknown-subject",
-        )
-    return subject_code
+ERRORS: ErrorMap = {
+    RankingRuleError: 409,
+    UndecidedTie: 409,
+    ResultsNotReady: 409,
+    UnknownSubject: 404,
+    NotPublished: 404,
+    InvalidQuotaPolicy: 422,
+}
 
 
 def _policy_read(olympiad_id: uuid.UUID, policy: QuotaPolicy) -> QuotaPolicyRead:
-    return QuotaPolicyRead(olympiad_id=olympiad_id, **results.policy_to_json(policy))
+    return QuotaPolicyRead(olympiad_id=olympiad_id, **policy_to_json(policy))
 
 
 @quota_router.put("/quota-policy", summary="Set the quota of winners and prize-winners")
 async def put_quota_policy(
-    olympiad_id: uuid.UUID, body: QuotaPolicyWrite, who: QuotaSetter, uows: Uows
+    olympiad_id: uuid.UUID, body: QuotaPolicyWrite, who: QuotaSetter, uow: Uow
 ) -> QuotaPolicyRead:
-    data = body.model_dump()
-    data["quota_rounding"] = results.ROUNDING_BY_NAME[body.quota_rounding]
-    try:
-        policy = QuotaPolicy(**data)
-    except ValueError as exc:
-        raise Problem(
-            f"Квота не принята: {exc}. Исправьте значения и повторите.", status=422
-        ) from exc
-    async with uows() as uow:
-        await handlers.set_quota_policy(olympiad_id, policy, uow, actor=who.subject)
+    command = handlers.SetQuotaPolicy(
+        olympiad_id,
+        prize_quota_share=body.prize_quota_share,
+        winner_min_share=body.winner_min_share,
+        prize_min_share=body.prize_min_share,
+        max_winners=body.max_winners,
+        shares_strict=body.shares_strict,
+        quota_rounding=body.quota_rounding,
+    )
+    policy = await handlers.set_quota_policy(command, uow, who)
     return _policy_read(olympiad_id, policy)
 
 
 @quota_router.get("/quota-policy", summary="The quota in force (the default until one is set)")
-async def get_quota_policy(olympiad_id: uuid.UUID, who: QuotaReader, uows: Uows) -> QuotaPolicyRead:
-    async with uows() as uow:
-        policy = await handlers.quota_policy(olympiad_id, uow)
+async def get_quota_policy(olympiad_id: uuid.UUID, who: QuotaReader, uow: Uow) -> QuotaPolicyRead:
+    policy = await handlers.quota_policy(olympiad_id, uow)
     return _policy_read(olympiad_id, policy)
 
 
@@ -99,13 +101,10 @@ async def post_tie_decision(
     grade: Grade,
     body: TieDecisionCreate,
     who: JuryChair,
-    uows: Uows,
+    uow: Uow,
 ) -> TieDecisionRead:
-    key = TableKey(olympiad_id, _subject_code(subject_code), grade)
-    async with uows() as uow:
-        await handlers.decide_tie(
-            handlers.DecideTie(key, body.total, body.status), uow, actor=who.subject
-        )
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    await handlers.decide_tie(handlers.DecideTie(key, body.total, body.status), uow, who)
     return TieDecisionRead(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
@@ -121,11 +120,10 @@ async def post_tie_decision(
     summary="Publish a new final version from the current scores (§117–121)",
 )
 async def post_final(
-    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: JuryChair, uows: Uows
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: JuryChair, uow: Uow
 ) -> ResultVersionRead:
-    key = TableKey(olympiad_id, _subject_code(subject_code), grade)
-    async with uows() as uow:
-        stored = await handlers.publish_final(key, uow, actor=who.subject)
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    stored = await handlers.publish_final(handlers.PublishFinal(key), uow, who)
     return ResultVersionRead(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
@@ -136,26 +134,21 @@ async def post_final(
 
 
 @public_router.get("/{olympiad_id}", dependencies=Public, summary="Published tables")
-async def get_index(olympiad_id: uuid.UUID, uows: Uows) -> ResultIndex:
-    async with uows() as uow:
-        olympiad = await store.olympiad_of(uow.session, olympiad_id)
-        versions = await store.versions_of_olympiad(uow.session, olympiad_id)
-    by_table: dict[TableKey, list[StoredVersion]] = {}
-    for version in versions:
-        by_table.setdefault(version.key, []).append(version)
+async def get_index(olympiad_id: uuid.UUID, uow: Uow) -> ResultIndex:
+    found = await handlers.published_results(olympiad_id, uow)
     return ResultIndex(
         olympiad_id=olympiad_id,
-        olympiad_title=None if olympiad is None else olympiad.title,
+        olympiad_title=None if found.olympiad is None else found.olympiad.title,
         tables=[
             ResultIndexEntry(
                 subject_code=key.subject_code,
-                subject_name=results.subject_name(key.subject_code),
+                subject_name=subject_name(key.subject_code),
                 grade=key.grade,
-                latest=_summary(found[-1]),
-                versions=[_summary(v) for v in found],
+                latest=_summary(versions[-1]),
+                versions=[_summary(v) for v in versions],
                 links=_links(key),
             )
-            for key, found in by_table.items()
+            for key, versions in found.tables.items()
         ],
     )
 
@@ -168,23 +161,13 @@ async def _version(
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,
-    uows: Uows,
+    uow: Uow,
     stage: StageQuery = None,
     version: VersionQuery = None,
 ) -> StoredVersion:
     """The table version a public address names (latest, or `?stage=`/`?version=`), or 404."""
-    key = TableKey(olympiad_id, _subject_code(subject_code), grade)
-    async with uows() as uow:
-        found = await store.find_version(uow.session, key, stage=stage, version=version)
-    if found is None:
-        raise NotFound(
-            f"Результаты по предмету «{results.subject_name(subject_code)}», {grade} класс,"
-            " не опубликованы"
-            + (f" (этап {stage})" if stage else "")
-            + (f" (версия {version})" if version else "")
-            + ". Проверьте адрес или посмотрите перечень таблиц олимпиады.",
-        )
-    return found
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    return await handlers.published_version(key, stage, version, uow)
 
 
 Found = Annotated[StoredVersion, Depends(_version)]
@@ -234,7 +217,7 @@ def _summary(stored: StoredVersion) -> VersionSummary:
     )
 
 
-def _links(key: TableKey) -> dict[str, str]:
+def _links(key: SubjectGrade) -> dict[str, str]:
     base = f"/results/{key.olympiad_id}/{key.subject_code}/{key.grade}"
     return {
         "json": base,

@@ -8,9 +8,24 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.problems import Problem
-from olymp_core.service import Runtime
+from olymp_core.dependencies import Uow, context
+from olymp_core.errors import ErrorMap
 from olymp_registration import handlers
+from olymp_registration.domain import (
+    CheckInRefused,
+    DayInFuture,
+    DuplicateCheckInEntry,
+    FileTooLarge,
+    ImportConflict,
+    ImportRejected,
+    InvalidOlympiad,
+    OlympiadNotFound,
+    ParticipantNotFound,
+    RegistrationError,
+    SubjectNotScheduled,
+    UnknownVenue,
+    VenueRequired,
+)
 from olymp_registration.schemas import (
     CheckInCreate,
     CheckInRead,
@@ -39,38 +54,42 @@ ListReader = Annotated[
     Depends(authorize(*_ORGANISERS, Role.VENUE_COORDINATOR, Role.CODING_OFFICER, scope=_SUBJECT)),
 ]
 VenueCoordinator = Annotated[Principal, Depends(authorize(Role.VENUE_COORDINATOR, scope=_SUBJECT))]
+Settings = Annotated[RegistrationSettings, Depends(context(RegistrationSettings))]
 
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+# VenueOutOfScope is a NotPermitted: 403 by the core's map.
+ERRORS: ErrorMap = {
+    RegistrationError: 422,
+    InvalidOlympiad: 422,
+    ImportRejected: 422,
+    DuplicateCheckInEntry: 422,
+    DayInFuture: 422,
+    VenueRequired: 422,
+    UnknownVenue: 422,
+    CheckInRefused: 409,  # and RemovalRefused: the participant's state does not allow it
+    ImportConflict: 409,
+    OlympiadNotFound: 404,
+    SubjectNotScheduled: 404,
+    ParticipantNotFound: 404,
+    FileTooLarge: 413,
+}
 
 
 @router.post("", status_code=201, summary="Create an olympiad: schedule and venues")
-async def create_olympiad(
-    body: OlympiadCreate, who: Organiser, runtime: RuntimeDep
-) -> OlympiadRead:
+async def create_olympiad(body: OlympiadCreate, who: Organiser, uow: Uow) -> OlympiadRead:
     command = handlers.CreateOlympiad(
         title=body.title,
         school_year=body.school_year,
         time_zone=body.time_zone,
         subjects=tuple(s.to_domain() for s in body.subjects),
         venues=tuple(v.to_domain() for v in body.venues),
-        actor=who.subject,
     )
-    async with runtime.uows() as uow:
-        stored = await handlers.create_olympiad(command, uow)
+    stored = await handlers.create_olympiad(command, uow, who)
     return OlympiadRead.of(stored)
 
 
 @router.get("/{olympiad_id}", summary="An olympiad with its schedule and venues")
-async def get_olympiad(olympiad_id: uuid.UUID, who: Staff, runtime: RuntimeDep) -> OlympiadRead:
-    async with runtime.uows() as uow:
-        stored = await handlers.get_olympiad(olympiad_id, uow)
-    return OlympiadRead.of(stored)
+async def get_olympiad(olympiad_id: uuid.UUID, who: Staff, uow: Uow) -> OlympiadRead:
+    return OlympiadRead.of(await handlers.get_olympiad(olympiad_id, uow))
 
 
 @router.post(
@@ -92,23 +111,14 @@ async def import_participants(
     olympiad_id: uuid.UUID,
     request: Request,
     who: Importer,
-    runtime: RuntimeDep,
+    uow: Uow,
+    settings: Settings,
     file_format: Annotated[handlers.FileFormat, Query(alias="format")] = "csv",
 ) -> ImportResult:
-    settings = runtime.settings
-    limit = settings.max_import_bytes if isinstance(settings, RegistrationSettings) else 0
-    data = await request.body()
-    if limit and len(data) > limit:
-        raise Problem(
-            f"Файл больше {limit // (1024 * 1024)} МБ: разделите его на несколько файлов, "
-            "например по предметам.",
-            status=413,
-            type_="file-too-large",
-            title="Файл слишком большой",
-        )
-    command = handlers.ImportParticipants(olympiad_id, data, file_format, who.subject)
-    async with runtime.uows() as uow:
-        stored = await handlers.import_participants(command, uow)
+    command = handlers.ImportParticipants(olympiad_id, await request.body(), file_format)
+    stored = await handlers.import_participants(
+        command, uow, who, max_bytes=settings.max_import_bytes
+    )
     return ImportResult(imported=len(stored), participants=[ParticipantRead.of(p) for p in stored])
 
 
@@ -116,13 +126,11 @@ async def import_participants(
 async def list_participants(
     olympiad_id: uuid.UUID,
     who: ListReader,
-    runtime: RuntimeDep,
+    uow: Uow,
     subject_code: str | None = None,
 ) -> ParticipantList:
     """A caller limited to venues sees those marked at their venues and those not marked yet."""
-    scope = handlers.VenueScope.of(who)
-    async with runtime.uows() as uow:
-        found = await handlers.list_participants(olympiad_id, subject_code, uow, scope)
+    found = await handlers.list_participants(olympiad_id, subject_code, uow, who)
     return ParticipantList(count=len(found), participants=[ParticipantRead.of(p) for p in found])
 
 
@@ -135,19 +143,16 @@ async def check_in(
     subject_code: str,
     body: CheckInCreate,
     who: VenueCoordinator,
-    runtime: RuntimeDep,
+    uow: Uow,
 ) -> CheckInRead:
     command = handlers.CheckIn(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
         entries=tuple(handlers.CheckInEntry(e.participant_id, e.present) for e in body.entries),
-        actor=who.subject,
         day=body.day,
         venue=body.venue,
-        scope=handlers.VenueScope.of(who),
     )
-    async with runtime.uows() as uow:
-        result = await handlers.check_in_participants(command, uow)
+    result = await handlers.check_in_participants(command, uow, who)
     return CheckInRead(present=result.present, absent=result.absent)
 
 
@@ -161,17 +166,14 @@ async def remove_participant(
     participant_id: uuid.UUID,
     body: RemovalCreate,
     who: VenueCoordinator,
-    runtime: RuntimeDep,
+    uow: Uow,
 ) -> ParticipantRead:
     command = handlers.RemoveParticipant(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
         participant_id=participant_id,
         reason=body.reason,
-        actor=who.subject,
         day=body.day,
-        scope=handlers.VenueScope.of(who),
     )
-    async with runtime.uows() as uow:
-        stored = await handlers.remove_participant(command, uow)
+    stored = await handlers.remove_participant(command, uow, who)
     return ParticipantRead.of(stored)

@@ -1,25 +1,29 @@
 """Composition root of the registration service."""
 
-from functools import partial
-
 from olymp_core.clock import Clock
-from olymp_core.service import Runtime, Service
-from olymp_registration import api, api_video, consumers, grpc_server, sweeper
+from olymp_core.runtime import Runtime
+from olymp_core.service import Service
+from olymp_registration import api, grpc_api
 from olymp_registration.settings import RegistrationSettings
+from olymp_registration.video import api as video_api
+from olymp_registration.video import background as video_background
+from olymp_registration.video.handlers import VideoContext
 
 
-def build(settings: RegistrationSettings | None = None, *, clock: Clock | None = None) -> Service:
+def build(
+    settings: RegistrationSettings | None = None, *, clock: Clock | None = None
+) -> Service[RegistrationSettings]:
     runtime = Runtime(settings or RegistrationSettings(), clock)
+    video = VideoContext.of(runtime.objects, runtime.settings)
     return Service(
         name="registration",
         runtime=runtime,
-        routers=[api.router, api_video.router],
-        subscriptions=consumers.subscriptions(runtime),
-        sweep_jobs=sweeper.sweep_jobs(runtime),
-        grpc_services=[partial(grpc_server.register, uows=runtime.uows)],
-        grpc_policies=grpc_server.POLICIES,
-        produces=["registration"],
         description=(
             "Olympiads, the participants application, day-of check-in and removals, room video."
         ),
+        routers=[api.router, video_api.router],
+        errors={**api.ERRORS, **video_api.ERRORS},
+        grpc=grpc_api.grpc_api(runtime.uows),
+        contexts=[video],
+        lifecycles=[video_background.retention(runtime.uows, video)],
     )

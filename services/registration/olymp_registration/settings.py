@@ -1,13 +1,13 @@
 """Settings of the registration service (environment prefix OLYMP_REGISTRATION_, then OLYMP_)."""
 
-import secrets
-
-from pydantic import Field
-
-from olymp_core.settings import ServiceSettings, service_config
+from olymp_core.links import SignedLinkSettings
+from olymp_core.settings import service_config
 
 
-class RegistrationSettings(ServiceSettings):
+class RegistrationSettings(SignedLinkSettings):
+    """Playback links of room video in the local store are signed with `link_secret`
+    (OLYMP_REGISTRATION_LINK_SECRET): required in prod, where every replica must share it."""
+
     model_config = service_config("registration")
 
     service_name: str = "registration"
@@ -24,6 +24,6 @@ class RegistrationSettings(ServiceSettings):
     # Default retention after the round's end, per olympiad overridable: one year covers the
     # appeals and the regional stage's checks of the municipal results.
     video_retention_days: int = 365
+    # Retention is counted in days: a pass an hour deletes a recording on the day it expires.
+    video_retention_interval_s: float = 3600.0
     video_link_ttl_s: int = 600
-    # Signs playback links of the local store; set it when several instances serve one store.
-    video_link_secret: str = Field(default_factory=lambda: secrets.token_hex(32))

@@ -6,19 +6,22 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.db import UnitOfWorkFactory
-from olymp_core.problems import Problem
+from olymp_core.dependencies import Uow
+from olymp_core.errors import ErrorMap
+from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring import handlers
-from olymp_scoring.domain import (
-    CheckingPolicy,
-    DiscrepancyThreshold,
-    MarkingScheme,
+from olymp_scoring.domain.errors import (
+    AlreadyAnnulled,
+    CriteriaLocked,
+    CriteriaMissing,
+    InvalidMarks,
+    InvalidScheme,
+    MarkingRefused,
     ScoringError,
-    ThresholdKind,
-    scoring_rule,
+    WorkNotFound,
 )
 from olymp_scoring.handlers import WorkView
 from olymp_scoring.schemas import (
@@ -32,7 +35,6 @@ from olymp_scoring.schemas import (
     WorkList,
     WorkRead,
 )
-from olymp_scoring.store import StoredScheme, SubjectGradeKey
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["scoring"])
 
@@ -46,19 +48,16 @@ Watchers = Annotated[
     Depends(authorize(Role.JURY_CHAIR, Role.CODING_OFFICER, Role.OBSERVER, scope=_SUBJECT)),
 ]
 
-_THRESHOLD_KINDS = {
-    "points": ThresholdKind.POINTS,
-    "share": ThresholdKind.SHARE_OF_MAX,
-    "share_of_max": ThresholdKind.SHARE_OF_MAX,
+ERRORS: ErrorMap = {
+    ScoringError: 422,
+    WorkNotFound: 404,
+    InvalidScheme: 422,
+    InvalidMarks: 422,
+    MarkingRefused: 409,
+    CriteriaMissing: 409,
+    CriteriaLocked: 409,
+    AlreadyAnnulled: 409,
 }
-
-
-def _uows(request: Request) -> UnitOfWorkFactory:
-    uows: UnitOfWorkFactory = request.app.state.runtime.uows
-    return uows
-
-
-Uows = Annotated[UnitOfWorkFactory, Depends(_uows)]
 
 
 @router.put(
@@ -71,18 +70,17 @@ async def put_scheme(
     grade: int,
     body: SchemeUpdate,
     who: Chair,
-    uows: Uows,
+    uow: Uow,
 ) -> SchemeRead:
-    try:
-        scheme = MarkingScheme.of(((t.number, t.max_points) for t in body.tasks), body.step)
-        threshold = DiscrepancyThreshold(
-            _THRESHOLD_KINDS[body.threshold.kind], body.threshold.value
-        )
-        stored = StoredScheme(scheme, CheckingPolicy(threshold, scoring_rule(body.rule)))
-    except ScoringError as error:
-        raise Problem(str(error), status=422, type_="invalid-scheme") from error
-    key = SubjectGradeKey(olympiad_id, subject_code, grade)
-    await handlers.set_scheme(uows, who, key, stored)
+    command = handlers.SetScheme(
+        SubjectGrade(olympiad_id, subject_code, grade),
+        tasks=tuple((task.number, task.max_points) for task in body.tasks),
+        step=body.step,
+        threshold_kind=body.threshold.kind,
+        threshold_value=body.threshold.value,
+        rule=body.rule,
+    )
+    stored = await handlers.set_scheme(command, uow, who)
     return SchemeRead.model_validate(stored.to_json())
 
 
@@ -91,17 +89,18 @@ async def put_scheme(
     summary="Coded works of a subject and grade; a jury member sees only their own marks",
 )
 async def get_works(
-    olympiad_id: uuid.UUID, subject_code: str, grade: int, who: Jury, uows: Uows
+    olympiad_id: uuid.UUID, subject_code: str, grade: int, who: Jury, uow: Uow
 ) -> WorkList:
-    views = await handlers.list_works(uows, who, SubjectGradeKey(olympiad_id, subject_code, grade))
+    views = await handlers.list_works(SubjectGrade(olympiad_id, subject_code, grade), uow, who)
     return WorkList(works=[_work_read(view) for view in views])
 
 
 @router.post("/works/{work_code}/marks", summary="Record one jury member's marks of a work")
 async def post_marks(
-    olympiad_id: uuid.UUID, work_code: str, body: MarkingCreate, who: JuryAnyWork, uows: Uows
+    olympiad_id: uuid.UUID, work_code: str, body: MarkingCreate, who: JuryAnyWork, uow: Uow
 ) -> MarkingRead:
-    result = await handlers.record_marking(uows, who, olympiad_id, work_code, body.task_scores)
+    command = handlers.RecordMarking(olympiad_id, work_code, body.task_scores)
+    result = await handlers.record_marking(command, uow, who)
     return MarkingRead(
         work_code=result.work_code,
         status=result.status,
@@ -112,9 +111,10 @@ async def post_marks(
 
 @router.post("/works/{work_code}/annulment", summary="Annul a work, with the reason")
 async def post_annulment(
-    olympiad_id: uuid.UUID, work_code: str, body: AnnulmentCreate, who: ChairOnly, uows: Uows
+    olympiad_id: uuid.UUID, work_code: str, body: AnnulmentCreate, who: ChairOnly, uow: Uow
 ) -> AnnulmentRead:
-    status = await handlers.annul_work(uows, who, olympiad_id, work_code, body.reason)
+    command = handlers.AnnulWork(olympiad_id, work_code, body.reason)
+    status = await handlers.annul_work(command, uow, who)
     return AnnulmentRead(
         work_code=work_code, status=status, reason=body.reason, reason_text=body.reason.text
     )
@@ -125,9 +125,9 @@ async def post_annulment(
     summary="How many works are checked; decoding waits for all_checked (§61)",
 )
 async def get_progress(
-    olympiad_id: uuid.UUID, subject_code: str, grade: int, who: Watchers, uows: Uows
+    olympiad_id: uuid.UUID, subject_code: str, grade: int, who: Watchers, uow: Uow
 ) -> ProgressRead:
-    found = await handlers.progress(uows, SubjectGradeKey(olympiad_id, subject_code, grade))
+    found = await handlers.progress(SubjectGrade(olympiad_id, subject_code, grade), uow)
     return ProgressRead(
         works_total=found.total,
         works_checked=found.checked,

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring.domain import (
     AnnulmentReason,
     CheckingPolicy,
@@ -94,20 +95,6 @@ early_withdrawals = sa.Table(
 
 
 @dataclass(frozen=True)
-class SubjectGradeKey:
-    olympiad_id: uuid.UUID
-    subject_code: str
-    grade: int
-
-    def where(self, table: sa.Table) -> sa.ColumnElement[bool]:
-        return sa.and_(
-            table.c.olympiad_id == self.olympiad_id,
-            table.c.subject_code == self.subject_code,
-            table.c.grade == self.grade,
-        )
-
-
-@dataclass(frozen=True)
 class StoredScheme:
     """The scheme and policy as the chair set them, with the names they were given in."""
 
@@ -141,7 +128,7 @@ class StoredScheme:
 
 @dataclass(frozen=True)
 class WorkRow:
-    key: SubjectGradeKey
+    key: SubjectGrade
     work_code: str
     status: WorkStatus
     annulment_reason: AnnulmentReason | None
@@ -151,7 +138,7 @@ class WorkRow:
 def _work_row(row: sa.Row[Any]) -> WorkRow:
     appealed = row.appealed_scores
     return WorkRow(
-        key=SubjectGradeKey(row.olympiad_id, row.subject_code, row.grade),
+        key=SubjectGrade(row.olympiad_id, row.subject_code, row.grade),
         work_code=row.work_code,
         status=WorkStatus(row.status),
         annulment_reason=AnnulmentReason(row.annulment_reason) if row.annulment_reason else None,
@@ -161,7 +148,7 @@ def _work_row(row: sa.Row[Any]) -> WorkRow:
     )
 
 
-async def ensure_subject_grade(session: AsyncSession, key: SubjectGradeKey) -> None:
+async def ensure_subject_grade(session: AsyncSession, key: SubjectGrade) -> None:
     await session.execute(
         pg_insert(subject_grades)
         .values(olympiad_id=key.olympiad_id, subject_code=key.subject_code, grade=key.grade)
@@ -169,7 +156,7 @@ async def ensure_subject_grade(session: AsyncSession, key: SubjectGradeKey) -> N
     )
 
 
-async def lock_subject_grade(session: AsyncSession, key: SubjectGradeKey) -> sa.Row[Any] | None:
+async def lock_subject_grade(session: AsyncSession, key: SubjectGrade) -> sa.Row[Any] | None:
     """The subject-grade row, locked until the transaction ends (serialises its announcement)."""
     result = await session.execute(
         sa.select(subject_grades).where(key.where(subject_grades)).with_for_update()
@@ -177,20 +164,20 @@ async def lock_subject_grade(session: AsyncSession, key: SubjectGradeKey) -> sa.
     return result.first()
 
 
-async def load_scheme(session: AsyncSession, key: SubjectGradeKey) -> StoredScheme | None:
+async def load_scheme(session: AsyncSession, key: SubjectGrade) -> StoredScheme | None:
     found = await session.scalar(
         sa.select(subject_grades.c.scheme).where(key.where(subject_grades))
     )
     return StoredScheme.from_json(found) if found is not None else None
 
 
-async def save_scheme(session: AsyncSession, key: SubjectGradeKey, stored: StoredScheme) -> None:
+async def save_scheme(session: AsyncSession, key: SubjectGrade, stored: StoredScheme) -> None:
     await session.execute(
         sa.update(subject_grades).where(key.where(subject_grades)).values(scheme=stored.to_json())
     )
 
 
-async def any_marks(session: AsyncSession, key: SubjectGradeKey) -> bool:
+async def any_marks(session: AsyncSession, key: SubjectGrade) -> bool:
     query = (
         sa.select(marks.c.id)
         .join(
@@ -206,7 +193,7 @@ async def any_marks(session: AsyncSession, key: SubjectGradeKey) -> bool:
 
 
 async def insert_work(
-    session: AsyncSession, key: SubjectGradeKey, work_code: str, at: dt.datetime
+    session: AsyncSession, key: SubjectGrade, work_code: str, at: dt.datetime
 ) -> bool:
     """Create the work awaiting marks; False when it already exists (a redelivered WorkCoded)."""
     result = await session.execute(
@@ -237,14 +224,14 @@ async def get_work(
     return _work_row(row) if row is not None else None
 
 
-async def list_works(session: AsyncSession, key: SubjectGradeKey) -> list[WorkRow]:
+async def list_works(session: AsyncSession, key: SubjectGrade) -> list[WorkRow]:
     rows = await session.execute(
         sa.select(works).where(key.where(works)).order_by(works.c.work_code)
     )
     return [_work_row(row) for row in rows]
 
 
-async def work_statuses(session: AsyncSession, key: SubjectGradeKey) -> list[WorkStatus]:
+async def work_statuses(session: AsyncSession, key: SubjectGrade) -> list[WorkStatus]:
     rows = await session.scalars(sa.select(works.c.status).where(key.where(works)))
     return [WorkStatus(status) for status in rows]
 
@@ -306,7 +293,7 @@ async def update_work(
 
 
 async def mark_announced(
-    session: AsyncSession, key: SubjectGradeKey, version: int, at: dt.datetime | None
+    session: AsyncSession, key: SubjectGrade, version: int, at: dt.datetime | None
 ) -> None:
     await session.execute(
         sa.update(subject_grades)

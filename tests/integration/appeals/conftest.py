@@ -13,7 +13,6 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from olymp_appeals import handlers
 from olymp_core.audit import audit_log
 from olymp_core.auth import Role
 from olymp_core.clock import UTC, ManualClock, local_instant
@@ -83,10 +82,7 @@ class Olympiad:
             grade=self.grade,
             works=(DecodedWork(work_code=work_code, participant_id=participant_id),),
         )
-        async with self.appeals.svc.uows() as uow:
-            await handlers.on_works_decoded(decoded, uow)
-            await handlers.on_subject_grade_checked(checked, uow)
-            await uow.commit()
+        await self.appeals.svc.deliver(decoded, checked)
         return participant_id
 
     async def open_window(self, show_ends: dt.datetime) -> httpx.Response:

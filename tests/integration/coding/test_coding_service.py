@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,14 +15,12 @@ import pytest_asyncio
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from olymp_coding import handlers
 from olymp_coding.domain import validate_code
 from olymp_core.audit import audit_log
 from olymp_core.auth import Role
 from olymp_core.contracts.coding import WorkCoded, WorksDecoded, WorkWithdrawn
 from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked
-from olymp_core.db import UnitOfWork
 from olymp_core.events import Event
 from olymp_core.events.tables import outbox
 from olymp_core.testing.events import eventually, publish_to_broker
@@ -68,13 +66,6 @@ def removed(olympiad_id: uuid.UUID, participant_id: uuid.UUID) -> ParticipantRem
     )
 
 
-async def apply(
-    svc: ServiceHarness, handler: Callable[[Any, UnitOfWork], Awaitable[None]], event: Event
-) -> None:
-    async with svc.uows() as uow:
-        await handler(event, uow)
-
-
 async def works(svc: ServiceHarness, olympiad_id: uuid.UUID, subject_code: str = "math") -> Any:
     response = await svc.client.get(
         f"/olympiads/{olympiad_id}/subjects/{subject_code}/works",
@@ -104,7 +95,7 @@ async def test_p60_present_participant_gets_a_valid_code_and_work_coded(
     coding: ServiceHarness,
 ) -> None:
     olympiad = uuid.uuid4()
-    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, task_grade=10))
+    await coding.deliver(checked_in(olympiad, task_grade=10))
 
     (work,) = await works(coding, olympiad)
     assert validate_code(work["work_code"]) == work["work_code"]
@@ -118,7 +109,7 @@ async def test_p60_present_participant_gets_a_valid_code_and_work_coded(
 
 async def test_p60_absent_participant_gets_no_work(coding: ServiceHarness) -> None:
     olympiad = uuid.uuid4()
-    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, present=False))
+    await coding.deliver(checked_in(olympiad, present=False))
 
     assert await works(coding, olympiad) == []
     assert await in_outbox(coding, WorkCoded, olympiad) == []
@@ -127,7 +118,7 @@ async def test_p60_absent_participant_gets_no_work(coding: ServiceHarness) -> No
 async def test_p60_informatics_work_carries_the_registration_id(coding: ServiceHarness) -> None:
     olympiad, participant = uuid.uuid4(), uuid.uuid4()
     event = checked_in(olympiad, participant, subject_code="informatics")
-    await apply(coding, handlers.on_participant_checked_in, event)
+    await coding.deliver(event)
 
     (work,) = await works(coding, olympiad, "informatics")
     assert work["work_code"] == str(participant)
@@ -136,7 +127,7 @@ async def test_p60_informatics_work_carries_the_registration_id(coding: ServiceH
 async def test_repeated_check_in_codes_one_work(coding: ServiceHarness) -> None:
     olympiad, participant = uuid.uuid4(), uuid.uuid4()
     for _ in range(2):
-        await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
+        await coding.deliver(checked_in(olympiad, participant))
 
     assert len(await works(coding, olympiad)) == 1
     assert len(await in_outbox(coding, WorkCoded, olympiad)) == 1
@@ -158,9 +149,9 @@ async def test_check_in_from_the_broker_is_consumed(coding: ServiceHarness) -> N
 
 async def test_p53_removal_withdraws_the_coded_work(coding: ServiceHarness) -> None:
     olympiad, participant = uuid.uuid4(), uuid.uuid4()
-    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
-    await apply(coding, handlers.on_participant_removed, removed(olympiad, participant))
-    await apply(coding, handlers.on_participant_removed, removed(olympiad, participant))
+    await coding.deliver(checked_in(olympiad, participant))
+    await coding.deliver(removed(olympiad, participant))
+    await coding.deliver(removed(olympiad, participant))
 
     (work,) = await works(coding, olympiad)
     assert work["status"] == "annulled"
@@ -174,9 +165,9 @@ async def test_p53_removal_act_text_never_travels_beside_the_work_code(
 ) -> None:
     olympiad, participant = uuid.uuid4(), uuid.uuid4()
     act_text = "Иванов П., 9Б, телефон"
-    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
+    await coding.deliver(checked_in(olympiad, participant))
     event = removed(olympiad, participant).model_copy(update={"reason": act_text})
-    await apply(coding, handlers.on_participant_removed, event)
+    await coding.deliver(event)
 
     (work,) = await works(coding, olympiad)
     (withdrawn,) = await in_outbox(coding, WorkWithdrawn, olympiad)
@@ -196,8 +187,8 @@ async def test_p53_removal_before_check_in_means_no_work_is_ever_coded(
     coding: ServiceHarness,
 ) -> None:
     olympiad, participant = uuid.uuid4(), uuid.uuid4()
-    await apply(coding, handlers.on_participant_removed, removed(olympiad, participant))
-    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
+    await coding.deliver(removed(olympiad, participant))
+    await coding.deliver(checked_in(olympiad, participant))
 
     assert await works(coding, olympiad) == []
     assert await in_outbox(coding, WorkCoded, olympiad) == []
@@ -208,7 +199,7 @@ async def test_p62_code_table_is_for_the_coding_officer_only_and_audited(
     coding: ServiceHarness,
 ) -> None:
     olympiad, participant = uuid.uuid4(), uuid.uuid4()
-    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
+    await coding.deliver(checked_in(olympiad, participant))
     url = f"/olympiads/{olympiad}/subjects/math/codes"
 
     anonymous = await coding.client.get(url)
@@ -252,13 +243,13 @@ async def test_p61_decoding_refused_until_every_work_is_checked_or_annulled(
     olympiad = uuid.uuid4()
     ids = [uuid.uuid4(), uuid.uuid4()]
     for participant in ids:
-        await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
-    await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, task_grade=10))
+        await coding.deliver(checked_in(olympiad, participant))
+    await coding.deliver(checked_in(olympiad, task_grade=10))
     codes = [w["work_code"] for w in await works(coding, olympiad) if w["grade"] == 9]
     chair = coding.auth(Role.JURY_CHAIR)
 
     before = await coding.client.post(decode_url(olympiad), headers=chair)
-    await apply(coding, handlers.on_subject_grade_checked, grade_checked(olympiad, codes[:1]))
+    await coding.deliver(grade_checked(olympiad, codes[:1]))
     partly = await coding.client.post(decode_url(olympiad), headers=chair)
     by_jury_member = await coding.client.post(
         decode_url(olympiad), headers=coding.auth(Role.JURY_MEMBER)
@@ -272,9 +263,7 @@ async def test_p61_decoding_refused_until_every_work_is_checked_or_annulled(
     assert by_jury_member.status_code == 403
     assert await in_outbox(coding, WorksDecoded, olympiad) == []
 
-    await apply(
-        coding,
-        handlers.on_subject_grade_checked,
+    await coding.deliver(
         grade_checked(olympiad, codes[:1], annulled=codes[1:]),
     )
     first = await coding.client.post(decode_url(olympiad), headers=chair)
@@ -324,8 +313,8 @@ async def test_p64_jury_table_is_an_xlsx_of_codes_without_participants(
     olympiad = uuid.uuid4()
     participants = [uuid.uuid4() for _ in range(3)]
     for participant in participants:
-        await apply(coding, handlers.on_participant_checked_in, checked_in(olympiad, participant))
-    await apply(coding, handlers.on_participant_removed, removed(olympiad, participants[0]))
+        await coding.deliver(checked_in(olympiad, participant))
+    await coding.deliver(removed(olympiad, participants[0]))
     kept = sorted(
         w["work_code"] for w in await works(coding, olympiad) if w["status"] != "annulled"
     )

@@ -12,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 
 from olymp.registration.v1 import registration_pb2, registration_pb2_grpc
-from olymp_coding import handlers
 from olymp_core.auth import (
     DEFAULT_AUDIENCE,
     DEFAULT_ISSUER,
@@ -128,29 +127,23 @@ async def test_sweeper_codes_the_work_whose_check_in_was_lost_exactly_once(
     sweeping: tuple[ServiceHarness, uuid.UUID, list[uuid.UUID], PresentAtMath],
 ) -> None:
     svc, olympiad, (seen, lost, removed), servicer = sweeping
-    async with svc.uows() as uow:
-        await handlers.on_participant_checked_in(
-            ParticipantCheckedIn(
-                olympiad_id=olympiad,
-                participant_id=seen,
-                subject_code="math",
-                task_grade=9,
-                present=True,
-                at=AT,
-            ),
-            uow,
-        )
-    async with svc.uows() as uow:
-        await handlers.on_participant_removed(
-            ParticipantRemoved(
-                olympiad_id=olympiad,
-                participant_id=removed,
-                subject_code="math",
-                reason="Удалён с олимпиады (акт № 1)",
-                removed_at=AT,
-            ),
-            uow,
-        )
+    await svc.deliver(
+        ParticipantCheckedIn(
+            olympiad_id=olympiad,
+            participant_id=seen,
+            subject_code="math",
+            task_grade=9,
+            present=True,
+            at=AT,
+        ),
+        ParticipantRemoved(
+            olympiad_id=olympiad,
+            participant_id=removed,
+            subject_code="math",
+            reason="Удалён с олимпиады (акт № 1)",
+            removed_at=AT,
+        ),
+    )
 
     first = await svc.service.sweeper.run_once()
     second = await svc.service.sweeper.run_once()

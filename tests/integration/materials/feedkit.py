@@ -1,14 +1,17 @@
-"""Helpers for hub-and-mirror tests: a self-signed TLS certificate, a free port, mirror settings."""
+"""Helpers for hub-and-mirror tests: a self-signed TLS certificate, a free port, mirror settings,
+and a node's feed (its lifecycles: the hub's release timer, key audit and feed server, or the
+mirror's subscription) stopped and started again as if that node went offline."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import ipaddress
 import secrets
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -18,6 +21,8 @@ from cryptography.x509.oid import NameOID
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.testing.service import ServiceHarness
 from olymp_materials.settings import MaterialsSettings
+
+T = TypeVar("T")
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -95,3 +100,19 @@ def mirror_settings(hub: ServiceHarness, municipality: str) -> dict[str, Any]:
         # a mirror has its own master key, never the hub's
         "master_key": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
+
+
+def feed_part(svc: ServiceHarness, kind: type[T]) -> T:
+    """The node's background part of type `kind` (ReleaseTimer, MirrorFollower, ...)."""
+    [part] = [p for p in svc.service.lifecycles if isinstance(p, kind)]
+    return part
+
+
+async def stop_feed(svc: ServiceHarness) -> None:
+    for part in reversed(svc.service.lifecycles):
+        await part.stop()
+
+
+async def start_feed(svc: ServiceHarness, tasks: asyncio.TaskGroup) -> None:
+    for part in svc.service.lifecycles:
+        await part.start(tasks)

@@ -6,6 +6,7 @@ the three services; the ciphertext is everywhere long before; receipts (§25) re
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import logging
@@ -17,15 +18,24 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from olymp.materials.v1 import materials_pb2 as pb
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.testing.events import eventually
 from olymp_core.testing.service import ServiceHarness, running_service
-from olymp_materials import feed_store
 from olymp_materials.domain import KeyConflict
+from olymp_materials.feed import handlers as feed_handlers
+from olymp_materials.feed import store as feed_store
+from olymp_materials.feed.background import MirrorFollower
+from olymp_materials.feed.clients import ReleasedKey
 from olymp_materials.main import build
-from tests.integration.materials.feedkit import free_port, hub_settings, mirror_settings
+from tests.integration.materials.feedkit import (
+    feed_part,
+    free_port,
+    hub_settings,
+    mirror_settings,
+    start_feed,
+    stop_feed,
+)
 from tests.integration.materials.test_packages_api import (
     BEFORE,
     FAST,
@@ -88,6 +98,7 @@ async def test_p24_p25_hub_and_two_mirrors_never_early_then_keys_and_receipts(
         package_id = tasks.json()["package_id"]
         seen: list[httpx.Response] = [tasks]
         async with (
+            asyncio.TaskGroup() as reconnected,  # a mirror back online follows the hub in it
             running_service(
                 "materials",
                 tmp_path / "ust-ishim",
@@ -145,7 +156,7 @@ async def test_p24_p25_hub_and_two_mirrors_never_early_then_keys_and_receipts(
             )  # the dump does reach the mirror's rows
 
             # tara goes offline before the instant
-            await tara.service.feed.stop()  # type: ignore[attr-defined]
+            await stop_feed(tara)
             logs_before = caplog.text
 
             clock.set(TASKS_AT)
@@ -182,7 +193,7 @@ async def test_p24_p25_hub_and_two_mirrors_never_early_then_keys_and_receipts(
 
             # offline at the instant: the key arrives on reconnect
             assert await key_status(tara, olympiad_id, package_id) == 403
-            await tara.service.feed.start()  # type: ignore[attr-defined]
+            await start_feed(tara, reconnected)
             await eventually(lambda: _equals(key_status(tara, olympiad_id, package_id), 200))
 
             # §25: receipts with the completeness check, forwarded to the hub
@@ -291,16 +302,16 @@ async def test_p24_moved_instant_hub_down_at_the_instant_and_no_second_key(tmp_p
             ).status_code == 409
 
             # the hub is down across the (moved) instant
-            await hub.service.feed.stop()  # type: ignore[attr-defined]
+            await stop_feed(hub)
             clock.set(TASKS_AT + dt.timedelta(minutes=10))
             assert await key_status(tara, olympiad_id, package_id) == 403  # the old instant
             clock.set(later + dt.timedelta(minutes=5))
             assert await key_status(tara, olympiad_id, package_id) == 403
             assert await scalar(hub, "SELECT count(*) FROM packages WHERE released_at IS NULL") == 1
 
-            restarted = build(hub.service.runtime.settings, clock=clock)  # type: ignore[arg-type]
+            restarted = build(hub.service.runtime.settings, clock=clock)
             async with restarted.app.router.lifespan_context(restarted.app):
-                # released at once on start-up (by the timer or the sweep, whichever locks first)
+                # released at once on start-up, by the release timer before mirrors are served
                 await eventually(
                     lambda: _equals(
                         scalar(hub, "SELECT released_at FROM packages"),
@@ -325,11 +336,13 @@ async def test_p24_moved_instant_hub_down_at_the_instant_and_no_second_key(tmp_p
                             uow.session, uuid.UUID(package_id), feed_store.KEY_RELEASED, clock.now()
                         )
                         await uow.commit()
-                subscriber = tara.service.feed.subscriber  # type: ignore[attr-defined]
+                mirror = feed_part(tara, MirrorFollower).mirror
                 with pytest.raises(KeyConflict):
                     async with tara.uows() as uow:
-                        await subscriber._key_released(
-                            pb.KeyReleased(package_id=package_id, key=b"k" * 32), uow
+                        await feed_handlers.accept_key(
+                            ReleasedKey(package_id=package_id, key=b"k" * 32, password=None),
+                            uow,
+                            mirror=mirror,
                         )
                 assert await key_status(tara, olympiad_id, package_id) == 200
 

@@ -24,7 +24,9 @@ from olymp_core.testing.events import eventually
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_materials import handlers
 from olymp_materials.domain import decrypt_package
+from olymp_materials.feed.background import ReleaseTimer
 from olymp_materials.main import build
+from tests.integration.materials.feedkit import feed_part
 from tests.support.archives import winzip_aes
 
 pytestmark = pytest.mark.integration
@@ -195,7 +197,7 @@ async def test_p24_key_withheld_until_0800_then_released_exactly_once(tmp_path: 
             svc, "SELECT object_key FROM packages WHERE package_id = :id", id=uuid.UUID(package_id)
         )
         assert olympiad_id.hex not in object_key and "math" not in object_key
-        stored = await svc.service.runtime.store.get(object_key)
+        stored = await svc.service.runtime.objects.get(object_key)
         assert TASKS_FILE not in stored
         assert decrypt_package(key, uuid.UUID(package_id), stored) == TASKS_FILE
         content = await svc.client.get(content_url, headers=svc.auth(Role.VENUE_COORDINATOR))
@@ -217,9 +219,10 @@ async def test_p24_key_withheld_until_0800_then_released_exactly_once(tmp_path: 
         assert still_closed.status_code == 403
         assert "12:00 14.10.2025" in still_closed.json()["detail"]
 
-        # more sweeps, concurrent ones and another key access release nothing twice
-        job = svc.service.sweep_jobs[0]
-        assert list(await asyncio.gather(job.run(), job.run(), job.run())) == [0, 0, 0]
+        # more release passes, concurrent ones and another key access release nothing twice
+        timer = feed_part(svc, ReleaseTimer)
+        passes = await asyncio.gather(timer.release(), timer.release(), timer.release())
+        assert list(passes) == [0, 0, 0]
         assert (
             await svc.client.get(key_url, headers=svc.auth(Role.COORDINATOR))
         ).status_code == 200
@@ -310,7 +313,7 @@ async def test_p24_service_down_at_the_instant_releases_at_start_up(tmp_path: Pa
         # this instance's sweep already ran and sleeps for an hour: it stands for the one that was down
         assert await scalar(svc, "SELECT count(*) FROM packages WHERE released_at IS NULL") == 1
 
-        restarted = build(svc.service.runtime.settings, clock=clock)  # type: ignore[arg-type]
+        restarted = build(svc.service.runtime.settings, clock=clock)
         async with restarted.app.router.lifespan_context(restarted.app):
             await eventually(
                 lambda: scalar(svc, "SELECT count(*) = 0 FROM packages WHERE released_at IS NULL")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,9 +14,7 @@ from olymp_core.clock import ManualClock
 from olymp_core.contracts.coding import DecodedWork, WorksDecoded
 from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
-from olymp_core.events.consumer import Handler
 from olymp_core.testing.service import ServiceHarness, running_service
-from olymp_publishing import handlers
 
 PUBLISHED_AT = dt.datetime(2025, 10, 20, 5, 0, tzinfo=dt.UTC)
 OLYMPIAD_TITLE = "Муниципальный этап ВсОШ 2025/26, Омская область"
@@ -118,20 +115,6 @@ class Subject:
         )
 
 
-async def feed(svc: Any, *events: Any) -> None:
-    """Apply events through the service's own handlers, each in its unit of work."""
-    by_type: dict[type[Any], Handler] = {
-        OlympiadCreated: handlers.on_olympiad_created,
-        ParticipantRegistered: handlers.on_participant_registered,
-        WorksDecoded: handlers.on_works_decoded,
-        SubjectGradeChecked: handlers.on_subject_grade_checked,
-        WorkRescored: handlers.on_work_rescored,
-    }
-    for event in events:
-        async with svc.uows() as uow:
-            await by_type[type(event)](event, uow)
-
-
 @pytest.fixture
 def subject() -> Subject:
     return Subject()
@@ -146,8 +129,3 @@ def clock() -> ManualClock:
 async def svc(tmp_path: Path, clock: ManualClock) -> AsyncIterator[ServiceHarness]:
     async with running_service("publishing", tmp_path, clock=clock) as harness:
         yield harness
-
-
-@pytest.fixture
-def apply() -> Callable[..., Awaitable[None]]:
-    return feed

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 
 import pytest
 from openpyxl import load_workbook
 
 from olymp_core.testing.events import eventually, publish_to_broker
 from olymp_core.testing.service import ServiceHarness
-from olymp_publishing.results import canonical_sha256
+from olymp_publishing.domain import canonical_sha256
 
 from .conftest import OLYMPIAD_TITLE, Subject
 
 pytestmark = pytest.mark.integration
 
-Apply = Callable[..., Awaitable[None]]
 HEADING = "Математика, 9 класс: предварительные результаты"
 
 
 async def test_page_names_the_olympiad_and_shows_local_time(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, subject.created())
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(subject.created())
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
 
     page = (await svc.client.get(f"{subject.base}.html")).text
     assert f'<p class="olympiad">{OLYMPIAD_TITLE}</p>' in page
@@ -50,10 +48,8 @@ async def test_page_names_the_olympiad_and_shows_local_time(
     assert index["olympiad_title"] == OLYMPIAD_TITLE
 
 
-async def test_unknown_olympiad_falls_back_to_utc(
-    svc: ServiceHarness, subject: Subject, apply: Apply
-) -> None:
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+async def test_unknown_olympiad_falls_back_to_utc(svc: ServiceHarness, subject: Subject) -> None:
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
 
     page = (await svc.client.get(f"{subject.base}.html")).text
     assert ">20.10.2025 05:00 UTC</time>" in page
@@ -68,10 +64,10 @@ async def test_unknown_olympiad_falls_back_to_utc(
 
 
 async def test_unknown_time_zone_keeps_the_title_and_says_utc(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, subject.created(time_zone="Asia/Nowhere"))
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(subject.created(time_zone="Asia/Nowhere"))
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
 
     page = (await svc.client.get(f"{subject.base}.html")).text
     assert f'<p class="olympiad">{OLYMPIAD_TITLE}</p>' in page

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -14,13 +13,12 @@ from openpyxl import load_workbook
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.events.tables import outbox
 from olymp_core.testing.service import ServiceHarness
-from olymp_publishing.results import canonical_sha256
+from olymp_publishing.domain import canonical_sha256
 
 from .conftest import SUBJECT, Subject
 
 pytestmark = pytest.mark.integration
 
-Apply = Callable[..., Awaitable[None]]
 HIDDEN = ("Скрытнов", "Иван", "Тайная", "Морозов")
 
 
@@ -35,13 +33,13 @@ async def published_events(svc: ServiceHarness) -> list[dict[str, Any]]:
 
 
 async def test_p65_preliminary_table_appears_once_decoding_and_scores_are_in(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, *subject.registered(), subject.decoded())
+    await svc.deliver(*subject.registered(), subject.decoded())
     assert (await svc.client.get(subject.base)).status_code == 404
     assert (await svc.client.get(f"/results/{subject.olympiad_id}")).json()["tables"] == []
 
-    await apply(svc, subject.checked())
+    await svc.deliver(subject.checked())
 
     response = await svc.client.get(subject.base)
     assert response.status_code == 200
@@ -63,7 +61,7 @@ async def test_p65_preliminary_table_appears_once_decoding_and_scores_are_in(
         }
     ]
     # A repeated statement from scoring publishes nothing new.
-    await apply(svc, subject.checked())
+    await svc.deliver(subject.checked())
     assert len(await published_events(svc)) == 1
     index = (await svc.client.get(f"/results/{subject.olympiad_id}")).json()["tables"]
     assert [(t["subject_code"], t["grade"], t["latest"]["version"]) for t in index] == [
@@ -72,19 +70,19 @@ async def test_p65_preliminary_table_appears_once_decoding_and_scores_are_in(
 
 
 async def test_p65_late_registration_completes_the_table(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
     registered = subject.registered()
-    await apply(svc, *registered[1:], subject.checked(), subject.decoded())
+    await svc.deliver(*registered[1:], subject.checked(), subject.decoded())
     assert (await svc.client.get(subject.base)).status_code == 404
-    await apply(svc, registered[0])
+    await svc.deliver(registered[0])
     assert (await svc.client.get(subject.base)).json()["version"] == 1
 
 
 async def test_p123_equal_totals_alphabetical_with_yo_as_ye_and_quota_statuses(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
     rows = (await svc.client.get(subject.base)).json()["rows"]
     assert [(r["place"], r["participant"], r["total"], r["status"]) for r in rows] == [
         ("1", "Абрамов П. И.", "48", "победитель"),
@@ -99,9 +97,9 @@ async def test_p123_equal_totals_alphabetical_with_yo_as_ye_and_quota_statuses(
 
 
 async def test_p21_no_personal_data_without_consent_in_any_format(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
 
     as_json = (await svc.client.get(subject.base)).text
     csv_response = await svc.client.get(f"{subject.base}.csv")
@@ -161,9 +159,9 @@ async def test_p117_only_the_organiser_sets_the_quota_not_the_jury_chair(
 
 
 async def test_public_tables_need_no_token_but_setting_the_quota_needs_a_role(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
     assert (await svc.client.get(f"{subject.base}.html")).status_code == 200
 
     url = f"/olympiads/{subject.olympiad_id}/quota-policy"

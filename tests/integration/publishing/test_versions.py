@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.testing.service import ServiceHarness
-from olymp_publishing.store import result_versions
+from olymp_publishing.store.tables import result_versions
 
 from .conftest import Subject
 
 pytestmark = pytest.mark.integration
 
-Apply = Callable[..., Awaitable[None]]
-
 
 async def test_p117_undecided_boundary_tie_blocks_the_final_until_the_chair_decides(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
     chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["math"]})
 
     refused = await svc.client.post(f"{subject.jury}/final", headers=chair)
@@ -61,13 +57,13 @@ async def test_p117_undecided_boundary_tie_blocks_the_final_until_the_chair_deci
 
 
 async def test_p121_final_after_a_rescore_is_a_new_version_and_the_first_stays(
-    svc: ServiceHarness, subject: Subject, apply: Apply
+    svc: ServiceHarness, subject: Subject
 ) -> None:
-    await apply(svc, *subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
     first = (await svc.client.get(subject.base)).json()
 
     # The appeal raises Жукова above everyone: the tie at 35.5 now falls wholly below the quota.
-    await apply(svc, subject.rescored("Жукова", "49"))
+    await svc.deliver(subject.rescored("Жукова", "49"))
     assert (await svc.client.get(subject.base)).json() == first
 
     chair = svc.auth(Role.JURY_CHAIR)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,11 +13,8 @@ import sqlalchemy as sa
 from olymp_core.auth import Role
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.coding import WorkCoded
-from olymp_core.db import UnitOfWork
-from olymp_core.events import Event
 from olymp_core.events.tables import outbox
 from olymp_core.testing.service import ServiceHarness, running_service
-from olymp_scoring import handlers
 
 CHAIR = "chair-ivanova"
 SUBJECT = "math"
@@ -38,23 +35,9 @@ def olympiad_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-async def deliver(svc: ServiceHarness, event: Event) -> None:
-    """What the consumer does for one message, minus the broker: handler, then commit."""
-    by_key: dict[str, Callable[[Any, UnitOfWork], Awaitable[None]]] = {
-        "coding.work_coded.v1": handlers.on_work_coded,
-        "coding.work_withdrawn.v1": handlers.on_work_withdrawn,
-        "appeals.appeal_decided.v1": handlers.on_appeal_decided,
-    }
-    handler = by_key[event.routing_key()]
-    async with svc.uows() as uow:
-        await handler(event, uow)
-        await uow.commit()
-
-
 async def code_works(svc: ServiceHarness, olympiad_id: uuid.UUID, *codes: str) -> None:
     for code in codes:
-        await deliver(
-            svc,
+        await svc.deliver(
             WorkCoded(
                 olympiad_id=olympiad_id, work_code=code, subject_code=SUBJECT, task_grade=GRADE
             ),

@@ -10,18 +10,16 @@ import sqlalchemy as sa
 
 from olymp_core.audit import audit_log
 from olymp_core.auth import Role
-from olymp_core.contracts.appeals import AppealDecided
+from olymp_core.contracts.appeals import AppealDecided, AppealOutcome
 from olymp_core.contracts.coding import WorkWithdrawn
 from olymp_core.events import PoisonMessage
 from olymp_core.testing.service import ServiceHarness
-from olymp_scoring import consumers
 from tests.integration.scoring.conftest import (
     CHAIR,
     GRADE,
     SUBJECT,
     base,
     code_works,
-    deliver,
     mark,
     outbox_payloads,
     set_scheme,
@@ -30,7 +28,9 @@ from tests.integration.scoring.conftest import (
 pytestmark = pytest.mark.integration
 
 
-def appeal(olympiad_id: uuid.UUID, code: str, outcome: str, **scores: str) -> AppealDecided:
+def appeal(
+    olympiad_id: uuid.UUID, code: str, outcome: AppealOutcome, **scores: str
+) -> AppealDecided:
     return AppealDecided(
         appeal_id=uuid.uuid4(),
         olympiad_id=olympiad_id,
@@ -49,17 +49,13 @@ async def checked_work(svc: ServiceHarness, olympiad_id: uuid.UUID, code: str) -
     await mark(svc, olympiad_id, code, "jury-b", t1="4", t2="6")
 
 
-def test_every_queue_is_subscribed_under_its_name() -> None:
-    assert {s.queue: s.events for s in consumers.subscriptions(None)} == consumers.QUEUES  # type: ignore[arg-type]
-
-
 async def test_p53_a_withdrawn_work_is_annulled_with_the_removal_reason(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:
     await set_scheme(svc, olympiad_id)
     await code_works(svc, olympiad_id, "M9-301")
-    await deliver(
-        svc, WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-301", reason="акт удаления № 3")
+    await svc.deliver(
+        WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-301", reason="акт удаления № 3")
     )
     listed = await svc.client.get(
         base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR)
@@ -76,13 +72,14 @@ async def test_p53_a_withdrawn_work_is_annulled_with_the_removal_reason(
                 audit_log.c.action == "work.annulled",
             )
         )
+    assert removal is not None
     assert removal["removal"] == "акт удаления № 3"
 
 
 async def test_p53_a_withdrawal_before_coding_annuls_the_work_when_it_is_coded(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:
-    await deliver(svc, WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-302", reason="акт"))
+    await svc.deliver(WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-302", reason="акт"))
     await code_works(svc, olympiad_id, "M9-302")
     progress = await svc.client.get(
         base(olympiad_id) + "/progress", headers=svc.auth(Role.JURY_CHAIR)
@@ -94,7 +91,7 @@ async def test_p112_a_raising_decision_rescores_the_work(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:
     await checked_work(svc, olympiad_id, "M9-303")
-    await deliver(svc, appeal(olympiad_id, "M9-303", "raised", t2="8.5"))
+    await svc.deliver(appeal(olympiad_id, "M9-303", AppealOutcome.RAISE, t2="8.5"))
     (rescored,) = await outbox_payloads(svc, "scoring.work_rescored.v1", olympiad_id)
     assert rescored["work"]["task_scores"] == {"1": "4", "2": "8.5"}
     assert rescored["work"]["total"] == "12.5"
@@ -117,9 +114,7 @@ async def test_p112_a_rejected_appeal_keeps_the_score_and_publishes_nothing(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:
     await checked_work(svc, olympiad_id, "M9-304")
-    await deliver(
-        svc, appeal(olympiad_id, "M9-304", "отклонить апелляцию, сохранив количество баллов")
-    )
+    await svc.deliver(appeal(olympiad_id, "M9-304", AppealOutcome.REJECT))
     assert await outbox_payloads(svc, "scoring.work_rescored.v1", olympiad_id) == []
 
 
@@ -128,4 +123,4 @@ async def test_p112_a_raise_that_lowers_a_task_is_dead_lettered(
 ) -> None:
     await checked_work(svc, olympiad_id, "M9-305")
     with pytest.raises(PoisonMessage, match="понижает"):
-        await deliver(svc, appeal(olympiad_id, "M9-305", "raised", t1="2"))
+        await svc.deliver(appeal(olympiad_id, "M9-305", AppealOutcome.RAISE, t1="2"))

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from enum import StrEnum
 
 from olymp_core.events.model import Event, event
+
+
+class AppealOutcome(StrEnum):
+    """The commission's decision on the merits (§112); §110's "not reviewed" is not published."""
+
+    REJECT = "reject"  # отклонить апелляцию, сохранив количество баллов
+    RAISE = "raise"  # удовлетворить апелляцию с повышением количества баллов
+    LOWER = "lower"  # удовлетворить апелляцию с понижением количества баллов
 
 
 @event("appeals", "appeal_decided", 1)
@@ -20,5 +29,5 @@ class AppealDecided(Event):
     subject_code: str
     grade: int
     work_code: str
-    outcome: str
+    outcome: AppealOutcome
     new_task_scores: dict[str, Decimal]

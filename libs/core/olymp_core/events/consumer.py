@@ -14,7 +14,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +28,11 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from olymp_core.events.broker import Binding, declare_binding
 from olymp_core.events.model import DEAD_LETTER_EXCHANGE, Event
 from olymp_core.events.tables import inbox
+from olymp_core.retry import Backoff
 
 if TYPE_CHECKING:  # the unit of work module imports events; only its types are needed here
+    from aio_pika.abc import AbstractRobustConnection
+
     from olymp_core.db import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("olymp.consumer")
@@ -41,6 +44,7 @@ Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
 MAX_ATTEMPTS = 5
 TRANSIENT_RETRIES = 8
 TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+OUTAGE_BACKOFF = Backoff(first=0.5, cap=15.0)
 
 
 @dataclass(frozen=True)
@@ -221,15 +225,11 @@ def _retry_pause(exc: Exception, attempt: int) -> float | None:
         if code in TRANSIENT_SQLSTATES or "deadlock detected" in str(exc):
             return 0.05 * attempt
         if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
-            return _outage_backoff(attempt)
+            return OUTAGE_BACKOFF.pause(attempt)
         return None
     if isinstance(exc, OSError | TimeoutError):  # the database is unreachable (connection refused)
-        return _outage_backoff(attempt)
+        return OUTAGE_BACKOFF.pause(attempt)
     return None
-
-
-def _outage_backoff(attempt: int) -> float:
-    return float(min(0.5 * 2.0 ** (attempt - 1), 15.0))
 
 
 def _delivery_count(message: AbstractIncomingMessage) -> int:
@@ -239,3 +239,34 @@ def _delivery_count(message: AbstractIncomingMessage) -> int:
         return int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 0
+
+
+class Consumers:
+    """Every subscription of a service as one lifecycle: a channel and a consumer per queue."""
+
+    name = "consumers"
+
+    def __init__(
+        self,
+        subscriptions: Sequence[Subscription],
+        uows: UnitOfWorkFactory,
+        connection: Callable[[], Awaitable[AbstractRobustConnection]],
+    ) -> None:
+        self.subscriptions = tuple(subscriptions)
+        self._uows = uows
+        self._connection = connection
+        self._running: list[Consumer] = []
+
+    async def start(self, tasks: asyncio.TaskGroup) -> None:
+        if not self.subscriptions:
+            return
+        connection = await self._connection()
+        for subscription in self.subscriptions:
+            consumer = Consumer(subscription, self._uows)
+            await consumer.start(await connection.channel())
+            self._running.append(consumer)
+
+    async def stop(self) -> None:
+        running, self._running = self._running, []
+        for consumer in running:
+            await consumer.stop()

@@ -7,10 +7,8 @@ stay and are retried, so an event committed during an outage is delivered when t
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
 
 import aio_pika
 import sqlalchemy as sa
@@ -20,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from olymp_core.clock import Clock
 from olymp_core.events.tables import outbox
-
-if TYPE_CHECKING:  # the unit of work module imports events; only its types are needed here
-    from olymp_core.db import OutboxSignal
+from olymp_core.lifecycle import Loop, Wakeup
+from olymp_core.retry import Backoff
 
 log = logging.getLogger("olymp.outbox")
 
@@ -39,18 +36,16 @@ class OutboxRelay:
         sessions: async_sessionmaker[AsyncSession],
         connection: AbstractRobustConnection,
         clock: Clock,
-        signal: OutboxSignal,
+        wakeup: Wakeup,
         *,
         batch_size: int = 200,
-        poll_interval: float = 1.0,
     ) -> None:
         self.service = service
         self._sessions = sessions
         self._connection = connection
         self._clock = clock
-        self._signal = signal
+        self._wakeup = wakeup
         self._batch_size = batch_size
-        self._poll_interval = poll_interval
         self._channel: AbstractChannel | None = None
 
     async def _get_channel(self) -> AbstractChannel:
@@ -135,21 +130,19 @@ class OutboxRelay:
                 PUBLISHED.labels(self.service).inc(len(published))
             return len(published)
 
-    async def run(self, stop: asyncio.Event) -> None:
-        backoff = 0.0
-        while not stop.is_set():
-            try:
-                count = await self.publish_pending()
-                backoff = 0.0
-            except (
-                Exception
-            ) as exc:  # the database or broker is away: keep trying, say so once per try
-                log.warning("outbox relay pass failed", extra={"error": repr(exc)})
-                count = 0
-                backoff = min(max(backoff * 2, 0.5), 10.0)
-            if count:
-                continue  # more may be waiting
-            await self._signal.wait(backoff or self._poll_interval)
+    def loop(self, poll_interval: float) -> Loop:
+        """The relay as a background loop: at once while rows wait, else when a commit wakes it."""
+
+        async def step() -> float | None:
+            return 0.0 if await self.publish_pending() else None
+
+        return Loop(
+            f"{self.service}-relay",
+            step,
+            interval=poll_interval,
+            wakeup=self._wakeup,
+            backoff=Backoff(first=0.5, cap=10.0),
+        )
 
 
 def _json_bytes(payload: object) -> bytes:

@@ -1,14 +1,13 @@
 """The sweeper: the database is the truth, a message is a hint.
 
 A sweep job compares what should have happened with what did (a checked-in participant without a work,
-a released package without its key delivered) and does the missing work itself, idempotently. It heals
-whatever a lost or dead-lettered message left undone. Jobs run periodically and on demand (`olymp sweep`).
+a decoded subject without its preliminary table) and does the missing work itself, idempotently. It heals
+whatever a lost or dead-lettered message left undone. The service runs the jobs periodically (a
+`Loop`); a job that does other scheduled work (retention, releases) is not a sweep job.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -46,9 +45,3 @@ class Sweeper:
                 HEALED.labels(job.name).inc(healed[job.name])
                 log.info("sweep healed work", extra={"job": job.name, "items": healed[job.name]})
         return healed
-
-    async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            await self.run_once()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval)

@@ -1,4 +1,4 @@
-"""Test helpers for things that travel: publish a contract event to the broker, wait by polling."""
+"""Test helpers for things that travel: deliver or publish an event, wait by polling."""
 
 from __future__ import annotations
 
@@ -6,11 +6,25 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import aio_pika
 
 from olymp_core.events import Event, connect
+from olymp_core.service import Service
 from olymp_core.testing.databases import AMQP_URL
+
+
+async def deliver(service: Service[Any], *events: Event) -> None:
+    """What `service`'s consumer does for each event, minus the broker: its handler, then commit.
+
+    The handler is the one the service's event table names, so a test exercises the same wiring.
+    """
+    for event in events:
+        handler = service.events.handler_for(event)
+        async with service.runtime.uows() as uow:
+            await handler(event, uow)
+            await uow.commit()
 
 
 async def publish_to_broker(*events: Event, amqp_url: str = AMQP_URL) -> None:

@@ -22,15 +22,17 @@ import httpx
 
 from olymp_core.auth import Role, ScopeKind, TokenIssuer, generate_local_key
 from olymp_core.clock import Clock
-from olymp_core.events import connect
+from olymp_core.db import UnitOfWorkFactory
+from olymp_core.events import Event, connect
 from olymp_core.migrations import upgrade
 from olymp_core.service import Service
 from olymp_core.testing.databases import AMQP_URL, temporary_database
+from olymp_core.testing.events import deliver
 
 
 @dataclass
 class ServiceHarness:
-    service: Service
+    service: Service[Any]
     client: httpx.AsyncClient
     issuer: TokenIssuer
     database_url: str
@@ -45,8 +47,12 @@ class ServiceHarness:
         return {"Authorization": "Bearer " + self.issuer.issue(sub, roles, scopes)}
 
     @property
-    def uows(self) -> Any:
+    def uows(self) -> UnitOfWorkFactory:
         return self.service.runtime.uows
+
+    async def deliver(self, *events: Event) -> None:
+        """Apply `events` as the consumer would, minus the broker: handler, then commit."""
+        await deliver(self.service, *events)
 
 
 @asynccontextmanager
@@ -79,23 +85,23 @@ async def running_service(
             outbox_poll_interval_s=0.2,
             **settings,
         )
-        service: Service = build(config, clock=clock)
+        service: Service[Any] = build(config, clock=clock)
         issuer = TokenIssuer(private_key.read_bytes(), config.auth_issuer, config.auth_audience)
-        async with service.app.router.lifespan_context(service.app):
+        async with service.running():
             transport = httpx.ASGITransport(app=service.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
                 yield ServiceHarness(service, client, issuer, database_url)
-        await _delete_queues(prefix, [s.queue for s in service.subscriptions])
+        await _delete_queues([s.queue for s in service.subscriptions])  # prefixed already
 
 
-async def _delete_queues(prefix: str, queues: list[str]) -> None:
+async def _delete_queues(queues: list[str]) -> None:
     if not queues:
         return
     connection = await connect(AMQP_URL, name="olymp-test-cleanup")
     try:
         channel = await connection.channel()
         for queue in queues:
-            await channel.queue_delete(prefix + queue)
-            await channel.queue_delete(prefix + queue + ".dlq")
+            await channel.queue_delete(queue)
+            await channel.queue_delete(queue + ".dlq")
     finally:
         await connection.close()

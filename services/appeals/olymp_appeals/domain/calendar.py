@@ -115,7 +115,7 @@ class WorkingDayCalendar:
         return WorkingDayCalendar({**self.years, year.year: year})
 
     def with_overrides(
-        self, overrides: Mapping[str | int, Mapping[str, Any]]
+        self, overrides: Mapping[str, Mapping[str, Any]] | Mapping[int, Mapping[str, Any]]
     ) -> WorkingDayCalendar:
         """Extra days off and working days per year, e.g. {"2025": {"days_off": ["2025-11-05"]}}.
 

@@ -67,6 +67,15 @@ def reviewed_on_merits(appeal: Appeal, attendance: Attendance) -> bool:
     )
 
 
+def check_vote_allowed(appeal: Appeal, attendance: Attendance) -> None:
+    """§110: an appeal not reviewed on the merits takes no vote."""
+    if not reviewed_on_merits(appeal, attendance):
+        raise AppealRuleError(
+            "Апелляция не рассматривается по существу: участник не явился без подтверждённой"
+            " уважительной причины (п. 110). Голосование по ней не проводится."
+        )
+
+
 def check_motion(motion: Motion, appeal: Appeal, work: WorkScores) -> None:
     """Refuse a motion the rules do not allow for this appeal, with a message for the commission."""
     scores = motion.scores
@@ -110,12 +119,9 @@ def decide_appeal(
     before = tuple(
         (task.number, task.score) for task in sorted(work.tasks, key=lambda task: task.number)
     )
+    if ballots:
+        check_vote_allowed(appeal, attendance)
     if not reviewed_on_merits(appeal, attendance):
-        if ballots:
-            raise AppealRuleError(
-                "Апелляция не рассматривается по существу: участник не явился без подтверждённой"
-                " уважительной причины (п. 110). Голосование по ней не проводится."
-            )
         return AppealDecision(
             appeal.participant_id, Resolution.NOT_REVIEWED, None, before, before, None
         )

@@ -1,17 +1,11 @@
-"""Commands and events of the appeals service, one function each; command handlers own the commit.
+"""Commands, queries and event handlers of the appeals service, one function each.
 
-Domain refusals (`AppealRuleError`) pass through unchanged: the service renders them as 422
-problems. Refusals that depend on the service's state (not found, already decided, not a member)
-are raised here as problems directly.
+A command handler takes `(command, uow, actor)` and owns the commit; an event handler `on_<event>`
+never commits (the consumer does, with the inbox row). Every refusal is a domain error
+(`domain.errors`), rendered by the service as `api.ERRORS` maps it.
 """
 
-from olymp_appeals.handlers.common import (
-    CODE_OF_OUTCOME,
-    FILED,
-    NOT_REVIEWED,
-    OUTCOME_CODES,
-    changed_scores,
-)
+from olymp_appeals.handlers.common import CODE_OF_OUTCOME, changed_scores, outcome_code
 from olymp_appeals.handlers.events import (
     on_subject_grade_checked,
     on_work_rescored,
@@ -37,9 +31,6 @@ from olymp_appeals.handlers.setup import (
 
 __all__ = [
     "CODE_OF_OUTCOME",
-    "FILED",
-    "NOT_REVIEWED",
-    "OUTCOME_CODES",
     "CastVote",
     "DecideAppeal",
     "FileAppeal",
@@ -53,6 +44,7 @@ __all__ = [
     "on_subject_grade_checked",
     "on_work_rescored",
     "on_works_decoded",
+    "outcome_code",
     "record_hearing",
     "register_appeal",
     "set_appeal_window",

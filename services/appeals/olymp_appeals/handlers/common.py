@@ -9,27 +9,45 @@ from olymp_appeals import store
 from olymp_appeals.domain import (
     Appeal,
     AppealDecision,
+    AppealNotFound,
     Attendance,
+    AttendanceNotRecorded,
     Commission,
+    CommissionNotSet,
+    DecisionFinal,
     Motion,
     Outcome,
+    Resolution,
     TaskScore,
+    WorkNotAppealable,
     WorkScores,
 )
 from olymp_core.auth import Principal, ScopeKind
+from olymp_core.contracts.appeals import AppealOutcome
 from olymp_core.db import UnitOfWork
-from olymp_core.problems import Conflict, Forbidden, NotFound
+from olymp_core.errors import NotPermitted
 
 FILED = "подана"
 
-# The codes clients send and events carry; the protocol wording is the domain's `Outcome`.
-OUTCOME_CODES: dict[str, Outcome] = {
-    "reject": Outcome.REJECT,
-    "raise": Outcome.RAISE,
-    "lower": Outcome.LOWER,
+# The contract's codes (what clients send, votes store and `AppealDecided` carries); the protocol
+# wording of the same decisions is the domain's `Outcome`.
+OUTCOME_CODES: dict[AppealOutcome, Outcome] = {
+    AppealOutcome.REJECT: Outcome.REJECT,
+    AppealOutcome.RAISE: Outcome.RAISE,
+    AppealOutcome.LOWER: Outcome.LOWER,
 }
 CODE_OF_OUTCOME = {outcome: code for code, outcome in OUTCOME_CODES.items()}
+# §110 is no §112 decision, so the contract has no code for it; the appeal row stores this one.
 NOT_REVIEWED = "not_reviewed"
+
+
+def outcome_code(decision: AppealDecision) -> str | None:
+    """The outcome as the appeal row and the API name it: a contract code, §110's, or none yet."""
+    if decision.outcome is not None:
+        return CODE_OF_OUTCOME[decision.outcome].value
+    if decision.resolution is Resolution.NOT_REVIEWED:
+        return NOT_REVIEWED
+    return None
 
 
 def changed_scores(decision: AppealDecision) -> dict[int, Decimal]:
@@ -44,16 +62,16 @@ async def open_appeal(
     """The undecided appeal, locked until commit, and its subject's commission."""
     row = await store.get_appeal(uow.session, olympiad_id, appeal_id, for_update=True)
     if row is None:
-        raise NotFound(f"Апелляция {appeal_id} в этой олимпиаде не найдена. Проверьте номер.")
+        raise AppealNotFound(f"Апелляция {appeal_id} в этой олимпиаде не найдена. Проверьте номер.")
     require_subject(actor, row.subject_code)
     if row.decided_at is not None:
-        raise Conflict(
+        raise DecisionFinal(
             f"По апелляции {appeal_id} решение уже принято ({row.status}); оно окончательное и"
             " пересмотру не подлежит (п. 114)."
         )
     listed = await store.get_commission(uow.session, olympiad_id, row.subject_code)
     if listed is None:
-        raise Conflict(
+        raise CommissionNotSet(
             "Состав апелляционной комиссии по этому предмету не утверждён: координатор должен"
             " указать её членов и председателя."
         )
@@ -62,7 +80,7 @@ async def open_appeal(
 
 def require_member(commission: Commission, actor: Principal) -> None:
     if actor.subject not in commission.members:
-        raise Forbidden(
+        raise NotPermitted(
             f"{actor.subject} не входит в состав апелляционной комиссии по этому предмету:"
             " действие доступно только её членам по списку."
         )
@@ -70,7 +88,7 @@ def require_member(commission: Commission, actor: Principal) -> None:
 
 def require_subject(actor: Principal, subject_code: str) -> None:
     if not actor.may_access(ScopeKind.SUBJECT, subject_code):
-        raise Forbidden(
+        raise NotPermitted(
             f"Ваш доступ ограничен другими предметами, а запрошен «{subject_code}». Если это"
             " ошибка, попросите координатора расширить ваш доступ."
         )
@@ -78,7 +96,7 @@ def require_subject(actor: Principal, subject_code: str) -> None:
 
 def attendance_of(row: store.AppealRow) -> Attendance:
     if row.attendance is None:
-        raise Conflict(
+        raise AttendanceNotRecorded(
             "Явка участника на рассмотрение апелляции не зафиксирована: сначала отметьте,"
             " присутствовал ли он и есть ли документ об уважительной причине неявки (пп. 109–110)."
         )
@@ -104,13 +122,13 @@ def work_scores(
     work: store.WorkRow | None, participant_id: uuid.UUID, subject_code: str
 ) -> WorkScores:
     if work is None or work.task_scores is None or work.task_max is None:
-        raise Conflict(
+        raise WorkNotAppealable(
             f"Работа участника {participant_id} по предмету «{subject_code}» ещё не проверена"
             " или не раскодирована: апелляцию можно подать после публикации предварительных"
             " результатов."
         )
     if work.annulled:
-        raise Conflict(
+        raise WorkNotAppealable(
             f"Работа {work.work_code} аннулирована: баллов за задания у неё нет, апелляция о"
             " несогласии с баллами не рассматривается."
         )

@@ -1,4 +1,7 @@
-"""The hearing (§109–110), the votes (§106, §112) and the final decision (§107, §114)."""
+"""The hearing (§109–110), the votes (§106, §112) and the final decision (§107, §114).
+
+Each command handler takes `(command, uow, actor)` and commits.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +12,17 @@ from decimal import Decimal
 from olymp_appeals import store
 from olymp_appeals.domain import (
     AppealDecision,
-    AppealRuleError,
     Attendance,
     Ballot,
+    HearingAfterVoting,
     Motion,
     Resolution,
     check_motion,
+    check_vote_allowed,
     decide_appeal,
-    reviewed_on_merits,
 )
 from olymp_appeals.handlers.common import (
     CODE_OF_OUTCOME,
-    NOT_REVIEWED,
     OUTCOME_CODES,
     appeal_of,
     attendance_of,
@@ -28,13 +30,14 @@ from olymp_appeals.handlers.common import (
     motion_texts,
     numbered,
     open_appeal,
+    outcome_code,
     require_member,
     work_of,
 )
 from olymp_core.auth import Principal, Role
-from olymp_core.contracts.appeals import AppealDecided
+from olymp_core.contracts.appeals import AppealDecided, AppealOutcome
 from olymp_core.db import UnitOfWork
-from olymp_core.problems import Conflict, Forbidden
+from olymp_core.errors import NotPermitted
 
 
 @dataclass(frozen=True)
@@ -43,31 +46,30 @@ class RecordHearing:
     appeal_id: uuid.UUID
     participant_present: bool
     valid_reason_documented: bool
-    actor: Principal
 
 
 @dataclass(frozen=True)
 class CastVote:
     olympiad_id: uuid.UUID
     appeal_id: uuid.UUID
-    outcome: str
+    outcome: AppealOutcome
     new_task_scores: dict[int, Decimal]
-    actor: Principal
 
 
 @dataclass(frozen=True)
 class DecideAppeal:
     olympiad_id: uuid.UUID
     appeal_id: uuid.UUID
-    actor: Principal
 
 
-async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.AppealRow:
+async def record_hearing(
+    command: RecordHearing, uow: UnitOfWork, actor: Principal
+) -> store.AppealRow:
     """§109–110: whether the participant came, and if not, whether a document excuses it."""
-    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, command.actor)
-    require_member(commission, command.actor)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, actor)
+    require_member(commission, actor)
     if await store.list_votes(uow.session, row.appeal_id):
-        raise Conflict(
+        raise HearingAfterVoting(
             "По апелляции уже голосовали: явку участника нужно было зафиксировать до голосования."
         )
     if command.participant_present:
@@ -78,7 +80,7 @@ async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.Appea
         attendance = Attendance.ABSENT_WITHOUT_DOCUMENTED_REASON
     await store.update_appeal(uow.session, row.appeal_id, attendance=attendance.value)
     await uow.audit(
-        actor=command.actor.subject,
+        actor=actor.subject,
         action="appeal.hearing_recorded",
         object_type="appeal",
         object_id=str(row.appeal_id),
@@ -90,36 +92,26 @@ async def record_hearing(command: RecordHearing, uow: UnitOfWork) -> store.Appea
     return updated
 
 
-async def cast_vote(command: CastVote, uow: UnitOfWork) -> Motion:
+async def cast_vote(command: CastVote, uow: UnitOfWork, actor: Principal) -> Motion:
     """§106, §112: a listed member's vote for one motion; a repeated vote replaces the earlier."""
-    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, command.actor)
-    require_member(commission, command.actor)
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, actor)
+    require_member(commission, actor)
     attendance = attendance_of(row)
     appeal = appeal_of(row)
-    if not reviewed_on_merits(appeal, attendance):
-        raise AppealRuleError(
-            "Апелляция не рассматривается по существу: участник не явился без подтверждённой"
-            " уважительной причины (п. 110). Голосование по ней не проводится."
-        )
-    outcome = OUTCOME_CODES.get(command.outcome)
-    if outcome is None:
-        raise AppealRuleError(
-            f"Неизвестное решение «{command.outcome}»: допустимы reject (отклонить), raise"
-            " (повысить баллы), lower (понизить баллы) — п. 112."
-        )
-    motion = Motion(outcome, tuple(command.new_task_scores.items()))
+    check_vote_allowed(appeal, attendance)
+    motion = Motion(OUTCOME_CODES[command.outcome], tuple(command.new_task_scores.items()))
     work = await work_of(uow, row)
     check_motion(motion, appeal, work)
     await store.upsert_vote(
         uow.session,
         row.appeal_id,
-        command.actor.subject,
+        actor.subject,
         command.outcome,
         motion.scores,
         uow.clock.now(),
     )
     await uow.audit(
-        actor=command.actor.subject,
+        actor=actor.subject,
         action="appeal.vote_cast",
         object_type="appeal",
         object_id=str(row.appeal_id),
@@ -129,12 +121,11 @@ async def cast_vote(command: CastVote, uow: UnitOfWork) -> Motion:
     return motion
 
 
-async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
+async def decide(command: DecideAppeal, uow: UnitOfWork, actor: Principal) -> AppealDecision:
     """§106–107, §110, §112, §114: count the votes; a decision is final and goes to scoring."""
-    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, command.actor)
-    actor = command.actor
+    row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, actor)
     if not (actor.has_role(Role.JURY_CHAIR) or actor.subject == commission.chair):
-        raise Forbidden(
+        raise NotPermitted(
             "Подвести итог голосования может председатель апелляционной комиссии"
             f" ({commission.chair}) или председатель жюри."
         )
@@ -173,12 +164,11 @@ async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
         await uow.commit()
         return decision
     changed = changed_scores(decision)
-    outcome_code = NOT_REVIEWED if decision.outcome is None else CODE_OF_OUTCOME[decision.outcome]
     await store.update_appeal(
         uow.session,
         row.appeal_id,
         status=decision.resolution.value,
-        outcome=outcome_code,
+        outcome=outcome_code(decision),
         new_task_scores=store.scores_json(changed),
         decided_at=uow.clock.now(),
         decided_by=actor.subject,
@@ -193,7 +183,7 @@ async def decide(command: DecideAppeal, uow: UnitOfWork) -> AppealDecision:
                 subject_code=row.subject_code,
                 grade=row.grade,
                 work_code=row.work_code,
-                outcome=outcome_code,
+                outcome=CODE_OF_OUTCOME[decision.outcome],
                 new_task_scores={str(n): score for n, score in changed.items()},
             )
         )

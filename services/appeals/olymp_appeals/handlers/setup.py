@@ -1,4 +1,7 @@
-"""Before the hearing: the filing deadline (§96), the commission (§102), registering appeals."""
+"""Before the hearing: the filing deadline (§96), the commission (§102), registering appeals.
+
+Each command handler takes `(command, uow, actor)` and commits.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,11 @@ from dataclasses import dataclass
 
 from olymp_appeals import store
 from olymp_appeals.domain import (
+    AlreadyFiled,
     AppealRuleError,
     Commission,
+    CommissionFrozen,
+    WindowNotSet,
     WorkingDayCalendar,
     appeal_deadline,
     file_appeal,
@@ -18,7 +24,6 @@ from olymp_appeals.handlers.common import FILED, require_subject, work_scores
 from olymp_core.auth import Principal
 from olymp_core.clock import zone
 from olymp_core.db import UnitOfWork
-from olymp_core.problems import Conflict
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,6 @@ class SetAppealWindow:
     subject_code: str
     analysis_and_show_ends_at: dt.datetime
     time_zone: str
-    actor: Principal
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,6 @@ class SetCommission:
     subject_code: str
     members: tuple[str, ...]
     chair: str
-    actor: Principal
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,10 @@ class FileAppeal:
     task_numbers: tuple[int, ...]
     statement: str
     review_without_participant: bool
-    actor: Principal
 
 
 async def set_appeal_window(
-    command: SetAppealWindow, uow: UnitOfWork, calendar: WorkingDayCalendar
+    command: SetAppealWindow, uow: UnitOfWork, actor: Principal, *, calendar: WorkingDayCalendar
 ) -> dt.datetime:
     """§96: fix when the analysis and show ended; the filing deadline follows from it."""
     try:
@@ -67,7 +69,7 @@ async def set_appeal_window(
         uow.session, command.olympiad_id, command.subject_code, window, uow.clock.now()
     )
     await uow.audit(
-        actor=command.actor.subject,
+        actor=actor.subject,
         action="appeal_window.set",
         object_type="subject",
         object_id=f"{command.olympiad_id}/{command.subject_code}",
@@ -81,11 +83,11 @@ async def set_appeal_window(
     return deadline
 
 
-async def set_commission(command: SetCommission, uow: UnitOfWork) -> Commission:
+async def set_commission(command: SetCommission, uow: UnitOfWork, actor: Principal) -> Commission:
     """§102: the listed composition; frozen once anyone voted, since §106 counts against it."""
     commission = Commission(command.members, command.chair)
     if await store.subject_has_votes(uow.session, command.olympiad_id, command.subject_code):
-        raise Conflict(
+        raise CommissionFrozen(
             "Члены апелляционной комиссии уже голосовали по апелляциям этого предмета: состав"
             " нельзя изменить, иначе изменится большинство от списочного состава (п. 106)."
         )
@@ -98,7 +100,7 @@ async def set_commission(command: SetCommission, uow: UnitOfWork) -> Commission:
         uow.clock.now(),
     )
     await uow.audit(
-        actor=command.actor.subject,
+        actor=actor.subject,
         action="appeal_commission.set",
         object_type="subject",
         object_id=f"{command.olympiad_id}/{command.subject_code}",
@@ -108,13 +110,15 @@ async def set_commission(command: SetCommission, uow: UnitOfWork) -> Commission:
     return commission
 
 
-async def register_appeal(command: FileAppeal, uow: UnitOfWork) -> store.AppealRow:
+async def register_appeal(
+    command: FileAppeal, uow: UnitOfWork, actor: Principal
+) -> store.AppealRow:
     """§96–98, §105: register a written appeal at the clock's now, or refuse it."""
-    require_subject(command.actor, command.subject_code)
+    require_subject(actor, command.subject_code)
     session = uow.session
     window = await store.get_window(session, command.olympiad_id, command.subject_code)
     if window is None:
-        raise Conflict(
+        raise WindowNotSet(
             "Срок подачи апелляций по этому предмету ещё не установлен: сначала укажите окончание"
             " анализа заданий и показа работ (appeal-window)."
         )
@@ -127,7 +131,7 @@ async def register_appeal(command: FileAppeal, uow: UnitOfWork) -> store.AppealR
         session, command.olympiad_id, command.subject_code, command.participant_id
     )
     if existing is not None:
-        raise Conflict(
+        raise AlreadyFiled(
             f"Апелляция участника по этому предмету уже зарегистрирована (№ {existing})."
             " Рассмотрите её; повторная подача не предусмотрена.",
             appeal_id=str(existing),
@@ -155,11 +159,11 @@ async def register_appeal(command: FileAppeal, uow: UnitOfWork) -> store.AppealR
         review_without_participant=appeal.review_without_participant,
         filed_at=filed_at,
         deadline=window.deadline,
-        registered_by=command.actor.subject,
+        registered_by=actor.subject,
         status=FILED,
     )
     await uow.audit(
-        actor=command.actor.subject,
+        actor=actor.subject,
         action="appeal.filed",
         object_type="appeal",
         object_id=str(appeal_id),

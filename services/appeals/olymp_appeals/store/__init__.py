@@ -22,6 +22,7 @@ from olymp_appeals.store.tables import (
 from olymp_appeals.store.tables import (
     metadata as metadata,
 )
+from olymp_core.contracts.appeals import AppealOutcome
 
 
 def scores_json(scores: dict[int, Decimal] | dict[str, Decimal]) -> dict[str, str]:
@@ -72,7 +73,7 @@ class AppealRow:
 @dataclass(frozen=True)
 class VoteRow:
     member_id: str
-    outcome: str
+    outcome: AppealOutcome
     new_task_scores: dict[str, Decimal]
 
 
@@ -304,11 +305,15 @@ async def upsert_vote(
     session: AsyncSession,
     appeal_id: uuid.UUID,
     member_id: str,
-    outcome: str,
+    outcome: AppealOutcome,
     new_task_scores: dict[int, Decimal],
     at: dt.datetime,
 ) -> None:
-    values = {"outcome": outcome, "new_task_scores": scores_json(new_task_scores), "cast_at": at}
+    values = {
+        "outcome": outcome.value,
+        "new_task_scores": scores_json(new_task_scores),
+        "cast_at": at,
+    }
     statement = pg_insert(appeal_votes).values(appeal_id=appeal_id, member_id=member_id, **values)
     await session.execute(
         statement.on_conflict_do_update(index_elements=["appeal_id", "member_id"], set_=values)
@@ -321,7 +326,10 @@ async def list_votes(session: AsyncSession, appeal_id: uuid.UUID) -> list[VoteRo
         .where(appeal_votes.c.appeal_id == appeal_id)
         .order_by(appeal_votes.c.member_id)
     )
-    return [VoteRow(r.member_id, r.outcome, scores_from_json(r.new_task_scores)) for r in rows]
+    return [
+        VoteRow(r.member_id, AppealOutcome(r.outcome), scores_from_json(r.new_task_scores))
+        for r in rows
+    ]
 
 
 def _appeal(row: sa.Row[Any]) -> AppealRow:

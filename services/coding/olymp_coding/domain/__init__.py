@@ -14,7 +14,13 @@ from olymp_coding.domain.codes import (
     validate_code,
 )
 from olymp_coding.domain.decoding import CheckState, Decision, WorkCheck, can_decode
-from olymp_coding.domain.errors import CodingError, MistypedCode
+from olymp_coding.domain.errors import (
+    CodingError,
+    DecodingRefused,
+    InvalidSubject,
+    MistypedCode,
+    SubjectNotFound,
+)
 from olymp_coding.domain.jury_table import JuryTableRow, jury_table
 
 __all__ = [
@@ -26,9 +32,12 @@ __all__ = [
     "CodeAssignment",
     "CodingError",
     "Decision",
+    "DecodingRefused",
+    "InvalidSubject",
     "JuryTableRow",
     "MistypedCode",
     "RandomSource",
+    "SubjectNotFound",
     "WorkCheck",
     "WorkToCode",
     "assign_codes",

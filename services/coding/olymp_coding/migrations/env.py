@@ -1,4 +1,4 @@
-from olymp_coding import scan_store  # noqa: F401  (registers the scan tables on the metadata)
+from olymp_coding.scans import store as scans_store  # noqa: F401  (registers the scan tables)
 from olymp_coding.store import metadata
 from olymp_core.migrations import run_env
 

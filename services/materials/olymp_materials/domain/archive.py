@@ -11,14 +11,14 @@ import zipfile
 
 import pyzipper
 
-from olymp_materials.domain.errors import MaterialsRuleError
+from olymp_materials.domain.errors import ArchiveRefused
 
 
-class NotAPasswordArchive(MaterialsRuleError):
+class NotAPasswordArchive(ArchiveRefused):
     """A password came with something that is not a password-protected ZIP archive."""
 
 
-class ArchivePasswordWrong(MaterialsRuleError):
+class ArchivePasswordWrong(ArchiveRefused):
     def __init__(self) -> None:
         super().__init__(
             "Архив не открывается с указанным паролем: проверьте пароль (раскладку и регистр) "

@@ -15,17 +15,17 @@ How statuses are given, group by group of equal totals in descending order:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
 
+from olymp_publishing.domain.errors import RankingRuleError
 from olymp_publishing.domain.model import ChairDecision, Status, TieAtBoundary, points_text
 
-_ROUNDINGS = (ROUND_FLOOR, ROUND_HALF_UP, ROUND_CEILING)
-
-
-class RankingRuleError(ValueError):
-    """A request the rules refuse; the message is for the jury chair, in Russian."""
+ROUNDING_BY_NAME = {"down": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "up": ROUND_CEILING}
+_ROUNDINGS = tuple(ROUNDING_BY_NAME.values())
+ROUNDING_NAMES = {value: name for name, value in ROUNDING_BY_NAME.items()}
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,33 @@ class QuotaPolicy:
     def reaches(self, total: Decimal, max_total: Decimal, share: Decimal) -> bool:
         threshold = share * max_total
         return total > threshold if self.shares_strict else total >= threshold
+
+
+DEFAULT_POLICY = QuotaPolicy(prize_quota_share=Decimal("0.45"))
+"""Until the organiser sets its quota (§21): winners and prize-winners together at most 45% of
+those ranked (rounded down), a winner or prize-winner needs at least half the maximum total."""
+
+
+def policy_to_json(policy: QuotaPolicy) -> dict[str, Any]:
+    return {
+        "prize_quota_share": str(policy.prize_quota_share),
+        "winner_min_share": str(policy.winner_min_share),
+        "prize_min_share": str(policy.prize_min_share),
+        "max_winners": policy.max_winners,
+        "shares_strict": policy.shares_strict,
+        "quota_rounding": ROUNDING_NAMES[policy.quota_rounding],
+    }
+
+
+def policy_from_json(data: Mapping[str, Any]) -> QuotaPolicy:
+    return QuotaPolicy(
+        prize_quota_share=Decimal(data["prize_quota_share"]),
+        winner_min_share=Decimal(data["winner_min_share"]),
+        prize_min_share=Decimal(data["prize_min_share"]),
+        max_winners=data["max_winners"],
+        shares_strict=bool(data["shares_strict"]),
+        quota_rounding=ROUNDING_BY_NAME[data["quota_rounding"]],
+    )
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,16 @@ with their reason.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from olymp_core.subjects import find_subject
+from olymp_publishing.domain.errors import UnknownSubject
 from olymp_publishing.domain.model import (
     RankedRow,
     RankingTable,
@@ -37,6 +42,10 @@ PUBLIC_CSV_HEADER = (
     "Статус",
 )
 ANNULLED_LABEL = "аннулировано"
+
+PRELIMINARY = "preliminary"
+FINAL = "final"
+STAGE_LABELS = {PRELIMINARY: "предварительные", FINAL: "итоговые"}
 
 _PARTS = re.compile(r"(\s+|-)")
 
@@ -126,6 +135,28 @@ def protocol_dict(table: RankingTable) -> dict[str, Any]:
         "annulled": [{"status": ANNULLED_LABEL, **_row_dict(row)} for row in table.annulled],
         "ties": [_tie_dict(tie) for tie in table.ties],
     }
+
+
+def canonical_sha256(document: Mapping[str, Any]) -> str:
+    """The hash a published version carries: over the canonical JSON of its document (keys
+    sorted, UTF-8, no spaces), so that anyone can check a downloaded copy."""
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def subject_name(subject_code: str) -> str:
+    found = find_subject(subject_code)
+    return found.name if found is not None else subject_code
+
+
+def require_known_subject(subject_code: str) -> None:
+    """Refuse an address whose subject is not a code of the subject list (nor a name or alias)."""
+    found = find_subject(subject_code)
+    if found is None or found.code != subject_code:
+        raise UnknownSubject(
+            f"Неизвестный код предмета {subject_code!r}: используйте код из перечня предметов"
+            " (например, math, russian, physics)."
+        )
 
 
 def _public_row(ranked: RankedRow) -> PublicRow:

@@ -65,6 +65,23 @@ def build_table(
     )
 
 
+def standing_rulings(
+    rows: Sequence[ResultRow], policy: QuotaPolicy, decisions: Sequence[ChairDecision]
+) -> list[ChairDecision]:
+    """The rulings whose tie group still stands at a boundary.
+
+    An appeal may move a total so that a group the chair ruled on no longer exists or now fits
+    the quota; that ruling then has nothing left to decide and is set aside (it stays on record).
+    Top-down, because a ruling changes only the room left for the groups below it.
+    """
+    standing: list[ChairDecision] = []
+    for decision in sorted(decisions, key=lambda d: d.total, reverse=True):
+        ties = build_table(rows, policy, standing).ties
+        if any(tie.total == decision.total for tie in ties):
+            standing.append(decision)
+    return standing
+
+
 def build_tables(
     rows: Iterable[ResultRow],
     policy: QuotaPolicy,

@@ -1,7 +1,7 @@
-"""One function per command or query of the registration service; each command owns its commit.
+"""Commands and queries of the registration service (room video: `olymp_registration.video`).
 
-Domain errors become problems here, in Russian, never a 500: an invalid olympiad is 422, a
-check-in or removal the participant's state forbids is 409.
+Each command handler takes `(command, uow, actor)` and commits; a query takes its arguments and the
+unit of work and does not. Refusals are domain errors (`domain.errors`), statuses are in `api.ERRORS`.
 """
 
 from olymp_registration.handlers.attendance import (
@@ -16,40 +16,30 @@ from olymp_registration.handlers.attendance import (
 from olymp_registration.handlers.importing import (
     FileFormat,
     ImportParticipants,
-    ImportRejected,
     import_participants,
     list_participants,
-    problem_json,
 )
 from olymp_registration.handlers.olympiads import (
     CreateOlympiad,
     create_olympiad,
     get_olympiad,
-    round_days,
     scheduled_subjects,
 )
-from olymp_registration.handlers.venue_scope import UNRESTRICTED, VenueScope, check_in_venue
 
 __all__ = [
-    "UNRESTRICTED",
     "CheckIn",
     "CheckInEntry",
     "CheckInResult",
     "CreateOlympiad",
     "FileFormat",
     "ImportParticipants",
-    "ImportRejected",
     "RemoveParticipant",
-    "VenueScope",
     "check_in_participants",
-    "check_in_venue",
     "create_olympiad",
     "get_olympiad",
     "import_participants",
     "list_participants",
     "present_participants",
-    "problem_json",
     "remove_participant",
-    "round_days",
     "scheduled_subjects",
 ]

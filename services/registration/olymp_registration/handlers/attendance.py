@@ -7,15 +7,27 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from olymp_core.auth import Principal
 from olymp_core.clock import to_local
 from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
 from olymp_core.db import UnitOfWork
-from olymp_core.problems import Conflict, Forbidden, NotFound, Problem
 from olymp_core.subjects import subject
 from olymp_registration import store
-from olymp_registration.domain import CheckInRefused, Olympiad, check_in, mark_absent, remove
+from olymp_registration.domain import (
+    CheckInRefused,
+    DayInFuture,
+    DuplicateCheckInEntry,
+    Olympiad,
+    ParticipantNotFound,
+    RemovalRefused,
+    VenueOutOfScope,
+    VenueScope,
+    check_in,
+    check_in_venue,
+    mark_absent,
+    remove,
+)
 from olymp_registration.handlers.olympiads import get_olympiad, round_days
-from olymp_registration.handlers.venue_scope import UNRESTRICTED, VenueScope, check_in_venue
 
 
 @dataclass(frozen=True)
@@ -29,12 +41,10 @@ class CheckIn:
     olympiad_id: uuid.UUID
     subject_code: str
     entries: tuple[CheckInEntry, ...]
-    actor: str
     day: dt.date | None = None
     """The round day; by default today in the olympiad's time zone."""
     venue: str | None = None
     """Where the marks are made; required of a caller limited to venues."""
-    scope: VenueScope = UNRESTRICTED
 
 
 @dataclass(frozen=True)
@@ -43,10 +53,7 @@ class RemoveParticipant:
     subject_code: str
     participant_id: uuid.UUID
     reason: str
-    actor: str
     day: dt.date | None = None
-    scope: VenueScope = UNRESTRICTED
-    """Removal is for whoever may act at the venue where the participant was marked that day."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,10 @@ def _round_day(olympiad: Olympiad, requested: dt.date | None, now: dt.datetime) 
     if requested is None:
         return today
     if requested > today:
-        raise Problem(
+        raise DayInFuture(
             f"Дата {requested:%d.%m.%Y} ещё не наступила (сегодня {today:%d.%m.%Y} по времени "
             f"олимпиады, {olympiad.time_zone}): отмечать явку и удаление можно только в день тура "
-            "или позже.",
-            status=422,
-            type_="day-in-future",
+            "или позже."
         )
     return requested
 
@@ -79,33 +84,33 @@ async def _participants_of(
     by_id = {p.participant_id: p for p in found}
     missing = [str(i) for i in ids if i not in by_id]
     if missing:
-        raise NotFound(
+        raise ParticipantNotFound(
             f"По предмету «{subject(subject_code).name}» в этой олимпиаде не зарегистрированы "
             f"участники: {', '.join(missing)}. Проверьте идентификаторы и предмет.",
-            type_="participant-not-found",
             participant_ids=missing,
         )
     return by_id
 
 
-async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInResult:
+async def check_in_participants(
+    command: CheckIn, uow: UnitOfWork, actor: Principal
+) -> CheckInResult:
     """Day-of registration (§36) of a list; all entries or none. A removed participant is refused.
 
     A caller limited to venues marks only at one of them, and cannot overwrite a mark another
     venue (or a caller who named no venue) made that day: otherwise they could take over a
     participant of another venue and then remove them.
     """
+    scope = VenueScope.of(actor)
     olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
-    venue = check_in_venue(olympiad, command.venue, command.scope)
+    venue = check_in_venue(olympiad, command.venue, scope)
     days = round_days(olympiad, command.subject_code)
     ids = [e.participant_id for e in command.entries]
     if len(set(ids)) != len(ids):
         twice = sorted({str(i) for i in ids if ids.count(i) > 1})
-        raise Problem(
+        raise DuplicateCheckInEntry(
             f"Участники указаны в списке больше одного раза: {', '.join(twice)}. "
-            "Оставьте по одной отметке на участника.",
-            status=422,
-            type_="duplicate-check-in-entry",
+            "Оставьте по одной отметке на участника."
         )
     now = uow.clock.now()
     day = _round_day(olympiad, command.day, now)
@@ -114,21 +119,19 @@ async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInRes
         stored = by_id[entry.participant_id]
         before = stored.attendance(days)
         marked_venue = stored.venue_on(day)
-        if before.mark_on(day) is not None and not command.scope.admits(marked_venue):
-            raise Forbidden(
+        if before.mark_on(day) is not None and not scope.admits(marked_venue):
+            raise VenueOutOfScope(
                 f"{stored.participant.full_name} уже отмечен(а) {day:%d.%m.%Y} на другой "
                 "площадке проведения: изменить эту отметку может координатор той площадки "
                 "или муниципальный оргкомитет.",
-                type_="venue-out-of-scope",
                 participant_id=str(entry.participant_id),
             )
         try:
             after = (check_in if entry.present else mark_absent)(before, day, now)
         except CheckInRefused as exc:
-            p = stored.participant
-            raise Conflict(
-                f"{p.full_name}: {exc}",
-                type_="check-in-refused",
+            # the rule does not know whom it refused; the official needs the name and the id
+            raise CheckInRefused(
+                f"{stored.participant.full_name}: {exc}",
                 participant_id=str(entry.participant_id),
             ) from None
         moved = venue is not None and venue != marked_venue
@@ -137,7 +140,7 @@ async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInRes
         mark = after.mark_on(day)
         assert mark is not None
         await store.save_mark(
-            uow.session, entry.participant_id, mark, marked_by=command.actor, venue=venue
+            uow.session, entry.participant_id, mark, marked_by=actor.subject, venue=venue
         )
         if after == before:
             continue  # only the venue was corrected: attendance itself did not change
@@ -153,7 +156,7 @@ async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInRes
         )
     present = sum(1 for e in command.entries if e.present)
     await uow.audit(
-        actor=command.actor,
+        actor=actor.subject,
         action="participants.checked_in",
         object_type="olympiad_subject",
         object_id=f"{command.olympiad_id}/{command.subject_code}",
@@ -169,9 +172,13 @@ async def check_in_participants(command: CheckIn, uow: UnitOfWork) -> CheckInRes
 
 
 async def remove_participant(
-    command: RemoveParticipant, uow: UnitOfWork
+    command: RemoveParticipant, uow: UnitOfWork, actor: Principal
 ) -> store.StoredParticipant:
-    """The removal act (§53): the participant's work is annulled, no further participation (§54)."""
+    """The removal act (§53): the participant's work is annulled, no further participation (§54).
+
+    It is for whoever may act at the venue where the participant was marked that day.
+    """
+    scope = VenueScope.of(actor)
     olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
     days = round_days(olympiad, command.subject_code)
     now = uow.clock.now()
@@ -181,12 +188,11 @@ async def remove_participant(
         command.participant_id
     ]
     venue = stored.venue_on(day)
-    if not command.scope.admits(venue):
-        raise Forbidden(
+    if not scope.admits(venue):
+        raise VenueOutOfScope(
             f"{stored.participant.full_name} не отмечен(а) {day:%d.%m.%Y} на площадках "
-            f"проведения, где вы работаете ({command.scope.label}): удалить участника может "
+            f"проведения, где вы работаете ({scope.label}): удалить участника может "
             "только координатор площадки, на которой он выполняет олимпиадные задания.",
-            type_="venue-out-of-scope",
             participant_id=str(command.participant_id),
         )
     try:
@@ -195,10 +201,10 @@ async def remove_participant(
             day=day,
             reason=command.reason,
             removed_at=now,
-            removed_by=command.actor,
+            removed_by=actor.subject,
         )
     except CheckInRefused as exc:
-        raise Conflict(str(exc), type_="removal-refused") from None
+        raise RemovalRefused(exc.detail) from None
     assert after.removal is not None
     removal = after.removal
     await store.save_removal(uow.session, command.participant_id, removal)
@@ -212,7 +218,7 @@ async def remove_participant(
         )
     )
     await uow.audit(
-        actor=command.actor,
+        actor=actor.subject,
         action="participant.removed",
         object_type="participant",
         object_id=str(command.participant_id),

@@ -11,21 +11,24 @@ from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 
+from olymp_core.auth import Principal
 from olymp_core.contracts.registration import ParticipantRegistered
 from olymp_core.db import UnitOfWork
-from olymp_core.problems import Conflict, Problem
 from olymp_core.subjects import subject
 from olymp_registration import store
 from olymp_registration.domain import (
+    FileTooLarge,
+    ImportConflict,
     ImportProblem,
+    ImportRejected,
     ImportReport,
     Olympiad,
     ProblemKind,
+    VenueScope,
     parse_participants_csv,
     parse_participants_xlsx,
 )
 from olymp_registration.handlers.olympiads import get_olympiad
-from olymp_registration.handlers.venue_scope import UNRESTRICTED, VenueScope
 
 FileFormat = Literal["csv", "xlsx"]
 
@@ -35,21 +38,21 @@ class ImportParticipants:
     olympiad_id: uuid.UUID
     data: bytes
     file_format: FileFormat
-    actor: str
-
-
-class ImportRejected(Problem):
-    """The file was not imported at all; `errors` lists every row to fix."""
-
-    status = 422
-    type_ = "participants-import-rejected"
-    title = "Файл участников не принят"
 
 
 async def import_participants(
-    command: ImportParticipants, uow: UnitOfWork
+    command: ImportParticipants, uow: UnitOfWork, actor: Principal, *, max_bytes: int
 ) -> list[store.StoredParticipant]:
-    """All rows or none: any problem in the file, or a person already registered, stores nothing."""
+    """All rows or none: any problem in the file, or a person already registered, stores nothing.
+
+    A file over `max_bytes` is refused before anything else is looked at: a district's application
+    is a few thousand rows, so a larger upload is a mistake, not a file.
+    """
+    if len(command.data) > max_bytes:
+        raise FileTooLarge(
+            f"Файл больше {max_bytes // (1024 * 1024)} МБ: разделите его на несколько файлов, "
+            "например по предметам."
+        )
     stored = await get_olympiad(command.olympiad_id, uow)
     parse = parse_participants_csv if command.file_format == "csv" else parse_participants_xlsx
     report = parse(command.data)
@@ -67,14 +70,13 @@ async def import_participants(
             command.olympiad_id,
             entries,
             registered_at=now,
-            registered_by=command.actor,
+            registered_by=actor.subject,
         )
     except IntegrityError:
         # Another import of the same people committed between our check and our insert.
-        raise Conflict(
+        raise ImportConflict(
             "Часть участников из файла только что зарегистрирована другим импортом: загрузите "
-            "файл ещё раз, чтобы увидеть, какие строки уже внесены.",
-            type_="participants-import-conflict",
+            "файл ещё раз, чтобы увидеть, какие строки уже внесены."
         ) from None
     for participant_id, p in entries:
         uow.publish(
@@ -92,7 +94,7 @@ async def import_participants(
             )
         )
     await uow.audit(
-        actor=command.actor,
+        actor=actor.subject,
         action="participants.imported",
         object_type="olympiad",
         object_id=str(command.olympiad_id),
@@ -153,11 +155,11 @@ def _rejection(errors: Sequence[ImportProblem]) -> ImportRejected:
     return ImportRejected(
         f"Файл не загружен, ни один участник не сохранён: найдено ошибок — {len(errors)}{where}. "
         "Исправьте всё, что перечислено в errors, и загрузите файл целиком ещё раз.",
-        errors=[problem_json(e) for e in errors],
+        errors=[_problem_json(e) for e in errors],
     )
 
 
-def problem_json(problem: ImportProblem) -> dict[str, Any]:
+def _problem_json(problem: ImportProblem) -> dict[str, Any]:
     return {
         "row": problem.row,
         "column": problem.column,
@@ -168,10 +170,7 @@ def problem_json(problem: ImportProblem) -> dict[str, Any]:
 
 
 async def list_participants(
-    olympiad_id: uuid.UUID,
-    subject_code: str | None,
-    uow: UnitOfWork,
-    scope: VenueScope = UNRESTRICTED,
+    olympiad_id: uuid.UUID, subject_code: str | None, uow: UnitOfWork, actor: Principal
 ) -> list[store.StoredParticipant]:
     """The registered participants; a caller limited to venues sees only part of them.
 
@@ -182,6 +181,7 @@ async def list_participants(
     """
     await get_olympiad(olympiad_id, uow)
     found = await store.list_participants(uow.session, olympiad_id, subject_code=subject_code)
+    scope = VenueScope.of(actor)
     if not scope.restricted:
         return found
     return [

@@ -6,12 +6,19 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from olymp_core.auth import Principal
 from olymp_core.contracts.registration import OlympiadCreated, ScheduledSubject
 from olymp_core.db import UnitOfWork
-from olymp_core.problems import NotFound, Problem
 from olymp_core.subjects import UnknownSubject
 from olymp_registration import store
-from olymp_registration.domain import InvalidOlympiad, Olympiad, SubjectSchedule, Venue
+from olymp_registration.domain import (
+    InvalidOlympiad,
+    Olympiad,
+    OlympiadNotFound,
+    SubjectNotScheduled,
+    SubjectSchedule,
+    Venue,
+)
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,6 @@ class CreateOlympiad:
     time_zone: str
     subjects: tuple[SubjectSchedule, ...]
     venues: tuple[Venue, ...]
-    actor: str
 
 
 def scheduled_subjects(olympiad: Olympiad) -> list[ScheduledSubject]:
@@ -41,27 +47,21 @@ def scheduled_subjects(olympiad: Olympiad) -> list[ScheduledSubject]:
     return scheduled
 
 
-async def create_olympiad(command: CreateOlympiad, uow: UnitOfWork) -> store.StoredOlympiad:
-    try:
-        olympiad = Olympiad(
-            title=command.title,
-            school_year=command.school_year,
-            time_zone=command.time_zone,
-            subjects=command.subjects,
-            venues=command.venues,
-        )
-    except InvalidOlympiad as exc:
-        raise Problem(
-            str(exc),
-            status=422,
-            type_="invalid-olympiad",
-            title="Олимпиада не создана",
-            errors=list(exc.problems),
-        ) from None
+async def create_olympiad(
+    command: CreateOlympiad, uow: UnitOfWork, actor: Principal
+) -> store.StoredOlympiad:
+    """Every broken rule is reported at once (`InvalidOlympiad.problems`); nothing is stored."""
+    olympiad = Olympiad(
+        title=command.title,
+        school_year=command.school_year,
+        time_zone=command.time_zone,
+        subjects=command.subjects,
+        venues=command.venues,
+    )
     olympiad_id = uuid.uuid4()
     now = uow.clock.now()
     await store.add_olympiad(
-        uow.session, olympiad_id, olympiad, created_at=now, created_by=command.actor
+        uow.session, olympiad_id, olympiad, created_at=now, created_by=actor.subject
     )
     subjects = scheduled_subjects(olympiad)
     uow.publish(
@@ -73,7 +73,7 @@ async def create_olympiad(command: CreateOlympiad, uow: UnitOfWork) -> store.Sto
         )
     )
     await uow.audit(
-        actor=command.actor,
+        actor=actor.subject,
         action="olympiad.created",
         object_type="olympiad",
         object_id=str(olympiad_id),
@@ -92,18 +92,15 @@ async def create_olympiad(command: CreateOlympiad, uow: UnitOfWork) -> store.Sto
 async def get_olympiad(olympiad_id: uuid.UUID, uow: UnitOfWork) -> store.StoredOlympiad:
     found = await store.get_olympiad(uow.session, olympiad_id)
     if found is None:
-        raise NotFound(
-            f"Олимпиада {olympiad_id} не найдена: проверьте идентификатор олимпиады.",
-            type_="olympiad-not-found",
+        raise OlympiadNotFound(
+            f"Олимпиада {olympiad_id} не найдена: проверьте идентификатор олимпиады."
         )
     return found
 
 
 def round_days(olympiad: Olympiad, subject_code: str) -> tuple[dt.date, ...]:
-    """The days the subject is held, or 404 when it is not in this olympiad."""
+    """The days the subject is held; refused when the subject is not in this olympiad."""
     try:
         return olympiad.schedule_of(subject_code).days
     except (InvalidOlympiad, UnknownSubject) as exc:
-        raise NotFound(
-            f"{exc} Проверьте код предмета в адресе запроса.", type_="subject-not-scheduled"
-        ) from None
+        raise SubjectNotScheduled(f"{exc} Проверьте код предмета в адресе запроса.") from None

@@ -1,4 +1,4 @@
-import olymp_registration.video_store  # noqa: F401  (adds the video tables to the metadata)
+import olymp_registration.video.store  # noqa: F401  (adds the video tables to the metadata)
 from olymp_core.migrations import run_env
 from olymp_registration.store import metadata
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from olymp_scoring.domain.errors import ScoringError
+from olymp_scoring.domain.errors import InvalidScheme
 from olymp_scoring.domain.marking_scheme import TaskSpec
 
 
@@ -30,11 +30,11 @@ class DiscrepancyThreshold:
 
     def __post_init__(self) -> None:
         if not self.value.is_finite() or self.value < 0:
-            raise ScoringError(
+            raise InvalidScheme(
                 f"Порог расхождения оценок не может быть отрицательным, указано: {self.value}."
             )
         if self.kind is ThresholdKind.SHARE_OF_MAX and self.value > 1:
-            raise ScoringError(
+            raise InvalidScheme(
                 "Порог расхождения в долях от максимального балла задания должен быть "
                 f"от 0 до 1, указано: {self.value}."
             )

@@ -1,7 +1,45 @@
-"""Errors of the scoring rules. The message is what a jury member or official reads: Russian."""
+"""Refusals of the scoring rules. The detail is what a jury member or official reads: Russian."""
 
 from __future__ import annotations
 
+from olymp_core.errors import DomainError
 
-class ScoringError(ValueError):
+
+class ScoringError(DomainError):
     """A scoring rule was broken; `str(error)` says what and what to do, in Russian."""
+
+    title = "Нарушено правило проверки"
+
+
+class InvalidScheme(ScoringError):
+    """The marking criteria the chair set cannot be used (tasks, maxima, step, threshold, rule)."""
+
+    title = "Недопустимые критерии оценивания"
+
+
+class InvalidMarks(ScoringError):
+    """A mark that the criteria do not allow (unknown task, out of range, off the step)."""
+
+    title = "Недопустимые баллы"
+
+
+class MarkingRefused(ScoringError):
+    """A marking the state of the work does not admit (annulled, marked already, no dispute)."""
+
+    title = "Оценка не принимается"
+
+
+class WorkNotFound(DomainError):
+    title = "Работа не найдена"
+
+
+class CriteriaMissing(DomainError):
+    title = "Критерии оценивания не заданы"
+
+
+class CriteriaLocked(DomainError):
+    title = "Критерии оценивания уже применяются"
+
+
+class AlreadyAnnulled(DomainError):
+    title = "Работа уже аннулирована"

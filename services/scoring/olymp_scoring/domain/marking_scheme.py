@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from olymp_scoring.domain.errors import ScoringError
+from olymp_scoring.domain.errors import InvalidMarks, InvalidScheme
 
 DEFAULT_STEP = Decimal("0.5")
 
@@ -20,9 +20,9 @@ class TaskSpec:
 
     def __post_init__(self) -> None:
         if self.number < 1:
-            raise ScoringError(f"Номер задания должен быть положительным, указано: {self.number}.")
+            raise InvalidScheme(f"Номер задания должен быть положительным, указано: {self.number}.")
         if not self.max_points.is_finite() or self.max_points <= 0:
-            raise ScoringError(
+            raise InvalidScheme(
                 f"Максимальный балл задания {self.number} должен быть больше нуля, "
                 f"указано: {self.max_points}."
             )
@@ -46,16 +46,18 @@ class MarkingScheme:
 
     def __post_init__(self) -> None:
         if not self.tasks:
-            raise ScoringError("В критериях оценивания нет ни одного задания: добавьте задания.")
+            raise InvalidScheme("В критериях оценивания нет ни одного задания: добавьте задания.")
         numbers = [task.number for task in self.tasks]
         repeated = sorted({number for number in numbers if numbers.count(number) > 1})
         if repeated:
-            raise ScoringError("Номера заданий повторяются: " + ", ".join(map(str, repeated)) + ".")
+            raise InvalidScheme(
+                "Номера заданий повторяются: " + ", ".join(map(str, repeated)) + "."
+            )
         if not self.step.is_finite() or self.step <= 0:
-            raise ScoringError(f"Шаг оценки должен быть больше нуля, указано: {self.step}.")
+            raise InvalidScheme(f"Шаг оценки должен быть больше нуля, указано: {self.step}.")
         for task in self.tasks:
             if not is_multiple_of(task.max_points, self.step):
-                raise ScoringError(
+                raise InvalidScheme(
                     f"Максимальный балл задания {task.number} ({task.max_points}) не кратен "
                     f"шагу оценки {self.step}: исправьте максимум или шаг."
                 )
@@ -78,27 +80,27 @@ class MarkingScheme:
         for task in self.tasks:
             if task.number == number:
                 return task
-        raise ScoringError(
+        raise InvalidMarks(
             f"Задания {number} нет в критериях оценивания; есть задания: "
             + ", ".join(map(str, self.task_numbers))
             + "."
         )
 
     def validate_points(self, number: int, points: Decimal) -> Decimal:
-        """`points` if it is a valid mark for task `number`, else ScoringError in Russian."""
+        """`points` if it is a valid mark for task `number`, else InvalidMarks in Russian."""
         task = self.task(number)
         if not isinstance(points, Decimal):
             # Floats would carry binary noise into protocols; the API layer parses into Decimal.
             raise TypeError(f"points must be a Decimal, got {type(points).__name__}")
         if not points.is_finite():
-            raise ScoringError(f"Балл за задание {number} должен быть числом, указано: {points}.")
+            raise InvalidMarks(f"Балл за задание {number} должен быть числом, указано: {points}.")
         if not Decimal(0) <= points <= task.max_points:
-            raise ScoringError(
+            raise InvalidMarks(
                 f"Балл за задание {number} должен быть от 0 до {task.max_points}, "
                 f"указано: {points}."
             )
         if not is_multiple_of(points, self.step):
-            raise ScoringError(
+            raise InvalidMarks(
                 f"Балл за задание {number} должен быть кратен {self.step}, указано: {points}."
             )
         return points

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from olymp_scoring.domain.errors import ScoringError
+from olymp_scoring.domain.errors import InvalidScheme
 from olymp_scoring.domain.marking_scheme import round_half_up_to_step
 
 
@@ -79,7 +79,7 @@ def scoring_rule(name: str) -> ScoringRule:
     try:
         return _RULES[name]
     except KeyError:
-        raise ScoringError(
+        raise InvalidScheme(
             f"Правило подсчёта баллов «{name}» неизвестно; доступны: "
             + ", ".join(sorted(_RULES))
             + "."

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from olymp_scoring.domain.discrepancy import DiscrepancyThreshold
-from olymp_scoring.domain.errors import ScoringError
+from olymp_scoring.domain.errors import MarkingRefused, ScoringError
 from olymp_scoring.domain.marking_scheme import MarkingScheme
 from olymp_scoring.domain.rules import DEFAULT_RULE, ScoringRule
 
@@ -153,16 +153,16 @@ class WorkSheet:
     def record_marking(self, jury_member_id: str, points: Mapping[int, Decimal]) -> WorkSheet:
         """A member's marks: every task for the first two members, disputed tasks for a third."""
         if self.annulment is not None:
-            raise ScoringError(
+            raise MarkingRefused(
                 f"Работа {self.work_code} аннулирована и не проверяется: оценки не принимаются."
             )
         if jury_member_id in self.jury_member_ids:
-            raise ScoringError(
+            raise MarkingRefused(
                 f"Член жюри {jury_member_id} уже оценил работу {self.work_code}: каждую работу "
                 "проверяют разные члены жюри (п. 69), повторная оценка не принимается."
             )
         if not points:
-            raise ScoringError(f"Не указано ни одного балла за работу {self.work_code}.")
+            raise MarkingRefused(f"Не указано ни одного балла за работу {self.work_code}.")
         for number, value in points.items():
             self.scheme.validate_points(number, value)
         if len(self._pair) < MARKERS_PER_WORK:
@@ -175,7 +175,7 @@ class WorkSheet:
     def _require_every_task(self, points: Mapping[int, Decimal]) -> None:
         missing = [n for n in self.scheme.task_numbers if n not in points]
         if missing:
-            raise ScoringError(
+            raise MarkingRefused(
                 f"Оценены не все задания работы {self.work_code}: не хватает баллов за задания "
                 + ", ".join(map(str, missing))
                 + ". Член жюри оценивает каждое задание."
@@ -184,24 +184,18 @@ class WorkSheet:
     def _require_only_open_disputes(self, points: Mapping[int, Decimal]) -> None:
         open_disputes = self.tasks_needing_third_mark()
         if not open_disputes:
-            raise ScoringError(
+            raise MarkingRefused(
                 f"Работа {self.work_code} уже проверена двумя членами жюри, "
                 "третья проверка не требуется."
             )
         extra = sorted(n for n in points if n not in open_disputes)
         if extra:
-            raise ScoringError(
+            raise MarkingRefused(
                 "Третий член жюри оценивает только задания со значительным расхождением оценок "
                 "(п. 73): в работе "
                 f"{self.work_code} это задания " + ", ".join(map(str, open_disputes)) + "; "
                 "задания " + ", ".join(map(str, extra)) + " третьей проверки не требуют."
             )
-
-    def annul(self, reason: AnnulmentReason) -> WorkSheet:
-        """Annul the work at any point of checking; final, so a second annulment is refused."""
-        if self.annulment is not None:
-            raise ScoringError(f"Работа {self.work_code} уже аннулирована: {self.annulment.text}")
-        return replace(self, annulment=reason)
 
     def final_scores(self) -> dict[int, Decimal]:
         """The score of every task by the olympiad's rule; only for a checked work."""

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from olymp_core.clock import local_instant
-from olymp_registration.video.coverage import (
+from olymp_registration.video.domain.coverage import (
     CoverageRules,
     Finding,
     FindingKind,

@@ -8,7 +8,7 @@ from pathlib import Path
 import av
 import pytest
 
-from olymp_registration.video.probe import (
+from olymp_registration.video.domain.probe import (
     NotAVideo,
     TruncatedRecording,
     probe_recording,

@@ -1,0 +1,274 @@
+"""HTTP API of scanning: the station's upload, the manual queue, labels, jury links, title pages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+
+from olymp_coding.api import CodingOfficer, SubjectCode
+from olymp_coding.domain import InvalidSubject
+from olymp_coding.scans import handlers
+from olymp_coding.scans.domain import (
+    LabelFontMissing,
+    LinkRefused,
+    PageAlreadyAssigned,
+    PageNotFound,
+    ScanError,
+    ScanTooLarge,
+    SubjectNotCoded,
+    UnknownWorkCode,
+    WrongSubject,
+)
+from olymp_coding.scans.handlers import ScanDesk
+from olymp_coding.scans.schemas import (
+    AssignedPageRead,
+    AssignmentCreate,
+    ManualPageRead,
+    ManualQueue,
+    PageLinkRead,
+    PageOutcomeRead,
+    UploadRead,
+    WorkPages,
+)
+from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
+from olymp_core.dependencies import Uow, context
+from olymp_core.errors import ErrorMap
+from olymp_core.subjects import UnknownSubject, subject
+
+PDF_MEDIA_TYPE = "application/pdf"
+MAX_UPLOAD_BYTES = 1 << 30  # a 300-page colour PDF at 300 dpi stays well below this
+
+router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["scans"])
+
+# OutOfScope is a NotPermitted: 403 by the core's map. A mistyped code is coding's MistypedCode.
+ERRORS: ErrorMap = {
+    ScanError: 422,
+    ScanTooLarge: 413,
+    PageNotFound: 404,
+    PageAlreadyAssigned: 409,
+    WrongSubject: 409,
+    UnknownWorkCode: 422,
+    LinkRefused: 403,
+    SubjectNotCoded: 409,
+    LabelFontMissing: 503,
+}
+
+Scanner = Annotated[
+    Principal,
+    Depends(authorize(Role.SCANNER, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),
+]
+AnyCodingOfficer = Annotated[Principal, Depends(authorize(Role.CODING_OFFICER))]
+Jury = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR))]
+# The link's signature is the credential: an <img> cannot carry a bearer token.
+LinkHolder = Annotated[Principal, Depends(authorize(Role.PUBLIC))]
+Desk = Annotated[ScanDesk, Depends(context(ScanDesk))]
+
+
+def _subject_code(code: str) -> str:
+    # A subject named in the request (not in the address): the request is wrong, not the address.
+    try:
+        return subject(code).code
+    except UnknownSubject as exc:
+        raise InvalidSubject(str(exc)) from None
+
+
+def _station_subject(
+    subject_code: Annotated[str, Query(description="Предмет, который сканирует станция")],
+) -> str:
+    return _subject_code(subject_code)
+
+
+async def _body(request: Request, filename: str) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_UPLOAD_BYTES:
+            raise ScanTooLarge(
+                f"Файл «{filename}» больше {MAX_UPLOAD_BYTES >> 20} МБ: разделите скан на части.",
+                filename=filename,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post(
+    "/scans",
+    summary="Загрузить скан со станции сканирования (PDF или изображение)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/pdf": {},
+                "image/jpeg": {},
+                "image/png": {},
+                "image/tiff": {},
+                "application/octet-stream": {},
+            },
+        }
+    },
+)
+async def upload_scan(
+    request: Request,
+    olympiad_id: uuid.UUID,
+    filename: Annotated[str, Query(min_length=1, max_length=255, description="Имя файла скана")],
+    subject_code: Annotated[str, Depends(_station_subject)],
+    who: Scanner,
+    desk: Desk,
+    uow: Uow,
+) -> UploadRead:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1] or filename
+    data = await _body(request, name)
+    command = handlers.Upload(olympiad_id, subject_code, name, data)
+    report = await handlers.ingest(command, uow, who, desk=desk)
+    return UploadRead(
+        filename=report.filename,
+        pages=[
+            PageOutcomeRead(
+                page=outcome.source_page,
+                outcome=outcome.outcome,
+                outcome_label=outcome.outcome.label,
+                page_id=outcome.page_id,
+                work_code=outcome.work_code,
+                sheet=outcome.sheet,
+                reason=outcome.reason,
+                orientation=outcome.orientation,
+            )
+            for outcome in report.pages
+        ],
+    )
+
+
+@router.get("/scans/manual", summary="Очередь страниц, ожидающих ручной привязки к работе")
+async def manual_queue(olympiad_id: uuid.UUID, who: AnyCodingOfficer, uow: Uow) -> ManualQueue:
+    pages = await handlers.manual_queue(olympiad_id, uow, who)
+    return ManualQueue(
+        pages=[
+            ManualPageRead(
+                page_id=page.page_id,
+                kind=page.kind,
+                code_read=page.code_read,
+                reason=page.routing_reason,
+                station_subject=page.station_subject,
+                source_file=page.source_file,
+                source_page=page.source_page,
+                uploaded_at=page.uploaded_at,
+                image_url=f"/olympiads/{olympiad_id}/scans/{page.page_id}/image",
+            )
+            for page in pages
+        ]
+    )
+
+
+@router.get(
+    "/scans/{page_id}/image",
+    summary="Изображение загруженной страницы (оргкомитет, для ручной привязки)",
+    response_class=Response,
+)
+async def page_image(
+    olympiad_id: uuid.UUID, page_id: uuid.UUID, who: AnyCodingOfficer, desk: Desk, uow: Uow
+) -> Response:
+    image = await handlers.view_page(handlers.ViewPage(olympiad_id, page_id), uow, who, desk=desk)
+    return Response(
+        image.data, media_type=image.content_type, headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.post("/scans/{page_id}/assignment", summary="Привязать страницу из очереди к работе")
+async def assign_page(
+    olympiad_id: uuid.UUID,
+    page_id: uuid.UUID,
+    body: Annotated[AssignmentCreate, Body()],
+    who: AnyCodingOfficer,
+    desk: Desk,
+    uow: Uow,
+) -> AssignedPageRead:
+    command = handlers.AssignPage(
+        olympiad_id, page_id, body.work_code, _subject_code(body.subject_code), body.kind
+    )
+    page = await handlers.assign_page(command, uow, who, desk=desk)
+    assert page.work_code is not None
+    return AssignedPageRead(
+        page_id=page.page_id, work_code=page.work_code, kind=page.kind, queue_state=page.queue_state
+    )
+
+
+@router.get(
+    "/subjects/{subject_code}/labels.pdf",
+    summary="Листы наклеек с QR-шифрами (по классам: аудитории службе шифрования не известны)",
+    response_class=Response,
+    responses={200: {"content": {PDF_MEDIA_TYPE: {}}}},
+)
+async def labels_pdf(
+    olympiad_id: uuid.UUID,
+    subject_code: SubjectCode,
+    _: CodingOfficer,
+    uow: Uow,
+    grade: Annotated[int | None, Query(ge=1, le=11)] = None,
+) -> Response:
+    pdf = await handlers.label_sheets(olympiad_id, subject_code, grade, uow)
+    suffix = f"-{grade}" if grade else ""
+    return Response(
+        pdf,
+        media_type=PDF_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="labels-{subject_code}{suffix}.pdf"'
+        },
+    )
+
+
+@router.get("/works/{work_code}/pages", summary="Страницы работы по шифру (для жюри)")
+async def work_pages(
+    olympiad_id: uuid.UUID, work_code: str, who: Jury, desk: Desk, uow: Uow
+) -> WorkPages:
+    command = handlers.IssuePageLinks(olympiad_id, work_code)
+    links = await handlers.issue_page_links(command, uow, who, desk=desk)
+    return WorkPages(
+        work_code=work_code,
+        pages=[
+            PageLinkRead(
+                page_id=link.page_id, sheet=link.sheet, url=link.url, expires_at=link.expires_at
+            )
+            for link in links
+        ],
+    )
+
+
+@router.get(
+    "/pages/{page_id}",
+    summary="Изображение страницы по краткосрочной подписанной ссылке",
+    response_class=Response,
+)
+async def signed_page(
+    olympiad_id: uuid.UUID,
+    page_id: uuid.UUID,
+    expires: int,
+    to: Annotated[str, Query(min_length=1, max_length=200)],
+    sig: Annotated[str, Query(min_length=64, max_length=64)],
+    _: LinkHolder,
+    desk: Desk,
+    uow: Uow,
+) -> Response:
+    command = handlers.ReadSignedPage(olympiad_id, page_id, expires, to, sig)
+    image = await handlers.read_signed_page(command, uow, desk=desk)
+    return Response(
+        image.data, media_type=image.content_type, headers={"Cache-Control": "private, no-store"}
+    )
+
+
+@router.get(
+    "/titles/{work_code}",
+    summary="Титульный лист работы (только оргкомитет по кодированию)",
+    response_class=Response,
+)
+async def title(
+    olympiad_id: uuid.UUID, work_code: str, who: AnyCodingOfficer, desk: Desk, uow: Uow
+) -> Response:
+    command = handlers.ReadTitlePage(olympiad_id, work_code)
+    found = await handlers.read_title_page(command, uow, who, desk=desk)
+    return Response(
+        found.data,
+        media_type=found.content_type,
+        headers={"Cache-Control": "no-store", "X-Title-Pages": str(found.count)},
+    )

@@ -1,0 +1,337 @@
+"""Commands and queries on stored pages: the manual queue, the jury's links, title pages, labels.
+
+Every read of a page's image — by the jury through a link, by a coding officer — leaves an audit
+entry in the same transaction that hands out the link or the bytes; so those reads are commands
+and commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from olymp_coding import store as coding_store
+from olymp_coding.domain import validate_code
+from olymp_coding.scans import store
+from olymp_coding.scans.documents import label_sheets_pdf
+from olymp_coding.scans.domain import (
+    LinkRefused,
+    OutOfScope,
+    PageAlreadyAssigned,
+    PageNotFound,
+    SubjectNotCoded,
+    UnknownWorkCode,
+    WrongSubject,
+    page_key,
+    retain_until,
+)
+from olymp_coding.scans.handlers.desk import ScanDesk
+from olymp_coding.scans.handlers.retention import MODE_OBJECT_LOCK
+from olymp_coding.scans.store import KIND_ANSWER, KIND_TITLE, QUEUE_PENDING, ScannedPage
+from olymp_core.auth import Principal, ScopeKind
+from olymp_core.contracts.coding import PageScanned
+from olymp_core.db import UnitOfWork
+from olymp_core.links import expiry
+from olymp_core.storage import StorageCapabilityError
+from olymp_core.subjects import subject
+
+ROOMS_UNKNOWN = "не указана"
+
+
+@dataclass(frozen=True)
+class AssignPage:
+    olympiad_id: uuid.UUID
+    page_id: uuid.UUID
+    work_code: str  # as typed; checked here
+    subject_code: str  # the subject the officer believes the work is in
+    kind: str  # answer or title
+
+
+@dataclass(frozen=True)
+class IssuePageLinks:
+    olympiad_id: uuid.UUID
+    work_code: str  # as typed
+
+
+@dataclass(frozen=True)
+class ReadSignedPage:
+    olympiad_id: uuid.UUID
+    page_id: uuid.UUID
+    expires: int
+    issued_to: str
+    signature: str
+
+
+@dataclass(frozen=True)
+class ReadTitlePage:
+    olympiad_id: uuid.UUID
+    work_code: str  # as typed
+
+
+@dataclass(frozen=True)
+class ViewPage:
+    olympiad_id: uuid.UUID
+    page_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class PageLink:
+    page_id: uuid.UUID
+    sheet: int | None
+    url: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PageImage:
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    data: bytes
+    content_type: str
+    count: int  # how many title pages the work has; the latest is served
+
+
+def _subject_of(page: ScannedPage) -> str:
+    # A queued page belongs to no work yet: the station's subject is all that is known of it.
+    return page.subject_code or page.station_subject
+
+
+def _require_subject(who: Principal, subject_code: str, what: str) -> None:
+    if not who.may_access(ScopeKind.SUBJECT, subject_code):
+        raise OutOfScope(
+            f"{what} относится к предмету «{subject(subject_code).name}», который вам не назначен. "
+            "Обратитесь к сотруднику оргкомитета по кодированию этого предмета."
+        )
+
+
+async def manual_queue(
+    olympiad_id: uuid.UUID, uow: UnitOfWork, who: Principal
+) -> list[ScannedPage]:
+    """The queued pages of the subjects the officer is assigned to."""
+    pages = await store.manual_queue(uow.session, olympiad_id)
+    return [page for page in pages if who.may_access(ScopeKind.SUBJECT, _subject_of(page))]
+
+
+async def _known_work(uow: UnitOfWork, olympiad_id: uuid.UUID, typed_code: str) -> store.WorkByCode:
+    code = validate_code(typed_code)  # MistypedCode: the check character caught a slip
+    work = await store.work_by_code(uow.session, olympiad_id, code)
+    if work is None:
+        raise UnknownWorkCode(
+            f"Шифр «{code}» не выдан ни одной работе этой олимпиады. Сверьте шифр с работой."
+        )
+    return work
+
+
+async def assign_page(
+    command: AssignPage, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
+) -> ScannedPage:
+    """Settle a page from the manual queue on a work (and say whether it is a title page)."""
+    moved_from: str | None = None
+    page = await store.page(uow.session, command.olympiad_id, command.page_id, for_update=True)
+    if page is None:
+        raise PageNotFound(f"Страница {command.page_id} не найдена среди загруженных сканов.")
+    _require_subject(actor, _subject_of(page), f"Страница {command.page_id}")
+    if page.queue_state != QUEUE_PENDING:
+        raise PageAlreadyAssigned(
+            f"Страница {command.page_id} уже отнесена к работе {page.work_code}; "
+            "повторная привязка не нужна."
+        )
+    work = await _known_work(uow, command.olympiad_id, command.work_code)
+    if work.subject_code != command.subject_code:
+        raise WrongSubject(
+            f"Шифр «{work.work_code}» относится к предмету «{subject(work.subject_code).name}», "
+            f"а указан предмет «{subject(command.subject_code).name}». "
+            "Проверьте шифр и предмет работы."
+        )
+    _require_subject(actor, work.subject_code, f"Работа {work.work_code}")
+    digest = page.object_key.rsplit("/", 1)[-1].split(".", 1)
+    key = page_key(
+        str(command.olympiad_id), digest[0], digest[1], title_page=command.kind == KIND_TITLE
+    )
+    if key != page.object_key:
+        # A title page must not stay under the scans prefix, nor an answer page under titles.
+        data = await desk.objects.get(page.object_key)
+        await desk.objects.put(key, data, content_type=page.content_type)
+        moved_from = page.object_key
+    await store.resolve(
+        uow.session,
+        page.page_id,
+        work_code=work.work_code,
+        subject_code=work.subject_code,
+        kind=command.kind,
+        object_key=key,
+        at=uow.clock.now(),
+        by=actor.subject,
+    )
+    if command.kind == KIND_ANSWER:
+        uow.publish(
+            PageScanned(
+                olympiad_id=command.olympiad_id,
+                work_code=work.work_code,
+                subject_code=work.subject_code,
+                page_id=page.page_id,
+                sheet=page.sheet,
+            )
+        )
+    await uow.audit(
+        actor=actor.subject,
+        action="scan.page_assigned",
+        object_type="scanned_page",
+        object_id=str(page.page_id),
+        payload={"work_code": work.work_code, "kind": command.kind, "reason": page.routing_reason},
+    )
+    await uow.commit()
+    resolved = await store.page(uow.session, command.olympiad_id, command.page_id)
+    assert resolved is not None
+    if moved_from is not None:
+        until = max(resolved.retain_until, retain_until(uow.clock.now(), desk.retention_years))
+        if await desk.retention.protect([key], until) != MODE_OBJECT_LOCK:
+            await desk.objects.delete(moved_from)  # a locked original stays until its date
+    return resolved
+
+
+def _signed_path(
+    desk: ScanDesk, olympiad_id: uuid.UUID, page_id: uuid.UUID, expires: int, issued_to: str
+) -> str:
+    # The signature covers the olympiad, the page, the person and the expiry: a link cannot be
+    # stretched, moved to another page or passed off as someone else's.
+    signature = desk.links.sign(olympiad_id, page_id, issued_to, expires)
+    query = urlencode({"expires": expires, "to": issued_to, "sig": signature})
+    return f"/olympiads/{olympiad_id}/pages/{page_id}?{query}"
+
+
+async def issue_page_links(
+    command: IssuePageLinks, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
+) -> list[PageLink]:
+    """The answer pages of a work (never its title page), each with a short-lived link."""
+    work = await _known_work(uow, command.olympiad_id, command.work_code)
+    if not actor.may_access(ScopeKind.SUBJECT, work.subject_code):
+        raise OutOfScope(f"Работа {work.work_code} относится к предмету, который вам не назначен.")
+    pages = await store.pages_of_work(uow.session, command.olympiad_id, work.work_code, KIND_ANSWER)
+    now = uow.clock.now()
+    ttl = dt.timedelta(seconds=desk.link_ttl_s)
+    expires_at, expires = now + ttl, expiry(now, desk.link_ttl_s)
+    links = []
+    for page in pages:
+        try:
+            url = await desk.objects.presigned_get_url(page.object_key, ttl)
+            via = "presigned"
+        except StorageCapabilityError:
+            url = _signed_path(desk, command.olympiad_id, page.page_id, expires, actor.subject)
+            via = "service"
+        links.append(PageLink(page.page_id, page.sheet, url, expires_at))
+        await uow.audit(
+            actor=actor.subject,
+            action="scan.page_link_issued",
+            object_type="scanned_page",
+            object_id=str(page.page_id),
+            payload={
+                "work_code": work.work_code,
+                "via": via,
+                "expires_at": expires_at.isoformat(),
+            },
+        )
+    await uow.commit()
+    return links
+
+
+async def read_signed_page(
+    command: ReadSignedPage, uow: UnitOfWork, *, desk: ScanDesk
+) -> PageImage:
+    """The bytes behind a service-signed link; a title page is never served this way.
+
+    Nobody signs in to open a link: the audit names the person the link was issued to.
+    """
+    if not desk.links.valid(
+        command.signature,
+        command.olympiad_id,
+        command.page_id,
+        command.issued_to,
+        expires=command.expires,
+        now=uow.clock.now(),
+    ):
+        raise LinkRefused(
+            "Ссылка на страницу недействительна или её срок истёк. "
+            "Откройте список страниц работы заново, чтобы получить новую ссылку."
+        )
+    page = await store.page(uow.session, command.olympiad_id, command.page_id)
+    if page is None or not page.for_jury:
+        raise PageNotFound("Страница не найдена.")
+    data = await desk.objects.get(page.object_key)
+    await uow.audit(
+        actor=command.issued_to,
+        action="scan.page_read",
+        object_type="scanned_page",
+        object_id=str(command.page_id),
+        payload={"work_code": page.work_code, "via": "service"},
+    )
+    await uow.commit()
+    return PageImage(data, page.content_type)
+
+
+async def read_title_page(
+    command: ReadTitlePage, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
+) -> TitlePage:
+    """The latest title page of a work (coding role only), and how many are stored."""
+    work = await _known_work(uow, command.olympiad_id, command.work_code)
+    _require_subject(actor, work.subject_code, f"Работа {work.work_code}")
+    titles = await store.pages_of_work(uow.session, command.olympiad_id, work.work_code, KIND_TITLE)
+    if not titles:
+        raise PageNotFound(f"Титульный лист работы {work.work_code} ещё не отсканирован.")
+    latest = max(titles, key=lambda page: page.uploaded_at)
+    data = await desk.objects.get(latest.object_key)
+    await uow.audit(
+        actor=actor.subject,
+        action="scan.title_read",
+        object_type="scanned_page",
+        object_id=str(latest.page_id),
+        payload={"work_code": work.work_code},
+    )
+    await uow.commit()
+    return TitlePage(data, latest.content_type, len(titles))
+
+
+async def view_page(
+    command: ViewPage, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
+) -> PageImage:
+    """Any stored page of the officer's subjects, for settling the manual queue."""
+    page = await store.page(uow.session, command.olympiad_id, command.page_id)
+    if page is None:
+        raise PageNotFound(f"Страница {command.page_id} не найдена среди загруженных сканов.")
+    _require_subject(actor, _subject_of(page), f"Страница {command.page_id}")
+    data = await desk.objects.get(page.object_key)
+    await uow.audit(
+        actor=actor.subject,
+        action="scan.page_viewed",
+        object_type="scanned_page",
+        object_id=str(command.page_id),
+        payload={"kind": page.kind, "queue_state": page.queue_state},
+    )
+    await uow.commit()
+    return PageImage(data, page.content_type)
+
+
+async def label_sheets(
+    olympiad_id: uuid.UUID, subject_code: str, grade: int | None, uow: UnitOfWork
+) -> bytes:
+    """Label sheets for the subject's coded works, grade by grade (coding knows no rooms)."""
+    found = subject(subject_code)
+    if not found.coded:
+        raise SubjectNotCoded(
+            f"Работы по предмету «{found.name}» не шифруются (п. 60): "
+            "наклейки с шифрами не печатаются, используются номера регистрации."
+        )
+    works = [
+        (work.work_code, work.task_grade)
+        for work in await coding_store.works_of(uow.session, olympiad_id, subject_code, grade)
+        if work.coded and not work.withdrawn
+    ]
+    # LabelFontMissing (503) when the machine has no Cyrillic font
+    return await asyncio.to_thread(label_sheets_pdf, ROOMS_UNKNOWN, found.name, works)

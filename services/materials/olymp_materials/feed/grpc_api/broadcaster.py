@@ -1,0 +1,117 @@
+"""One reader of the feed table, many streams: the release fan-out does not grow with mirrors.
+
+Every stream follows an in-memory copy of the feed. Whoever changes the feed (an upload, a move, the
+release timer) calls `refresh()`, which reads the new rows in ONE query, builds each event ONCE
+(unsealing a released key once) and wakes all streams through one Condition. A release at 08:00 thus
+costs one database read and N socket writes, not N polls. The feed is small (a few events per package),
+so the whole of it is kept; a mirror that reconnects after any gap is served from memory too.
+
+A key event is built only when the hub's clock says the instant has come, so even a feed row written
+by a hub whose clock ran ahead is held back here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+from collections.abc import AsyncIterator
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from olymp.materials.v1 import materials_pb2 as pb
+from olymp_core.db import UnitOfWorkFactory
+from olymp_materials.domain import Manifest, PackageKind, may_release, unseal_key, unseal_password
+from olymp_materials.feed import store
+
+PROTO_KINDS = {
+    PackageKind.TASKS: pb.PACKAGE_KIND_TASKS,
+    PackageKind.CRITERIA: pb.PACKAGE_KIND_CRITERIA,
+    PackageKind.EQUIPMENT: pb.PACKAGE_KIND_EQUIPMENT,
+}
+
+
+class FeedBroadcaster:
+    def __init__(self, uows: UnitOfWorkFactory, master_key: bytes) -> None:
+        self._uows = uows
+        self._master_key = master_key
+        self._events: list[pb.FeedEvent] = []
+        self._sequences: list[int] = []
+        self._changed = asyncio.Condition()
+        self._refreshing = asyncio.Lock()
+        self.subscribers = 0
+
+    @property
+    def last_sequence(self) -> int:
+        return self._sequences[-1] if self._sequences else 0
+
+    async def refresh(self) -> int:
+        """Load what was appended since the last refresh; returns how many events are new."""
+        async with self._refreshing:
+            async with self._uows() as uow:
+                rows = await store.after(uow.session, self.last_sequence)
+                now = uow.clock.now()
+            added = 0
+            for row in rows:
+                if row.event == store.KEY_RELEASED and not may_release(now, row.release_at):
+                    break  # a later refresh takes it, in order, once the instant has come
+                self._events.append(self._event(row))
+                self._sequences.append(row.sequence)
+                added += 1
+        if added:
+            async with self._changed:
+                self._changed.notify_all()
+        return added
+
+    def _event(self, row: store.FeedRow) -> pb.FeedEvent:
+        if row.event == store.ANNOUNCED:
+            assert row.manifest is not None and row.signature is not None
+            manifest = Manifest.parse(row.manifest)
+            release_at = Timestamp()
+            release_at.FromDatetime(manifest.release_at)
+            return pb.FeedEvent(
+                sequence=row.sequence,
+                package_announced=pb.PackageAnnounced(
+                    package_id=str(manifest.package_id),
+                    olympiad_id=str(manifest.olympiad_id),
+                    subject_code=manifest.subject_code,
+                    kind=PROTO_KINDS[manifest.kind],
+                    release_at=release_at,
+                    ciphertext_sha256=manifest.ciphertext_sha256,
+                    manifest_signature=row.signature,
+                    manifest=row.manifest,
+                ),
+            )
+        assert row.sealed_key is not None
+        password = row.sealed_password
+        return pb.FeedEvent(
+            sequence=row.sequence,
+            key_released=pb.KeyReleased(
+                package_id=str(row.package_id),
+                key=unseal_key(self._master_key, row.package_id, row.sealed_key),
+                password=(
+                    ""
+                    if password is None
+                    else unseal_password(self._master_key, row.package_id, password)
+                ),
+            ),
+        )
+
+    async def follow(self, after_sequence: int) -> AsyncIterator[pb.FeedEvent]:
+        """Every event after `after_sequence`, then each new one as it is loaded."""
+        cursor = after_sequence
+        self.subscribers += 1
+        try:
+            while True:
+                index = bisect.bisect_right(self._sequences, cursor)
+                while index < len(self._events):
+                    event = self._events[index]
+                    cursor = event.sequence
+                    index += 1
+                    yield event
+                await self._wait_beyond(cursor)
+        finally:
+            self.subscribers -= 1
+
+    async def _wait_beyond(self, cursor: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.last_sequence > cursor)

@@ -1,0 +1,35 @@
+"""Commands, queries and the event handler of the materials service (the feed's are in feed/)."""
+
+from olymp_materials.handlers.events import on_olympiad_created
+from olymp_materials.handlers.node import Feed, Hub, Node
+from olymp_materials.handlers.packages import (
+    MovePackage,
+    OpenPackage,
+    PackageListing,
+    RevealedKey,
+    UploadPackage,
+    list_packages,
+    move_package,
+    package_content,
+    release_due_packages,
+    reveal_key,
+    upload_package,
+)
+
+__all__ = [
+    "Feed",
+    "Hub",
+    "MovePackage",
+    "Node",
+    "OpenPackage",
+    "PackageListing",
+    "RevealedKey",
+    "UploadPackage",
+    "list_packages",
+    "move_package",
+    "on_olympiad_created",
+    "package_content",
+    "release_due_packages",
+    "reveal_key",
+    "upload_package",
+]

@@ -1,0 +1,124 @@
+"""What publishing does with other services' events: keep its own copies, and publish the
+preliminary table once all of them are in. These handlers never commit: the consumer commits their
+work with the inbox row, then acks."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from olymp_core.clock import zone
+from olymp_core.contracts.coding import WorksDecoded
+from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
+from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
+from olymp_core.db import UnitOfWork
+from olymp_core.subject_grade import SubjectGrade
+from olymp_publishing import store
+from olymp_publishing.handlers.tables import preliminary_if_ready
+
+log = logging.getLogger("olymp.publishing")
+
+
+async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
+    """Keep the title and zone the public pages show; an unknown zone must not lose the title."""
+    time_zone: str | None = event.time_zone
+    try:
+        zone(event.time_zone)
+    except ValueError:
+        log.warning(
+            "olympiad %s: unknown time zone %r, pages use UTC", event.olympiad_id, event.time_zone
+        )
+        time_zone = None
+    await store.save_olympiad(
+        uow.session, store.Olympiad(event.olympiad_id, event.title, time_zone), uow.clock.now()
+    )
+
+
+async def on_participant_registered(event: ParticipantRegistered, uow: UnitOfWork) -> None:
+    await store.save_participant(
+        uow.session,
+        {
+            "olympiad_id": event.olympiad_id,
+            "subject_code": event.subject_code,
+            "participant_id": event.participant_id,
+            "surname": event.surname,
+            "name": event.name,
+            "patronymic": event.patronymic,
+            "grade": event.grade,
+            "task_grade": event.task_grade,
+            "school": event.school,
+            "consent_to_publish": event.consent_to_publish,
+            "registered_at": uow.clock.now(),
+        },
+    )
+    # Registration's message may arrive after decoding and scores; then it completes the table.
+    for key in await store.table_keys_of_participant(
+        uow.session, event.olympiad_id, event.participant_id, event.subject_code
+    ):
+        await preliminary_if_ready(uow, key, "service:registration")
+
+
+async def on_works_decoded(event: WorksDecoded, uow: UnitOfWork) -> None:
+    key = SubjectGrade(event.olympiad_id, event.subject_code, event.grade)
+    await store.mark_subject_grade(uow.session, key, decoded_at=uow.clock.now())
+    await store.save_decoded_works(
+        uow.session, key, [(work.work_code, work.participant_id) for work in event.works]
+    )
+    await uow.audit(
+        actor="service:coding",
+        action="results.decoding_received",
+        object_type="result_table",
+        object_id=key.object_id,
+        payload={"works": len(event.works)},
+    )
+    await preliminary_if_ready(uow, key, "service:coding")
+
+
+async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) -> None:
+    key = SubjectGrade(event.olympiad_id, event.subject_code, event.grade)
+    if event.task_max:
+        max_total = sum(event.task_max.values(), Decimal(0))
+    else:
+        max_total = max((work.max_total for work in event.works), default=Decimal(0))
+    now = uow.clock.now()
+    await store.mark_subject_grade(uow.session, key, checked_at=now, max_total=max_total)
+    # A repeated statement never overwrites a score an appeal has changed since.
+    await store.save_scored_works(
+        uow.session, key, [_score_values(work, uow) for work in event.works], replace=False
+    )
+    await uow.audit(
+        actor="service:scoring",
+        action="results.scores_received",
+        object_type="result_table",
+        object_id=key.object_id,
+        payload={"works": len(event.works), "max_total": str(max_total)},
+    )
+    await preliminary_if_ready(uow, key, "service:scoring")
+
+
+async def on_work_rescored(event: WorkRescored, uow: UnitOfWork) -> None:
+    """An appeal changed a work (§112, §116): it counts in the next (final) version only."""
+    key = SubjectGrade(event.olympiad_id, event.subject_code, event.grade)
+    await store.save_scored_works(uow.session, key, [_score_values(event.work, uow)], replace=True)
+    await uow.audit(
+        actor="service:scoring",
+        action="results.work_rescored",
+        object_type="work",
+        object_id=event.work.work_code,
+        payload={
+            "appeal_id": str(event.appeal_id),
+            "total": None if event.work.total is None else str(event.work.total),
+            "annulled": event.work.annulled,
+        },
+    )
+
+
+def _score_values(work: ScoredWork, uow: UnitOfWork) -> dict[str, object]:
+    return {
+        "work_code": work.work_code,
+        "total": work.total,
+        "annulled": work.annulled,
+        "annulment_reason": work.annulment_reason,
+        "task_scores": {task: str(points) for task, points in work.task_scores.items()},
+        "updated_at": uow.clock.now(),
+    }

@@ -1,0 +1,113 @@
+"""The publishing service's tables (its own database; no other service reads them).
+
+Publishing keeps its own copy of what it needs from other services (personal data and consent,
+the decoded code -> participant mapping, scores) so that it can rebuild any table on its own.
+Published tables live in `result_versions`: one row per version, inserted once and never updated
+(a trigger in the migration refuses UPDATE and DELETE).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+metadata = sa.MetaData()
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("participant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("surname", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("patronymic", sa.Text, nullable=False),
+    sa.Column("grade", sa.Integer, nullable=False),
+    sa.Column("task_grade", sa.Integer, nullable=False),
+    sa.Column("school", sa.Text, nullable=False),
+    sa.Column("consent_to_publish", sa.Boolean, nullable=False),
+    sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+subject_grades = sa.Table(
+    "subject_grades",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    sa.Column("decoded_at", sa.DateTime(timezone=True)),
+    sa.Column("checked_at", sa.DateTime(timezone=True)),
+    sa.Column("max_total", sa.Numeric(10, 2)),
+)
+
+decoded_works = sa.Table(
+    "decoded_works",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    sa.Column("work_code", sa.String(64), primary_key=True),
+    sa.Column("participant_id", UUID(as_uuid=True), nullable=False),
+)
+
+scored_works = sa.Table(
+    "scored_works",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    sa.Column("work_code", sa.String(64), primary_key=True),
+    sa.Column("total", sa.Numeric(10, 2)),
+    sa.Column("annulled", sa.Boolean, nullable=False),
+    sa.Column("annulment_reason", sa.Text),
+    sa.Column("task_scores", JSONB, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+quota_policies = sa.Table(
+    "quota_policies",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("policy", JSONB, nullable=False),
+    sa.Column("set_by", sa.Text, nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+chair_decisions = sa.Table(
+    "chair_decisions",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    sa.Column("total", sa.Numeric(10, 2), primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("decided_by", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+olympiads = sa.Table(
+    "olympiads",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    # None when registration sent a zone this machine does not know: pages then fall back to UTC.
+    sa.Column("time_zone", sa.Text),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+result_versions = sa.Table(
+    "result_versions",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("subject_code", sa.String(64), nullable=False),
+    sa.Column("grade", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("stage", sa.String(16), nullable=False),
+    sa.Column("document", JSONB, nullable=False),
+    sa.Column("protocol", JSONB, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("olympiad_id", "subject_code", "grade", "version"),
+    sa.CheckConstraint("stage IN ('preliminary', 'final')", name="result_versions_stage"),
+)

@@ -1,0 +1,245 @@
+"""Commands and queries of the jury's checking: the criteria, marks, annulment, progress.
+
+Each command handler takes `(command, uow, actor)` and commits. Lock order, everywhere: the work
+row, then the subject-grade row (`announcement.settle`), then the audit trail's lock (taken at
+commit). One order means no deadlocks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from olymp_core.auth import Principal, Role, ScopeKind
+from olymp_core.db import UnitOfWork
+from olymp_core.errors import NotPermitted
+from olymp_core.subject_grade import SubjectGrade
+from olymp_scoring import store
+from olymp_scoring.domain import (
+    AnnulmentReason,
+    CheckingPolicy,
+    DiscrepancyThreshold,
+    MarkingScheme,
+    SubjectGradeProgress,
+    ThresholdKind,
+    WorkStatus,
+    scoring_rule,
+)
+from olymp_scoring.domain.errors import (
+    AlreadyAnnulled,
+    CriteriaLocked,
+    CriteriaMissing,
+    WorkNotFound,
+)
+from olymp_scoring.handlers.announcement import Settlement, audit_settlement, plain, settle
+from olymp_scoring.store import StoredScheme, WorkRow
+
+THRESHOLD_KINDS = {
+    "points": ThresholdKind.POINTS,
+    "share": ThresholdKind.SHARE_OF_MAX,
+    "share_of_max": ThresholdKind.SHARE_OF_MAX,
+}
+
+
+@dataclass(frozen=True)
+class SetScheme:
+    subject_grade: SubjectGrade
+    tasks: tuple[tuple[int, Decimal], ...]
+    step: Decimal
+    threshold_kind: str
+    threshold_value: Decimal
+    rule: str
+
+
+@dataclass(frozen=True)
+class RecordMarking:
+    olympiad_id: uuid.UUID
+    work_code: str
+    task_scores: Mapping[int, Decimal]
+
+
+@dataclass(frozen=True)
+class AnnulWork:
+    olympiad_id: uuid.UUID
+    work_code: str
+    reason: AnnulmentReason
+
+
+@dataclass(frozen=True)
+class MarkingResult:
+    work_code: str
+    status: WorkStatus
+    needs_third_mark_tasks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class WorkView:
+    """A work as the caller may see it: a jury member, only their own marks (§69)."""
+
+    work_code: str
+    status: WorkStatus
+    needs_third_mark_tasks: tuple[int, ...]
+    my_marks: dict[int, Decimal]
+    final_scores: dict[int, Decimal] | None = None
+    total: Decimal | None = None
+    annulment_reason: AnnulmentReason | None = None
+    jury_member_ids: tuple[str, ...] = field(default=())
+
+
+async def set_scheme(command: SetScheme, uow: UnitOfWork, actor: Principal) -> StoredScheme:
+    """Set the criteria of a subject and grade; refused once any work has a mark."""
+    key = command.subject_grade
+    scheme = MarkingScheme.of(command.tasks, command.step)
+    threshold = DiscrepancyThreshold(
+        THRESHOLD_KINDS[command.threshold_kind], command.threshold_value
+    )
+    stored = StoredScheme(scheme, CheckingPolicy(threshold, scoring_rule(command.rule)))
+    await store.ensure_subject_grade(uow.session, key)
+    await store.lock_subject_grade(uow.session, key)
+    if await store.any_marks(uow.session, key):
+        raise CriteriaLocked(
+            f"Работы по предмету «{key.subject_code}», {key.grade} класс, уже оцениваются: "
+            "критерии оценивания после начала проверки не меняются."
+        )
+    await store.save_scheme(uow.session, key, stored)
+    await uow.audit(
+        actor=actor.subject,
+        action="scheme.set",
+        object_type="subject_grade",
+        object_id=key.object_id,
+        payload=stored.to_json(),
+    )
+    await uow.commit()
+    return stored
+
+
+async def record_marking(
+    command: RecordMarking, uow: UnitOfWork, actor: Principal
+) -> MarkingResult:
+    """One jury member's marks of one work; the member is the token's subject."""
+    member = actor.subject
+    work = await _locked_work(uow, actor, command.olympiad_id, command.work_code)
+    stored = await store.load_scheme(uow.session, work.key)
+    if stored is None:
+        raise CriteriaMissing(
+            f"Критерии оценивания для предмета «{work.key.subject_code}», "
+            f"{work.key.grade} класс, не заданы: председатель жюри должен задать их до проверки."
+        )
+    for number, points in command.task_scores.items():
+        stored.scheme.validate_points(number, points)
+    marks = await store.marks_of(uow.session, command.olympiad_id, [command.work_code])
+    sheet = store.sheet_of(work, stored, marks[command.work_code])
+    updated = sheet.record_marking(member, command.task_scores)
+    now = uow.clock.now()
+    new_marks = updated.marks[len(sheet.marks) :]
+    await store.insert_marks(uow.session, command.olympiad_id, command.work_code, new_marks, now)
+    await store.update_work(
+        uow.session, command.olympiad_id, command.work_code, status=updated.status.value
+    )
+    settlement = await settle(uow, work.key, data_changed=False)
+    await uow.audit(
+        actor=member,
+        action="work.marked",
+        object_type="work",
+        object_id=work_id(command.olympiad_id, command.work_code),
+        payload={
+            "task_scores": {str(m.task_number): str(m.points) for m in new_marks},
+            "status": updated.status.value,
+        },
+    )
+    await audit_settlement(uow, work.key, settlement, actor=member)
+    await uow.commit()
+    return MarkingResult(command.work_code, updated.status, updated.tasks_needing_third_mark())
+
+
+async def annul_work(command: AnnulWork, uow: UnitOfWork, actor: Principal) -> WorkStatus:
+    """The jury chair annuls a work (§47, §52, §68, §119); final."""
+    work = await _locked_work(uow, actor, command.olympiad_id, command.work_code)
+    settlement = await annul(uow, work, command.reason)
+    await uow.audit(
+        actor=actor.subject,
+        action="work.annulled",
+        object_type="work",
+        object_id=work_id(command.olympiad_id, command.work_code),
+        payload={"reason": command.reason.value, "text": command.reason.text},
+    )
+    await audit_settlement(uow, work.key, settlement, actor=actor.subject)
+    await uow.commit()
+    return WorkStatus.ANNULLED
+
+
+async def annul(uow: UnitOfWork, work: WorkRow, reason: AnnulmentReason) -> Settlement:
+    """Annul a locked work and settle its subject and grade (no audit, no commit)."""
+    if work.annulment_reason is not None:
+        raise AlreadyAnnulled(
+            f"Работа {work.work_code} уже аннулирована: {work.annulment_reason.text}"
+        )
+    await store.update_work(
+        uow.session,
+        work.key.olympiad_id,
+        work.work_code,
+        status=WorkStatus.ANNULLED.value,
+        annulment_reason=reason.value,
+    )
+    return await settle(uow, work.key, data_changed=work.status is WorkStatus.CHECKED)
+
+
+async def list_works(key: SubjectGrade, uow: UnitOfWork, actor: Principal) -> list[WorkView]:
+    """The works of a subject and grade as `actor` may see them."""
+    chair = actor.has_role(Role.JURY_CHAIR)
+    stored = await store.load_scheme(uow.session, key)
+    rows = await store.list_works(uow.session, key)
+    marks = await store.marks_of(uow.session, key.olympiad_id, [r.work_code for r in rows])
+    views = []
+    for row in rows:
+        if stored is None:
+            views.append(WorkView(row.work_code, row.status, (), {}, None, None))
+            continue
+        sheet = store.sheet_of(row, stored, marks[row.work_code])
+        status = sheet.status
+        open_tasks = sheet.tasks_needing_third_mark() if status is not WorkStatus.ANNULLED else ()
+        mine = {m.task_number: m.points for m in sheet.visible_marks_for(actor.subject)}
+        view = WorkView(row.work_code, status, open_tasks, mine)
+        if chair:
+            scores = None
+            if status is WorkStatus.CHECKED:
+                found = row.appealed_scores or sheet.final_scores()
+                scores = {number: plain(points) for number, points in found.items()}
+            view = WorkView(
+                row.work_code,
+                status,
+                open_tasks,
+                mine,
+                scores,
+                plain(sum(scores.values(), Decimal(0))) if scores is not None else None,
+                row.annulment_reason,
+                sheet.jury_member_ids,
+            )
+        views.append(view)
+    return views
+
+
+async def progress(key: SubjectGrade, uow: UnitOfWork) -> SubjectGradeProgress:
+    return SubjectGradeProgress.of(await store.work_statuses(uow.session, key))
+
+
+async def _locked_work(
+    uow: UnitOfWork, actor: Principal, olympiad_id: uuid.UUID, work_code: str
+) -> WorkRow:
+    work = await store.get_work(uow.session, olympiad_id, work_code, lock=True)
+    if work is None:
+        raise WorkNotFound(
+            f"Работа с шифром «{work_code}» не найдена: проверьте шифр по сводной таблице (п. 64)."
+        )
+    if not actor.may_access(ScopeKind.SUBJECT, work.key.subject_code):
+        raise NotPermitted(
+            f"Работа «{work_code}» относится к предмету, к которому у вас нет доступа: "
+            "обратитесь к председателю жюри."
+        )
+    return work
+
+
+def work_id(olympiad_id: uuid.UUID, work_code: str) -> str:
+    return f"{olympiad_id}/{work_code}"
