@@ -12,8 +12,9 @@ from olymp_core.migrations import drop_database, ensure_database
 ADMIN_URL = os.environ.get(
     "OLYMP_TEST_DATABASE_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
-# tests use a virtual host of their own, so a developer's running suite is never touched
-TEST_VHOST = "olymp-test"
+# tests use a virtual host of their own, so a developer's running suite is never touched; two test
+# runs on one broker (CI beside a developer) each set their own OLYMP_TEST_VHOST
+TEST_VHOST = os.environ.get("OLYMP_TEST_VHOST", "olymp-test")
 AMQP_URL = os.environ.get("OLYMP_TEST_AMQP_URL", f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}")
 
 
