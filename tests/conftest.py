@@ -7,11 +7,20 @@ import asyncio
 import os
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from olymp_core.events import connect
 from olymp_core.testing.databases import AMQP_URL, TEST_VHOST
+
+# Child processes started with `spawn` (the hub's stream clients) import test helpers by module
+# name; under pytest's importlib mode only this process knows them, so the repository root goes on
+# the path that children inherit.
+ROOT = str(Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path:
+    sys.path.append(ROOT)
 
 
 @pytest.fixture(scope="session", autouse=True)

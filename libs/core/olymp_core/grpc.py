@@ -26,6 +26,16 @@ from olymp_core.auth import AuthInterceptor, Policy, TokenVerifier
 
 ServiceRegistration = Callable[[grpc.aio.Server], None]
 
+# A reconnect storm (thousands of mirrors at 07:59 after a hub restart) brings calls faster than the
+# asyncio server takes them from gRPC core; core then cancels the calls waiting beyond its
+# pending-request limits (1,000, hard 3,000), and those clients see CANCELLED and must come back.
+# A waiting call costs a few hundred bytes, so the limits are set far above any region's mirrors.
+MAX_PENDING_CALLS = 100_000
+SERVER_OPTIONS = (
+    ("grpc.server.max_pending_requests", MAX_PENDING_CALLS),
+    ("grpc.server.max_pending_requests_hard_limit", MAX_PENDING_CALLS),
+)
+
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
@@ -96,7 +106,9 @@ def build_server(
     `port=0` binds an ephemeral port (tests). With `credentials` the port is TLS (municipal mirrors
     reach the regional hub over the network); without, plaintext for traffic inside the deployment.
     """
-    server = HealthReportingServer(grpc.aio.server(interceptors=list(interceptors)))
+    server = HealthReportingServer(
+        grpc.aio.server(interceptors=list(interceptors), options=SERVER_OPTIONS)
+    )
     for register in services:
         register(server)
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
