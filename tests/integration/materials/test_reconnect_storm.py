@@ -32,7 +32,9 @@ STORM = 3_000
 
 def broadcaster_of(svc: ServiceHarness) -> FeedBroadcaster:
     [node] = [c for c in svc.service.contexts if isinstance(c, Node)]
-    return node.require_hub().feed
+    feed = node.require_hub().feed
+    assert isinstance(feed, FeedBroadcaster)
+    return feed
 
 
 def feed_port(svc: ServiceHarness) -> int:
