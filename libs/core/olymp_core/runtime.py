@@ -6,6 +6,8 @@ own type (`Runtime[CodingSettings].settings.code_prefix`) and nobody needs `isin
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Generic, TypeVar
 
 import sqlalchemy as sa
@@ -39,9 +41,14 @@ class Runtime(Generic[S]):
             audience=settings.auth_audience,
             local_public_key_file=settings.auth_local_public_key_file,
             jwks_url=settings.auth_jwks_url,
+            max_token_lifetime=timedelta(seconds=settings.auth_max_token_lifetime_s),
+            revocation_file=settings.auth_revocation_file,
         )
         self.verifier = self.auth.build_verifier()
         self.connection: AbstractRobustConnection | None = None
+        # a service's own readiness checks beside the database, broker and store (e.g. coding's
+        # token for registration): name -> "ok" or what is wrong; /readyz reports each
+        self.checks: dict[str, Callable[[], Awaitable[str]]] = {}
 
     async def connect_broker(self) -> AbstractRobustConnection:
         if self.connection is None:
@@ -61,6 +68,11 @@ class Runtime(Generic[S]):
         else:
             checks["broker"] = "unavailable"
         checks["storage"] = "ok" if await self.objects.ping() else "unavailable"
+        for name, check in self.checks.items():
+            try:
+                checks[name] = await check()
+            except Exception as exc:  # a failing check is reported, never a failed probe
+                checks[name] = f"unavailable: {type(exc).__name__}"
         return checks
 
     async def close(self) -> None:

@@ -1,16 +1,18 @@
 """Typed settings from the environment, one prefix per service (`OLYMP_SCORING_DATABASE_URL`, ...).
 
 The defaults make the quick start work on a developer machine (`dev`) and in tests (`test`); `prod` refuses
-the well-known default secrets, so a production deployment cannot start with guest/guest or minioadmin.
+the well-known default secrets, so a production deployment cannot start with guest/guest or minioadmin,
+and refuses plaintext on the network: the broker only over `amqps://`, S3 only with `secure=true`, the
+OIDC provider's keys only over `https://`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -45,6 +47,9 @@ class ServiceSettings(BaseSettings):
     storage_url: str = "file:.olymp/storage"
     http_host: str = "127.0.0.1"
     http_port: int = 0
+    # several processes of one service serve one port (SO_REUSEPORT), the kernel spreading the
+    # connections among them: how the scan workers of coding scale out on one machine
+    http_reuse_port: bool = False
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 0
     log_level: str = "INFO"
@@ -52,6 +57,13 @@ class ServiceSettings(BaseSettings):
     auth_audience: str = "olymp"
     auth_local_public_key_file: Path | None = Path(".olymp/keys/auth-ed25519.pub.pem")
     auth_jwks_url: str | None = None
+    # exp - iat of an admitted token (12 h: one working day); a longer-lived token is refused
+    auth_max_token_lifetime_s: int = Field(default=12 * 3600, ge=60)
+    # the operator's revocation list (`olymp token revoke`), re-read when it changes; none: no list
+    auth_revocation_file: Path | None = Path(".olymp/keys/revoked.json")
+    # request bodies larger than this are refused before they are read (413), unless the route
+    # declares its own limit with `olymp_core.request_limits.body_limit` (uploads)
+    max_body_bytes: int = Field(default=1 << 20, ge=1024)
     # prefix for this instance's consumer queues: lets test runs share a broker without sharing queues
     queue_prefix: str = ""
     sweep_interval_s: float = 60.0
@@ -94,7 +106,42 @@ class ServiceSettings(BaseSettings):
                 f"{self.service_name}: no token verification configured; set "
                 f"OLYMP_{self.service_name.upper()}_AUTH_JWKS_URL (OIDC provider) or a local public key"
             )
+        self._refuse_plaintext()
         return self
+
+    def _refuse_plaintext(self) -> None:
+        """In prod every connection that carries secrets or tokens' keys is encrypted."""
+        name = self.service_name
+        if self.auth_jwks_url is not None and urlsplit(self.auth_jwks_url).scheme != "https":
+            raise ValueError(
+                f"{name}: auth_jwks_url must be an https:// URL in profile 'prod' (keys fetched "
+                "over plain HTTP can be replaced on the way, and with them every token)"
+            )
+        amqp = urlsplit(self.amqp_url)
+        if amqp.scheme != "amqps":
+            raise ValueError(
+                f"{name}: amqp_url must use amqps:// (TLS) in profile 'prod', not "
+                f"{amqp.scheme}://; give the broker a TLS listener (port 5671) and add "
+                "?cafile=/path/to/ca.pem when its certificate is from a private CA"
+            )
+        if dict(parse_qsl(amqp.query)).get("no_verify_ssl", "0") != "0":
+            raise ValueError(
+                f"{name}: amqp_url turns certificate checks off (no_verify_ssl) in profile 'prod'; "
+                "give the broker's CA with ?cafile= instead"
+            )
+        storage = urlsplit(self.storage_url)
+        if storage.scheme in ("http", "https"):
+            raise ValueError(
+                f"{name}: storage_url must be s3://KEY:SECRET@host:port/bucket?secure=true or "
+                f"file:/dir, not {storage.scheme}://"
+            )
+        if storage.scheme == "s3":
+            secure = dict(parse_qsl(storage.query)).get("secure", "false").lower()
+            if secure not in ("true", "1"):
+                raise ValueError(
+                    f"{name}: storage_url must end with ?secure=true (HTTPS to the S3 store) in "
+                    f"profile 'prod'; {storage.hostname} would be reached in plaintext"
+                )
 
     @classmethod
     def settings_customise_sources(

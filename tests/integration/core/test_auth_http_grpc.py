@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import grpc
@@ -20,6 +21,8 @@ from olymp_core.auth import (
     AuthInterceptor,
     Policy,
     Principal,
+    RevocationList,
+    Revocations,
     Role,
     ScopeKind,
     ScopeRule,
@@ -31,6 +34,8 @@ from olymp_core.auth import (
     document_policies,
     route_policies,
     undeclared_routes,
+    unverified_claims,
+    write_revocations,
 )
 from olymp_core.clock import ManualClock
 from olymp_core.problems import PROBLEM_JSON, install_problem_handlers
@@ -58,9 +63,18 @@ def issuer(clock: ManualClock) -> TokenIssuer:
 
 
 @pytest.fixture
-def verifier(issuer: TokenIssuer, clock: ManualClock) -> TokenVerifier:
+def revocation_file(tmp_path: Path) -> Path:
+    return tmp_path / "revoked.json"
+
+
+@pytest.fixture
+def verifier(issuer: TokenIssuer, clock: ManualClock, revocation_file: Path) -> TokenVerifier:
     return TokenVerifier.from_public_key_pem(
-        issuer.public_key_pem(), issuer="olymp-local", audience="olymp", clock=clock
+        issuer.public_key_pem(),
+        issuer="olymp-local",
+        audience="olymp",
+        clock=clock,
+        revocations=RevocationList(revocation_file),
     )
 
 
@@ -366,3 +380,33 @@ async def test_grpc_right_role_reaches_the_servicer_with_its_principal(
     )
     received = [item async for item in call_stream(channel, STREAM)(b"tara", metadata=tara)]
     assert received == [b"tara:0:m", b"tara:1:m", b"tara:2:m"]
+
+
+async def test_revoked_and_overlong_tokens_are_refused_on_both_transports(
+    http: httpx.AsyncClient,
+    channel: grpc.aio.Channel,
+    issuer: TokenIssuer,
+    clock: ManualClock,
+    revocation_file: Path,
+) -> None:
+    chair = issuer.issue("petrova", [Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR])
+    assert (
+        await http.get("/municipalities/tara/packages", headers=bearer(chair))
+    ).status_code == 200
+    assert await call_unary(channel, ECHO)(b"", metadata=bearer_metadata(chair)) == b"petrova"
+
+    # the operator revokes it while both servers run: the next call is refused, no restart
+    jti = str(unverified_claims(chair)["jti"])
+    write_revocations(revocation_file, Revocations().with_token(jti, clock.now(), "утерян"))
+    body = assert_problem(
+        await http.get("/municipalities/tara/packages", headers=bearer(chair)), 401, "отозван"
+    )
+    assert body["reason"] == "revoked"
+    error = await rpc_error(call_unary(channel, ECHO)(b"", metadata=bearer_metadata(chair)))
+    assert error.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert "отозван" in (error.details() or "")
+
+    month = issuer.issue("petrova", [Role.JURY_CHAIR], ttl=timedelta(days=30))
+    assert_problem(await http.get("/jury/works", headers=bearer(month)), 401, "не длиннее 12 ч")
+    error = await rpc_error(call_unary(channel, ECHO)(b"", metadata=bearer_metadata(month)))
+    assert error.code() == grpc.StatusCode.UNAUTHENTICATED

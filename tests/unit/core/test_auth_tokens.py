@@ -25,6 +25,8 @@ from olymp_core.auth import (
     AuthUnavailable,
     Policy,
     Principal,
+    RevocationList,
+    Revocations,
     Role,
     ScopeKind,
     ScopeRule,
@@ -32,6 +34,7 @@ from olymp_core.auth import (
     TokenVerifier,
     bearer_token,
     generate_local_key,
+    write_revocations,
 )
 from olymp_core.clock import ManualClock
 from olymp_core.problems import Forbidden, Unauthorized
@@ -335,7 +338,7 @@ async def test_jwks_accepts_es256_and_keycloak_realm_roles(
         clock,
         aud=["account", AUDIENCE],
         realm_access={"roles": ["offline_access", "jury_chair"]},
-        scopes={"subject": ["math"], "planet": ["mars"]},
+        scopes={"subject": ["math"]},
     )
     principal = await jwks_verifier.verify(keycloak_token)
     assert principal.roles == {Role.JURY_CHAIR}
@@ -530,3 +533,183 @@ async def test_id_token_of_the_provider_is_not_an_access_token(
     assert problem.extensions["reason"] == "wrong-token-type"
     access = jwt.encode(claims | {"typ": "Bearer"}, raw_key, algorithm="EdDSA")
     assert (await raw_verifier.verify(access)).subject == "ivanova"
+
+
+# --- M1: what the verifier cannot read it refuses ------------------------------------------------
+
+
+async def test_unknown_scope_kind_is_refused_not_dropped(
+    raw_key: Ed25519PrivateKey, raw_verifier: TokenVerifier
+) -> None:
+    # Dropped, "planet" would leave the holder unrestricted in whatever it meant to restrict.
+    claims = base_claims(sub="x", roles=["jury_chair"], scopes={"subject": ["math"]})
+    assert (await raw_verifier.verify(jwt.encode(claims, raw_key, algorithm="EdDSA"))).scopes
+    for scopes in ({"subject": ["math"], "planet": ["mars"]}, {"Subject": ["math"]}):
+        token = jwt.encode(claims | {"scopes": scopes}, raw_key, algorithm="EdDSA")
+        problem = await rejection(raw_verifier, token)
+        assert problem.extensions["reason"] == "unknown-scope"
+        assert "не принимается" in problem.detail
+
+
+async def test_token_issued_for_longer_than_the_maximum_is_refused(
+    issuer: TokenIssuer, verifier: TokenVerifier
+) -> None:
+    assert verifier.max_lifetime == timedelta(hours=12)
+    assert await verifier.verify(issuer.issue("a", [Role.SCANNER], ttl=timedelta(hours=12)))
+    year = issuer.issue("a", [Role.SCANNER], ttl=timedelta(days=365))
+    problem = await rejection(verifier, year)  # refused on its first day, not only when old
+    assert problem.extensions["reason"] == "lifetime-too-long"
+    assert "8760 ч" in problem.detail and "12 ч" in problem.detail
+
+
+async def test_maximum_lifetime_is_a_setting(tmp_path: Path, clock: ManualClock) -> None:
+    private, public = tmp_path / "auth.pem", tmp_path / "auth.pub.pem"
+    public.write_text(generate_local_key(private))
+    issuer = TokenIssuer(private.read_bytes(), ISSUER, AUDIENCE, clock=clock)
+    short = AuthSettings(
+        issuer=ISSUER, local_public_key_file=public, max_token_lifetime=timedelta(hours=1)
+    ).build_verifier(clock)
+    problem = await rejection(short, issuer.issue("a", [Role.SCANNER], ttl=timedelta(hours=2)))
+    assert problem.extensions["reason"] == "lifetime-too-long"
+
+
+@pytest.mark.parametrize("claim", ["iat", "exp"])
+async def test_token_without_issue_or_expiry_instant_is_refused(
+    raw_key: Ed25519PrivateKey, raw_verifier: TokenVerifier, claim: str
+) -> None:
+    claims = base_claims(sub="x", roles=["observer"])
+    del claims[claim]
+    problem = await rejection(raw_verifier, jwt.encode(claims, raw_key, algorithm="EdDSA"))
+    assert problem.extensions["reason"] == "malformed"
+    assert f"«{claim}»" in problem.detail
+
+
+# --- L: revocation ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def revocation_file(tmp_path: Path) -> Path:
+    return tmp_path / "revoked.json"
+
+
+@pytest.fixture
+def revocable(issuer: TokenIssuer, clock: ManualClock, revocation_file: Path) -> TokenVerifier:
+    return TokenVerifier.from_public_key_pem(
+        issuer.public_key_pem(),
+        issuer=ISSUER,
+        audience=AUDIENCE,
+        clock=clock,
+        revocations=RevocationList(revocation_file),
+    )
+
+
+def jti_of(token: str) -> str:
+    jti: str = jwt.decode(token, options={"verify_signature": False})["jti"]
+    return jti
+
+
+async def test_a_revoked_token_id_is_refused_at_once(
+    issuer: TokenIssuer, revocable: TokenVerifier, revocation_file: Path
+) -> None:
+    lost, kept = issuer.issue("ivanova", [Role.SCANNER]), issuer.issue("ivanova", [Role.SCANNER])
+    assert (await revocable.verify(lost)).subject == "ivanova"  # no file yet: nothing revoked
+    write_revocations(revocation_file, Revocations().with_token(jti_of(lost), START, "утерян"))
+    problem = await rejection(revocable, lost)
+    assert problem.extensions["reason"] == "revoked"
+    assert "отозван" in problem.detail
+    assert (await revocable.verify(kept)).subject == "ivanova"
+
+
+async def test_a_subject_revoked_until_an_instant(
+    issuer: TokenIssuer, revocable: TokenVerifier, revocation_file: Path, clock: ManualClock
+) -> None:
+    before = issuer.issue("petrov", [Role.JURY_MEMBER])
+    other = issuer.issue("sidorova", [Role.JURY_MEMBER])
+    clock.advance(timedelta(minutes=5))
+    write_revocations(revocation_file, Revocations().with_subject("petrov", clock.now()))
+    after = issuer.issue("petrov", [Role.JURY_MEMBER])
+    assert (await rejection(revocable, before)).extensions["reason"] == "revoked"
+    assert (await revocable.verify(after)).subject == "petrov"
+    assert (await revocable.verify(other)).subject == "sidorova"
+
+
+async def test_revocation_file_is_read_again_when_it_changes(
+    issuer: TokenIssuer, revocable: TokenVerifier, revocation_file: Path
+) -> None:
+    token = issuer.issue("ivanova", [Role.SCANNER])
+    write_revocations(revocation_file, Revocations().with_token(jti_of(token), START))
+    assert (await rejection(revocable, token)).extensions["reason"] == "revoked"
+    write_revocations(revocation_file, Revocations())  # the operator takes it back
+    assert (await revocable.verify(token)).subject == "ivanova"
+    revocation_file.unlink()
+    assert (await revocable.verify(token)).subject == "ivanova"
+
+
+async def test_a_broken_list_stops_the_start_and_never_unrevokes_later(
+    issuer: TokenIssuer, revocable: TokenVerifier, revocation_file: Path
+) -> None:
+    token = issuer.issue("ivanova", [Role.SCANNER])
+    write_revocations(revocation_file, Revocations().with_token(jti_of(token), START))
+    assert (await rejection(revocable, token)).extensions["reason"] == "revoked"
+    revocation_file.write_text("{not json")
+    # a bad edit while running keeps the list read before
+    assert (await rejection(revocable, token)).extensions["reason"] == "revoked"
+    with pytest.raises(ValueError, match="not a readable JSON file"):
+        RevocationList(revocation_file)
+    revocation_file.write_text('{"subjects": [{"sub": "x", "issued_before": "2025-10-14"}]}')
+    with pytest.raises(ValueError, match="no UTC offset"):
+        RevocationList(revocation_file)
+
+
+async def test_cli_revokes_a_token_and_a_subject(
+    tmp_path: Path, revocation_file: Path, clock: ManualClock
+) -> None:
+    runner = CliRunner(env={"OLYMP_AUTH_REVOCATION_FILE": str(revocation_file)})
+    key_file = tmp_path / "auth.pem"
+    public_file = tmp_path / "auth.pub.pem"
+    runner.invoke(
+        token, ["keygen", "--key-file", str(key_file), "--public-key-file", str(public_file)]
+    )
+    issued = [
+        runner.invoke(
+            token, ["issue", "--role", "scanner", "--sub", sub, "--key-file", str(key_file)]
+        ).stdout.strip()
+        for sub in ("scanner-1", "scanner-2", "scanner-3")
+    ]
+    verifier = AuthSettings(
+        local_public_key_file=public_file, revocation_file=revocation_file
+    ).build_verifier()
+    for each in issued:
+        await verifier.verify(each)
+
+    revoked = runner.invoke(token, ["revoke", "--token", issued[0], "--note", "ноутбук утерян"])
+    assert revoked.exit_code == 0, revoked.output
+    assert jti_of(issued[0]) in revoked.output
+    by_subject = runner.invoke(token, ["revoke", "--sub", "scanner-2"])
+    assert by_subject.exit_code == 0, by_subject.output
+
+    assert (await rejection(verifier, issued[0])).extensions["reason"] == "revoked"
+    assert (await rejection(verifier, issued[1])).extensions["reason"] == "revoked"
+    assert (await verifier.verify(issued[2])).subject == "scanner-3"
+    listed = json.loads(revocation_file.read_text())
+    assert listed["tokens"][0]["note"] == "ноутбук утерян"
+    assert listed["subjects"][0]["sub"] == "scanner-2"
+
+    nothing = runner.invoke(token, ["revoke"])
+    assert nothing.exit_code == 2
+    assert "--jti, --token или --sub" in nothing.output
+    naive = runner.invoke(token, ["revoke", "--sub", "x", "--before", "2025-10-14T08:00"])
+    assert naive.exit_code == 2
+    assert "со смещением" in naive.output
+
+
+def test_cli_refuses_a_lifetime_the_services_refuse(tmp_path: Path) -> None:
+    key_file = tmp_path / "auth.pem"
+    runner = CliRunner()
+    runner.invoke(token, ["keygen", "--key-file", str(key_file)])
+    base = ["issue", "--role", "scanner", "--sub", "s", "--key-file", str(key_file)]
+    week = runner.invoke(token, [*base, "--ttl", "7d"])
+    assert week.exit_code == 2
+    assert "больше наибольшего" in week.output
+    allowed = CliRunner(env={"OLYMP_AUTH_MAX_TOKEN_LIFETIME_S": str(7 * 86400)})
+    assert allowed.invoke(token, [*base, "--ttl", "7d"]).exit_code == 0

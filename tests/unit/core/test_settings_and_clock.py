@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from olymp_core.clock import ManualClock, local_instant, to_local, zone
+from olymp_materials.settings import MaterialsSettings
 from olymp_scoring.settings import ScoringSettings
 
 
@@ -22,14 +25,58 @@ def test_prod_profile_refuses_default_broker_credentials() -> None:
         ScoringSettings(profile="prod", database_url="postgresql+asyncpg://svc:s3cret@db/olymp")
 
 
+PROD: dict[str, Any] = {
+    "profile": "prod",
+    "database_url": "postgresql+asyncpg://svc:s3cret@db/olymp_scoring",
+    "amqp_url": "amqps://svc:an0ther@broker:5671/?cafile=/tls/ca.pem",
+    "storage_url": "s3://key:longsecret@minio:9000/olymp?secure=true",
+}
+
+
 def test_prod_profile_accepts_real_secrets() -> None:
-    settings = ScoringSettings(
-        profile="prod",
-        database_url="postgresql+asyncpg://svc:s3cret@db/olymp_scoring",
-        amqp_url="amqp://svc:an0ther@broker:5672/",
-        storage_url="s3://key:longsecret@minio:9000/olymp",
-    )
+    settings = ScoringSettings(**PROD, auth_jwks_url="https://sso.example/realms/olymp/certs")
     assert settings.profile == "prod"
+    assert ScoringSettings(**PROD | {"storage_url": "file:/srv/olymp"}).profile == "prod"
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"auth_jwks_url": "http://sso.example/certs"}, "auth_jwks_url must be an https://"),
+        ({"amqp_url": "amqp://svc:an0ther@broker:5672/"}, "amqp_url must use amqps://"),
+        (
+            {"amqp_url": "amqps://svc:an0ther@broker:5671/?no_verify_ssl=1"},
+            "turns certificate checks off",
+        ),
+        ({"storage_url": "s3://key:longsecret@minio:9000/olymp"}, "secure=true"),
+        ({"storage_url": "s3://key:longsecret@minio:9000/olymp?secure=false"}, "secure=true"),
+        ({"storage_url": "http://key:longsecret@minio:9000/olymp"}, "not http://"),
+    ],
+)
+def test_prod_profile_refuses_plaintext_on_the_network(
+    change: dict[str, str], refusal: str
+) -> None:
+    with pytest.raises(ValidationError, match=refusal):
+        ScoringSettings(**PROD | change)
+    # what development and tests run on stays allowed there
+    assert ScoringSettings(**PROD | change | {"profile": "dev"}).profile == "dev"
+
+
+def test_prod_materials_hub_refuses_to_serve_the_feed_without_tls() -> None:
+    secrets = {
+        **PROD,
+        "database_url": "postgresql+asyncpg://svc:s3cret@db/olymp_materials",
+        "master_key": base64.b64encode(b"m" * 32).decode(),
+        "signing_key": base64.b64encode(b"s" * 32).decode(),
+    }
+    with pytest.raises(ValidationError, match="OLYMP_MATERIALS_TLS_CERT_FILE"):
+        MaterialsSettings(**secrets)
+    with pytest.raises(ValidationError, match="OLYMP_MATERIALS_TLS_KEY_FILE"):
+        MaterialsSettings(**secrets, tls_cert_file="/tls/materials.pem")
+    hub = MaterialsSettings(
+        **secrets, tls_cert_file="/tls/materials.pem", tls_key_file="/tls/materials-key.pem"
+    )
+    assert hub.role == "hub"
 
 
 def test_service_prefix_wins_over_the_shared_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,8 +119,8 @@ def test_prod_profile_refuses_urls_without_a_password() -> None:
         ScoringSettings(
             profile="prod",
             database_url="postgresql+asyncpg://svc:s3cret@db/olymp_scoring",
-            amqp_url="amqp://broker:5672/",
-            storage_url="s3://key:longsecret@minio:9000/olymp",
+            amqp_url="amqps://broker:5671/",
+            storage_url="s3://key:longsecret@minio:9000/olymp?secure=true",
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -13,14 +13,21 @@ import click
 from olymp_core.auth import (
     DEFAULT_AUDIENCE,
     DEFAULT_ISSUER,
+    DEFAULT_MAX_LIFETIME,
     Role,
     ScopeKind,
     TokenIssuer,
     generate_local_key,
+    read_revocations,
+    unverified_claims,
+    write_revocations,
 )
 
 KEY_FILE_ENV = "OLYMP_AUTH_LOCAL_PRIVATE_KEY_FILE"
 DEFAULT_KEY_FILE = Path(".olymp/keys/auth-ed25519.pem")
+REVOCATION_FILE_ENV = "OLYMP_AUTH_REVOCATION_FILE"
+DEFAULT_REVOCATION_FILE = Path(".olymp/keys/revoked.json")
+MAX_LIFETIME_ENV = "OLYMP_AUTH_MAX_TOKEN_LIFETIME_S"
 _TTL_PART = re.compile(r"(\d+)([dhms])")
 _TTL_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -28,6 +35,24 @@ _TTL_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 def default_key_file() -> Path:
     """$OLYMP_AUTH_LOCAL_PRIVATE_KEY_FILE, else .olymp/keys/auth-ed25519.pem under the cwd."""
     return Path(os.environ.get(KEY_FILE_ENV) or Path.cwd() / DEFAULT_KEY_FILE)
+
+
+def default_revocation_file() -> Path:
+    """$OLYMP_AUTH_REVOCATION_FILE, else .olymp/keys/revoked.json under the cwd."""
+    return Path(os.environ.get(REVOCATION_FILE_ENV) or Path.cwd() / DEFAULT_REVOCATION_FILE)
+
+
+def max_lifetime() -> timedelta:
+    """The longest lifetime the services admit: $OLYMP_AUTH_MAX_TOKEN_LIFETIME_S, else 12 h."""
+    configured = os.environ.get(MAX_LIFETIME_ENV)
+    if not configured:
+        return DEFAULT_MAX_LIFETIME
+    try:
+        return timedelta(seconds=int(configured))
+    except ValueError:
+        raise click.ClickException(
+            f"{MAX_LIFETIME_ENV}={configured!r}: укажите число секунд, например 43200."
+        ) from None
 
 
 def parse_ttl(text: str) -> timedelta:
@@ -135,7 +160,8 @@ def keygen(key_file: Path, public_key_file: Path | None) -> None:
     default="8h",
     callback=_ttl_option,
     show_default=True,
-    help="Lifetime: 8h, 30m, 7d, 1h30m.",
+    help="Lifetime: 8h, 30m, 1h30m; at most what the services admit "
+    f"(${MAX_LIFETIME_ENV}, 12h by default).",
 )
 @click.option("--name", help="The holder's full name, shown in audit records.")
 @click.option(
@@ -170,6 +196,13 @@ def issue(
       olymp token issue --role municipal_coordinator --sub ivanova \\
         --scope municipality=ust-ishim --ttl 12h --name "Иванова А. П."
     """
+    longest = max_lifetime()
+    if ttl > longest:
+        raise click.BadParameter(
+            f"срок {ttl} больше наибольшего, который принимают службы ({longest}); выдайте токен "
+            f"короче, а если службам задан другой предел, укажите его в ${MAX_LIFETIME_ENV}.",
+            param_hint="--ttl",
+        )
     if not key_file.exists():
         raise click.ClickException(
             f"Ключ подписи не найден: {key_file}. Создайте его командой "
@@ -183,3 +216,103 @@ def issue(
             "Создайте новый ключ командой «olymp token keygen»."
         ) from exc
     click.echo(issuer_.issue(subject, [Role(role) for role in roles], scopes, ttl=ttl, name=name))
+
+
+def _instant_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise click.BadParameter(
+            f"«{value}» — не момент времени: укажите его со смещением, например "
+            "2025-10-14T08:10:00+06:00."
+        )
+    return instant
+
+
+@token.command()
+@click.option("--jti", "token_ids", multiple=True, help="Revoke the token with this id; repeat.")
+@click.option(
+    "--token",
+    "tokens",
+    multiple=True,
+    help="Revoke this token (its id is read from it); repeat.",
+)
+@click.option("--sub", "subject", help="Revoke every token of this subject issued until --before.")
+@click.option(
+    "--before",
+    metavar="INSTANT",
+    callback=_instant_option,
+    help="With --sub: tokens issued before this ISO 8601 instant (default: now).",
+)
+@click.option("--note", default="", help="Why, for whoever reads the list later.")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=default_revocation_file,
+    show_default=f"${REVOCATION_FILE_ENV}, else ./{DEFAULT_REVOCATION_FILE}",
+    help="The revocation list every service reads.",
+)
+def revoke(
+    token_ids: tuple[str, ...],
+    tokens: tuple[str, ...],
+    subject: str | None,
+    before: datetime,
+    note: str,
+    path: Path,
+) -> None:
+    """Revoke tokens: by id, or all of a person's tokens issued so far.
+
+    The services read the list on every request and see a change at once; a revoked token gets
+    401 everywhere. Copy the file to every machine whose services name it
+    (OLYMP_AUTH_REVOCATION_FILE).
+
+    \b
+    Examples:
+      olymp token revoke --token eyJhbGciOi... --note "ноутбук утерян"
+      olymp token revoke --sub ivanova --note "сменила роль"
+    """
+    ids = list(token_ids)
+    for text in tokens:
+        try:
+            claims = unverified_claims(text)
+        except ValueError:
+            raise click.BadParameter(
+                "это не токен: скопируйте его целиком.", param_hint="--token"
+            ) from None
+        jti = claims.get("jti")
+        if not isinstance(jti, str) or not jti:
+            raise click.BadParameter(
+                f"в токене нет идентификатора (jti); отзовите все токены владельца: "
+                f"--sub {claims.get('sub', '<владелец>')}",
+                param_hint="--token",
+            )
+        ids.append(jti)
+    if not ids and not subject:
+        raise click.UsageError("Укажите, что отозвать: --jti, --token или --sub.")
+    try:
+        revocations = read_revocations(path)
+    except ValueError as exc:
+        raise click.ClickException(
+            f"Список отзыва {path} повреждён ({exc}); исправьте или удалите его."
+        ) from exc
+    now = datetime.now(UTC)
+    for jti in ids:
+        revocations = revocations.with_token(jti, now, note)
+    if subject:
+        revocations = revocations.with_subject(subject, before, note)
+    write_revocations(path, revocations)
+    for jti in ids:
+        click.echo(f"Отозван токен {jti}", err=True)
+    if subject:
+        held = revocations.subjects[subject].issued_before
+        click.echo(f"Отозваны токены «{subject}», выданные до {held.isoformat()}", err=True)
+    click.echo(
+        f"Список отзыва: {path} ({len(revocations.tokens)} токенов, "
+        f"{len(revocations.subjects)} владельцев)",
+        err=True,
+    )

@@ -2,7 +2,9 @@
 
 - `TokenIssuer` signs tokens with the local Ed25519 key (`olymp token issue` uses it).
 - `TokenVerifier.verify(token)` is a coroutine (a JWKS may need fetching) -> `Principal`, or
-  raises `Unauthorized` with a detail that says what was wrong and what to do.
+  raises `Unauthorized` with a detail that says what was wrong and what to do. It refuses tokens
+  issued for longer than the maximum lifetime, revoked ones (`RevocationList`, the file that
+  `olymp token revoke` writes) and ones with scope kinds it does not know.
 - HTTP: `Depends(authorize(Role.X, scope=ScopeRule(...)))`; the verifier is read from
   `app.state.token_verifier`. `route_policies(app)` / `undeclared_routes(app)` audit an app.
 - gRPC: `AuthInterceptor(verifier, {"/pkg.Service/Method": Policy.of(Role.X)})`, deny by default;
@@ -11,6 +13,13 @@
 
 from olymp_core.auth.grpc_auth import AuthInterceptor, bearer_metadata, current_principal
 from olymp_core.auth.model import ANY, Policy, Principal, Role, ScopeKind, ScopeRule
+from olymp_core.auth.revocation import (
+    RevocationList,
+    Revocations,
+    read_revocations,
+    unverified_claims,
+    write_revocations,
+)
 from olymp_core.auth.settings import AuthSettings
 from olymp_core.auth.tokens import (
     DEFAULT_AUDIENCE,
@@ -19,17 +28,21 @@ from olymp_core.auth.tokens import (
     generate_local_key,
 )
 from olymp_core.auth.verifier import (
+    DEFAULT_MAX_LIFETIME,
     AuthUnavailable,
     JwksKeys,
     TokenVerifier,
     bearer_token,
     fetch_jwks,
+    missing_token,
 )
 from olymp_core.auth.web import (
     VERIFIER_STATE,
+    ServedRoute,
     authorize,
     document_policies,
     route_policies,
+    served_routes,
     undeclared_routes,
 )
 
@@ -37,6 +50,7 @@ __all__ = [
     "ANY",
     "DEFAULT_AUDIENCE",
     "DEFAULT_ISSUER",
+    "DEFAULT_MAX_LIFETIME",
     "VERIFIER_STATE",
     "AuthInterceptor",
     "AuthSettings",
@@ -44,9 +58,12 @@ __all__ = [
     "JwksKeys",
     "Policy",
     "Principal",
+    "RevocationList",
+    "Revocations",
     "Role",
     "ScopeKind",
     "ScopeRule",
+    "ServedRoute",
     "TokenIssuer",
     "TokenVerifier",
     "authorize",
@@ -56,6 +73,11 @@ __all__ = [
     "document_policies",
     "fetch_jwks",
     "generate_local_key",
+    "missing_token",
+    "read_revocations",
     "route_policies",
+    "served_routes",
     "undeclared_routes",
+    "unverified_claims",
+    "write_revocations",
 ]

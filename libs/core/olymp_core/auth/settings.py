@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from olymp_core.auth.revocation import RevocationList
 from olymp_core.auth.tokens import (
     DEFAULT_AUDIENCE,
     DEFAULT_ISSUER,
@@ -13,7 +15,7 @@ from olymp_core.auth.tokens import (
     load_private_key,
     public_key_pem,
 )
-from olymp_core.auth.verifier import TokenVerifier
+from olymp_core.auth.verifier import DEFAULT_MAX_LIFETIME, TokenVerifier
 from olymp_core.clock import Clock
 
 
@@ -25,11 +27,21 @@ class AuthSettings(BaseModel):
     local_public_key_file: Path | None = None
     local_private_key_file: Path | None = None
     jwks_url: str | None = None
+    # exp - iat of an admitted token; longer-lived tokens are refused however valid otherwise
+    max_token_lifetime: timedelta = DEFAULT_MAX_LIFETIME
+    # the operator's list of revoked tokens (`olymp token revoke`); re-read when it changes
+    revocation_file: Path | None = None
 
     def build_verifier(self, clock: Clock | None = None) -> TokenVerifier:
+        revocations = RevocationList(self.revocation_file) if self.revocation_file else None
         if self.jwks_url:
             return TokenVerifier.from_jwks_url(
-                self.jwks_url, issuer=self.issuer, audience=self.audience, clock=clock
+                self.jwks_url,
+                issuer=self.issuer,
+                audience=self.audience,
+                clock=clock,
+                max_lifetime=self.max_token_lifetime,
+                revocations=revocations,
             )
         if self.local_public_key_file:
             pem = self.local_public_key_file.read_bytes()
@@ -43,7 +55,12 @@ class AuthSettings(BaseModel):
                 "local_private_key_file (create a key with `olymp token keygen`)"
             )
         return TokenVerifier.from_public_key_pem(
-            pem, issuer=self.issuer, audience=self.audience, clock=clock
+            pem,
+            issuer=self.issuer,
+            audience=self.audience,
+            clock=clock,
+            max_lifetime=self.max_token_lifetime,
+            revocations=revocations,
         )
 
     def build_issuer(self, clock: Clock | None = None) -> TokenIssuer:

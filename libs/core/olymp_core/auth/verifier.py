@@ -2,6 +2,12 @@
 
 `TokenVerifier.verify` is a coroutine: with a JWKS it may fetch keys (httpx, cached for a TTL and
 fetched again once when a token names an unknown `kid`, so a provider's key rotation just works).
+
+What a token must be to admit anyone — anything else is refused, never ignored:
+- signed by a known key, for this issuer and audience, an access token, within its lifetime;
+- issued for at most `max_lifetime` (exp - iat), so a leaked token cannot stay useful for months;
+- not revoked (`RevocationList`: its `jti`, or its subject before an instant);
+- with only scope kinds this installation knows: a scope it cannot read must not widen access.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from olymp_core.auth.model import Principal, Role, ScopeKind
+from olymp_core.auth.revocation import RevocationList
 from olymp_core.clock import Clock, SystemClock
 from olymp_core.problems import Problem, Unauthorized
 
@@ -30,6 +37,7 @@ JwksFetch = Callable[[str], Awaitable[Mapping[str, Any]]]
 _ROLE_VALUES = frozenset(role.value for role in Role)
 _SCOPE_VALUES = frozenset(kind.value for kind in ScopeKind)
 _GET_NEW = "Получите новый токен (команда «olymp token issue» или служба входа региона)."
+DEFAULT_MAX_LIFETIME = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,14 @@ class AuthUnavailable(Problem):
     title = "Проверка входа временно недоступна"
 
 
+def missing_token() -> Unauthorized:
+    """The refusal of a request that carries no token at all."""
+    return Unauthorized(
+        "Не передан токен доступа: добавьте заголовок «Authorization: Bearer <токен>». " + _GET_NEW,
+        reason="missing",
+    )
+
+
 def bearer_token(authorization: str | None) -> str | None:
     """The token of an `Authorization: Bearer ...` value; None when there is no header."""
     if not authorization:
@@ -63,7 +79,7 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class TokenVerifier:
-    """Checks signature, issuer, audience and lifetime; yields the caller as a Principal."""
+    """Checks signature, issuer, audience, lifetime and revocation; yields the caller."""
 
     def __init__(
         self,
@@ -73,19 +89,39 @@ class TokenVerifier:
         audience: str,
         clock: Clock | None = None,
         leeway: timedelta = timedelta(seconds=30),
+        max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
+        revocations: RevocationList | None = None,
     ) -> None:
+        if max_lifetime <= timedelta(0):
+            raise ValueError(f"the maximum token lifetime must be positive, got {max_lifetime}")
         self._keys = keys
         self.issuer = issuer
         self.audience = audience
         self._clock = clock or SystemClock()
         self._leeway = leeway
+        self.max_lifetime = max_lifetime
+        self._revocations = revocations
 
     @classmethod
     def from_public_key_pem(
-        cls, pem: bytes | str, *, issuer: str, audience: str, clock: Clock | None = None
+        cls,
+        pem: bytes | str,
+        *,
+        issuer: str,
+        audience: str,
+        clock: Clock | None = None,
+        max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
+        revocations: RevocationList | None = None,
     ) -> TokenVerifier:
         key = load_pem_public_key(pem.encode() if isinstance(pem, str) else pem)
-        return cls(StaticKey(key), issuer=issuer, audience=audience, clock=clock)
+        return cls(
+            StaticKey(key),
+            issuer=issuer,
+            audience=audience,
+            clock=clock,
+            max_lifetime=max_lifetime,
+            revocations=revocations,
+        )
 
     @classmethod
     def from_jwks_url(
@@ -96,18 +132,23 @@ class TokenVerifier:
         audience: str,
         clock: Clock | None = None,
         fetch: JwksFetch | None = None,
+        max_lifetime: timedelta = DEFAULT_MAX_LIFETIME,
+        revocations: RevocationList | None = None,
     ) -> TokenVerifier:
         clock = clock or SystemClock()
         keys = JwksKeys(url, clock=clock, fetch=fetch or fetch_jwks)
-        return cls(keys, issuer=issuer, audience=audience, clock=clock)
+        return cls(
+            keys,
+            issuer=issuer,
+            audience=audience,
+            clock=clock,
+            max_lifetime=max_lifetime,
+            revocations=revocations,
+        )
 
     async def verify(self, token: str | None) -> Principal:
         if not token:
-            raise Unauthorized(
-                "Не передан токен доступа: добавьте заголовок «Authorization: Bearer <токен>». "
-                + _GET_NEW,
-                reason="missing",
-            )
+            raise missing_token()
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError as exc:
@@ -162,18 +203,30 @@ class TokenVerifier:
                 f"Передан токен типа «{token_type}», а нужен токен доступа (Bearer). " + _GET_NEW,
                 reason="wrong-token-type",
             )
+        if self._revocations is not None and self._revocations.current().revoked(claims):
+            raise Unauthorized(
+                "Этот токен отозван администратором системы. Получите новый токен; если вы не "
+                "знаете, почему прежний отозван, обратитесь к координатору.",
+                reason="revoked",
+            )
         return principal_from_claims(claims)
 
     def _check_lifetime(self, claims: Mapping[str, Any]) -> None:
         now = self._clock.now()
         try:
             expires = datetime.fromtimestamp(claims["exp"], UTC)
-            valid_from = max(
-                datetime.fromtimestamp(claims["iat"], UTC),
-                datetime.fromtimestamp(claims.get("nbf", 0), UTC),
-            )
+            issued = datetime.fromtimestamp(claims["iat"], UTC)
+            valid_from = max(issued, datetime.fromtimestamp(claims.get("nbf", 0), UTC))
         except (TypeError, ValueError, OverflowError) as exc:
             raise _malformed("поля exp/iat/nbf не являются временем") from exc
+        # exp - iat, not exp - now: a token minted for a year is refused on its first day too
+        if expires - issued > self.max_lifetime:
+            raise Unauthorized(
+                f"Токен выдан на {_duration(expires - issued)}, а здесь принимаются токены "
+                f"не длиннее {_duration(self.max_lifetime)}. Получите токен с меньшим сроком "
+                "действия (olymp token issue --ttl …) или у службы входа региона.",
+                reason="lifetime-too-long",
+            )
         if now > expires + self._leeway:
             raise Unauthorized(
                 f"Срок действия токена истёк {expires:%d.%m.%Y %H:%M} UTC. " + _GET_NEW,
@@ -201,7 +254,13 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     scopes: dict[ScopeKind, frozenset[str]] = {}
     for kind, values in raw_scopes.items():
         if kind not in _SCOPE_VALUES:
-            continue
+            # Dropping it would make the holder unrestricted in what it meant to restrict.
+            raise Unauthorized(
+                f"В токене область доступа «{kind}», которой эта система не знает (известны: "
+                f"{', '.join(sorted(_SCOPE_VALUES))}). Такой токен не принимается: получите "
+                "токен с известными областями у службы входа региона.",
+                reason="unknown-scope",
+            )
         values = [values] if isinstance(values, str) else values
         if not isinstance(values, list):
             raise _malformed(f"область «{kind}» задана не списком")
@@ -213,6 +272,12 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
         scopes=scopes,
         name=name if isinstance(name, str) else None,
     )
+
+
+def _duration(span: timedelta) -> str:
+    hours, seconds = divmod(int(span.total_seconds()), 3600)
+    minutes = seconds // 60
+    return f"{hours} ч {minutes} мин" if minutes else f"{hours} ч"
 
 
 def _malformed(what: str) -> Unauthorized:

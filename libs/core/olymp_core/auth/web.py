@@ -14,6 +14,7 @@ composition root: `app.state.token_verifier = settings.auth.build_verifier()`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import fastapi.routing
@@ -87,14 +88,37 @@ def _request_param(request: Request) -> Callable[[str], str | None]:
     return param
 
 
+@dataclass(frozen=True)
+class ServedRoute:
+    """A route as the app serves it: `route.matches(scope)` finds it, `policy` guards it."""
+
+    route: Any
+    original: BaseRoute
+    policy: Policy | None
+
+    @property
+    def keys(self) -> list[str]:
+        """`"METHOD /path"` of each method served here."""
+        return _route_keys(self.route, self.original)
+
+
+def served_routes(app: FastAPI) -> list[ServedRoute]:
+    """Every route in the order the router tries them, with the policy in force there (if any)."""
+    served = []
+    for route, original in _effective_routes(app):
+        policy = None
+        if isinstance(original, APIRoute | APIWebSocketRoute):
+            policy = _policy_of(route.dependant)
+        served.append(ServedRoute(route, original, policy))
+    return served
+
+
 def route_policies(app: FastAPI) -> dict[str, Policy]:
     """`"GET /path"` -> the policy in force there (router- and route-level ones merged)."""
     policies: dict[str, Policy] = {}
-    for route, original in _effective_routes(app):
-        if isinstance(original, APIRoute | APIWebSocketRoute):
-            policy = _policy_of(route.dependant)
-            if policy is not None:
-                policies.update(dict.fromkeys(_route_keys(route, original), policy))
+    for served in served_routes(app):
+        if served.policy is not None:
+            policies.update(dict.fromkeys(served.keys, served.policy))
     return policies
 
 

@@ -72,6 +72,8 @@ async def running_service(
     public_key.parent.mkdir(parents=True, exist_ok=True)
     public_key.write_text(generate_local_key(private_key))
     prefix = f"t{uuid.uuid4().hex[:8]}."
+    # the test's own list, never a developer's .olymp/keys/revoked.json in the working directory
+    settings.setdefault("auth_revocation_file", workdir / "keys" / "revoked.json")
     async with temporary_database(name) as database_url:
         await asyncio.to_thread(upgrade, package, database_url)
         config = settings_cls(
