@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 import httpx
@@ -19,6 +20,7 @@ from olymp_cli.commands.materials import materials
 from olymp_cli.commands.scan import scan
 from olymp_cli.commands.token import token
 from olymp_cli.commands.video import video
+from olymp_cli.supervisor import CrashLoop
 from olymp_core.settings import SERVICES
 
 ONLY = click.Choice(SERVICES)
@@ -64,9 +66,7 @@ def up(port_offset: int, database_prefix: str, detach: bool) -> None:
     suite.say("olymp: preparing")
     suite.ensure_keys()
     asyncio.run(suite.prepare(layout, SERVICES, suite.say))
-    processes = suite.start_processes(layout, SERVICES)
-    layout.pid_file.parent.mkdir(parents=True, exist_ok=True)
-    layout.pid_file.write_text(str(os.getpid()))
+    supervisor = suite.supervisor(layout, SERVICES, suite.say)
     stopping = False
 
     def on_signal(signum: int, frame: object) -> None:
@@ -75,8 +75,11 @@ def up(port_offset: int, database_prefix: str, detach: bool) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    layout.pid_file.parent.mkdir(parents=True, exist_ok=True)
+    layout.pid_file.write_text(str(os.getpid()))
+    supervisor.start()
     try:
-        suite.wait_ready(layout, processes)
+        suite.wait_ready(layout, supervisor)
         suite.say("olymp: all services ready")
         for service in SERVICES:
             grpc = (
@@ -88,22 +91,23 @@ def up(port_offset: int, database_prefix: str, detach: bool) -> None:
                 f"  {service:<13} http {layout.base_url(service)}  "
                 f"(docs {layout.base_url(service)}/docs){grpc}"
             )
-        suite.say(f"  logs in {suite.STATE_DIR / 'logs'}; stop with Ctrl-C or `olymp down`")
+        suite.say(f"  logs in {layout.log_dir}; stop with Ctrl-C or `olymp down`")
+        suite.say("  a service that exits is restarted; five restarts within a minute stop all")
         while not stopping:
-            for service, process in processes.items():
-                if process.poll() is not None:
-                    suite.say(f"olymp: {service} exited with {process.returncode}; stopping all")
-                    stopping = True
-            time.sleep(0.5)  # supervising child processes
+            supervisor.check()
+            time.sleep(0.25)  # supervising child processes
+    except CrashLoop as exc:
+        suite.say(f"olymp: {exc}; stopping all (see {layout.log_dir})")
+        raise SystemExit(1) from None
     finally:
         suite.say("olymp: stopping")
-        suite.stop_processes(processes)
+        supervisor.stop()
         layout.pid_file.unlink(missing_ok=True)
         suite.say("olymp: stopped")
 
 
 def _up_detached(layout: suite.Layout) -> None:
-    log = suite.STATE_DIR / "logs" / "suite.log"
+    log = layout.log_dir / "suite.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, "-m", "olymp_cli", "up", "--port-offset", str(layout.port_offset)]
     args += ["--database-prefix", layout.database_prefix]
@@ -166,27 +170,53 @@ def down(port_offset: int) -> None:
 @_layout_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status(port_offset: int, database_prefix: str, as_json: bool) -> None:
-    """Show each service's readiness (database, broker, storage)."""
+    """Show each service's readiness (database, broker, storage), restarts and dead letters.
+
+    Exits with 1 when a service is not ready or a dead-letter queue holds messages.
+    """
+    from olymp_cli.supervisor import read_state
+
     layout = suite.Layout.from_env(port_offset, database_prefix)
-    report = {}
+    report: dict[str, dict[str, Any]] = {}
+    supervised = read_state(layout.state_file)
     for service in SERVICES:
         try:
             response = httpx.get(layout.base_url(service) + "/readyz", timeout=2)
             report[service] = response.json()
         except httpx.HTTPError as exc:
             report[service] = {"status": "down", "error": type(exc).__name__}
+        if service in supervised:
+            report[service]["restarts"] = supervised[service]["restarts"]
+    try:
+        dead: dict[str, int] | None = asyncio.run(suite.dead_letters(layout))
+    except Exception as exc:  # the broker is down: readiness says so too
+        dead, broker_error = None, repr(exc)
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    for service, state in report.items():
-        click.echo(f"{service:<13} {state.get('status')}  {state.get('checks', '')}")
-    if any(state.get("status") != "ready" for state in report.values()):
+        document: dict[str, Any] = {"services": report, "dead_letters": dead}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for service, state in report.items():
+            restarts = f"  restarts {state['restarts']}" if "restarts" in state else ""
+            click.echo(f"{service:<13} {state.get('status')}  {state.get('checks', '')}{restarts}")
+        if dead is None:
+            click.echo(f"dead letters: unknown, the broker did not answer ({broker_error})")
+        elif dead:
+            click.echo("dead letters (messages a consumer could not apply):")
+            for queue, count in dead.items():
+                click.echo(f"  {queue}.dlq  {count}")
+            click.echo(
+                "  inspect: olymp events dead-letters <queue>; after fixing the cause, move them "
+                "back: olymp events replay <queue>"
+            )
+        else:
+            click.echo("dead letters: none")
+    if any(state.get("status") != "ready" for state in report.values()) or dead:
         sys.exit(1)
 
 
 @cli.group()
 def events() -> None:
-    """Describe the events that cross services."""
+    """Describe the events that cross services; inspect and replay dead letters."""
 
 
 @events.command("asyncapi")
@@ -202,6 +232,54 @@ def events_asyncapi(output: Path | None) -> None:
         output.write_text(text + "\n")
     else:
         click.echo(text)
+
+
+@events.command("dead-letters")
+@_layout_options
+@click.argument("queue")
+@click.option("--limit", type=int, default=20, show_default=True, help="Show at most this many.")
+def events_dead_letters(port_offset: int, database_prefix: str, queue: str, limit: int) -> None:
+    """Show the dead letters of QUEUE (e.g. scoring.on_work_coded) with their errors."""
+    from olymp_core.events import connect
+    from olymp_core.events.dead_letters import peek
+
+    layout = suite.Layout.from_env(port_offset, database_prefix)
+
+    async def show() -> None:
+        connection = await connect(layout.amqp_url, name="olymp-dead-letters")
+        try:
+            letters = await peek(connection, queue, limit)
+        finally:
+            await connection.close()
+        for letter in letters:
+            click.echo(
+                f"{letter.message_id}  {letter.event_type}  {letter.error_type}: {letter.error}"
+            )
+            click.echo(f"  {letter.body.decode(errors='replace')[:500]}")
+        click.echo(f"{len(letters)} shown")
+
+    asyncio.run(show())
+
+
+@events.command("replay")
+@_layout_options
+@click.argument("queue")
+@click.option("--limit", type=int, default=None, help="Move at most this many.")
+def events_replay(port_offset: int, database_prefix: str, queue: str, limit: int | None) -> None:
+    """Move the dead letters of QUEUE back to its consumer (after the cause is fixed)."""
+    from olymp_core.events import connect
+    from olymp_core.events.dead_letters import replay
+
+    layout = suite.Layout.from_env(port_offset, database_prefix)
+
+    async def move() -> int:
+        connection = await connect(layout.amqp_url, name="olymp-replay")
+        try:
+            return await replay(connection, queue, limit=limit)
+        finally:
+            await connection.close()
+
+    click.echo(f"{asyncio.run(move())} dead letters moved back to {queue}")
 
 
 @cli.group()

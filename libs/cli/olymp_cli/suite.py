@@ -1,7 +1,8 @@
 """Bringing the whole suite up on one machine: keys, databases, migrations, broker topology, processes.
 
 This is what the README's first command runs. Each service is its own process (`python -m olymp_<svc>`),
-exactly as in a container; the launcher only sets their environment and watches them.
+exactly as in a container; the launcher sets their environment and supervises them (`supervisor`):
+a service that exits is restarted with a back-off, as a container would be.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ import asyncio
 import importlib
 import importlib.util
 import os
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from olymp_cli.supervisor import Supervisor
 from olymp_core.events import (
     Binding,
     EventTable,
@@ -27,6 +28,7 @@ from olymp_core.events import (
     declare_binding,
     declare_exchanges,
 )
+from olymp_core.events.dead_letters import depths
 from olymp_core.events.model import Event
 from olymp_core.migrations import ensure_database, upgrade
 from olymp_core.settings import SERVICE_PORTS, SERVICES
@@ -59,10 +61,23 @@ class Layout:
         )
 
     @property
+    def _suffix(self) -> str:
+        return f"-{self.port_offset}" if self.port_offset else ""
+
+    @property
     def pid_file(self) -> Path:
         """Where the launcher of this layout records its pid (one per port offset)."""
-        suffix = f"-{self.port_offset}" if self.port_offset else ""
-        return STATE_DIR / "run" / f"suite{suffix}.pid"
+        return STATE_DIR / "run" / f"suite{self._suffix}.pid"
+
+    @property
+    def state_file(self) -> Path:
+        """The running services' pids and restart counts, kept by the launcher."""
+        return STATE_DIR / "run" / f"suite{self._suffix}.json"
+
+    @property
+    def log_dir(self) -> Path:
+        """The services' logs (one directory per port offset: two suites never share a file)."""
+        return STATE_DIR / f"logs{self._suffix}"
 
     def http_port(self, service: str) -> int:
         return SERVICE_PORTS[service][0] + self.port_offset
@@ -140,33 +155,38 @@ class _Say:
         print(text, flush=True)
 
 
-def start_processes(layout: Layout, services: Sequence[str]) -> dict[str, subprocess.Popen[bytes]]:
-    log_dir = STATE_DIR / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    processes = {}
-    for service in services:
+def spawner(layout: Layout) -> Callable[[str], subprocess.Popen[bytes]]:
+    """Starts one service as its own process (`python -m olymp_<svc>`), its output in its log."""
+
+    def spawn(service: str) -> subprocess.Popen[bytes]:
+        layout.log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **layout.environment(service)}
-        log_file = (log_dir / f"{service}.log").open("ab")
-        processes[service] = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            [sys.executable, "-m", f"olymp_{service}"], env=env, stdout=log_file, stderr=log_file
-        )
-    return processes
+        with (layout.log_dir / f"{service}.log").open("ab") as log_file:
+            return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+                [sys.executable, "-m", f"olymp_{service}"],
+                env=env,
+                stdout=log_file,
+                stderr=log_file,
+                stdin=subprocess.DEVNULL,
+            )
+
+    return spawn
 
 
-def wait_ready(
-    layout: Layout,
-    processes: Mapping[str, subprocess.Popen[bytes]],
-    timeout: float = 60.0,
-) -> None:
+def supervisor(layout: Layout, services: Sequence[str], say: Callable[[str], None]) -> Supervisor:
+    return Supervisor(services, spawner(layout), say=say, state_file=layout.state_file)
+
+
+def wait_ready(layout: Layout, supervisor: Supervisor, timeout: float = 90.0) -> None:
+    """Poll every service's /readyz until all answer 200; a service that exits meanwhile is
+    restarted by `supervisor` (a crash loop raises)."""
     deadline = time.monotonic() + timeout
-    pending = set(processes)
+    pending = set(supervisor.services)
     while pending:
+        supervisor.check()
         for service in sorted(pending):
-            if processes[service].poll() is not None:
-                raise RuntimeError(
-                    f"{service} exited with {processes[service].returncode}; "
-                    f"see {STATE_DIR / 'logs' / (service + '.log')}"
-                )
+            if not supervisor.alive(service):
+                continue
             try:
                 response = httpx.get(layout.base_url(service) + "/readyz", timeout=2.0)
                 if response.status_code == 200:
@@ -174,22 +194,22 @@ def wait_ready(
             except httpx.HTTPError:
                 pass
         if pending and time.monotonic() > deadline:
-            raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(sorted(pending))}")
+            raise RuntimeError(
+                f"not ready after {timeout:.0f} s: {', '.join(sorted(pending))}; "
+                f"see the logs in {layout.log_dir}"
+            )
         if pending:
             time.sleep(0.25)  # polling the services' readiness, not waiting for a guess
 
 
-def stop_processes(processes: Mapping[str, subprocess.Popen[bytes]], grace: float = 10.0) -> None:
-    for process in processes.values():
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for process in processes.values():
-        remaining = max(0.1, deadline - time.monotonic())
-        try:
-            process.wait(remaining)
-        except subprocess.TimeoutExpired:
-            process.kill()
+async def dead_letters(layout: Layout) -> dict[str, int]:
+    """The consumer queues whose dead-letter queue holds messages, with how many."""
+    connection = await connect(layout.amqp_url, name="olymp-status")
+    try:
+        measured = await depths(connection, sorted(consumer_queues()))
+    finally:
+        await connection.close()
+    return {queue: count for queue, count in measured.items() if count}
 
 
 say = _Say()

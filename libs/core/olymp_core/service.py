@@ -14,15 +14,19 @@ A service's `main.build()` describes itself and nothing more:
         lifecycles=[feed],                # further background parts, started last, stopped first
     )
 
-`Service.app` is the FastAPI application; its lifespan connects the broker and runs every part —
-the outbox relay, the sweeper, the consumers, the gRPC server, then the service's own lifecycles —
-in one `asyncio.TaskGroup`, and stops them in reverse order. Nothing is built at import time.
+`Service.app` is the FastAPI application; its lifespan runs every part — the broker connection
+with the outbox relay and the consumers, the sweeper, the gRPC server, then the service's own
+lifecycles — in one `asyncio.TaskGroup`, and stops them in reverse order. Nothing is built at import
+time. The broker and the object store do not hold the other parts back: what needs only PostgreSQL
+(the hub's release of keys) runs while they are down (see `Connections`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -43,12 +47,16 @@ from olymp_core.grpc import GrpcApi, GrpcServer
 from olymp_core.lifecycle import Lifecycle, Loop, running
 from olymp_core.logging import configure_logging
 from olymp_core.problems import Problem, install_problem_handlers, problem_response
+from olymp_core.request_limits import install_request_limits
+from olymp_core.retry import Backoff
 from olymp_core.runtime import Runtime, S
 
 log = logging.getLogger("olymp.service")
 
 REQUESTS = Counter("olymp_http_requests", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("olymp_http_request_seconds", "HTTP request latency", ["method", "route"])
+# a client may send any method name; labelling by it would grow the metrics without bound
+METRIC_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 @dataclass
@@ -119,10 +127,15 @@ class Service(Generic[S]):
         install_problem_handlers(app)
         self._install_error_map(app)
         document_policies(app)
-        app.middleware("http")(_observe)
         app.include_router(_ops_router(self))
         for router in self.routers:
             app.include_router(router)
+        # after the routers: the limits are read from the routes (a route's own, or the default);
+        # added last, the metrics wrap the limits and count their refusals too
+        install_request_limits(
+            app, max_body_bytes=self.runtime.settings.max_body_bytes, settings=self.runtime.settings
+        )
+        app.middleware("http")(_observe)
         return app
 
     def _install_error_map(self, app: FastAPI) -> None:
@@ -144,9 +157,7 @@ class Service(Generic[S]):
     def parts(self) -> list[Lifecycle]:
         """Everything that runs beside the HTTP server, in start order."""
         settings = self.runtime.settings
-        parts: list[Lifecycle] = []
-        if self.relay is not None:
-            parts.append(self.relay.loop(settings.outbox_poll_interval_s))
+        parts: list[Lifecycle] = [Connections(self)]
         if self.sweep_jobs:
             parts.append(
                 Loop.every(
@@ -155,15 +166,14 @@ class Service(Generic[S]):
                     interval=settings.sweep_interval_s,
                 )
             )
-        parts.append(self.consumers)
         if self.grpc_server is not None:
             parts.append(self.grpc_server)
         parts.extend(self.lifecycles)
         return parts
 
-    async def _connect(self) -> None:
+    async def connect_broker(self) -> OutboxRelay:
+        """Connect, declare this producer's exchange and build the relay (once connected)."""
         runtime = self.runtime
-        await runtime.objects.ensure_ready()
         connection = await runtime.connect_broker()
         channel = await connection.channel()
         await declare_exchanges(channel, [self.name])
@@ -171,11 +181,11 @@ class Service(Generic[S]):
         self.relay = OutboxRelay(
             self.name, runtime.sessions, connection, runtime.clock, runtime.outbox_wakeup
         )
+        return self.relay
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        """Connect, run every part in one task group; on exit stop them in reverse order."""
-        await self._connect()
+        """Run every part in one task group; on exit stop them in reverse order."""
         try:
             async with running(*self.parts()):
                 log.info(
@@ -193,6 +203,86 @@ class Service(Generic[S]):
     async def _lifespan(self, app: FastAPI) -> AsyncIterator[None]:
         async with self.running():
             yield
+
+
+class Connections:
+    """The broker connection with the parts that need it (the outbox relay, the consumers) and the
+    object store's readiness, as one part that does not hold the service back.
+
+    The first attempt is made at start-up, so a service whose broker answers starts as before, with
+    its consumers bound. When the broker or the store does not answer within `FIRST_ATTEMPT_S`, the
+    service starts without them — a hub must release keys at the instant with PostgreSQL alone —
+    and this part keeps trying in the background with `Backoff`. Meanwhile `/readyz` reports them
+    unavailable and events wait in the outbox, published once the relay runs.
+    """
+
+    FIRST_ATTEMPT_S = 5.0
+    CHECK_S = 30.0  # once all is connected the step does nothing; only its pause matters
+
+    def __init__(self, service: Service[Any]) -> None:
+        self.name = f"{service.name}-connections"
+        self._service = service
+        self._storage_ready = False
+        self._started: list[Lifecycle] = []
+        self._tasks: asyncio.TaskGroup | None = None
+        # grace 0: a connection attempt in hand is not worth waiting for when the service stops
+        self._loop = Loop(
+            self.name,
+            self._step,
+            interval=self.CHECK_S,
+            backoff=Backoff(first=0.5, cap=15.0),
+            grace=0,
+        )
+
+    async def start(self, tasks: asyncio.TaskGroup) -> None:
+        self._tasks = tasks
+        try:
+            await asyncio.wait_for(self._connect(), self.FIRST_ATTEMPT_S)
+        except Exception as exc:  # including the timeout: the rest of the service starts anyway
+            log.warning(
+                "starting without the broker or the object store; retrying in the background",
+                extra={"service": self._service.name, "error": repr(exc)},
+            )
+        await self._start_parts()
+        await self._loop.start(tasks)
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+        started, self._started = self._started, []
+        for part in reversed(started):
+            await part.stop()
+
+    async def _step(self) -> None:
+        await self._connect()
+        await self._start_parts()
+
+    async def _connect(self) -> None:
+        """Both at once, so that a store slow to fail does not delay the broker (or the other way
+        round); the first failure is raised after both have been tried."""
+        results = await asyncio.gather(self._storage(), self._broker(), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _storage(self) -> None:
+        if not self._storage_ready:
+            await self._service.runtime.objects.ensure_ready()
+            self._storage_ready = True
+
+    async def _broker(self) -> None:
+        if self._service.relay is None:
+            await self._service.connect_broker()
+
+    async def _start_parts(self) -> None:
+        relay = self._service.relay
+        if relay is None or self._started:
+            return
+        assert self._tasks is not None
+        interval = self._service.runtime.settings.outbox_poll_interval_s
+        for part in (relay.loop(interval), self._service.consumers):
+            self._started.append(part)  # stopped even if its start is cut short
+            await part.start(self._tasks)
+        log.info("connected to the broker", extra={"service": self._service.name})
 
 
 def _ops_router(service: Service[Any]) -> APIRouter:
@@ -224,8 +314,9 @@ async def _observe(request: Request, call_next: Callable[[Request], Any]) -> Res
     response: Response = await call_next(request)
     route = request.scope.get("route")
     template = getattr(route, "path", "unmatched")
-    REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-    LATENCY.labels(request.method, template).observe(time.perf_counter() - started)
+    method = request.method if request.method in METRIC_METHODS else "other"
+    REQUESTS.labels(method, template, str(response.status_code)).inc()
+    LATENCY.labels(method, template).observe(time.perf_counter() - started)
     return response
 
 
@@ -236,10 +327,27 @@ def run(service_factory: Callable[[], Service[Any]]) -> None:
     service = service_factory()
     settings = service.runtime.settings
     configure_logging(service.name, settings.log_level)
-    uvicorn.run(
+    config = uvicorn.Config(
         service.app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
     )
+    shared = (
+        [_shared_port(settings.http_host, settings.http_port)] if settings.http_reuse_port else None
+    )
+    uvicorn.Server(config).run(sockets=shared)
+
+
+def _shared_port(host: str, port: int) -> socket.socket:
+    """A listening socket that other processes of the same service bind as well (SO_REUSEPORT):
+    each is a worker behind the one address, and one killed leaves the others serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP named, so asyncio recognises the accepted connections as TCP and turns Nagle's
+    # algorithm off on them (else a response's second write waits for the client's delayed ACK)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock

@@ -42,7 +42,7 @@ async def run_appeals(day: OlympiadDay) -> dict[str, dict[str, Any]]:
     )
     candidates = [
         entry
-        for entry in codes["entries"]
+        for entry in sorted(codes["entries"], key=lambda e: day.rank[str(e["participant_id"])])
         if Decimal(1) <= day.task_one.get(entry["work_code"], Decimal(-1)) <= Decimal(9)
     ][:4]
     if len(candidates) < 4:

@@ -2,6 +2,11 @@
 
 Every step asks the services, as their users would, and waits for events to travel by polling — the
 schedule is data: release instants are set seconds ahead, no clock is touched.
+
+The same seed gives the same day: who is absent, who is removed and annulled, each work's marks and
+the appeals are drawn per participant (from the seed and the person, never from the order in which
+a service lists random work codes), so two runs end in the same tables — the fault tests compare a
+day under faults with a fault-free one.
 """
 
 from __future__ import annotations
@@ -42,6 +47,9 @@ class DayReport:
     final_tables: list[tuple[str, int]] = field(default_factory=list)
     example_table: dict[str, Any] = field(default_factory=dict)
     public_page: str = ""
+    # requests the client had to send again (faults): what was retried and how it was answered
+    retried: list[str] = field(default_factory=list)
+    commands: int = 0  # requests other than GET the day sent (not counting retries)
 
 
 class OlympiadDay:
@@ -57,11 +65,14 @@ class OlympiadDay:
         self.suite = suite
         self.n = participants
         self.schools = schools
-        self.rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
         self.seed = seed
         self.say = say
         self.report = DayReport()
         self.people: list[dict[str, Any]] = []
+        # each participant's place in a fixed order of people: decides every draw about them
+        self.rank: dict[str, int] = {}
+        # subject -> the participant removed from its round, whose work scoring must annul
+        self.removed: dict[str, str] = {}
         # what the demo's jury gave, so appeals can ask for a real raise or lowering
         self.task_one: dict[str, Decimal] = {}
 
@@ -75,6 +86,8 @@ class OlympiadDay:
         await self.decode()
         await self.appeals()
         await self.final_results()
+        self.report.retried = list(self.suite.retried)
+        self.report.commands = self.suite.commands
         return self.report
 
     # -- registration -------------------------------------------------------------------------
@@ -128,6 +141,8 @@ class OlympiadDay:
             role=Role.MUNICIPAL_COORDINATOR,
         )
         self.people = imported["participants"]
+        ordered = sorted(self.people, key=person_key)
+        self.rank = {p["participant_id"]: index for index, p in enumerate(ordered)}
         schools = {p["school"] for p in self.people}
         self.report.participants = len({p["participant_id"] for p in self.people})
         self.report.schools = len(schools)
@@ -168,11 +183,17 @@ class OlympiadDay:
             "materials",
             f"/olympiads/{self.oid}/packages/{packages[0]['package_id']}/key",
             role=Role.MUNICIPAL_COORDINATOR,
-            expect=(403,),
+            expect=(200, 403),
         )
+        if early.status_code == 403:
+            answer = f"{early.status_code} ({early.json()['detail']})"
+        elif dt.datetime.now(dt.UTC) < released_at["tasks"]:
+            raise SuiteError(f"the tasks key was handed out before its instant: {early.text}")
+        else:
+            # the uploads (or a retried request) outlasted the instant: a 200 is then correct
+            answer = "не проверен — срок наступил раньше, чем пришёл ответ"
         self.say(
-            f"3. Материалы загружены: {len(packages)} пакетов; запрос ключа до срока: "
-            f"{early.status_code} ({early.json()['detail']})"
+            f"3. Материалы загружены: {len(packages)} пакетов; запрос ключа до срока: {answer}"
         )
         for package in packages:
 
@@ -207,8 +228,14 @@ class OlympiadDay:
     async def check_in(self) -> None:
         removed_one = False
         for code in SUBJECTS:
-            entries = [p for p in self.people if p["subject_code"] == code]
-            absent = {p["participant_id"] for p in entries if self.rng.random() < 0.05}
+            entries = sorted(
+                (p for p in self.people if p["subject_code"] == code), key=self.rank_of
+            )
+            absent = {
+                p["participant_id"]
+                for p in entries
+                if self.draw("absent", p["participant_id"]).random() < 0.05
+            }
             self.report.absent += len(absent)
             await self.suite.json(
                 "POST",
@@ -237,6 +264,7 @@ class OlympiadDay:
                 )
                 removed_one = True
                 self.report.removed = 1
+                self.removed[code] = violator["participant_id"]
                 self.say(
                     f"4. Удалён участник ({violator['surname']} {violator['name']}): "
                     "использование телефона, акт № 1"
@@ -291,8 +319,12 @@ class OlympiadDay:
                     role=Role.JURY_CHAIR,
                 )
             await self._wait_scoring_has_works(code)
+            owners = await self.owners_of(code)
             for grade in self.grades_of(code):
-                works = await self.scoring_works(code, grade)
+                works = sorted(
+                    await self.scoring_works(code, grade),
+                    key=lambda w: self.rank[owners[w["work_code"]]],
+                )
                 for index, work in enumerate(works):
                     if work["status"] in ("annulled", "аннулирована"):
                         continue
@@ -307,7 +339,7 @@ class OlympiadDay:
                         annulled_one = True
                         self.report.annulled += 1
                         continue
-                    await self.mark_one(work["work_code"], index)
+                    await self.mark_one(work["work_code"], index, owners[work["work_code"]])
         self.say(
             f"6. Проверка: по две независимые оценки на работу; третья проверка по "
             f"{self.report.third_marks} заданиям с расхождением > {THRESHOLD} баллов; "
@@ -315,13 +347,22 @@ class OlympiadDay:
         )
 
     async def _wait_scoring_has_works(self, code: str) -> None:
+        """Every coded work, and the removal's annulment, reached scoring: the jury then marks
+        the same works however late the events travelled (a restarted service, a lost link)."""
         expected = len(await self.works_of(code))
+        removed = self.removed.get(code)
+        owners = await self.owners_of(code) if removed else {}
 
         async def arrived() -> bool:
-            total = 0
+            works = []
             for grade in self.grades_of(code):
-                total += len(await self.scoring_works(code, grade))
-            return total == expected
+                works += await self.scoring_works(code, grade)
+            annulled = {
+                owners.get(w["work_code"])
+                for w in works
+                if w["status"] in ("annulled", "аннулирована")
+            }
+            return len(works) == expected and (removed is None or removed in annulled)
 
         await until(arrived, f"scoring to know every {code} work", within_s=60)
 
@@ -335,15 +376,26 @@ class OlympiadDay:
         )
         return list(listed["works"])
 
-    async def mark_one(self, work_code: str, index: int) -> None:
+    async def owners_of(self, code: str) -> dict[str, str]:
+        """Work code -> participant id (the coding officer's table; the jury never sees it)."""
+        table = await self.suite.json(
+            "GET",
+            "coding",
+            f"/olympiads/{self.oid}/subjects/{code}/codes",
+            role=Role.CODING_OFFICER,
+        )
+        return {e["work_code"]: str(e["participant_id"]) for e in table["entries"]}
+
+    async def mark_one(self, work_code: str, index: int, participant_id: str) -> None:
         first, second, third = (JURY[(index + k) % len(JURY)] for k in range(3))
-        base = {n: Decimal(self.rng.randrange(0, 21)) / 2 for n in range(1, TASKS + 1)}
+        rng = self.draw("marks", participant_id)
+        base = {n: Decimal(rng.randrange(0, 21)) / 2 for n in range(1, TASKS + 1)}
         other = dict(base)
-        if self.rng.random() < 0.15:  # a significant discrepancy on one task
-            task = self.rng.randrange(1, TASKS + 1)
+        if rng.random() < 0.15:  # a significant discrepancy on one task
+            task = rng.randrange(1, TASKS + 1)
             other[task] = min(TASK_MAX, base[task] + 3) if base[task] < 7 else base[task] - 3
-        elif self.rng.random() < 0.5:
-            task = self.rng.randrange(1, TASKS + 1)
+        elif rng.random() < 0.5:
+            task = rng.randrange(1, TASKS + 1)
             other[task] = min(TASK_MAX, base[task] + Decimal("0.5"))
         for member, marks in ((first, base), (second, other)):
             answer = await self.suite.json(
@@ -481,6 +533,22 @@ class OlympiadDay:
     @property
     def oid(self) -> str:
         return self.report.olympiad_id
+
+    def rank_of(self, participant: dict[str, Any]) -> int:
+        return self.rank[participant["participant_id"]]
+
+    def draw(self, purpose: str, participant_id: str) -> random.Random:
+        """The random draws about one participant: the same for the same seed and person."""
+        seed = f"{self.seed}:{purpose}:{self.rank[participant_id]}"
+        return random.Random(seed)  # noqa: S311 (synthetic data, not security)
+
+
+def person_key(participant: dict[str, Any]) -> tuple[str, ...]:
+    """Who a participant is, independent of the ids a run gives them."""
+    return tuple(
+        str(participant[k])
+        for k in ("subject_code", "surname", "name", "patronymic", "school", "grade")
+    )
 
 
 __all__ = ["DayReport", "OlympiadDay", "SuiteError"]

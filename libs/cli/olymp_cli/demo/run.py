@@ -19,9 +19,16 @@ async def run_day(
     schools: int,
     seed: int,
     say: Callable[[str], None],
+    retry_within_s: float = 0.0,
+    on_command: Callable[[int, str], None] | None = None,
 ) -> DayReport:
+    """One day on the running suite; with `retry_within_s` calls survive restarting services,
+    `on_command(n, what)` hears of each command before it is sent."""
     issuer = TokenIssuer(PRIVATE_KEY.read_bytes())
-    client = SuiteClient({s: layout.base_url(s) for s in SERVICES}, issuer)
+    client = SuiteClient(
+        {s: layout.base_url(s) for s in SERVICES}, issuer, retry_within_s=retry_within_s
+    )
+    client.on_command = on_command
     try:
         day = OlympiadDay(client, participants=participants, schools=schools, seed=seed, say=say)
         return await day.run()

@@ -45,7 +45,7 @@ class WorksDecoded(Event):
     works: tuple[DecodedWork, ...]
 
 
-@event("coding", "page_scanned", 1)
+@event("coding", "page_scanned", 1, listeners_optional=True)
 class PageScanned(Event):
     """An answer page was scanned and routed to its work (title pages never produce this event).
 

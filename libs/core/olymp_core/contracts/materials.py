@@ -8,7 +8,7 @@ import uuid
 from olymp_core.events.model import Event, event
 
 
-@event("materials", "package_released", 1)
+@event("materials", "package_released", 1, listeners_optional=True)
 class PackageReleased(Event):
     package_id: uuid.UUID
     olympiad_id: uuid.UUID

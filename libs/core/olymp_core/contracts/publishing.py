@@ -7,7 +7,7 @@ import uuid
 from olymp_core.events.model import Event, event
 
 
-@event("publishing", "results_published", 1)
+@event("publishing", "results_published", 1, listeners_optional=True)
 class ResultsPublished(Event):
     olympiad_id: uuid.UUID
     subject_code: str

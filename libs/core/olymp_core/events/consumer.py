@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from olymp_core.events.broker import Binding, declare_binding
+from olymp_core.events.dead_letters import DeadLetterWatch
 from olymp_core.events.model import DEAD_LETTER_EXCHANGE, Event
 from olymp_core.events.tables import inbox
 from olymp_core.retry import Backoff
@@ -251,11 +252,17 @@ class Consumers:
         subscriptions: Sequence[Subscription],
         uows: UnitOfWorkFactory,
         connection: Callable[[], Awaitable[AbstractRobustConnection]],
+        *,
+        dead_letter_interval: float = 30.0,
     ) -> None:
         self.subscriptions = tuple(subscriptions)
         self._uows = uows
         self._connection = connection
         self._running: list[Consumer] = []
+        # the depth of each of these queues' dead letters, as a metric someone can alert on
+        self.dead_letters = DeadLetterWatch(
+            [s.queue for s in self.subscriptions], connection, interval=dead_letter_interval
+        )
 
     async def start(self, tasks: asyncio.TaskGroup) -> None:
         if not self.subscriptions:
@@ -265,8 +272,10 @@ class Consumers:
             consumer = Consumer(subscription, self._uows)
             await consumer.start(await connection.channel())
             self._running.append(consumer)
+        await self.dead_letters.loop.start(tasks)
 
     async def stop(self) -> None:
+        await self.dead_letters.loop.stop()
         running, self._running = self._running, []
         for consumer in running:
             await consumer.stop()

@@ -24,6 +24,9 @@ class Event(BaseModel):
     producer: ClassVar[str]
     event_name: ClassVar[str]
     version: ClassVar[int]
+    # an announcement no service needs to hear: when no queue is bound to it the relay marks it
+    # published instead of keeping it for a retry (every other event waits for its queue)
+    listeners_optional: ClassVar[bool] = False
 
     @classmethod
     def routing_key(cls) -> str:
@@ -43,13 +46,17 @@ _CATALOGUE: dict[str, type[Event]] = {}
 E = TypeVar("E", bound=type[Event])
 
 
-def event(producer: str, name: str, version: int = 1) -> Any:
-    """Class decorator: give an Event its producer, name and version and add it to the catalogue."""
+def event(producer: str, name: str, version: int = 1, *, listeners_optional: bool = False) -> Any:
+    """Class decorator: give an Event its producer, name and version and add it to the catalogue.
+
+    `listeners_optional=True` marks an announcement that may go unheard (see `Event`).
+    """
 
     def register(cls: E) -> E:
         cls.producer = producer
         cls.event_name = name
         cls.version = version
+        cls.listeners_optional = listeners_optional
         key = cls.routing_key()
         if key in _CATALOGUE and _CATALOGUE[key] is not cls:
             raise ValueError(f"event {key} is registered twice")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -20,6 +22,8 @@ outbox = sa.Table(
     sa.Column("published_at", sa.DateTime(timezone=True)),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text),
+    # a row the broker refused (returned, nacked) is retried at this instant, not before
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True)),
     sa.Index("outbox_unpublished", "id", postgresql_where=sa.text("published_at IS NULL")),
 )
 
@@ -31,3 +35,18 @@ inbox = sa.Table(
     sa.Column("routing_key", sa.Text, nullable=False),
     sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+def add_outbox_retry_column(op: Any) -> None:
+    """Revision body adding `outbox.next_attempt_at` (the per-row retry of the relay).
+
+    The first revision of every service creates the core tables from the current metadata, so a
+    database created after this column was declared has it already: hence IF NOT EXISTS.
+    """
+    op.execute(
+        "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS next_attempt_at TIMESTAMP WITH TIME ZONE"
+    )
+
+
+def drop_outbox_retry_column(op: Any) -> None:
+    op.execute("ALTER TABLE outbox DROP COLUMN IF EXISTS next_attempt_at")
