@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import CurrentRuntime, Uow, context
 from olymp_core.errors import ErrorMap
+from olymp_core.request_limits import body_limit
 from olymp_materials import handlers
 from olymp_materials.domain import (
     AlreadyReleased,
@@ -71,6 +72,7 @@ ThisNode = Annotated[Node, Depends(context(Node))]
     status_code=201,
     summary="Загрузить пакет заданий или критериев; ключ раскрывается в момент release_at",
 )
+@body_limit(setting="max_package_bytes")
 async def upload_package(
     olympiad_id: uuid.UUID,
     subject_code: str,
@@ -116,7 +118,11 @@ async def move_package(
 async def list_packages(olympiad_id: uuid.UUID, who: Viewer, uow: Uow) -> PackageList:
     listing = await handlers.list_packages(olympiad_id, who, uow)
     return PackageList(
-        items=[PackageRead.of(r) for r in listing.records], time_zone=listing.time_zone
+        items=[
+            PackageRead.of(r, disclose=r.package.package_id not in listing.undisclosed)
+            for r in listing.records
+        ],
+        time_zone=listing.time_zone,
     )
 
 

@@ -10,6 +10,7 @@ from olymp_core.runtime import Runtime
 from olymp_core.service import Service
 from olymp_materials import api, consumers
 from olymp_materials.domain import public_key_from_b64, signing_key_from_seed
+from olymp_materials.domain.archive import MIB, ArchiveBudget
 from olymp_materials.feed import api as feed_api
 from olymp_materials.feed import grpc_api
 from olymp_materials.feed.background import KeySendAudit, MirrorFollower, ReleaseTimer
@@ -50,7 +51,13 @@ def _hub(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
     audit = KeySendAudit(runtime.uows)
     feed_server = GrpcServer(
         "materials-feed",
-        grpc_api.grpc_api(runtime.uows, runtime.objects, broadcaster, audit.note),
+        grpc_api.grpc_api(
+            runtime.uows,
+            runtime.objects,
+            broadcaster,
+            audit.journal.record,
+            max_fetches=settings.feed_max_fetches,
+        ),
         runtime.verifier,
         host=settings.grpc_host,
         port=settings.feed_port,
@@ -58,7 +65,14 @@ def _hub(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
         grace=0.5,
     )
     timer = ReleaseTimer(runtime.uows, broadcaster, poll_interval=settings.release_poll_interval_s)
-    hub = Hub(signing_key=signing_key_from_seed(settings.signing_seed()), feed=broadcaster)
+    hub = Hub(
+        signing_key=signing_key_from_seed(settings.signing_seed()),
+        feed=broadcaster,
+        archive_budget=ArchiveBudget(
+            max_unpacked_bytes=settings.archive_max_unpacked_mb * MIB,
+            seconds=settings.archive_check_budget_s,
+        ),
+    )
     # started in this order, stopped in reverse: the timer's first pass releases what came due
     # while the hub was down before any mirror is served; the audit outlives the streams it notes
     return Node(master_key, hub=hub), [timer, audit, feed_server]
@@ -73,6 +87,7 @@ def _mirror(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]
         hub_key=public_key_from_b64(settings.hub_public_key),
         master_key=master_key,
         objects=runtime.objects,
+        fetch_attempts=settings.fetch_attempts,
     )
     follower = MirrorFollower(runtime.uows, client, mirror, reconnect_max=settings.reconnect_max_s)
     return Node(master_key, mirror=client), [follower]

@@ -19,13 +19,14 @@ class PackageRead(BaseModel):
     release_at: dt.datetime
     released: bool
     released_at: dt.datetime | None
-    sha256: str
-    size: int
+    # of the plaintext; null before release for all but the regional coordinator
+    sha256: str | None
+    size: int | None
     with_password: bool
     version: int
 
     @classmethod
-    def of(cls, record: PackageRecord) -> PackageRead:
+    def of(cls, record: PackageRecord, *, disclose: bool = True) -> PackageRead:
         package = record.package
         return cls(
             package_id=package.package_id,
@@ -35,8 +36,8 @@ class PackageRead(BaseModel):
             release_at=package.release_at,
             released=package.released_at is not None,
             released_at=package.released_at,
-            sha256=record.sha256,
-            size=record.size,
+            sha256=record.sha256 if disclose else None,
+            size=record.size if disclose else None,
             with_password=record.has_password,
             version=record.version,
         )

@@ -35,10 +35,18 @@ class MaterialsSettings(ServiceSettings):
     feed_port: int = 0
     tls_cert_file: Path | None = None
     tls_key_file: Path | None = None
+    # hub: package fetches streamed at once (each holds about one 1 MiB chunk); others wait
+    feed_max_fetches: int = Field(default=16, gt=0)
     # hub: base64 Ed25519 seed that signs manifests; municipalities expected to confirm receipt
     signing_key: SecretStr | None = None
     municipalities: list[str] = Field(default_factory=list)
     receipt_late_after_min: int = 30
+    # hub: the largest package a coordinator may push (its HTTP body limit); below the feed's
+    # 512 MiB gRPC message limit
+    max_package_bytes: int = Field(default=256 << 20, gt=0)
+    # hub: what checking a password archive at push may unpack, and for how long (zip bombs)
+    archive_max_unpacked_mb: int = Field(default=2048, gt=0)
+    archive_check_budget_s: float = Field(default=60.0, gt=0)
     # mirror: where the hub is, who we are, how we prove it, and whom we trust
     hub_grpc: str = ""
     municipality_id: str = ""
@@ -48,6 +56,8 @@ class MaterialsSettings(ServiceSettings):
     # the name in the hub's certificate when hub_grpc is an address (tests, private networks)
     tls_server_name: str | None = None
     reconnect_max_s: float = 5.0
+    # mirror: failed fetches of one announced package before it is reported and skipped
+    fetch_attempts: int = Field(default=5, gt=0)
 
     @model_validator(mode="after")
     def _check_keys(self) -> MaterialsSettings:
@@ -60,6 +70,16 @@ class MaterialsSettings(ServiceSettings):
             )
         if self.role == "hub" and self.signing_key is None and self.profile == "prod":
             raise ValueError("materials hub: set OLYMP_MATERIALS_SIGNING_KEY (base64 Ed25519 seed)")
+        if (
+            self.role == "hub"
+            and self.profile == "prod"
+            and not (self.tls_cert_file and self.tls_key_file)
+        ):
+            # mirrors send their tokens and receive the keys over the feed
+            raise ValueError(
+                "materials hub: the feed is served over TLS only in profile 'prod'; set "
+                "OLYMP_MATERIALS_TLS_CERT_FILE and OLYMP_MATERIALS_TLS_KEY_FILE"
+            )
         if self.role == "mirror":
             missing = [
                 name

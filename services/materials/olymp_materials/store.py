@@ -50,6 +50,8 @@ packages = sa.Table(
     # null on a mirror until the hub releases the key; then sealed under the mirror's master key
     sa.Column("sealed_key", sa.LargeBinary, nullable=True),
     sa.Column("sealed_password", sa.LargeBinary, nullable=True),
+    # the id of the master key that sealed them (sealing.master_key_id): names an unseal failure
+    sa.Column("sealed_with", sa.Text, nullable=True),
     sa.Column("uploaded_by", sa.Text, nullable=False),
     sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
@@ -77,6 +79,7 @@ class PackageRecord:
     ciphertext_sha256: str | None = None
     manifest: bytes | None = None
     manifest_signature: bytes | None = None
+    sealed_with: str | None = None
 
     @property
     def has_password(self) -> bool:
@@ -104,6 +107,7 @@ def _record(row: sa.Row[tuple[object, ...]]) -> PackageRecord:
         ciphertext_sha256=m["ciphertext_sha256"],
         manifest=m["manifest"],
         manifest_signature=m["manifest_signature"],
+        sealed_with=m["sealed_with"],
     )
 
 
@@ -139,6 +143,25 @@ async def subject_day(
         olympiad_subjects.c.subject_code == subject_code,
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+# any constant: the class of the advisory locks that serialise uploads of one subject and kind
+UPLOAD_LOCK_CLASS = 0x6D617465
+
+
+async def lock_package_slot(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, kind: PackageKind
+) -> None:
+    """Serialise, until commit, every upload of this olympiad's subject and kind.
+
+    A row lock cannot do it for a first upload (there is no row yet), and two first uploads that
+    both found none used to mix their rows. Two-key advisory locks live apart from the feed's
+    one-key lock; a hash collision only makes two unrelated uploads wait for each other.
+    """
+    slot = f"{olympiad_id}/{subject_code}/{kind.value}"
+    await session.execute(
+        sa.select(sa.func.pg_advisory_xact_lock(UPLOAD_LOCK_CLASS, sa.func.hashtext(slot)))
+    )
 
 
 async def package_for_subject(
@@ -178,12 +201,20 @@ async def list_packages(session: AsyncSession, olympiad_id: uuid.UUID) -> list[P
 
 
 async def put_package(
-    session: AsyncSession, record: PackageRecord, *, uploaded_by: str, uploaded_at: dt.datetime
+    session: AsyncSession,
+    record: PackageRecord,
+    *,
+    uploaded_by: str,
+    uploaded_at: dt.datetime,
+    replacing: bool,
 ) -> None:
-    """Insert the package, or replace an unreleased one of the same subject and kind in place."""
+    """Insert a new package, or replace the row of the same package id (never another's row).
+
+    A second package of the same subject and kind is refused by the unique constraint rather than
+    merged into the first one's row: a merged row once kept one upload's id with another's key.
+    """
     package = record.package
     values = {
-        "package_id": package.package_id,
         "olympiad_id": package.olympiad_id,
         "subject_code": package.subject_code,
         "kind": package.kind.value,
@@ -200,12 +231,15 @@ async def put_package(
         "ciphertext_sha256": record.ciphertext_sha256,
         "manifest": record.manifest,
         "manifest_signature": record.manifest_signature,
+        "sealed_with": record.sealed_with,
     }
-    stmt = pg_insert(packages).values(**values)
-    replaced = {k: v for k, v in values.items() if k not in ("package_id", "released_at")}
-    await session.execute(
-        stmt.on_conflict_do_update(constraint="uq_packages_subject_kind", set_=replaced)
-    )
+    if replacing:
+        values.pop("released_at")
+        await session.execute(
+            sa.update(packages).where(packages.c.package_id == package.package_id).values(**values)
+        )
+    else:
+        await session.execute(sa.insert(packages).values(package_id=package.package_id, **values))
 
 
 async def due_packages(session: AsyncSession, now: dt.datetime) -> list[PackageRecord]:
@@ -230,8 +264,13 @@ async def mark_released(session: AsyncSession, package: Package) -> bool:
     return result.first() is not None
 
 
-async def get_package_by_id(session: AsyncSession, package_id: uuid.UUID) -> PackageRecord | None:
-    query = sa.select(packages).where(packages.c.package_id == package_id).with_for_update()
+async def get_package_by_id(
+    session: AsyncSession, package_id: uuid.UUID, *, for_update: bool = True
+) -> PackageRecord | None:
+    """The package, locked for the transaction unless only read (a fetch must not queue fetches)."""
+    query = sa.select(packages).where(packages.c.package_id == package_id)
+    if for_update:
+        query = query.with_for_update()
     row = (await session.execute(query)).one_or_none()
     return None if row is None else _record(row)
 
@@ -261,6 +300,7 @@ async def store_mirrored_key(
     package_id: uuid.UUID,
     sealed_key: bytes,
     sealed_password: bytes | None,
+    sealed_with: str,
     at: dt.datetime,
 ) -> None:
     """On a mirror: the key the hub released, sealed under the mirror's own master key."""
@@ -270,6 +310,7 @@ async def store_mirrored_key(
         .values(
             sealed_key=sealed_key,
             sealed_password=sealed_password,
+            sealed_with=sealed_with,
             key_received_at=at,
             released_at=at,
         )

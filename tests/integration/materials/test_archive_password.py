@@ -1,4 +1,5 @@
-"""§24: the coordinator's WinZip-AES archive and its password are checked at push, not at 08:00."""
+"""§24: the coordinator's WinZip-AES archive and its password are checked at push, not at 08:00 —
+within a budget of unpacked bytes and seconds, so that a zip bomb is refused, not unpacked."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ import io
 import pytest
 import pyzipper
 
-from olymp_materials.domain.archive import ArchivePasswordWrong, NotAPasswordArchive, check_archive
+from olymp_materials.domain.archive import (
+    MIB,
+    ArchiveBudget,
+    ArchiveCheckTooSlow,
+    ArchivePasswordWrong,
+    ArchiveTooLarge,
+    NotAPasswordArchive,
+    check_archive,
+)
 from tests.support.archives import winzip_aes
 
 FILES = {"задания_9.pdf": b"%PDF-1.4 tasks", "бланк_ответов.pdf": b"%PDF-1.4 form"}
@@ -34,3 +43,23 @@ def test_p24_an_archive_without_encryption_is_refused_when_a_password_is_given()
         archive.writestr("задания.pdf", b"%PDF-1.4")
     with pytest.raises(NotAPasswordArchive, match="не защищён паролем"):
         check_archive(buffer.getvalue(), "Vsosh-2026-math")
+
+
+def test_l_a_zip_bomb_is_refused_by_its_unpacked_size_not_unpacked() -> None:
+    bomb = winzip_aes("Vsosh-2026-math", {"задания.pdf": bytes(24 * MIB)})
+    assert len(bomb) < MIB  # a small upload that unpacks to 24 MiB
+    with pytest.raises(ArchiveTooLarge, match="zip-бомб") as refused:
+        check_archive(bomb, "Vsosh-2026-math", ArchiveBudget(max_unpacked_bytes=4 * MIB))
+    assert "4 МБ" in refused.value.detail
+    many = winzip_aes("Vsosh-2026-math", {f"{i}.pdf": b"%PDF" for i in range(20)})
+    with pytest.raises(ArchiveTooLarge, match="20 файлов"):
+        check_archive(many, "Vsosh-2026-math", ArchiveBudget(max_members=10))
+
+
+def test_l_an_archive_check_stops_at_its_time_budget() -> None:
+    ticks = iter(float(t) for t in range(1_000))  # every look at the clock is one second later
+    archive = winzip_aes("Vsosh-2026-math", {"задания.pdf": bytes(3 * MIB)})
+    with pytest.raises(ArchiveCheckTooSlow, match="не уложилась в 2 с"):
+        check_archive(
+            archive, "Vsosh-2026-math", ArchiveBudget(seconds=2), clock=lambda: next(ticks)
+        )

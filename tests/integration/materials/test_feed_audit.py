@@ -101,7 +101,11 @@ async def test_p24_key_sent_on_a_stream_is_audited_without_acknowledgement(
         [sent] = await audit_rows(hub, "package_key_sent")
         assert sent["actor"] == COORDINATOR
         assert sent["object_id"] == package_id
-        assert sent["payload"] == {"municipality_id": "tara", "sequence": key_event.sequence}
+        assert sent["payload"] == {
+            "municipality_id": "tara",
+            "sequence": key_event.sequence,
+            "sent_at": TASKS_AT.isoformat(),
+        }
         assert await audit_rows(hub, "package_key_delivered") == []
         audit_text = json.dumps(await audit_rows(hub, "package_key_sent")).lower()
         forms = secret_forms(key_event.key_released.key, PASSWORD)

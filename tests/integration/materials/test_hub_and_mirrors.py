@@ -55,9 +55,11 @@ pytestmark = pytest.mark.integration
 MUNICIPALITIES = ["kalachinsk", "tara", "ust-ishim"]
 
 
-async def mirrored(mirror: ServiceHarness, olympiad_id: uuid.UUID) -> list[dict[str, object]]:
+async def mirrored(
+    mirror: ServiceHarness, olympiad_id: uuid.UUID, role: Role = Role.OBSERVER
+) -> list[dict[str, object]]:
     response = await mirror.client.get(
-        f"/olympiads/{olympiad_id}/packages", headers=mirror.auth(Role.OBSERVER)
+        f"/olympiads/{olympiad_id}/packages", headers=mirror.auth(role)
     )
     assert response.status_code == 200, response.text
     items: list[dict[str, object]] = response.json()["items"]
@@ -121,6 +123,8 @@ async def test_p24_p25_hub_and_two_mirrors_never_early_then_keys_and_receipts(
             for mirror in (ahead, tara):
                 [item] = await mirrored(mirror, olympiad_id)
                 assert item["package_id"] == package_id and item["released"] is False
+                assert item["sha256"] is None  # before release only the coordinator sees it
+                [item] = await mirrored(mirror, olympiad_id, Role.COORDINATOR)
                 assert item["sha256"] == tasks.json()["sha256"]
             rows = await status_of(hub, olympiad_id)
             assert rows["kalachinsk"]["ciphertext_fetched"] is False

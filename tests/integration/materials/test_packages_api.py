@@ -302,6 +302,26 @@ async def test_p24_default_instants_learnt_from_olympiad_created_event(tmp_path:
         assert (await upload(svc, olympiad_id, "tasks", b"")).status_code == 422
 
 
+async def test_the_same_upload_sent_again_is_one_version(tmp_path: Path) -> None:
+    """A retry after a lost answer sends the same bytes, instant and password: the package keeps
+    its key and version and the mirrors are not sent a second announcement."""
+    olympiad_id = uuid.uuid4()
+    at = "2025-10-14T08:00:00+06:00"
+    async with running_service("materials", tmp_path, clock=ManualClock(BEFORE), **FAST) as svc:
+        first = await upload(svc, olympiad_id, "tasks", release_at=at)
+        again = await upload(svc, olympiad_id, "tasks", release_at=at)
+        assert first.status_code == again.status_code == 201, again.text
+        assert again.json()["version"] == first.json()["version"] == 1
+        assert again.json()["package_id"] == first.json()["package_id"]
+        feed_rows = "SELECT count(*) FROM feed"
+        assert await scalar(svc, feed_rows) == 1
+
+        later = await upload(svc, olympiad_id, "tasks", release_at="2025-10-14T08:30:00+06:00")
+        changed = await upload(svc, olympiad_id, "tasks", b"corrected", release_at=at)
+        assert (later.json()["version"], changed.json()["version"]) == (2, 3)
+        assert await scalar(svc, feed_rows) == 3
+
+
 async def test_p24_service_down_at_the_instant_releases_at_start_up(tmp_path: Path) -> None:
     clock = ManualClock(BEFORE)
     olympiad_id = uuid.uuid4()

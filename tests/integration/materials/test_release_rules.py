@@ -137,10 +137,12 @@ def test_sealed_parts_open_only_with_the_right_key_and_package(
 
 SAFE_URLS: dict[str, Any] = {
     "database_url": "postgresql+asyncpg://materials:s3cret@db/olymp_materials",
-    "amqp_url": "amqp://materials:s3cret@mq/",
+    "amqp_url": "amqps://materials:s3cret@mq/",
     "storage_url": "file:/srv/olymp",
-    # a prod hub also needs its manifest signing key
+    # a prod hub also needs its manifest signing key and the feed's TLS certificate
     "signing_key": base64.b64encode(b"s" * 32).decode(),
+    "tls_cert_file": "/etc/olymp/tls/materials.pem",
+    "tls_key_file": "/etc/olymp/tls/materials-key.pem",
 }
 
 

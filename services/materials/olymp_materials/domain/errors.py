@@ -56,13 +56,67 @@ class UnknownReleaseInstant(MaterialsRuleError):
 
 
 class UnsealFailed(MaterialsRuleError):
+    """Something sealed does not open. The subclasses say why, when the row tells (sealing.py)."""
+
     type_ = "package-unreadable"
     title = "Ошибка службы"
 
-    def __init__(self) -> None:
+    def __init__(self, detail: str | None = None) -> None:
         super().__init__(
-            "Не удалось расшифровать пакет: запечатанный ключ не подходит к мастер-ключу службы. "
-            "Проверьте OLYMP_MATERIALS_MASTER_KEY на сервере."
+            detail
+            or "Не удалось расшифровать: зашифрованные данные не открываются своим ключом "
+            "(они повреждены или подменены)."
+        )
+
+
+# what a coordinator does about a package whose key cannot be given out
+_QUARANTINE = (
+    "Пакет в карантине: его ключ не выдаётся и не рассылается муниципалитетам, остальные пакеты "
+    "раскрываются как обычно."
+)
+
+
+class PackageKeyForeign(UnsealFailed):
+    """The row's sealed key was sealed for another package (two uploads once mixed their rows)."""
+
+    type_ = "package-key-foreign"
+
+    def __init__(self, package_id: object) -> None:
+        super().__init__(
+            f"Ключ пакета {package_id} не открывается: запечатанный ключ в записи пакета не "
+            "принадлежит этому пакету (он запечатан для другого пакета — запись повреждена). "
+            "Мастер-ключ верен: этот пакет запечатан им же. "
+            f"{_QUARANTINE} Если момент раскрытия ещё не наступил, загрузите пакет заново — он "
+            "будет запечатан новым ключом; если наступил, разошлите пакет резервным способом и "
+            "сообщите администратору регионального узла."
+        )
+
+
+class SealedUnderAnotherMasterKey(UnsealFailed):
+    """The row was sealed under another master key than the one this node now has."""
+
+    type_ = "package-sealed-under-another-master-key"
+
+    def __init__(self, package_id: object) -> None:
+        super().__init__(
+            f"Ключ пакета {package_id} запечатан другим мастер-ключом, чем задан сейчас: "
+            "OLYMP_MATERIALS_MASTER_KEY на этом узле не тот, которым пакет был запечатан. "
+            "Верните прежнее значение OLYMP_MATERIALS_MASTER_KEY и перезапустите узел. "
+            f"{_QUARANTINE}"
+        )
+
+
+class SealedKeyUnreadable(UnsealFailed):
+    """A row sealed before the master key's id was recorded: which of the two causes is unknown."""
+
+    type_ = "package-key-unreadable"
+
+    def __init__(self, package_id: object) -> None:
+        super().__init__(
+            f"Ключ пакета {package_id} не открывается мастер-ключом этого узла: либо запись "
+            "пакета повреждена (ключ запечатан для другого пакета), либо "
+            "OLYMP_MATERIALS_MASTER_KEY не тот, которым пакет был запечатан — сравните его "
+            f"с прежним значением. {_QUARANTINE}"
         )
 
 
@@ -95,6 +149,18 @@ class ManifestInvalid(MaterialsRuleError):
     def __init__(self, what: str) -> None:
         super().__init__(f"Полученный от регионального узла пакет отклонён: {what}.")
         self.what = what
+
+
+class PackageUnfetchable(MaterialsRuleError):
+    """A mirror could not fetch an announced package: it reports it and follows the feed on."""
+
+    def __init__(self, package_id: object, version: int, reason: str) -> None:
+        super().__init__(
+            f"Пакет {package_id} (версия {version}) не получен от регионального узла ({reason}). "
+            "Он пропущен, чтобы ключи остальных пакетов приходили вовремя; региональный "
+            "координатор видит его в таблице готовности как не полученный и может загрузить "
+            "пакет заново."
+        )
 
 
 class KeyConflict(MaterialsRuleError):
@@ -176,6 +242,34 @@ class ReceiptWithoutDetails(DomainError):
         super().__init__(
             "Комплект неполон, но не сказано, чего не хватает: перечислите недостающие формы "
             "в missing или опишите проблему в problems."
+        )
+
+
+class AcknowledgedUnsent(DomainError):
+    """A mirror acknowledged events the hub has not sent it."""
+
+    title = "Подтверждены неотправленные события"
+
+    def __init__(self, sequence: int, sent_through: int) -> None:
+        super().__init__(
+            f"Подтверждено событие ленты {sequence}, а этому муниципалитету отправлены события "
+            f"только до {sent_through}: подтверждается лишь полученное. Перезапустите "
+            "муниципальный узел; если повторится, сообщите администратору регионального узла.",
+            sequence=sequence,
+            sent_through=sent_through,
+        )
+
+
+class ReceiptBeforeRelease(DomainError):
+    """A receipt (§25) for a package whose key has not been released: nothing was checked."""
+
+    type_ = "package-not-released"
+    title = "Пакет ещё не раскрыт"
+
+    def __init__(self, package_id: object) -> None:
+        super().__init__(
+            f"Ключ пакета {package_id} ещё не раскрыт, поэтому его получение и комплектность "
+            "подтвердить нельзя: подтвердите после момента раскрытия, когда пакет откроется."
         )
 
 

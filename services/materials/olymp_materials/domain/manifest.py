@@ -86,8 +86,9 @@ def verify_manifest(public_key: Ed25519PublicKey, raw: bytes, signature: bytes) 
     return Manifest.parse(raw)
 
 
-def verify_ciphertext(manifest: Manifest, ciphertext: bytes) -> None:
-    if hashlib.sha256(ciphertext).hexdigest() != manifest.ciphertext_sha256:
+def verify_ciphertext(manifest: Manifest, sha256: str) -> None:
+    """The SHA-256 of the whole ciphertext, as fetched in chunks, must be the one signed."""
+    if sha256 != manifest.ciphertext_sha256:
         raise ManifestInvalid("контрольная сумма зашифрованного пакета не совпадает с манифестом")
 
 

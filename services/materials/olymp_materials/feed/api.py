@@ -13,9 +13,11 @@ from olymp_core.auth import Principal, Role, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
 from olymp_materials.domain import (
+    AcknowledgedUnsent,
     HubHasNoReceipts,
     HubUnavailable,
     KeyNotReceived,
+    ReceiptBeforeRelease,
     ReceiptWithoutDetails,
 )
 from olymp_materials.feed import handlers
@@ -36,6 +38,9 @@ ERRORS: ErrorMap = {
     ReceiptWithoutDetails: 422,
     KeyNotReceived: 409,
     HubUnavailable: 503,
+    # refused on the hub's gRPC feed (grpc_api maps them to status codes there)
+    AcknowledgedUnsent: 409,
+    ReceiptBeforeRelease: 409,
 }
 
 StatusReader = Annotated[Principal, Depends(authorize(Role.COORDINATOR, Role.OBSERVER))]
@@ -68,6 +73,8 @@ async def package_status(
                 release_at=p.record.package.release_at,
                 released_at=p.record.package.released_at,
                 version=p.record.version,
+                quarantined=p.quarantine is not None,
+                quarantine_reason=p.quarantine,
                 municipalities=[
                     MunicipalityStatus(
                         municipality_id=m.delivery.municipality_id,

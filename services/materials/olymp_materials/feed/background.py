@@ -5,7 +5,8 @@ mirror the subscription to the hub. Each is an `olymp_core.lifecycle.Loop` (or w
 from __future__ import annotations
 
 import asyncio
-import collections
+import contextlib
+from collections.abc import Callable
 
 from olymp_core.db import UnitOfWorkFactory
 from olymp_core.lifecycle import Loop
@@ -13,8 +14,8 @@ from olymp_core.retry import Backoff
 from olymp_materials import handlers, store
 from olymp_materials.feed import handlers as feed_handlers
 from olymp_materials.feed.clients import HubClient
-from olymp_materials.feed.grpc_api import KeySent
 from olymp_materials.feed.grpc_api.broadcaster import FeedBroadcaster
+from olymp_materials.feed.store import KeySend
 
 
 class ReleaseTimer:
@@ -65,71 +66,101 @@ class ReleaseTimer:
         await self._loop.stop()
 
 
-class KeySendAudit:
-    """The audit of keys sent on the hub's feed, written in batches off the send path.
+class KeySendJournal:
+    """Writes down each key about to leave on a stream, durably, before it leaves.
 
-    At the instant the hub sends one key to every open stream — thousands at once. Auditing each
-    send in its own transaction would queue them all behind the audit trail's lock and make keys
-    arrive seconds late. Instead each send is noted here at once (before the key leaves) and the
-    writer chains the notes into the trail in batches, one transaction per batch; `stop()` writes
-    whatever is still waiting, so every key sent is in the trail.
+    At the instant the hub sends one key to every open stream — thousands at once. A transaction per
+    send would queue them all and make keys arrive seconds late; a note kept in memory is lost if
+    the hub is killed before it is written. So sends are written in group commits: one writer task
+    takes every send waiting at that moment into one transaction, again and again while sends
+    arrive, and each stream sends its key only once its note is committed (the streams woken by
+    one release all queue before the writer first runs, so they share one or two transactions).
+    The audit writer then chains the journal into the trail (KeySendAudit).
+    """
+
+    MAX_BATCH = 5_000
+
+    def __init__(
+        self, uows: UnitOfWorkFactory, written: Callable[[int], None] | None = None
+    ) -> None:
+        self._uows = uows
+        self._written = written
+        self._waiting: list[tuple[KeySend, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, sent: KeySend) -> None:
+        """Return once `sent` is committed to the journal; raise if it could not be."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((sent, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting(), name="materials-key-journal")
+        await done  # a stream that goes away cancels only its own wait, not the write
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self.MAX_BATCH]
+            del self._waiting[: self.MAX_BATCH]
+            await self._write(batch)
+
+    async def _write(self, batch: list[tuple[KeySend, asyncio.Future[None]]]) -> None:
+        try:
+            async with self._uows() as uow:
+                await feed_handlers.journal_key_sends([sent for sent, _ in batch], uow)
+        except Exception as exc:
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(exc)
+            return
+        for _, done in batch:
+            if not done.done():
+                done.set_result(None)
+        if self._written is not None:
+            self._written(len(batch))
+
+
+class KeySendAudit:
+    """Chains the journal of keys sent (KeySendJournal) into the audit trail, in batches.
+
+    Nothing is held in memory: what a killed hub had journalled but not chained is chained by the
+    next one when it starts, so every key sent is in the trail.
     """
 
     name = "materials-key-audit"
-    BATCH = 500
+    BATCH = 500  # audit entries per transaction: the trail's lock is held that long
 
     def __init__(self, uows: UnitOfWorkFactory) -> None:
         self._uows = uows
-        self._waiting: collections.deque[KeySent] = collections.deque()
-        self._in_flight = 0
-        # woken by each note; the interval only bounds how long a missed wake-up could last
+        # woken by each journal write; the interval only bounds how long a missed wake-up lasts
         self._loop = Loop(self.name, self._step, interval=1.0, backoff=Backoff(first=1.0))
-
-    def note(self, sent: KeySent) -> None:
-        """Remember a key about to be sent (never blocks the stream)."""
-        self._waiting.append(sent)
-        self._loop.wakeup.notify()
+        self.journal = KeySendJournal(uows, self._journalled)
+        self._unchained = 0
 
     @property
     def waiting(self) -> int:
-        """Sent keys not yet in the trail."""
-        return len(self._waiting) + self._in_flight
+        """Sends this process journalled that are not yet in the trail (safe on disk meanwhile)."""
+        return self._unchained
+
+    def _journalled(self, count: int) -> None:
+        self._unchained += count
+        self._loop.wakeup.notify()
 
     async def start(self, tasks: asyncio.TaskGroup) -> None:
         await self._loop.start(tasks)
 
     async def stop(self) -> None:
         await self._loop.stop()
-        while self._waiting:
-            await self._write()
+        with contextlib.suppress(Exception):  # what is left is chained at the next start
+            while await self._chain():
+                pass
 
     async def _step(self) -> float | None:
-        if self._waiting:
-            await self._write()
-        return 0 if self._waiting else None
+        return 0 if await self._chain() else None  # on at once while the journal has more
 
-    async def _write(self) -> None:
-        batch = [self._waiting.popleft() for _ in range(min(self.BATCH, len(self._waiting)))]
-        self._in_flight = len(batch)
-        try:
-            async with self._uows() as uow:
-                for sent in batch:
-                    await uow.audit(
-                        actor=sent.actor,
-                        action="package_key_sent",
-                        object_type="package",
-                        object_id=sent.package_id,
-                        payload={
-                            "municipality_id": sent.municipality_id,
-                            "sequence": sent.sequence,
-                        },
-                    )
-                await uow.commit()
-        except BaseException:
-            self._waiting.extendleft(reversed(batch))  # nothing is dropped: back at the front
-            raise
-        finally:
-            self._in_flight = 0
+    async def _chain(self) -> int:
+        async with self._uows() as uow:
+            chained = await feed_handlers.chain_key_sends(uow, self.BATCH)
+        self._unchained = max(self._unchained - chained, 0)
+        return chained
 
 
 class MirrorFollower:

@@ -1,16 +1,23 @@
 """A municipal mirror's calls to its regional hub: the feed it follows and the receipts it forwards.
 
-Proto stays here: the mirror's handlers see `HubEvent`s, and a hub that cannot be reached for a
-receipt is `HubUnavailable`.
+Proto stays here: the mirror's handlers see `HubEvent`s, a fetched package as a temporary file
+with its SHA-256 (`Fetched`) or `FetchFailed`, and a hub that cannot be reached for a receipt is
+`HubUnavailable`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
+import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
 
 import grpc
 
@@ -21,7 +28,35 @@ from olymp_materials.domain import HubUnavailable
 from olymp_materials.settings import MaterialsSettings
 
 log = logging.getLogger("olymp.materials.mirror")
-MAX_MESSAGE = 512 * 1024 * 1024
+# feed events are small and a package comes in chunks of 1 MiB: gRPC's default limit is plenty
+MAX_MESSAGE = 4 * 1024 * 1024
+# a fetch that failed with these may succeed when tried again (the hub or its store was down)
+TRANSIENT = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.CANCELLED,
+        grpc.StatusCode.ABORTED,
+    }
+)
+
+
+class FetchFailed(Exception):
+    """The hub did not deliver a package's ciphertext; `transient` when a retry may help."""
+
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A package's ciphertext in a temporary file, and its SHA-256 computed as it arrived."""
+
+    path: Path
+    sha256: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -63,15 +98,43 @@ class HubConnection:
         async for event in self._stub.Subscribe(request, metadata=self._client.metadata):
             yield _hub_event(event)
 
-    async def fetch_package(self, package_id: uuid.UUID) -> bytes:
-        fetched = await self._stub.FetchPackage(
+    @asynccontextmanager
+    async def fetch_package(
+        self, package_id: uuid.UUID, *, max_bytes: int
+    ) -> AsyncIterator[Fetched]:
+        """The ciphertext streamed into a temporary file (removed on exit), hashed as it comes,
+        never held whole in memory; more than `max_bytes` (what the manifest implies) is refused."""
+        call = self._stub.FetchPackage(
             pb.FetchPackageRequest(
                 municipality_id=self._client.municipality_id, package_id=str(package_id)
             ),
             metadata=self._client.metadata,
         )
-        ciphertext: bytes = fetched.ciphertext
-        return ciphertext
+        fd, name = await asyncio.to_thread(tempfile.mkstemp, prefix="olymp-fetch-")
+        path = Path(name)
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                try:
+                    async for chunk in call:
+                        size += len(chunk.data)
+                        if size > max_bytes or chunk.total_size > max_bytes:
+                            raise FetchFailed(
+                                f"the hub sends more than the {max_bytes} bytes the manifest "
+                                "implies",
+                                transient=False,
+                            )
+                        await asyncio.to_thread(_append, out, digest, chunk.data)
+                except grpc.aio.AioRpcError as error:
+                    raise FetchFailed(
+                        f"{error.code().name}: {error.details()}",
+                        transient=error.code() in TRANSIENT,
+                    ) from None
+            yield Fetched(path, digest.hexdigest(), size)
+        finally:
+            call.cancel()
+            await asyncio.to_thread(path.unlink, missing_ok=True)
 
     async def acknowledge(self, sequence: int) -> None:
         await self._stub.Acknowledge(
@@ -134,6 +197,11 @@ class HubClient:
         except grpc.aio.AioRpcError as error:
             log.warning("receipt not forwarded to the hub: %s", error.code().name)
             raise HubUnavailable() from None
+
+
+def _append(out: IO[bytes], digest: Any, data: bytes) -> None:
+    digest.update(data)
+    out.write(data)
 
 
 def _hub_event(event: pb.FeedEvent) -> HubEvent:

@@ -45,6 +45,9 @@ class PackageStatusRead(BaseModel):
     release_at: dt.datetime
     released_at: dt.datetime | None
     version: int
+    # its key cannot be given out (the reason says why and what to do); other packages go on
+    quarantined: bool = False
+    quarantine_reason: str | None = None
     municipalities: list[MunicipalityStatus]
 
 

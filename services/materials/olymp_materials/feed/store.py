@@ -4,7 +4,8 @@
 key release. A key-release row holds no key: the stream unseals the package's `sealed_key` when it
 sends the event, and only from the instant on. `cursors` is, on the hub, the last sequence each
 municipality acknowledged, and on a mirror its own position. `deliveries` is what the hub knows of each
-municipality and package (§25).
+municipality and package (§25). `key_sends` is the hub's journal of keys sent on streams, each
+written before its key leaves and moved into the audit trail soon after (background.KeySendAudit).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,6 +67,29 @@ deliveries = sa.Table(
     sa.Column("confirmed_by", sa.Text, nullable=True),
 )
 
+key_sends = sa.Table(
+    "key_sends",
+    metadata,
+    sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actors", ARRAY(sa.Text), nullable=False),
+    sa.Column("municipality_ids", ARRAY(sa.Text), nullable=False),
+    sa.Column("package_ids", ARRAY(UUID(as_uuid=True)), nullable=False),
+    sa.Column("sequences", ARRAY(sa.BigInteger), nullable=False),
+    sa.Column("chained", sa.Integer, nullable=False, server_default="0"),
+)
+
+
+@dataclass(frozen=True)
+class KeySend:
+    """A key about to leave on a stream, and to whom (the token's subject and municipality)."""
+
+    actor: str
+    municipality_id: str
+    package_id: uuid.UUID
+    sequence: int
+    sent_at: dt.datetime | None = None  # set when journalled
+
 
 @dataclass(frozen=True)
 class FeedRow:
@@ -77,6 +101,7 @@ class FeedRow:
     release_at: dt.datetime
     sealed_key: bytes | None
     sealed_password: bytes | None
+    sealed_with: str | None = None
 
 
 async def append(
@@ -111,6 +136,7 @@ async def after(session: AsyncSession, sequence: int) -> list[FeedRow]:
             packages.c.release_at,
             packages.c.sealed_key,
             packages.c.sealed_password,
+            packages.c.sealed_with,
         )
         .join(packages, packages.c.package_id == feed.c.package_id)
         .where(feed.c.sequence > sequence)
@@ -126,6 +152,7 @@ async def after(session: AsyncSession, sequence: int) -> list[FeedRow]:
             release_at=m["release_at"],
             sealed_key=m["sealed_key"],
             sealed_password=m["sealed_password"],
+            sealed_with=m["sealed_with"],
         )
         for m in (r._mapping for r in (await session.execute(query)).all())
     ]
@@ -238,3 +265,43 @@ async def deliveries_of(session: AsyncSession, package_id: uuid.UUID) -> list[De
         )
         for m in (r._mapping for r in (await session.execute(query)).all())
     ]
+
+
+async def journal_key_sends(session: AsyncSession, sends: list[KeySend], at: dt.datetime) -> None:
+    """The sends of one moment as one row of parallel arrays: cheap on the path of the keys."""
+    await session.execute(
+        sa.insert(key_sends).values(
+            sent_at=at,
+            actors=[send.actor for send in sends],
+            municipality_ids=[send.municipality_id for send in sends],
+            package_ids=[send.package_id for send in sends],
+            sequences=[send.sequence for send in sends],
+        )
+    )
+
+
+async def take_key_sends(session: AsyncSession, limit: int) -> list[KeySend]:
+    """Up to `limit` of the oldest journalled sends not yet chained, marked as chained in this
+    transaction (the row is deleted with its last slice); a row another process holds is skipped."""
+    query = sa.select(key_sends).order_by(key_sends.c.id).limit(1).with_for_update(skip_locked=True)
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return []
+    m = row._mapping
+    start, end = m["chained"], min(m["chained"] + limit, len(m["actors"]))
+    taken = [
+        KeySend(
+            actor=m["actors"][i],
+            municipality_id=m["municipality_ids"][i],
+            package_id=m["package_ids"][i],
+            sequence=m["sequences"][i],
+            sent_at=m["sent_at"],
+        )
+        for i in range(start, end)
+    ]
+    where = key_sends.c.id == m["id"]
+    if end >= len(m["actors"]):
+        await session.execute(sa.delete(key_sends).where(where))
+    else:
+        await session.execute(sa.update(key_sends).where(where).values(chained=end))
+    return taken

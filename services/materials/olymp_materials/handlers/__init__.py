@@ -2,17 +2,20 @@
 
 from olymp_materials.handlers.events import on_olympiad_created
 from olymp_materials.handlers.node import Feed, Hub, Node
-from olymp_materials.handlers.packages import (
-    MovePackage,
+from olymp_materials.handlers.opening import (
     OpenPackage,
-    PackageListing,
     RevealedKey,
-    UploadPackage,
-    list_packages,
-    move_package,
     package_content,
     release_due_packages,
     reveal_key,
+    sealing_problem,
+)
+from olymp_materials.handlers.packages import (
+    MovePackage,
+    PackageListing,
+    UploadPackage,
+    list_packages,
+    move_package,
     upload_package,
 )
 
@@ -31,5 +34,6 @@ __all__ = [
     "package_content",
     "release_due_packages",
     "reveal_key",
+    "sealing_problem",
     "upload_package",
 ]

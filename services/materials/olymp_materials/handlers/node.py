@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from olymp_materials.domain import HubHasNoReceipts, MirrorReadOnly
+from olymp_materials.domain.archive import ArchiveBudget
 from olymp_materials.feed.clients import HubClient
 
 
 class Feed(Protocol):
     async def refresh(self) -> int:
         """Take up what was just committed to the feed and send it to the mirrors."""
+        ...
+
+    def quarantine_of(self, package_id: uuid.UUID) -> str | None:
+        """Why this package's events are held back from the mirrors, if they are."""
         ...
 
 
@@ -23,6 +29,7 @@ class Hub:
 
     signing_key: Ed25519PrivateKey
     feed: Feed
+    archive_budget: ArchiveBudget = field(default_factory=ArchiveBudget)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,9 @@
-"""Commands and queries of the packages: upload, move, list, release, open; commands commit.
-
-Every path that could hand out a key — the key and content endpoints — checks the clock itself: a
-package is opened only when `now >= release_at`, whatever the release timer has or has not done yet.
-"""
+"""Commands and queries of the packages before their instant: upload, move, list; commands commit.
+Release and opening are in opening.py."""
 
 from __future__ import annotations
 
-import base64
+import asyncio
 import dataclasses
 import datetime as dt
 import hashlib
@@ -16,8 +13,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from olymp_core.auth import Principal, ScopeKind
-from olymp_core.contracts.materials import PackageReleased
+from olymp_core.auth import Principal, Role, ScopeKind
 from olymp_core.db import UnitOfWork
 from olymp_core.errors import NotPermitted
 from olymp_core.storage import ObjectStore
@@ -28,21 +24,18 @@ from olymp_materials.domain import (
     EquipmentListNotNeeded,
     Manifest,
     NaiveInstant,
-    NotYetReleased,
     Package,
     PackageKind,
     PackageNotFound,
     UnknownReleaseInstant,
     UnknownSubjectCode,
-    decrypt_package,
     default_release_at,
     encrypt_package,
+    master_key_id,
     new_package_key,
     seal_key,
     seal_password,
-    shown_release_time,
     sign_manifest,
-    unseal_key,
     unseal_password,
 )
 from olymp_materials.domain.archive import check_archive
@@ -50,7 +43,6 @@ from olymp_materials.feed import store as feed_store
 from olymp_materials.handlers.node import Node
 from olymp_materials.store import PackageRecord
 
-RELEASE_ACTOR = "system:materials-release"
 OBJECT_TYPE = "package"
 
 
@@ -72,23 +64,11 @@ class MovePackage:
 
 
 @dataclass(frozen=True)
-class OpenPackage:
-    """A request for a package's key or content: granted from the instant on, always audited."""
-
-    olympiad_id: uuid.UUID
-    package_id: uuid.UUID
-
-
-@dataclass(frozen=True)
-class RevealedKey:
-    key_b64: str
-    password: str | None
-
-
-@dataclass(frozen=True)
 class PackageListing:
     records: list[PackageRecord]
     time_zone: str | None
+    # packages whose plaintext SHA-256 and size this viewer may not see yet
+    undisclosed: frozenset[uuid.UUID] = frozenset()
 
 
 async def upload_package(
@@ -103,6 +83,12 @@ async def upload_package(
 
     Replacing an announced but unreleased package re-announces it (a new manifest version, a new key,
     audited); a released one cannot be replaced, so no package is ever released with two keys.
+
+    Two uploads of the same subject and kind at once (a double click, two coordinators) are taken
+    one after the other: the later one becomes the next version of the package the earlier one
+    created, exactly as if it had been sent a moment later. Both are answered 201 with the same
+    package id and their own version; the list and the mirrors hold the later one; both are in the
+    audit trail.
     """
     try:
         known = subject(command.subject_code)
@@ -120,18 +106,30 @@ async def upload_package(
     if command.kind is PackageKind.EQUIPMENT and not known.needs_equipment_list:
         raise EquipmentListNotNeeded(command.subject_code)
     if command.password:
-        check_archive(command.content, command.password)
+        # decompressing every file is CPU work: off the event loop, within the node's budget
+        await asyncio.to_thread(
+            check_archive, command.content, command.password, hub.archive_budget
+        )
+    await store.lock_package_slot(
+        uow.session, command.olympiad_id, command.subject_code, command.kind
+    )
     existing = await store.package_for_subject(
         uow.session, command.olympiad_id, command.subject_code, command.kind
     )
     if existing is not None:
         existing.package.require_replaceable()
     release_at = command.release_at or await _default_release_at(uow, command)
+    if existing is not None and await _same_upload(existing, command, release_at, master_key):
+        # the same bytes, instant and password again (a retry after a lost answer): nothing to
+        # re-announce, and a new key would only make every mirror fetch the package again
+        return existing
     package_id = existing.package.package_id if existing else uuid.uuid4()
     key = new_package_key()
     # the object key is random so that listing the bucket tells nothing about olympiad or subject
     object_key = f"materials/sealed/{secrets.token_hex(16)}"
-    ciphertext = encrypt_package(key, package_id, command.content)
+    ciphertext, content_sha256, ciphertext_sha256 = await asyncio.to_thread(
+        _seal_content, key, package_id, command.content
+    )
     await objects.put(object_key, ciphertext)
     record = PackageRecord(
         package=Package(
@@ -142,17 +140,24 @@ async def upload_package(
             release_at=release_at.astimezone(dt.UTC),
         ),
         object_key=object_key,
-        sha256=hashlib.sha256(command.content).hexdigest(),
+        sha256=content_sha256,
         size=len(command.content),
         sealed_key=seal_key(master_key, package_id, key),
         sealed_password=(
             seal_password(master_key, package_id, command.password) if command.password else None
         ),
         version=existing.version + 1 if existing else 1,
-        ciphertext_sha256=hashlib.sha256(ciphertext).hexdigest(),
+        ciphertext_sha256=ciphertext_sha256,
+        sealed_with=master_key_id(master_key),
     )
     now = uow.clock.now()
-    await store.put_package(uow.session, record, uploaded_by=actor.subject, uploaded_at=now)
+    await store.put_package(
+        uow.session,
+        record,
+        uploaded_by=actor.subject,
+        uploaded_at=now,
+        replacing=existing is not None,
+    )
     await _announce(uow, record, hub.signing_key, now)
     await uow.audit(
         actor=actor.subject,
@@ -175,6 +180,33 @@ async def upload_package(
         await objects.delete(existing.object_key)
     await hub.feed.refresh()
     return record
+
+
+async def _same_upload(
+    existing: PackageRecord, command: UploadPackage, release_at: dt.datetime, master_key: bytes
+) -> bool:
+    if existing.package.release_at != release_at.astimezone(dt.UTC):
+        return False
+    if existing.size != len(command.content):
+        return False
+    sealed = existing.sealed_password
+    password = (
+        None if sealed is None else unseal_password(master_key, existing.package.package_id, sealed)
+    )
+    if password != (command.password or None):
+        return False
+    digest = await asyncio.to_thread(lambda: hashlib.sha256(command.content).hexdigest())
+    return digest == existing.sha256
+
+
+def _seal_content(key: bytes, package_id: uuid.UUID, content: bytes) -> tuple[bytes, str, str]:
+    """The ciphertext and the SHA-256 of plaintext and ciphertext (CPU work on the whole package)."""
+    ciphertext = encrypt_package(key, package_id, content)
+    return (
+        ciphertext,
+        hashlib.sha256(content).hexdigest(),
+        hashlib.sha256(ciphertext).hexdigest(),
+    )
 
 
 async def move_package(
@@ -253,129 +285,14 @@ async def _default_release_at(uow: UnitOfWork, command: UploadPackage) -> dt.dat
 async def list_packages(
     olympiad_id: uuid.UUID, viewer: Principal, uow: UnitOfWork
 ) -> PackageListing:
+    """The packages and their instants; before release, the plaintext's SHA-256 and size only for
+    the regional coordinator who uploaded them: to anyone else they would confirm a guess (a file
+    passed around before 08:00 is or is not the real package) before the instant."""
     records = await store.list_packages(uow.session, olympiad_id)
     visible = [r for r in records if viewer.may_access(ScopeKind.SUBJECT, r.package.subject_code)]
-    return PackageListing(visible, await store.olympiad_zone(uow.session, olympiad_id))
-
-
-async def release_due_packages(uow: UnitOfWork) -> int:
-    """Release every package whose instant has come; a package is released exactly once."""
-    now = uow.clock.now()
-    due = await store.due_packages(uow.session, now)
-    for record in due:
-        await _release(uow, record.package, now)
-    await uow.commit()
-    return len(due)
-
-
-async def _release(uow: UnitOfWork, package: Package, now: dt.datetime) -> None:
-    # the conditional update, not the in-memory state, decides who publishes: exactly one releaser
-    if not package.release(now) or not await store.mark_released(uow.session, package):
-        return
-    # the feed row names the package only; the stream unseals the key when it sends the event
-    await feed_store.append(uow.session, package.package_id, feed_store.KEY_RELEASED, now)
-    uow.publish(
-        PackageReleased(
-            package_id=package.package_id,
-            olympiad_id=package.olympiad_id,
-            subject_code=package.subject_code,
-            kind=package.kind.value,
-            released_at=now,
-        )
+    undisclosed = frozenset(
+        r.package.package_id
+        for r in visible
+        if r.package.released_at is None and not viewer.has_role(Role.COORDINATOR)
     )
-    await uow.audit(
-        actor=RELEASE_ACTOR,
-        action="package_released",
-        object_type=OBJECT_TYPE,
-        object_id=str(package.package_id),
-        payload={"release_at": package.release_at.isoformat(), "released_at": now.isoformat()},
-    )
-
-
-async def reveal_key(
-    command: OpenPackage, uow: UnitOfWork, actor: Principal, *, node: Node
-) -> RevealedKey:
-    """The package key (and archive password) from its instant on; each access is audited."""
-    record = await _open_package(command, uow, actor, "package_key")
-    package_id, master_key = command.package_id, node.master_key
-    password = record.sealed_password
-    revealed = RevealedKey(
-        key_b64=base64.b64encode(_key(master_key, record)).decode(),
-        password=None if password is None else unseal_password(master_key, package_id, password),
-    )
-    await uow.audit(
-        actor=actor.subject,
-        action="package_key_accessed",
-        object_type=OBJECT_TYPE,
-        object_id=str(package_id),
-        payload={"with_password": record.has_password},
-    )
-    await uow.commit()
-    return revealed
-
-
-async def package_content(
-    command: OpenPackage, uow: UnitOfWork, actor: Principal, *, node: Node, objects: ObjectStore
-) -> bytes:
-    """The decrypted package from its instant on; each download is audited."""
-    record = await _open_package(command, uow, actor, "package_content")
-    key = _key(node.master_key, record)
-    content = decrypt_package(key, command.package_id, await objects.get(record.object_key))
-    await uow.audit(
-        actor=actor.subject,
-        action="package_content_downloaded",
-        object_type=OBJECT_TYPE,
-        object_id=str(command.package_id),
-        payload={"sha256": record.sha256, "size": record.size},
-    )
-    await uow.commit()
-    return content
-
-
-async def _open_package(
-    command: OpenPackage, uow: UnitOfWork, actor: Principal, what: str
-) -> PackageRecord:
-    """The package, released now if the timer has not yet; refused (and audited) before its instant."""
-    olympiad_id, package_id = command.olympiad_id, command.package_id
-    record = await store.get_package(uow.session, olympiad_id, package_id)
-    if record is None:
-        raise PackageNotFound(
-            f"Пакет {package_id} олимпиады {olympiad_id} не найден: проверьте идентификаторы "
-            "по списку пакетов олимпиады."
-        )
-    package = record.package
-    if not actor.may_access(ScopeKind.SUBJECT, package.subject_code):
-        raise NotPermitted(
-            f"Пакет относится к предмету «{package.subject_code}», а ваш доступ ограничен "
-            "другими предметами. Если это ошибка, попросите координатора расширить доступ."
-        )
-    now = uow.clock.now()
-    try:
-        package.require_open(now, await store.olympiad_zone(uow.session, olympiad_id))
-        if record.sealed_key is None:
-            # a mirror whose clock runs ahead: the instant "has come" here, but the hub has not
-            # released the key, and that alone decides
-            raise NotYetReleased(
-                package.release_at,
-                shown_release_time(
-                    package.release_at, await store.olympiad_zone(uow.session, olympiad_id)
-                ),
-            )
-    except NotYetReleased:
-        await uow.audit(
-            actor=actor.subject,
-            action=f"{what}_refused_before_release",
-            object_type=OBJECT_TYPE,
-            object_id=str(package_id),
-            payload={"release_at": package.release_at.isoformat(), "at": now.isoformat()},
-        )
-        await uow.commit()
-        raise
-    if package.released_at is None:
-        await _release(uow, package, now)
-    return record
-
-
-def _key(master_key: bytes, record: PackageRecord) -> bytes:
-    assert record.sealed_key is not None  # _open_package refused otherwise
-    return unseal_key(master_key, record.package.package_id, record.sealed_key)
+    return PackageListing(visible, await store.olympiad_zone(uow.session, olympiad_id), undisclosed)

@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"olymp/materials/v1/materials.proto\x12\x12olymp.materials.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"C\n\x10SubscribeRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\"\xa2\x01\n\tFeedEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x41\n\x11package_announced\x18\x02 \x01(\x0b\x32$.olymp.materials.v1.PackageAnnouncedH\x00\x12\x37\n\x0ckey_released\x18\x03 \x01(\x0b\x32\x1f.olymp.materials.v1.KeyReleasedH\x00\x42\x07\n\x05\x65vent\"\xf9\x01\n\x10PackageAnnounced\x12\x12\n\npackage_id\x18\x01 \x01(\t\x12\x13\n\x0bolympiad_id\x18\x02 \x01(\t\x12\x14\n\x0csubject_code\x18\x03 \x01(\t\x12-\n\x04kind\x18\x04 \x01(\x0e\x32\x1f.olymp.materials.v1.PackageKind\x12.\n\nrelease_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11\x63iphertext_sha256\x18\x06 \x01(\t\x12\x1a\n\x12manifest_signature\x18\x07 \x01(\x0c\x12\x10\n\x08manifest\x18\x08 \x01(\x0c\"@\n\x0bKeyReleased\x12\x12\n\npackage_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\x0c\x12\x10\n\x08password\x18\x03 \x01(\t\"B\n\x13\x46\x65tchPackageRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x12\n\npackage_id\x18\x02 \x01(\t\"*\n\x14\x46\x65tchPackageResponse\x12\x12\n\nciphertext\x18\x01 \x01(\x0c\"?\n\x12\x41\x63knowledgeRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\"\x15\n\x13\x41\x63knowledgeResponse\"\x8e\x01\n\x14ReportReceiptRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x12\n\npackage_id\x18\x02 \x01(\t\x12\x10\n\x08\x63omplete\x18\x03 \x01(\x08\x12\x0f\n\x07missing\x18\x04 \x03(\t\x12\x10\n\x08problems\x18\x05 \x01(\t\x12\x14\n\x0c\x63onfirmed_by\x18\x06 \x01(\t\"\x17\n\x15ReportReceiptResponse*z\n\x0bPackageKind\x12\x1c\n\x18PACKAGE_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12PACKAGE_KIND_TASKS\x10\x01\x12\x19\n\x15PACKAGE_KIND_CRITERIA\x10\x02\x12\x1a\n\x16PACKAGE_KIND_EQUIPMENT\x10\x03\x32\x93\x03\n\x14MaterialsFeedService\x12R\n\tSubscribe\x12$.olymp.materials.v1.SubscribeRequest\x1a\x1d.olymp.materials.v1.FeedEvent0\x01\x12\x61\n\x0c\x46\x65tchPackage\x12\'.olymp.materials.v1.FetchPackageRequest\x1a(.olymp.materials.v1.FetchPackageResponse\x12^\n\x0b\x41\x63knowledge\x12&.olymp.materials.v1.AcknowledgeRequest\x1a\'.olymp.materials.v1.AcknowledgeResponse\x12\x64\n\rReportReceipt\x12(.olymp.materials.v1.ReportReceiptRequest\x1a).olymp.materials.v1.ReportReceiptResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"olymp/materials/v1/materials.proto\x12\x12olymp.materials.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"C\n\x10SubscribeRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x16\n\x0e\x61\x66ter_sequence\x18\x02 \x01(\x03\"\xa2\x01\n\tFeedEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x41\n\x11package_announced\x18\x02 \x01(\x0b\x32$.olymp.materials.v1.PackageAnnouncedH\x00\x12\x37\n\x0ckey_released\x18\x03 \x01(\x0b\x32\x1f.olymp.materials.v1.KeyReleasedH\x00\x42\x07\n\x05\x65vent\"\xf9\x01\n\x10PackageAnnounced\x12\x12\n\npackage_id\x18\x01 \x01(\t\x12\x13\n\x0bolympiad_id\x18\x02 \x01(\t\x12\x14\n\x0csubject_code\x18\x03 \x01(\t\x12-\n\x04kind\x18\x04 \x01(\x0e\x32\x1f.olymp.materials.v1.PackageKind\x12.\n\nrelease_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11\x63iphertext_sha256\x18\x06 \x01(\t\x12\x1a\n\x12manifest_signature\x18\x07 \x01(\x0c\x12\x10\n\x08manifest\x18\x08 \x01(\x0c\"@\n\x0bKeyReleased\x12\x12\n\npackage_id\x18\x01 \x01(\t\x12\x0b\n\x03key\x18\x02 \x01(\x0c\x12\x10\n\x08password\x18\x03 \x01(\t\"B\n\x13\x46\x65tchPackageRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x12\n\npackage_id\x18\x02 \x01(\t\"0\n\x0cPackageChunk\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x12\n\ntotal_size\x18\x02 \x01(\x03\"?\n\x12\x41\x63knowledgeRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\"\x15\n\x13\x41\x63knowledgeResponse\"\x8e\x01\n\x14ReportReceiptRequest\x12\x17\n\x0fmunicipality_id\x18\x01 \x01(\t\x12\x12\n\npackage_id\x18\x02 \x01(\t\x12\x10\n\x08\x63omplete\x18\x03 \x01(\x08\x12\x0f\n\x07missing\x18\x04 \x03(\t\x12\x10\n\x08problems\x18\x05 \x01(\t\x12\x14\n\x0c\x63onfirmed_by\x18\x06 \x01(\t\"\x17\n\x15ReportReceiptResponse*z\n\x0bPackageKind\x12\x1c\n\x18PACKAGE_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12PACKAGE_KIND_TASKS\x10\x01\x12\x19\n\x15PACKAGE_KIND_CRITERIA\x10\x02\x12\x1a\n\x16PACKAGE_KIND_EQUIPMENT\x10\x03\x32\x8d\x03\n\x14MaterialsFeedService\x12R\n\tSubscribe\x12$.olymp.materials.v1.SubscribeRequest\x1a\x1d.olymp.materials.v1.FeedEvent0\x01\x12[\n\x0c\x46\x65tchPackage\x12\'.olymp.materials.v1.FetchPackageRequest\x1a .olymp.materials.v1.PackageChunk0\x01\x12^\n\x0b\x41\x63knowledge\x12&.olymp.materials.v1.AcknowledgeRequest\x1a\'.olymp.materials.v1.AcknowledgeResponse\x12\x64\n\rReportReceipt\x12(.olymp.materials.v1.ReportReceiptRequest\x1a).olymp.materials.v1.ReportReceiptResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'olymp.materials.v1.materials_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PACKAGEKIND']._serialized_start=1013
-  _globals['_PACKAGEKIND']._serialized_end=1135
+  _globals['_PACKAGEKIND']._serialized_start=1019
+  _globals['_PACKAGEKIND']._serialized_end=1141
   _globals['_SUBSCRIBEREQUEST']._serialized_start=91
   _globals['_SUBSCRIBEREQUEST']._serialized_end=158
   _globals['_FEEDEVENT']._serialized_start=161
@@ -44,16 +44,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_KEYRELEASED']._serialized_end=641
   _globals['_FETCHPACKAGEREQUEST']._serialized_start=643
   _globals['_FETCHPACKAGEREQUEST']._serialized_end=709
-  _globals['_FETCHPACKAGERESPONSE']._serialized_start=711
-  _globals['_FETCHPACKAGERESPONSE']._serialized_end=753
-  _globals['_ACKNOWLEDGEREQUEST']._serialized_start=755
-  _globals['_ACKNOWLEDGEREQUEST']._serialized_end=818
-  _globals['_ACKNOWLEDGERESPONSE']._serialized_start=820
-  _globals['_ACKNOWLEDGERESPONSE']._serialized_end=841
-  _globals['_REPORTRECEIPTREQUEST']._serialized_start=844
-  _globals['_REPORTRECEIPTREQUEST']._serialized_end=986
-  _globals['_REPORTRECEIPTRESPONSE']._serialized_start=988
-  _globals['_REPORTRECEIPTRESPONSE']._serialized_end=1011
-  _globals['_MATERIALSFEEDSERVICE']._serialized_start=1138
+  _globals['_PACKAGECHUNK']._serialized_start=711
+  _globals['_PACKAGECHUNK']._serialized_end=759
+  _globals['_ACKNOWLEDGEREQUEST']._serialized_start=761
+  _globals['_ACKNOWLEDGEREQUEST']._serialized_end=824
+  _globals['_ACKNOWLEDGERESPONSE']._serialized_start=826
+  _globals['_ACKNOWLEDGERESPONSE']._serialized_end=847
+  _globals['_REPORTRECEIPTREQUEST']._serialized_start=850
+  _globals['_REPORTRECEIPTREQUEST']._serialized_end=992
+  _globals['_REPORTRECEIPTRESPONSE']._serialized_start=994
+  _globals['_REPORTRECEIPTRESPONSE']._serialized_end=1017
+  _globals['_MATERIALSFEEDSERVICE']._serialized_start=1144
   _globals['_MATERIALSFEEDSERVICE']._serialized_end=1541
 # @@protoc_insertion_point(module_scope)

@@ -77,11 +77,13 @@ class FetchPackageRequest(_message.Message):
     package_id: str
     def __init__(self, municipality_id: _Optional[str] = ..., package_id: _Optional[str] = ...) -> None: ...
 
-class FetchPackageResponse(_message.Message):
-    __slots__ = ("ciphertext",)
-    CIPHERTEXT_FIELD_NUMBER: _ClassVar[int]
-    ciphertext: bytes
-    def __init__(self, ciphertext: _Optional[bytes] = ...) -> None: ...
+class PackageChunk(_message.Message):
+    __slots__ = ("data", "total_size")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    data: bytes
+    total_size: int
+    def __init__(self, data: _Optional[bytes] = ..., total_size: _Optional[int] = ...) -> None: ...
 
 class AcknowledgeRequest(_message.Message):
     __slots__ = ("municipality_id", "sequence")

@@ -41,10 +41,10 @@ class MaterialsFeedServiceStub:
                 request_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.SubscribeRequest.SerializeToString,
                 response_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FeedEvent.FromString,
                 _registered_method=True)
-        self.FetchPackage = channel.unary_unary(
+        self.FetchPackage = channel.unary_stream(
                 '/olymp.materials.v1.MaterialsFeedService/FetchPackage',
                 request_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageRequest.SerializeToString,
-                response_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageResponse.FromString,
+                response_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.PackageChunk.FromString,
                 _registered_method=True)
         self.Acknowledge = channel.unary_unary(
                 '/olymp.materials.v1.MaterialsFeedService/Acknowledge',
@@ -71,7 +71,9 @@ class MaterialsFeedServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def FetchPackage(self, request, context):
-        """The encrypted package named by an announcement (the mirror checks it against the manifest).
+        """The encrypted package named by an announcement, in chunks (the mirror checks the SHA-256 of the
+        whole against the manifest). Chunks keep every message small whatever the package's size, and
+        the hub serves a bounded number of fetches at once; the others wait their turn.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -99,10 +101,10 @@ def add_MaterialsFeedServiceServicer_to_server(servicer, server):
                     request_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.SubscribeRequest.FromString,
                     response_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FeedEvent.SerializeToString,
             ),
-            'FetchPackage': grpc.unary_unary_rpc_method_handler(
+            'FetchPackage': grpc.unary_stream_rpc_method_handler(
                     servicer.FetchPackage,
                     request_deserializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageRequest.FromString,
-                    response_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageResponse.SerializeToString,
+                    response_serializer=olymp_dot_materials_dot_v1_dot_materials__pb2.PackageChunk.SerializeToString,
             ),
             'Acknowledge': grpc.unary_unary_rpc_method_handler(
                     servicer.Acknowledge,
@@ -165,12 +167,12 @@ class MaterialsFeedService:
             wait_for_ready=None,
             timeout=None,
             metadata=None):
-        return grpc.experimental.unary_unary(
+        return grpc.experimental.unary_stream(
             request,
             target,
             '/olymp.materials.v1.MaterialsFeedService/FetchPackage',
             olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageRequest.SerializeToString,
-            olymp_dot_materials_dot_v1_dot_materials__pb2.FetchPackageResponse.FromString,
+            olymp_dot_materials_dot_v1_dot_materials__pb2.PackageChunk.FromString,
             options,
             channel_credentials,
             insecure,

@@ -2,26 +2,33 @@
 
 It is served on its own port (`feed_port`), over TLS when the certificate is configured: mirrors
 reach the hub across the network, unlike the plaintext gRPC inside a deployment.
+
+A package's ciphertext is streamed in chunks of `FETCH_CHUNK` bytes, and at most `max_fetches`
+fetches are served at once (the others wait for a slot): thousands of mirrors fetching a large
+package at once cost the hub `max_fetches` chunks of memory, not thousands of whole packages, and a
+package of any size fits the message limit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, NoReturn
 
 import grpc
+from prometheus_client import Gauge
 
 from olymp.materials.v1 import materials_pb2 as pb
 from olymp.materials.v1 import materials_pb2_grpc as pb_grpc
 from olymp_core.auth import Policy, Role, ScopeKind, ScopeRule, current_principal
 from olymp_core.db import UnitOfWorkFactory
 from olymp_core.grpc import GrpcApi
-from olymp_core.storage import ObjectStore
-from olymp_materials.domain import PackageNotFound
+from olymp_core.storage import ObjectNotFound, ObjectStore, StorageError
+from olymp_materials.domain import AcknowledgedUnsent, PackageNotFound, ReceiptBeforeRelease
 from olymp_materials.feed import handlers
 from olymp_materials.feed.grpc_api.broadcaster import FeedBroadcaster
+from olymp_materials.feed.store import KeySend
 from olymp_materials.settings import MaterialsSettings
 
 SERVICE = "/olymp.materials.v1.MaterialsFeedService/"
@@ -36,14 +43,38 @@ POLICIES = {
 }
 
 
-@dataclass(frozen=True)
-class KeySent:
-    """A key about to leave on a stream, and to whom: the audit writes it down (background.py)."""
+FETCH_CHUNK = 1 << 20
+FETCHES = Gauge("olymp_materials_fetches", "Package fetches by mirrors", ["state"])
 
-    actor: str
-    municipality_id: str
-    package_id: str
-    sequence: int
+
+class FetchSlots:
+    """At most `limit` fetches streamed at once; the gauge shows how many stream and wait."""
+
+    def __init__(self, limit: int) -> None:
+        self._slots = asyncio.Semaphore(limit)
+        self.limit = limit
+        self.streaming = 0
+        self.waiting = 0
+
+    async def __aenter__(self) -> None:
+        self.waiting += 1
+        FETCHES.labels("waiting").inc()
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+            FETCHES.labels("waiting").dec()
+        self.streaming += 1
+        FETCHES.labels("streaming").inc()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.streaming -= 1
+        FETCHES.labels("streaming").dec()
+        self._slots.release()
+
+
+# written down durably before the key leaves (background.KeySendJournal)
+RecordKeySent = Callable[[KeySend], Awaitable[None]]
 
 
 class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
@@ -52,51 +83,90 @@ class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
         uows: UnitOfWorkFactory,
         objects: ObjectStore,
         broadcaster: FeedBroadcaster,
-        note_key_sent: Callable[[KeySent], None],
+        record_key_sent: RecordKeySent,
+        *,
+        max_fetches: int,
     ) -> None:
         self._uows = uows
         self._objects = objects
         self._broadcaster = broadcaster
-        self._note_key_sent = note_key_sent
+        self._record_key_sent = record_key_sent
+        self.fetches = FetchSlots(max_fetches)
+        # the last sequence streamed to each municipality since start: what it may acknowledge
+        self._sent_through: dict[str, int] = {}
 
     async def Subscribe(
         self, request: pb.SubscribeRequest, context: Any
     ) -> AsyncIterator[pb.FeedEvent]:
-        await _require_municipality(request.municipality_id, context)
+        municipality = request.municipality_id
+        await _require_municipality(municipality, context)
         actor = current_principal().subject
         async for event in self._broadcaster.follow(request.after_sequence):
             if event.HasField("key_released"):
-                # a caller who never acknowledges still leaves a trace, noted before the key leaves
-                self._note_key_sent(
-                    KeySent(
-                        actor=actor,
-                        municipality_id=request.municipality_id,
-                        package_id=event.key_released.package_id,
-                        sequence=event.sequence,
-                    )
+                # a caller who never acknowledges still leaves a trace: written down durably
+                # before the key leaves, so that not even a killed hub loses it
+                sent = KeySend(
+                    actor, municipality, uuid.UUID(event.key_released.package_id), event.sequence
                 )
+                try:
+                    await self._record_key_sent(sent)
+                except Exception:
+                    await context.abort(
+                        grpc.StatusCode.UNAVAILABLE,
+                        "Региональный узел не может записать выдачу ключа в журнал: ключ не "
+                        "отправлен, подключитесь снова.",
+                    )
+            sent_through = self._sent_through.get(municipality, 0)
+            self._sent_through[municipality] = max(sent_through, event.sequence)
             yield event
 
     async def FetchPackage(
         self, request: pb.FetchPackageRequest, context: Any
-    ) -> pb.FetchPackageResponse:
+    ) -> AsyncIterator[pb.PackageChunk]:
         await _require_municipality(request.municipality_id, context)
         package_id = await _package_id(request.package_id, context)
         command = handlers.FetchPackage(request.municipality_id, package_id)
         try:
             async with self._uows() as uow:
-                ciphertext = await handlers.fetch_package(command, uow, objects=self._objects)
+                object_key = await handlers.locate_package(command, uow)
         except PackageNotFound as missing:
             await _not_found(missing, context)
-        return pb.FetchPackageResponse(ciphertext=ciphertext)
+        async with self.fetches:
+            try:
+                size = (await self._objects.stat(object_key)).size
+                first = True
+                async for data in self._objects.stream(object_key, FETCH_CHUNK):
+                    yield pb.PackageChunk(data=data, total_size=size if first else 0)
+                    first = False
+            except ObjectNotFound:
+                # the row is there, its ciphertext is not: no retry will find it
+                await context.abort(
+                    grpc.StatusCode.NOT_FOUND,
+                    f"Зашифрованный пакет {package_id} отсутствует в хранилище регионального "
+                    "узла: региональному координатору нужно загрузить пакет заново.",
+                )
+            except StorageError:
+                await context.abort(
+                    grpc.StatusCode.UNAVAILABLE,
+                    "Хранилище регионального узла недоступно: пакет будет получен позже.",
+                )
+        async with self._uows() as uow:
+            await handlers.package_fetched(command, uow)
 
     async def Acknowledge(
         self, request: pb.AcknowledgeRequest, context: Any
     ) -> pb.AcknowledgeResponse:
         await _require_municipality(request.municipality_id, context)
-        command = handlers.Acknowledge(request.municipality_id, request.sequence)
-        async with self._uows() as uow:
-            await handlers.acknowledge(command, uow, current_principal())
+        command = handlers.Acknowledge(
+            request.municipality_id,
+            request.sequence,
+            sent_through=self._sent_through.get(request.municipality_id, 0),
+        )
+        try:
+            async with self._uows() as uow:
+                await handlers.acknowledge(command, uow, current_principal())
+        except AcknowledgedUnsent as refused:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, refused.detail)
         return pb.AcknowledgeResponse()
 
     async def ReportReceipt(
@@ -116,6 +186,8 @@ class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
                 await handlers.record_receipt(command, uow, current_principal())
         except PackageNotFound as missing:
             await _not_found(missing, context)
+        except ReceiptBeforeRelease as early:
+            await context.abort(grpc.StatusCode.FAILED_PRECONDITION, early.detail)
         return pb.ReportReceiptResponse()
 
 
@@ -155,9 +227,11 @@ def grpc_api(
     uows: UnitOfWorkFactory,
     objects: ObjectStore,
     broadcaster: FeedBroadcaster,
-    note_key_sent: Callable[[KeySent], None],
+    record_key_sent: RecordKeySent,
+    *,
+    max_fetches: int,
 ) -> GrpcApi:
-    servicer = FeedServicer(uows, objects, broadcaster, note_key_sent)
+    servicer = FeedServicer(uows, objects, broadcaster, record_key_sent, max_fetches=max_fetches)
     return GrpcApi(
         services=[
             lambda server: pb_grpc.add_MaterialsFeedServiceServicer_to_server(servicer, server)

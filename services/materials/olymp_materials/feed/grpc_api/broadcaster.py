@@ -8,20 +8,40 @@ so the whole of it is kept; a mirror that reconnects after any gap is served fro
 
 A key event is built only when the hub's clock says the instant has come, so even a feed row written
 by a hub whose clock ran ahead is held back here.
+
+A row whose event cannot be built (a sealed key that does not open, a manifest that does not parse)
+is quarantined: logged, counted, shown in the coordinator's readiness table, and skipped, so that it
+never holds back the events after it. Once, a single such row stopped every later key for good.
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
+import logging
+import uuid
 from collections.abc import AsyncIterator
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from prometheus_client import Gauge
 
 from olymp.materials.v1 import materials_pb2 as pb
 from olymp_core.db import UnitOfWorkFactory
-from olymp_materials.domain import Manifest, PackageKind, may_release, unseal_key, unseal_password
+from olymp_materials.domain import (
+    Manifest,
+    MaterialsRuleError,
+    PackageKind,
+    may_release,
+    open_key,
+    open_password,
+)
 from olymp_materials.feed import store
+
+log = logging.getLogger("olymp.materials.feed")
+QUARANTINED = Gauge(
+    "olymp_materials_quarantined_packages",
+    "Packages whose feed events cannot be built and are held back from the mirrors",
+)
 
 PROTO_KINDS = {
     PackageKind.TASKS: pb.PACKAGE_KIND_TASKS,
@@ -39,6 +59,10 @@ class FeedBroadcaster:
         self._changed = asyncio.Condition()
         self._refreshing = asyncio.Lock()
         self.subscribers = 0
+        # the last feed row taken up, sent or quarantined: a quarantined row is not read again
+        self._read_through = 0
+        self.quarantined: dict[uuid.UUID, str] = {}
+        QUARANTINED.set(0)
 
     @property
     def last_sequence(self) -> int:
@@ -48,19 +72,53 @@ class FeedBroadcaster:
         """Load what was appended since the last refresh; returns how many events are new."""
         async with self._refreshing:
             async with self._uows() as uow:
-                rows = await store.after(uow.session, self.last_sequence)
+                rows = await store.after(uow.session, self._read_through)
                 now = uow.clock.now()
             added = 0
             for row in rows:
                 if row.event == store.KEY_RELEASED and not may_release(now, row.release_at):
                     break  # a later refresh takes it, in order, once the instant has come
-                self._events.append(self._event(row))
+                self._read_through = row.sequence
+                try:
+                    event = self._event(row)
+                except Exception as damaged:  # whatever it is, it must not hold back the rest
+                    self._quarantine(row, damaged)
+                    continue
+                self._events.append(event)
                 self._sequences.append(row.sequence)
                 added += 1
+                if self.quarantined.pop(row.package_id, None) is not None:
+                    QUARANTINED.set(len(self.quarantined))  # a new version replaced the bad one
         if added:
             async with self._changed:
                 self._changed.notify_all()
         return added
+
+    def quarantine_of(self, package_id: uuid.UUID) -> str | None:
+        return self.quarantined.get(package_id)
+
+    def _quarantine(self, row: store.FeedRow, damaged: Exception) -> None:
+        reason = (
+            damaged.detail
+            if isinstance(damaged, MaterialsRuleError)
+            else (
+                f"Событие ленты для пакета {row.package_id} не собирается "
+                f"({type(damaged).__name__}): запись пакета повреждена. Пакет в карантине: "
+                "муниципалитеты его не получат, остальные пакеты рассылаются как обычно. "
+                "Загрузите пакет заново или сообщите администратору регионального узла."
+            )
+        )
+        self.quarantined[row.package_id] = reason
+        QUARANTINED.set(len(self.quarantined))
+        log.error(
+            "package quarantined: its feed event cannot be built; the feed goes on without it",
+            extra={
+                "package_id": str(row.package_id),
+                "sequence": row.sequence,
+                "event": row.event,
+                "error": type(damaged).__name__,
+            },
+        )
 
     def _event(self, row: store.FeedRow) -> pb.FeedEvent:
         if row.event == store.ANNOUNCED:
@@ -87,11 +145,11 @@ class FeedBroadcaster:
             sequence=row.sequence,
             key_released=pb.KeyReleased(
                 package_id=str(row.package_id),
-                key=unseal_key(self._master_key, row.package_id, row.sealed_key),
+                key=open_key(self._master_key, row.package_id, row.sealed_key, row.sealed_with),
                 password=(
                     ""
                     if password is None
-                    else unseal_password(self._master_key, row.package_id, password)
+                    else open_password(self._master_key, row.package_id, password, row.sealed_with)
                 ),
             ),
         )

@@ -1,24 +1,22 @@
-"""The feed between the regional hub and the municipal mirrors: what each side does with it.
-
-The hub: the coordinator's readiness table (§25) and what mirrors report over gRPC (fetches,
-acknowledgements, receipts). A mirror: the coordinator's receipt, forwarded to the hub, and every
-event of the hub's feed, applied in a transaction of its own.
+"""A mirror's side of the feed: the coordinator's receipt, forwarded to the hub, and every event of
+the hub's feed, applied in a transaction of its own.
 
 A mirror accepts an announcement only with the pinned hub key's signature over its manifest; it
 then fetches the ciphertext at once and checks its SHA-256 against the manifest, so hours before the
 instant every municipality holds exactly what the hub encrypted. A key is accepted only if it opens
 that ciphertext to the plaintext the manifest names, and only once: a second, different key for a
-package is refused and audited.
+package is refused and audited. A package that cannot be fetched is reported and skipped, so that
+the keys after it still arrive.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
 import hashlib
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -28,168 +26,38 @@ from olymp_core.errors import NotPermitted
 from olymp_core.storage import ObjectStore
 from olymp_materials import store
 from olymp_materials.domain import (
-    Delivery,
     KeyConflict,
     KeyNotReceived,
     ManifestInvalid,
     MaterialsRuleError,
     Package,
     PackageNotFound,
+    PackageUnfetchable,
     ReceiptWithoutDetails,
     UnsealFailed,
+    ciphertext_size,
     decrypt_package,
-    has_problems,
-    is_late,
+    master_key_id,
+    open_key,
     seal_key,
     seal_password,
-    unseal_key,
     verify_ciphertext,
     verify_manifest,
 )
 from olymp_materials.feed import store as feed_store
-from olymp_materials.feed.clients import Announcement, HubConnection, HubEvent, ReleasedKey
+from olymp_materials.feed.clients import (
+    Announcement,
+    FetchFailed,
+    HubConnection,
+    HubEvent,
+    ReleasedKey,
+)
 from olymp_materials.handlers import Node
 from olymp_materials.store import PackageRecord
 
 log = logging.getLogger("olymp.materials.mirror")
 HUB_ACTOR = "system:materials-hub"
 OBJECT_TYPE = "package"
-
-
-# -- the hub ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeliveryStatus:
-    delivery: Delivery
-    late: bool
-    problems: bool
-
-
-@dataclass(frozen=True)
-class PackageStatus:
-    record: PackageRecord
-    municipalities: list[DeliveryStatus]
-
-
-async def olympiad_status(
-    olympiad_id: uuid.UUID,
-    uow: UnitOfWork,
-    *,
-    node: Node,
-    expected: list[str],
-    late_after: dt.timedelta,
-) -> list[PackageStatus]:
-    """Every package with a row for each expected municipality and for any other that showed up."""
-    node.require_hub()
-    now = uow.clock.now()
-    result: list[PackageStatus] = []
-    for record in await store.list_packages(uow.session, olympiad_id):
-        seen = {
-            d.municipality_id: d
-            for d in await feed_store.deliveries_of(uow.session, record.package.package_id)
-        }
-        for municipality in expected:
-            seen.setdefault(municipality, Delivery(municipality, None, None, None, None, (), None))
-        rows = [
-            DeliveryStatus(
-                delivery=d,
-                late=is_late(d, record.package.released_at, now, late_after),
-                problems=has_problems(d),
-            )
-            for _, d in sorted(seen.items())
-        ]
-        result.append(PackageStatus(record, rows))
-    return result
-
-
-@dataclass(frozen=True)
-class FetchPackage:
-    municipality_id: str
-    package_id: uuid.UUID
-
-
-async def fetch_package(command: FetchPackage, uow: UnitOfWork, *, objects: ObjectStore) -> bytes:
-    """The package's ciphertext for a mirror; the fetch is noted for the readiness table."""
-    record = await store.get_package_by_id(uow.session, command.package_id)
-    if record is None:
-        raise PackageNotFound(f"Пакет {command.package_id} не найден.")
-    ciphertext = await objects.get(record.object_key)
-    await feed_store.record_fetch(
-        uow.session, command.municipality_id, command.package_id, uow.clock.now()
-    )
-    await uow.commit()
-    return ciphertext
-
-
-@dataclass(frozen=True)
-class Acknowledge:
-    municipality_id: str
-    sequence: int
-
-
-async def acknowledge(command: Acknowledge, uow: UnitOfWork, actor: Principal) -> None:
-    """A mirror holds every event up to `sequence`: its keys are delivered (audited once each)."""
-    now = uow.clock.now()
-    municipality = command.municipality_id
-    await feed_store.save_cursor(uow.session, municipality, command.sequence, now)
-    delivered = await feed_store.record_keys_delivered(
-        uow.session, municipality, command.sequence, now
-    )
-    for package_id in delivered:
-        await uow.audit(
-            actor=actor.subject,
-            action="package_key_delivered",
-            object_type=OBJECT_TYPE,
-            object_id=str(package_id),
-            payload={"municipality_id": municipality, "at": now.isoformat()},
-        )
-    await uow.commit()
-
-
-@dataclass(frozen=True)
-class ReportReceipt:
-    municipality_id: str
-    package_id: uuid.UUID
-    complete: bool
-    missing: list[str]
-    problems: str | None
-    confirmed_by: str  # the name the coordinator typed; the audit's actor is the token's
-
-
-async def record_receipt(command: ReportReceipt, uow: UnitOfWork, actor: Principal) -> None:
-    """A municipality's receipt (§25), forwarded by its mirror, in the readiness table."""
-    if await store.get_package_by_id(uow.session, command.package_id) is None:
-        raise PackageNotFound(f"Пакет {command.package_id} не найден.")
-    now = uow.clock.now()
-    await feed_store.record_receipt(
-        uow.session,
-        command.municipality_id,
-        command.package_id,
-        complete=command.complete,
-        missing=command.missing,
-        problems=command.problems,
-        confirmed_by=command.confirmed_by,
-        at=now,
-    )
-    await uow.audit(
-        actor=actor.subject,
-        action="package_receipt_confirmed",
-        object_type=OBJECT_TYPE,
-        object_id=str(command.package_id),
-        payload={
-            "municipality_id": command.municipality_id,
-            "confirmed_by": command.confirmed_by,
-            "complete": command.complete,
-            "missing": command.missing,
-            "problems": command.problems or "",
-            "at": now.isoformat(),
-        },
-    )
-    await uow.commit()
-
-
-# -- a mirror --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -257,6 +125,19 @@ class Mirror:
     hub_key: Ed25519PublicKey
     master_key: bytes
     objects: ObjectStore
+    # failed fetches of one announcement before it is reported and skipped (never stuck on one)
+    fetch_attempts: int = 5
+    _failed_fetches: dict[tuple[uuid.UUID, int], int] = field(default_factory=dict, repr=False)
+
+    def gives_up_fetching(self, package_id: uuid.UUID, version: int, failed: FetchFailed) -> bool:
+        """Count a failed fetch; True when the announcement is to be reported and skipped: at
+        once when no retry can help, else after `fetch_attempts` failures in a row."""
+        attempt = (package_id, version)
+        failures = self._failed_fetches.pop(attempt, 0) + 1
+        if not failed.transient or failures >= self.fetch_attempts:
+            return True
+        self._failed_fetches[attempt] = failures
+        return False
 
 
 async def apply_hub_event(
@@ -297,10 +178,28 @@ async def accept_announcement(
         return  # a replay of what is stored
     if existing is not None and existing.sealed_key is not None:
         raise ManifestInvalid("пакет уже раскрыт, новая версия не принимается")
-    ciphertext = await hub.fetch_package(manifest.package_id)
-    verify_ciphertext(manifest, ciphertext)
+    held = await store.package_for_subject(
+        uow.session, manifest.olympiad_id, manifest.subject_code, manifest.kind
+    )
+    if held is not None and held.package.package_id != manifest.package_id:
+        raise ManifestInvalid(
+            f"для этого предмета и вида уже получен другой пакет ({held.package.package_id})"
+        )
     object_key = f"materials/mirrored/{secrets.token_hex(16)}"
-    await mirror.objects.put(object_key, ciphertext)
+    try:
+        async with hub.fetch_package(
+            manifest.package_id, max_bytes=ciphertext_size(manifest.size)
+        ) as fetched:
+            verify_ciphertext(manifest, fetched.sha256)
+            await mirror.objects.put_file(object_key, fetched.path)
+    except FetchFailed as failed:
+        if not mirror.gives_up_fetching(manifest.package_id, manifest.version, failed):
+            raise  # the follower reconnects and this announcement is tried again
+        log.error(
+            "package not fetched; reported and skipped",
+            extra={"package_id": str(manifest.package_id), "reason": failed.reason},
+        )
+        raise PackageUnfetchable(manifest.package_id, manifest.version, failed.reason) from None
     record = PackageRecord(
         package=Package(
             package_id=manifest.package_id,
@@ -320,7 +219,9 @@ async def accept_announcement(
         manifest_signature=announced.signature,
     )
     now = uow.clock.now()
-    await store.put_package(uow.session, record, uploaded_by=HUB_ACTOR, uploaded_at=now)
+    await store.put_package(
+        uow.session, record, uploaded_by=HUB_ACTOR, uploaded_at=now, replacing=existing is not None
+    )
     await uow.audit(
         actor=HUB_ACTOR,
         action="package_mirrored",
@@ -341,15 +242,18 @@ async def accept_key(released: ReleasedKey, uow: UnitOfWork, *, mirror: Mirror) 
     if record is None:
         raise ManifestInvalid("ключ пришёл для неизвестного пакета")
     if record.sealed_key is not None:
-        if unseal_key(master_key, package_id, record.sealed_key) != released.key:
+        if open_key(master_key, package_id, record.sealed_key, record.sealed_with) != released.key:
             raise KeyConflict()
         return  # the same key again, after a reconnect
     ciphertext = await mirror.objects.get(record.object_key)
     try:
-        content = decrypt_package(released.key, package_id, ciphertext)
+        # CPU work on the whole package: off the event loop
+        content_sha256 = await asyncio.to_thread(
+            _opened_sha256, released.key, package_id, ciphertext
+        )
     except UnsealFailed:
         raise ManifestInvalid("ключ не подходит к пакету") from None
-    if hashlib.sha256(content).hexdigest() != record.sha256:
+    if content_sha256 != record.sha256:
         raise ManifestInvalid("содержимое не совпадает с манифестом")
     password = released.password
     await store.store_mirrored_key(
@@ -357,6 +261,7 @@ async def accept_key(released: ReleasedKey, uow: UnitOfWork, *, mirror: Mirror) 
         package_id,
         seal_key(master_key, package_id, released.key),
         None if password is None else seal_password(master_key, package_id, password),
+        master_key_id(master_key),
         uow.clock.now(),
     )
     await uow.audit(
@@ -366,3 +271,7 @@ async def accept_key(released: ReleasedKey, uow: UnitOfWork, *, mirror: Mirror) 
         object_id=str(package_id),
         payload={"with_password": password is not None},
     )
+
+
+def _opened_sha256(key: bytes, package_id: uuid.UUID, ciphertext: bytes) -> str:
+    return hashlib.sha256(decrypt_package(key, package_id, ciphertext)).hexdigest()
