@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 import uuid
-from typing import Annotated
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import IO, Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
+from olymp_core.request_limits import body_limit
 from olymp_registration import handlers
 from olymp_registration.domain import (
     CheckInRefused,
@@ -18,6 +23,7 @@ from olymp_registration.domain import (
     FileTooLarge,
     ImportConflict,
     ImportRejected,
+    ImportTooSlow,
     InvalidOlympiad,
     OlympiadNotFound,
     ParticipantNotFound,
@@ -61,6 +67,7 @@ ERRORS: ErrorMap = {
     RegistrationError: 422,
     InvalidOlympiad: 422,
     ImportRejected: 422,
+    ImportTooSlow: 422,
     DuplicateCheckInEntry: 422,
     DayInFuture: 422,
     VenueRequired: 422,
@@ -107,6 +114,7 @@ async def get_olympiad(olympiad_id: uuid.UUID, who: Staff, uow: Uow) -> Olympiad
         }
     },
 )
+@body_limit(setting="max_import_bytes")
 async def import_participants(
     olympiad_id: uuid.UUID,
     request: Request,
@@ -115,11 +123,41 @@ async def import_participants(
     settings: Settings,
     file_format: Annotated[handlers.FileFormat, Query(alias="format")] = "csv",
 ) -> ImportResult:
-    command = handlers.ImportParticipants(olympiad_id, await request.body(), file_format)
-    stored = await handlers.import_participants(
-        command, uow, who, max_bytes=settings.max_import_bytes
-    )
+    async with _spooled_body(request, settings.max_import_bytes) as source:
+        command = handlers.ImportParticipants(olympiad_id, source, file_format)
+        stored = await handlers.import_participants(
+            command,
+            uow,
+            who,
+            max_bytes=settings.max_import_bytes,
+            parse_seconds=settings.import_parse_seconds,
+        )
     return ImportResult(imported=len(stored), participants=[ParticipantRead.of(p) for p in stored])
+
+
+# Small files stay in memory; a larger one goes to a temporary file as it arrives.
+_SPOOL_IN_MEMORY = 1024 * 1024
+
+
+@asynccontextmanager
+async def _spooled_body(request: Request, max_bytes: int) -> AsyncIterator[IO[bytes]]:
+    """The request body in a temporary file, refused (413) as soon as it is known to exceed
+    `max_bytes`: by its declared length before a byte is read, else while it streams in. The
+    file is removed on leaving."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise handlers.too_large(max_bytes)
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY) as spool:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_bytes:
+                raise handlers.too_large(max_bytes)
+            if size > _SPOOL_IN_MEMORY:
+                await asyncio.to_thread(spool.write, chunk)  # on disk past the threshold
+            else:
+                spool.write(chunk)
+        yield spool
 
 
 @router.get("/{olympiad_id}/participants", summary="Registered participants, by subject")

@@ -137,6 +137,9 @@ class ParticipantRead(BaseModel):
     eligibility: str
     consent_to_publish: bool
     special_conditions: str
+    venue: str | None = Field(
+        default=None, description="The venue the application assigns the participant to, if any"
+    )
     marks: list[DayMarkRead]
     removal: RemovalRead | None
 
@@ -156,6 +159,7 @@ class ParticipantRead(BaseModel):
             eligibility=p.eligibility.value,
             consent_to_publish=p.consent_to_publish,
             special_conditions=p.special_conditions,
+            venue=stored.assigned_venue,
             marks=[
                 DayMarkRead(day=m.day, attendance=m.attendance, marked_at=m.marked_at)
                 for m in stored.marks

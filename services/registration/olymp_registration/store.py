@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +85,8 @@ participants = sa.Table(
     sa.Column("eligibility", sa.Text, nullable=False),
     sa.Column("consent_to_publish", sa.Boolean, nullable=False),
     sa.Column("special_conditions", sa.Text, nullable=False),
+    # The venue the application assigns the participant to (as the olympiad names it), if any.
+    sa.Column("venue", sa.Text),
     # The loose identity of the person (case, «ё», school quotes folded): one application per
     # person and subject, even across files.
     sa.Column("person_key", sa.Text, nullable=False),
@@ -147,6 +149,8 @@ class StoredParticipant:
     removal: Removal | None = None
     mark_venues: tuple[tuple[dt.date, str], ...] = ()
     """(day, venue name) of the marks made at a known venue."""
+    assigned_venue: str | None = None
+    """The venue the application assigned the participant to; None when it named none."""
 
     def venue_on(self, day: dt.date) -> str | None:
         return next((venue for d, venue in self.mark_venues if d == day), None)
@@ -271,7 +275,10 @@ async def add_participants(
     *,
     registered_at: dt.datetime,
     registered_by: str,
+    venues: Mapping[uuid.UUID, str] | None = None,
 ) -> None:
+    """Insert the participants; `venues` assigns some of them to a venue of the olympiad."""
+    venues = venues or {}
     if not entries:
         return
     await session.execute(
@@ -290,6 +297,7 @@ async def add_participants(
                 "eligibility": p.eligibility.value,
                 "consent_to_publish": p.consent_to_publish,
                 "special_conditions": p.special_conditions,
+                "venue": venues.get(participant_id),
                 "person_key": person_key_text(p),
                 "registered_at": registered_at,
                 "registered_by": registered_by,
@@ -353,6 +361,7 @@ async def list_participants(
             tuple(marks.get(r.participant_id, ())),
             found_removals.get(r.participant_id),
             tuple(mark_venues.get(r.participant_id, ())),
+            r.venue,
         )
         for r in rows
     ]

@@ -4,7 +4,9 @@ at a venue, and the removal (§53) is for whoever runs the venue where the parti
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 import grpc
@@ -175,3 +177,108 @@ async def test_grpc_present_participants_only_of_the_callers_subject(desk: Any) 
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert "physics" in (denied.value.details() or "")
     assert [p.participant_id for p in allowed.participants] == [ids[0]]
+
+
+def assigning(data: bytes, venues: list[str]) -> bytes:
+    """The application CSV with a «Площадка проведения» column: row i gets `venues[i]`."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    rows = [
+        [*rows[0], "Площадка проведения"],
+        *([*r, v] for r, v in zip(rows[1:], venues, strict=True)),
+    ]
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def assigned_olympiad(desk: Any, venues: list[str]) -> tuple[str, list[str]]:
+    olympiad_id = await desk.create_olympiad(venues=[venue(SCHOOL_1), venue(SCHOOL_5)])
+    lines = generate_participants(seed=79, n=len(venues), schools=2, subjects=["math"])
+    response = await desk.import_file(olympiad_id, assigning(to_csv(lines), venues))
+    assert response.status_code == 200, response.text
+    # the response lists participants in the file's order
+    return olympiad_id, [p["participant_id"] for p in response.json()["participants"]]
+
+
+async def test_m2_a_venue_coordinator_cannot_take_over_a_participant_of_another_venue(
+    desk: Any,
+) -> None:
+    """Before: any venue coordinator could check in someone not yet marked — a participant of
+    another venue — at their own venue, and then remove them (§53: the work annulled)."""
+    # spelt loosely in the file: the olympiad's own spelling is stored
+    olympiad_id, (of_1, of_5, anyone) = await assigned_olympiad(
+        desk, ["мбоу «усть-ишимская сош №1»", SCHOOL_5, ""]
+    )
+    school_1, school_5 = coordinator_of(desk, SCHOOL_1), coordinator_of(desk, SCHOOL_5)
+
+    taken = await check_in(desk, olympiad_id, [(of_1, True)], school_5, venue=SCHOOL_5)
+    assert taken.status_code == 403, taken.text
+    assert taken.headers["content-type"].startswith("application/problem+json")
+    problem = taken.json()
+    assert problem["type"].endswith("venue-out-of-scope")
+    assert f"выполняет задания на площадке проведения «{SCHOOL_1}»" in problem["detail"]
+    assert "сообщите в оргкомитет" in problem["detail"]
+    assert (problem["participant_id"], problem["assigned_venue"]) == (of_1, SCHOOL_1)
+    removed = await removal(desk, olympiad_id, of_1, school_5)
+    assert removed.status_code == 403, removed.text
+    assert removed.json()["type"].endswith("venue-out-of-scope")
+    assert await desk.outbox_payloads("participant_checked_in", olympiad_id) == []
+    assert await desk.outbox_payloads("participant_removed", olympiad_id) == []
+
+    # their own venue marks and removes them; the other still cannot remove them
+    assert (await check_in(desk, olympiad_id, [(of_1, True)], school_1, venue=SCHOOL_1)).is_success
+    desk.clock.set(DURING_ROUND)
+    assert (await removal(desk, olympiad_id, of_1, school_5)).status_code == 403
+    assert (await removal(desk, olympiad_id, of_1, school_1)).status_code == 200
+    # a participant of school 5, and one the application assigned nowhere, school 5 may mark
+    mine = await check_in(
+        desk, olympiad_id, [(of_5, True), (anyone, True)], school_5, venue=SCHOOL_5
+    )
+    assert mine.status_code == 200, mine.text
+
+
+async def test_m2_the_municipal_desk_may_seat_a_participant_at_another_venue(desk: Any) -> None:
+    olympiad_id, (of_1,) = await assigned_olympiad(desk, [SCHOOL_1])
+    anywhere = desk.svc.auth(Role.VENUE_COORDINATOR, sub="municipal-desk")
+    school_5 = coordinator_of(desk, SCHOOL_5)
+
+    # the participant came to school 5 and the municipal desk marked them there
+    moved = await check_in(desk, olympiad_id, [(of_1, True)], anywhere, venue=SCHOOL_5)
+    assert moved.status_code == 200, moved.text
+    desk.clock.set(DURING_ROUND)
+
+    assert (await removal(desk, olympiad_id, of_1, school_5)).status_code == 200
+
+
+async def test_m2_a_venue_coordinator_lists_participants_of_their_venue_and_the_unassigned(
+    desk: Any,
+) -> None:
+    olympiad_id, (of_1, of_5, anyone) = await assigned_olympiad(desk, [SCHOOL_1, SCHOOL_5, ""])
+
+    assert await listed(desk, olympiad_id, coordinator_of(desk, SCHOOL_5)) == {of_5, anyone}
+    assert await listed(desk, olympiad_id, coordinator_of(desk, SCHOOL_1)) == {of_1, anyone}
+    everyone = await desk.participants(olympiad_id)
+    assert {p["participant_id"]: p["venue"] for p in everyone} == {
+        of_1: SCHOOL_1,
+        of_5: SCHOOL_5,
+        anyone: None,
+    }
+
+
+async def test_m2_a_venue_the_olympiad_does_not_have_is_a_row_problem(desk: Any) -> None:
+    olympiad_id = await desk.create_olympiad(venues=[venue(SCHOOL_1), venue(SCHOOL_5)])
+    lines = generate_participants(seed=83, n=2, schools=1, subjects=["math"])
+
+    response = await desk.import_file(
+        olympiad_id, assigning(to_csv(lines), [SCHOOL_1, "Гимназия № 9"])
+    )
+
+    assert response.status_code == 422
+    [problem] = response.json()["errors"]
+    assert (problem["row"], problem["column"], problem["kind"]) == (
+        3,
+        "Площадка проведения",
+        "unknown_venue",
+    )
+    assert "«Гимназия № 9» нет в этой олимпиаде" in problem["message"]
+    assert await desk.participants(olympiad_id) == []

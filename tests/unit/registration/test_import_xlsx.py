@@ -30,6 +30,7 @@ def good(**changes: object) -> Row:
         "Основание участия": "набрала необходимое количество баллов на школьном этапе",
         "Согласие на публикацию": "да",
         "Особые условия": None,
+        "Площадка проведения": None,
     }
     values.update({k.replace("_", " "): v for k, v in changes.items()})
     return [values[c] for c in COLUMN_NAMES]

@@ -139,6 +139,11 @@ async def upload_recording(
         md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
         checksums.append({"number": number, "md5": md5})
         if arrived.get(number) != md5:
+            if number not in urls and upload.get("next_part") is not None:
+                # the service hands out part links a page at a time: ask for the page from here
+                urls.update(
+                    await _part_links(http, f"{base}/{upload['upload_id']}", number, headers)
+                )
             url = urls.get(number) or f"{base}/{upload['upload_id']}/parts/{number}"
             await _send_part(
                 http, url, data, md5, bool(upload["signed_urls"]), headers, pause, retries
@@ -183,6 +188,15 @@ async def _resumed(
         return None  # completed, rejected or forgotten: start afresh
     found: dict[str, Any] = response.json()
     return found
+
+
+async def _part_links(
+    http: httpx.AsyncClient, upload_url: str, from_part: int, headers: dict[str, str]
+) -> dict[int, str]:
+    response = await http.get(upload_url, params={"from_part": from_part}, headers=headers)
+    if response.status_code != 200:
+        raise UploadStopped(_problem(response))
+    return {int(p["number"]): p["url"] for p in response.json()["parts"]}
 
 
 async def _send_part(

@@ -98,3 +98,10 @@ class ImportConflict(DomainError):
 
 class FileTooLarge(DomainError):
     title = "Файл слишком большой"
+
+
+class ImportTooSlow(RegistrationError):
+    """Reading the file took longer than its budget: nothing was imported."""
+
+    type_ = "participants-import-too-slow"
+    title = "Файл участников не прочитан"

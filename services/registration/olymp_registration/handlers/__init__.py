@@ -18,6 +18,7 @@ from olymp_registration.handlers.importing import (
     ImportParticipants,
     import_participants,
     list_participants,
+    too_large,
 )
 from olymp_registration.handlers.olympiads import (
     CreateOlympiad,
@@ -42,4 +43,5 @@ __all__ = [
     "present_participants",
     "remove_participant",
     "scheduled_subjects",
+    "too_large",
 ]

@@ -126,6 +126,17 @@ async def check_in_participants(
                 "или муниципальный оргкомитет.",
                 participant_id=str(entry.participant_id),
             )
+        assigned = stored.assigned_venue
+        if scope.restricted and assigned is not None and assigned != venue:
+            # Marking someone of another venue would make them "ours" and let us remove them.
+            raise VenueOutOfScope(
+                f"{stored.participant.full_name} по заявке выполняет задания на площадке "
+                f"проведения «{assigned}», а вы отмечаете явку на площадке «{venue}»: отметить "
+                "участника может координатор его площадки или муниципальный оргкомитет. Если "
+                "участник пришёл не на свою площадку, сообщите в оргкомитет.",
+                participant_id=str(entry.participant_id),
+                assigned_venue=assigned,
+            )
         try:
             after = (check_in if entry.present else mark_absent)(before, day, now)
         except CheckInRefused as exc:
@@ -188,6 +199,8 @@ async def remove_participant(
         command.participant_id
     ]
     venue = stored.venue_on(day)
+    # The venue where the participant was marked decides; a check-in there by the wrong venue is
+    # refused, so a coordinator cannot make someone of another venue theirs and then remove them.
     if not scope.admits(venue):
         raise VenueOutOfScope(
             f"{stored.participant.full_name} не отмечен(а) {day:%d.%m.%Y} на площадках "
@@ -239,6 +252,7 @@ async def remove_participant(
         after.marks,
         removal,
         stored.mark_venues,
+        stored.assigned_venue,
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from sqlalchemy.exc import IntegrityError
 
@@ -17,17 +19,20 @@ from olymp_core.db import UnitOfWork
 from olymp_core.subjects import subject
 from olymp_registration import store
 from olymp_registration.domain import (
+    Column,
     FileTooLarge,
     ImportConflict,
     ImportProblem,
     ImportRejected,
     ImportReport,
     Olympiad,
+    ParseBudget,
     ProblemKind,
     VenueScope,
     parse_participants_csv,
     parse_participants_xlsx,
 )
+from olymp_registration.domain.text import school_key
 from olymp_registration.handlers.olympiads import get_olympiad
 
 FileFormat = Literal["csv", "xlsx"]
@@ -36,33 +41,61 @@ FileFormat = Literal["csv", "xlsx"]
 @dataclass(frozen=True)
 class ImportParticipants:
     olympiad_id: uuid.UUID
-    data: bytes
+    source: IO[bytes]
+    """The file as received (the route spools it to a temporary file), read from its start."""
     file_format: FileFormat
 
 
+@dataclass(frozen=True)
+class _ReadFile:
+    report: ImportReport
+    sha256: str
+
+
+def too_large(max_bytes: int) -> FileTooLarge:
+    return FileTooLarge(
+        f"Файл больше {max_bytes // (1024 * 1024)} МБ: ни один участник не сохранён. "
+        "Разделите файл на несколько, например по предметам, и загрузите их по очереди."
+    )
+
+
 async def import_participants(
-    command: ImportParticipants, uow: UnitOfWork, actor: Principal, *, max_bytes: int
+    command: ImportParticipants,
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    max_bytes: int,
+    parse_seconds: float,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> list[store.StoredParticipant]:
     """All rows or none: any problem in the file, or a person already registered, stores nothing.
 
-    A file over `max_bytes` is refused before anything else is looked at: a district's application
-    is a few thousand rows, so a larger upload is a mistake, not a file.
+    A file over `max_bytes` is refused before it is parsed: a district's application is a few
+    thousand rows, so a larger upload is a mistake, not a file. The file is read in a worker
+    thread, so the service keeps answering meanwhile, within `parse_seconds` (measured by
+    `monotonic`), past which it is refused (ImportTooSlow).
     """
-    if len(command.data) > max_bytes:
-        raise FileTooLarge(
-            f"Файл больше {max_bytes // (1024 * 1024)} МБ: разделите его на несколько файлов, "
-            "например по предметам."
-        )
     stored = await get_olympiad(command.olympiad_id, uow)
-    parse = parse_participants_csv if command.file_format == "csv" else parse_participants_xlsx
-    report = parse(command.data)
+    # The reading may take seconds: the database connection is not held for it.
+    await uow.session.rollback()
+    budget = ParseBudget(parse_seconds, monotonic)
+    read = await asyncio.to_thread(_read_file, command, max_bytes, budget)
+    report = read.report
     errors = list(report.errors)
+    venues: dict[int, str] = {}
     if report.rows:
         errors.extend(_not_scheduled(report, stored.olympiad))
+        venue_problems, venues = _assigned_venues(report, stored.olympiad)
+        errors.extend(venue_problems)
         errors.extend(await _already_registered(report, command.olympiad_id, uow))
     if errors:
         raise _rejection(errors)
     entries = [(uuid.uuid4(), row.participant) for row in report.rows]
+    assigned = {
+        participant_id: venues[row.row]
+        for (participant_id, _), row in zip(entries, report.rows, strict=True)
+        if row.row in venues
+    }
     now = uow.clock.now()
     try:
         await store.add_participants(
@@ -71,6 +104,7 @@ async def import_participants(
             entries,
             registered_at=now,
             registered_by=actor.subject,
+            venues=assigned,
         )
     except IntegrityError:
         # Another import of the same people committed between our check and our insert.
@@ -100,13 +134,26 @@ async def import_participants(
         object_id=str(command.olympiad_id),
         payload={
             "format": command.file_format,
-            "sha256": hashlib.sha256(command.data).hexdigest(),
+            "sha256": read.sha256,
             "imported": len(entries),
             "by_subject": dict(Counter(p.subject_code for _, p in entries)),
         },
     )
     await uow.commit()
-    return [store.StoredParticipant(pid, command.olympiad_id, p) for pid, p in entries]
+    return [
+        store.StoredParticipant(pid, command.olympiad_id, p, assigned_venue=assigned.get(pid))
+        for pid, p in entries
+    ]
+
+
+def _read_file(command: ImportParticipants, max_bytes: int, budget: ParseBudget) -> _ReadFile:
+    """In a worker thread: the file's bytes, their digest and what the rows say."""
+    command.source.seek(0)
+    data = command.source.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_large(max_bytes)
+    parse = parse_participants_csv if command.file_format == "csv" else parse_participants_xlsx
+    return _ReadFile(parse(data, budget), hashlib.sha256(data).hexdigest())
 
 
 def _not_scheduled(report: ImportReport, olympiad: Olympiad) -> list[ImportProblem]:
@@ -124,6 +171,36 @@ def _not_scheduled(report: ImportReport, olympiad: Olympiad) -> list[ImportProbl
         for row in report.rows
         if row.participant.subject_code not in scheduled
     ]
+
+
+def _assigned_venues(
+    report: ImportReport, olympiad: Olympiad
+) -> tuple[list[ImportProblem], dict[int, str]]:
+    """Each row's venue as the olympiad names it (matched loosely: case, quotes, «№ 1»/«№1»),
+    by row number; a venue the olympiad does not have is a problem of its row."""
+    known = {school_key(venue.name): venue.name for venue in olympiad.venues}
+    listed = ", ".join(f"«{v.name}»" for v in olympiad.venues) or "площадки ещё не внесены"
+    problems: list[ImportProblem] = []
+    found: dict[int, str] = {}
+    for row in report.rows:
+        if not row.venue:
+            continue
+        name = known.get(school_key(row.venue))
+        if name is None:
+            problems.append(
+                ImportProblem(
+                    ProblemKind.UNKNOWN_VENUE,
+                    row.row,
+                    str(Column.VENUE),
+                    row.venue,
+                    f"Площадки проведения «{row.venue}» нет в этой олимпиаде (есть: {listed}): "
+                    "впишите площадку так, как она названа в олимпиаде, или оставьте ячейку "
+                    "пустой.",
+                )
+            )
+        else:
+            found[row.row] = name
+    return problems, found
 
 
 async def _already_registered(
@@ -174,10 +251,11 @@ async def list_participants(
 ) -> list[store.StoredParticipant]:
     """The registered participants; a caller limited to venues sees only part of them.
 
-    Participants have no venue until they are checked in, so a venue coordinator sees those
-    marked at one of their venues (on any round day) and those not marked anywhere yet — the
-    latter are needed to make the check-in. Anyone marked only at another venue, or by a caller
-    who named no venue, is left out: the venue coordinator can neither mark nor remove them.
+    A venue coordinator sees those marked at one of their venues (on any round day) and those
+    not marked anywhere yet that the application assigned to one of their venues or to none —
+    the latter are needed to make the check-in. Anyone marked only at another venue, or by a
+    caller who named no venue, or assigned to another venue, is left out: the venue coordinator
+    can neither mark nor remove them.
     """
     await get_olympiad(olympiad_id, uow)
     found = await store.list_participants(uow.session, olympiad_id, subject_code=subject_code)
@@ -185,5 +263,8 @@ async def list_participants(
     if not scope.restricted:
         return found
     return [
-        p for p in found if not p.marked or any(scope.admits(venue) for _, venue in p.mark_venues)
+        p
+        for p in found
+        if any(scope.admits(venue) for _, venue in p.mark_venues)
+        or (not p.marked and (p.assigned_venue is None or scope.admits(p.assigned_venue)))
     ]

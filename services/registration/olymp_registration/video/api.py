@@ -14,16 +14,19 @@ from fastapi.responses import StreamingResponse
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
-from olymp_core.storage.multipart import PartChecksum
+from olymp_core.request_limits import body_limit
+from olymp_core.storage.multipart import MAX_PARTS, PartChecksum
 from olymp_registration.video import handlers
 from olymp_registration.video.domain.errors import (
     ChecksumMismatch,
     InvalidChecksum,
+    InvalidFileName,
     InvalidPart,
     InvalidRetention,
     PartsGoToStore,
     PartTooLarge,
     RecordingNotFound,
+    RecordingTooLarge,
     RoomNotFound,
     RoundNotScheduled,
     SubjectNotInSchedule,
@@ -85,6 +88,8 @@ ERRORS: ErrorMap = {
     SubjectNotInSchedule: 422,
     RoundNotScheduled: 422,
     InvalidChecksum: 422,
+    InvalidFileName: 422,
+    RecordingTooLarge: 422,
     InvalidPart: 422,
     ChecksumMismatch: 422,
     UploadIncomplete: 422,
@@ -117,6 +122,7 @@ def _upload_read(progress: handlers.UploadProgress) -> UploadRead:
             PartTarget(number=number, url=url or f"{service_url}{number}")
             for number, url in progress.targets.items()
         ],
+        next_part=progress.next_part,
     )
 
 
@@ -157,10 +163,18 @@ async def start_upload(
 
 @router.get(_UPLOAD, summary="An open upload: parts that arrived and where to send the rest")
 async def get_upload(
-    olympiad_id: uuid.UUID, venue: str, upload_id: str, who: Uploader, uow: Uow, video: Video
+    olympiad_id: uuid.UUID,
+    venue: str,
+    upload_id: str,
+    who: Uploader,
+    uow: Uow,
+    video: Video,
+    from_part: Annotated[
+        int, Query(ge=1, le=MAX_PARTS, description="First part number of the page of links")
+    ] = 1,
 ) -> UploadRead:
     upload = await handlers.open_upload(olympiad_id, venue, upload_id, uow)
-    return _upload_read(await handlers.upload_progress(upload, video=video))
+    return _upload_read(await handlers.upload_progress(upload, video=video, from_part=from_part))
 
 
 @router.put(
@@ -173,6 +187,7 @@ async def get_upload(
         }
     },
 )
+@body_limit(setting="video_part_size")
 async def put_part(
     olympiad_id: uuid.UUID,
     venue: str,

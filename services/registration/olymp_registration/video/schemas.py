@@ -20,6 +20,7 @@ class UploadCreate(BaseModel):
     subject_code: str
     round_code: str | None = None
     file_name: str = Field(min_length=1, max_length=200)
+    # bounded by the service (`video_max_bytes`, and S3's 10,000 parts), with a clear refusal
     size: int = Field(gt=0)
     sha256: str
     # The recorder's start as the uploader knows it; used only when the file carries no
@@ -46,7 +47,10 @@ class UploadRead(BaseModel):
     # with the bearer token.
     signed_urls: bool
     arrived: list[ArrivedPart]
+    # Missing parts from `from_part` on, at most a page of them (signing links takes time and a
+    # large file has thousands of parts); GET the upload with `from_part=next_part` for the rest.
     parts: list[PartTarget]
+    next_part: int | None = None
 
 
 class UploadStartRead(BaseModel):

@@ -1,5 +1,6 @@
 """Reading the participants application (заявка) from CSV and XLSX files."""
 
+from olymp_registration.domain.importing.budget import UNLIMITED, ParseBudget
 from olymp_registration.domain.importing.columns import COLUMNS, Column
 from olymp_registration.domain.importing.csv_file import parse_participants_csv
 from olymp_registration.domain.importing.report import (
@@ -12,10 +13,12 @@ from olymp_registration.domain.importing.xlsx_file import parse_participants_xls
 
 __all__ = [
     "COLUMNS",
+    "UNLIMITED",
     "Column",
     "ImportProblem",
     "ImportReport",
     "ImportedRow",
+    "ParseBudget",
     "ProblemKind",
     "parse_participants_csv",
     "parse_participants_xlsx",

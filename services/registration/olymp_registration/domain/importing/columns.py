@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Final
 
@@ -22,12 +21,15 @@ class Column(StrEnum):
     ELIGIBILITY = "Основание участия"
     CONSENT = "Согласие на публикацию"
     SPECIAL_CONDITIONS = "Особые условия"
+    VENUE = "Площадка проведения"
 
 
 COLUMNS: Final = tuple(Column)
 """The canonical order, in which generated files are written."""
 
-OPTIONAL_COLUMNS: Final = frozenset({Column.TASK_GRADE, Column.SPECIAL_CONDITIONS})
+# The venue where the participant writes the round, as the olympiad names it; a venue coordinator
+# marks and removes only those assigned to their venue (and, while unassigned, anyone unmarked).
+OPTIONAL_COLUMNS: Final = frozenset({Column.TASK_GRADE, Column.SPECIAL_CONDITIONS, Column.VENUE})
 REQUIRED_COLUMNS: Final = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
 
 _VARIANTS: Final[dict[Column, tuple[str, ...]]] = {
@@ -53,6 +55,13 @@ _VARIANTS: Final[dict[Column, tuple[str, ...]]] = {
     Column.ELIGIBILITY: ("основание допуска", "основание"),
     Column.CONSENT: ("согласие на публикацию результатов", "согласие"),
     Column.SPECIAL_CONDITIONS: ("специальные условия", "особые условия (овз)", "овз"),
+    Column.VENUE: (
+        "площадка",
+        "место проведения",
+        "пункт проведения",
+        "место проведения олимпиады",
+        "площадка проведения олимпиады",
+    ),
 }
 
 _BY_KEY: Final = {
@@ -61,8 +70,10 @@ _BY_KEY: Final = {
     for spelling in (column.value, *_VARIANTS[column])
 }
 
-_DECORATION: Final = re.compile(r"[\s*:.]+$")
-_TRAILING_HINT: Final = re.compile(r"\s*\([^()]*\)$")
+# Stripped from the end of a header: «Фамилия*», «Класс:», «Имя участника.». Done with string
+# methods, not a regex anchored at the end: `[\s*:.]+$` retries from every position of a long
+# run of these characters that is not at the end, which made a 131 KB cell take minutes.
+_DECORATION: Final = "*:."
 
 FULL_NAME_HEADERS: Final = frozenset({"фио", "ф.и.о.", "фио участника", "ф. и. о."})
 
@@ -70,8 +81,26 @@ FULL_NAME_HEADERS: Final = frozenset({"фио", "ф.и.о.", "фио участ�
 def recognise(header: str) -> Column | None:
     """The column a header cell means, ignoring case, «ё», a trailing «*» or «:» and a hint in
     brackets («Согласие на публикацию (да/нет)»)."""
-    key = _DECORATION.sub("", comparison_key(header))
+    key = _undecorated(comparison_key(header))
     column = _BY_KEY.get(key)
     if column is None:
-        column = _BY_KEY.get(_DECORATION.sub("", _TRAILING_HINT.sub("", key)))
+        column = _BY_KEY.get(_undecorated(_without_trailing_hint(key)))
     return column
+
+
+def _undecorated(key: str) -> str:
+    """`key` without trailing whitespace, «*», «:» and «.», in one pass from the end."""
+    end = len(key)
+    while end and (key[end - 1].isspace() or key[end - 1] in _DECORATION):
+        end -= 1
+    return key[:end]
+
+
+def _without_trailing_hint(key: str) -> str:
+    """`key` without a final «(…)» that holds no bracket, and the whitespace before it."""
+    if not key.endswith(")"):
+        return key
+    opening = key.rfind("(", 0, len(key) - 1)
+    if opening < 0 or ")" in key[opening + 1 : -1]:
+        return key
+    return key[:opening].rstrip()

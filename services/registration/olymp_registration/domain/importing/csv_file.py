@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Final
 
+from olymp_registration.domain.importing.budget import UNLIMITED, ParseBudget
 from olymp_registration.domain.importing.report import ImportReport, ProblemKind, file_problem
 from olymp_registration.domain.importing.rows import (
     HEADER_SEARCH_ROWS,
@@ -38,8 +39,9 @@ _RESAVE: Final = (
 )
 
 
-def parse_participants_csv(data: bytes) -> ImportReport:
-    """Read a participants CSV: every valid row and every problem. Never raises on bad input."""
+def parse_participants_csv(data: bytes, budget: ParseBudget = UNLIMITED) -> ImportReport:
+    """Read a participants CSV: every valid row and every problem. Never raises on bad input;
+    raises ImportTooSlow when reading outlasts `budget`."""
     if not data.strip():
         return file_problem(ProblemKind.EMPTY_FILE, "Файл пуст: загрузите таблицу участников.")
     if data.startswith(_ZIP_MAGIC):
@@ -57,8 +59,8 @@ def parse_participants_csv(data: bytes) -> ImportReport:
             continue
         delimiter = _delimiter(text)
         if delimiter is not None:
-            return read_table(_records(text, delimiter))
-    return _why_unreadable(data)
+            return read_table(_records(text, delimiter), budget=budget)
+    return _why_unreadable(data, budget)
 
 
 def _strict_decodings(data: bytes) -> Iterator[str]:
@@ -101,7 +103,7 @@ def _delimiter(text: str) -> str | None:
     return best if best_score >= 2 else None
 
 
-def _why_unreadable(data: bytes) -> ImportReport:
+def _why_unreadable(data: bytes, budget: ParseBudget) -> ImportReport:
     lossy = data.decode("utf-8", errors="replace")
     if _delimiter(lossy) is not None:
         line = next(
@@ -125,4 +127,4 @@ def _why_unreadable(data: bytes) -> ImportReport:
             "Не удалось распознать кодировку файла: это не текстовая таблица в UTF-8 или "
             "Windows-1251. " + _RESAVE,
         )
-    return read_table(_records(next(_strict_decodings(data)), ";"))
+    return read_table(_records(next(_strict_decodings(data)), ";"), budget=budget)

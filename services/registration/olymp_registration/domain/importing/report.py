@@ -12,6 +12,7 @@ class ProblemKind(StrEnum):
     # the file as a whole
     ENCODING = "encoding"
     NOT_A_TABLE = "not_a_table"
+    TOO_LARGE = "too_large"
     EMPTY_FILE = "empty_file"
     NO_HEADER = "no_header"
     MISSING_COLUMN = "missing_column"
@@ -25,6 +26,7 @@ class ProblemKind(StrEnum):
     BAD_TASK_GRADE = "bad_task_grade"
     TASK_GRADE_BELOW_GRADE = "task_grade_below_grade"
     UNKNOWN_SUBJECT = "unknown_subject"
+    UNKNOWN_VENUE = "unknown_venue"
     UNKNOWN_ELIGIBILITY = "unknown_eligibility"
     BAD_CONSENT = "bad_consent"
     TOO_LONG = "too_long"
@@ -47,6 +49,8 @@ class ImportProblem:
 class ImportedRow:
     row: int
     participant: Participant
+    venue: str = ""
+    """The venue the row assigns, as typed; the handler matches it to the olympiad's venues."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from olymp_registration.domain.importing.budget import UNLIMITED, ParseBudget
 from olymp_registration.domain.importing.columns import (
     FULL_NAME_HEADERS,
     REQUIRED_COLUMNS,
@@ -57,9 +58,14 @@ def header_score(cells: Sequence[Cell]) -> int:
     return len({c for c in (recognise(cell_text(cell)) for cell in cells) if c is not None})
 
 
-def read_table(rows: Iterable[NumberedRow], *, max_rows: int = MAX_ROWS) -> ImportReport:
-    """Participants and problems from numbered rows of cells, the header row among the first."""
-    numbered = iter(rows)
+def read_table(
+    rows: Iterable[NumberedRow], *, max_rows: int = MAX_ROWS, budget: ParseBudget = UNLIMITED
+) -> ImportReport:
+    """Participants and problems from numbered rows of cells, the header row among the first.
+
+    The budget is checked before every row, blank ones included; past it ImportTooSlow is raised.
+    """
+    numbered = iter(budget.each(rows))
     header, problems = _find_header(numbered)
     if header is None or problems:
         return ImportReport(rows=(), errors=tuple(problems))
@@ -83,6 +89,7 @@ def read_table(rows: Iterable[NumberedRow], *, max_rows: int = MAX_ROWS) -> Impo
             )
             break
         participant, row_problems = _parse_row(number, cells, header.positions)
+        venue = _cell(cells, header.positions, Column.VENUE)
         problems.extend(row_problems)
         if participant is None:
             continue
@@ -99,7 +106,7 @@ def read_table(rows: Iterable[NumberedRow], *, max_rows: int = MAX_ROWS) -> Impo
                 )
             )
             continue
-        parsed.append(ImportedRow(number, participant))
+        parsed.append(ImportedRow(number, participant, venue))
     if count == 0:
         problems.append(
             ImportProblem(
@@ -195,12 +202,16 @@ def _header(
     return Header(number, positions), problems
 
 
+def _cell(cells: Sequence[Cell], positions: dict[Column, int], column: Column) -> str:
+    index = positions.get(column)
+    return cell_text(cells[index]) if index is not None and index < len(cells) else ""
+
+
 def _parse_row(
     number: int, cells: Sequence[Cell], positions: dict[Column, int]
 ) -> tuple[Participant | None, list[ImportProblem]]:
     def text(column: Column) -> str:
-        index = positions.get(column)
-        return cell_text(cells[index]) if index is not None and index < len(cells) else ""
+        return _cell(cells, positions, column)
 
     problems: list[ImportProblem] = []
 

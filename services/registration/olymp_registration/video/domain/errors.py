@@ -55,6 +55,16 @@ class PartTooLarge(DomainError):
     title = "Часть файла слишком большая"
 
 
+class InvalidFileName(VideoError):
+    title = "Недопустимое имя файла"
+
+
+class RecordingTooLarge(VideoError):
+    """The declared size is more than a room can record, or than the store takes in parts."""
+
+    title = "Файл записи слишком большой"
+
+
 class InvalidPart(VideoError):
     title = "Часть вне файла"
 

@@ -19,6 +19,7 @@ from olymp_registration.handlers.olympiads import get_olympiad
 from olymp_registration.video import store
 from olymp_registration.video.domain.coverage import FindingKind, RecordingSpan, coverage_findings
 from olymp_registration.video.domain.errors import ChecksumMismatch, UploadIncomplete
+from olymp_registration.video.domain.placement import local_file_name
 from olymp_registration.video.domain.probe import MediaFacts, RecordingRejected, probe_recording
 from olymp_registration.video.handlers.context import VideoContext
 from olymp_registration.video.handlers.uploads import open_upload
@@ -98,8 +99,9 @@ async def complete_upload(
 
 async def _probe_object(objects: ObjectStore, upload: store.VideoUpload) -> MediaFacts:
     with tempfile.TemporaryDirectory(prefix="olymp-video-") as workdir:
-        # The uploader's file name, so that the rejection names the file they know.
-        local = Path(workdir) / (upload.file_name or "recording")
+        # The uploader's file name, so that the rejection names the file they know; never a
+        # name that would leave the directory (an upload started before names were checked).
+        local = Path(workdir) / local_file_name(upload.file_name)
         await objects.download_to(upload.object_key, local)
         return await asyncio.to_thread(probe_recording, local)
 

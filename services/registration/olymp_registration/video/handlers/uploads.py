@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from olymp_core.auth import Principal
 from olymp_core.db import UnitOfWork
@@ -24,13 +23,16 @@ from olymp_registration.video.domain.errors import (
     InvalidPart,
     PartsGoToStore,
     PartTooLarge,
+    RecordingTooLarge,
     UploadClosed,
     UploadNotFound,
 )
 from olymp_registration.video.domain.placement import (
+    camera_label,
     content_type,
     find_venue,
     object_key,
+    recording_file_name,
     resolve_round,
     room_of,
 )
@@ -69,8 +71,9 @@ class UploadProgress:
     part_count: int
     arrived: list[multipart.UploadedPart]
     presigned: bool  # parts go to the store's signed URLs, not through the service
-    # each missing part: the store's signed URL, or None when it goes through the service
+    # missing parts of this page: the store's signed URL, or None when it goes through the service
     targets: dict[int, str | None]
+    next_part: int | None  # where the next page of missing parts starts; None: this was the last
 
 
 async def start_upload(
@@ -80,15 +83,18 @@ async def start_upload(
     venue = find_venue(stored.olympiad, command.venue)
     room = room_of(venue, command.room)
     round_code = resolve_round(stored.olympiad, command.subject_code, command.round_code)
+    file_name = recording_file_name(command.file_name)
+    camera = camera_label(command.camera)
     if not _SHA256.match(command.sha256) or command.size <= 0:
         raise InvalidChecksum(
             "Контрольная сумма SHA-256 должна состоять из 64 шестнадцатеричных цифр, а размер "
             "файла быть больше нуля: посчитайте их по самому файлу."
         )
+    _require_recordable(command.size, video)
     existing = await store.recording_by_checksum(uow.session, command.olympiad_id, command.sha256)
     if existing is not None:
         return UploadStarted(None, existing)
-    key = object_key(command.olympiad_id, command.sha256, command.file_name)
+    key = object_key(command.olympiad_id, command.sha256, file_name)
     upload_id = await video.uploads.start(
         key, sha256=command.sha256, content_type=content_type(key)
     )
@@ -97,10 +103,10 @@ async def start_upload(
         olympiad_id=command.olympiad_id,
         venue=venue.name,
         room=room,
-        camera=command.camera.strip(),
+        camera=camera,
         subject_code=command.subject_code,
         round_code=round_code,
-        file_name=Path(command.file_name).name,
+        file_name=file_name,
         size=command.size,
         sha256=command.sha256,
         part_size=video.settings.video_part_size,
@@ -148,23 +154,53 @@ async def open_upload(
     return upload
 
 
-async def upload_progress(upload: store.VideoUpload, *, video: VideoContext) -> UploadProgress:
+def max_recording_bytes(video: VideoContext) -> int:
+    """The largest file an upload takes: what a room records, within the store's part count."""
+    settings = video.settings
+    return min(settings.video_max_bytes, settings.video_part_size * multipart.MAX_PARTS)
+
+
+def _require_recordable(size: int, video: VideoContext) -> None:
+    largest = max_recording_bytes(video)
+    if size > largest:
+        raise RecordingTooLarge(
+            f"Заявленный размер файла — {_gib(size)} ГБ, а запись одной аудитории бывает не "
+            f"больше {_gib(largest)} ГБ. Проверьте, тот ли файл выбран, и размер, указанный "
+            "в запросе; длинную запись разделите на файлы по частям тура.",
+            max_bytes=largest,
+        )
+
+
+def _gib(size: int) -> str:
+    return f"{size / (1 << 30):.1f}".replace(".", ",")
+
+
+async def upload_progress(
+    upload: store.VideoUpload, *, video: VideoContext, from_part: int = 1
+) -> UploadProgress:
+    """What arrived, and where to send the missing parts from `from_part` on — a page of them.
+
+    Signing a part's URL takes time and a large file has thousands of parts: a request hands out
+    at most `video_part_links_per_page` links, and `next_part` says where the next page starts.
+    """
     try:
         arrived = await video.uploads.uploaded_parts(upload.upload_id, upload.object_key)
     except multipart.UploadNotFound:
         raise UploadNotFound("Хранилище не знает этой загрузки: начните загрузку заново.") from None
     count = -(-upload.size // upload.part_size)
     have = {part.number for part in arrived}
+    page = [n for n in range(max(from_part, 1), count + 1) if n not in have]
+    links = video.settings.video_part_links_per_page
+    page, rest = page[:links], page[links : links + 1]
     targets: dict[int, str | None] = {}
-    for number in range(1, count + 1):
-        if number in have:
-            continue
+    for number in page:
         targets[number] = (
             await video.uploads.part_url(upload.upload_id, upload.object_key, number, _PART_URL_TTL)
             if video.uploads.presigns_parts
             else None
         )
-    return UploadProgress(upload, count, arrived, video.uploads.presigns_parts, targets)
+    next_part = rest[0] if rest else None
+    return UploadProgress(upload, count, arrived, video.uploads.presigns_parts, targets, next_part)
 
 
 async def upload_for_part(
