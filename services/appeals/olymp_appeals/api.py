@@ -17,6 +17,7 @@ from olymp_appeals.domain import (
     CommissionNotSet,
     DecisionFinal,
     HearingAfterVoting,
+    OlympiadUnknown,
     WindowNotSet,
     WorkingDayCalendar,
     WorkNotAppealable,
@@ -62,6 +63,7 @@ ERRORS: ErrorMap = {
     CommissionNotSet: 409,
     CommissionFrozen: 409,
     WindowNotSet: 409,
+    OlympiadUnknown: 409,
     WorkNotAppealable: 409,
     AlreadyFiled: 409,
     AttendanceNotRecorded: 409,
@@ -81,11 +83,10 @@ async def set_appeal_window(
     uow: Uow,
     calendar: Calendar,
 ) -> AppealWindowRead:
-    command = handlers.SetAppealWindow(
-        olympiad_id, subject_code, body.analysis_and_show_ends_at, body.time_zone
-    )
-    deadline = await handlers.set_appeal_window(command, uow, who, calendar=calendar)
-    return AppealWindowRead(deadline=deadline)
+    # `body.time_zone` is deprecated and ignored: the olympiad's own zone is used.
+    command = handlers.SetAppealWindow(olympiad_id, subject_code, body.analysis_and_show_ends_at)
+    window = await handlers.set_appeal_window(command, uow, who, calendar=calendar)
+    return AppealWindowRead(deadline=window.deadline, time_zone=window.time_zone)
 
 
 @router.put(

@@ -22,12 +22,22 @@ class AppealWindowUpdate(BaseModel):
     analysis_and_show_ends_at: AwareDatetime = Field(
         description="When the analysis of tasks and the show of works ended (§96), with its offset."
     )
-    time_zone: str = Field(examples=["Asia/Omsk"], description="The olympiad's IANA time zone.")
+    time_zone: str | None = Field(
+        default=None,
+        deprecated=True,
+        description=(
+            "Deprecated and ignored: the deadline is counted in the olympiad's own time zone, "
+            "which registration announces (see `time_zone` in the answer)."
+        ),
+    )
 
 
 class AppealWindowRead(BaseModel):
     deadline: dt.datetime = Field(
         description="Last instant to file: end of the 2nd working day after the show (§96)."
+    )
+    time_zone: str = Field(
+        examples=["Asia/Omsk"], description="The olympiad's IANA zone the deadline is counted in."
     )
 
 

@@ -17,6 +17,7 @@ from olymp_core.audit import audit_log
 from olymp_core.auth import Role
 from olymp_core.clock import UTC, ManualClock, local_instant
 from olymp_core.contracts.coding import DecodedWork, WorksDecoded
+from olymp_core.contracts.registration import OlympiadCreated
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked
 from olymp_core.events.tables import outbox
 from olymp_core.testing.service import ServiceHarness, running_service
@@ -85,10 +86,22 @@ class Olympiad:
         await self.appeals.svc.deliver(decoded, checked)
         return participant_id
 
+    async def announce(self, time_zone: str = ZONE) -> None:
+        """Registration's OlympiadCreated, as the consumer applies it: appeals learns the zone."""
+        await self.appeals.svc.deliver(
+            OlympiadCreated(
+                olympiad_id=self.olympiad_id,
+                title="Муниципальный этап ВсОШ",
+                time_zone=time_zone,
+                subjects=(),
+            )
+        )
+
     async def open_window(self, show_ends: dt.datetime) -> httpx.Response:
+        await self.announce()
         return await self.client.put(
             f"{self.base}/subjects/{self.subject_code}/appeal-window",
-            json={"analysis_and_show_ends_at": show_ends.isoformat(), "time_zone": ZONE},
+            json={"analysis_and_show_ends_at": show_ends.isoformat()},
             headers=self.auth(Role.JURY_CHAIR),
         )
 

@@ -49,6 +49,23 @@ async def test_p106_majority_of_listed_members_not_of_those_voting(olympiad: Oly
     assert actions[-1] == ("appeal.decided", "chair")
 
 
+async def test_the_same_vote_sent_again_is_recorded_once_and_a_changed_one_replaces_it(
+    olympiad: Olympiad,
+) -> None:
+    """A retry after a lost answer repeats the vote: it stands once in the audit trail; a member
+    who changes their mind replaces their vote, and that change is audited."""
+    appeal_id = await olympiad.ready_appeal(FIVE, tasks=[1])
+    for _ in range(2):
+        assert (await olympiad.vote(appeal_id, "m1", "raise", {"1": "8"})).status_code == 201
+    actions = await olympiad.audit_actions(appeal_id)
+    assert [a for a, _ in actions if a == "appeal.vote_cast"] == ["appeal.vote_cast"]
+
+    assert (await olympiad.vote(appeal_id, "m1", "raise", {"1": "9"})).status_code == 201
+    assert (await olympiad.vote(appeal_id, "m1", "reject")).status_code == 201
+    actions = await olympiad.audit_actions(appeal_id)
+    assert [a for a, _ in actions if a == "appeal.vote_cast"] == ["appeal.vote_cast"] * 3
+
+
 async def test_p107_chair_vote_decides_a_tie(olympiad: Olympiad) -> None:
     appeal_id = await olympiad.ready_appeal(FIVE, tasks=[2])
     await olympiad.vote(appeal_id, "chair", "lower", {"2": "2"})

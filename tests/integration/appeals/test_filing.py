@@ -9,6 +9,9 @@ import pytest
 
 from olymp_core.auth import Role
 from olymp_core.clock import local_instant
+from olymp_core.contracts.registration import OlympiadCreated
+from olymp_core.testing.events import eventually
+from olymp_core.testing.events import publish_to_broker as publish
 
 from .conftest import ZONE, Olympiad
 
@@ -38,23 +41,92 @@ async def test_p96_deadline_is_end_of_second_working_day_after_show(
     assert deadline == local_instant(deadline_day, END_OF_DAY, ZONE)
 
 
-async def test_p96_window_refuses_naive_instant_and_unknown_zone(olympiad: Olympiad) -> None:
-    url = f"{olympiad.base}/subjects/math/appeal-window"
-    headers = olympiad.auth(Role.COORDINATOR)
+async def test_p96_window_refuses_a_naive_instant(olympiad: Olympiad) -> None:
+    await olympiad.announce()
     naive = await olympiad.client.put(
-        url,
-        json={"analysis_and_show_ends_at": "2025-11-21T18:00:00", "time_zone": ZONE},
-        headers=headers,
-    )
-    unknown = await olympiad.client.put(
-        url,
-        json={"analysis_and_show_ends_at": "2025-11-21T18:00:00+06:00", "time_zone": "Omsk"},
-        headers=headers,
+        f"{olympiad.base}/subjects/math/appeal-window",
+        json={"analysis_and_show_ends_at": "2025-11-21T18:00:00"},
+        headers=olympiad.auth(Role.COORDINATOR),
     )
 
     assert naive.status_code == 422
-    assert unknown.status_code == 422
-    assert "часовой пояс" in unknown.json()["detail"]
+
+
+async def test_l_the_deadline_is_counted_in_the_olympiads_own_zone_not_the_callers(
+    olympiad: Olympiad,
+) -> None:
+    """Before: the zone came from the request, so a caller's «Europe/Kaliningrad» moved the end
+    of the second working day four hours later than Omsk's."""
+    await olympiad.announce("Asia/Omsk")
+    show_ends = local_instant(dt.date(2025, 11, 21), dt.time(17, 30), "Asia/Omsk")
+
+    response = await olympiad.client.put(
+        f"{olympiad.base}/subjects/math/appeal-window",
+        json={
+            "analysis_and_show_ends_at": show_ends.isoformat(),
+            "time_zone": "Europe/Kaliningrad",  # deprecated: accepted and ignored
+        },
+        headers=olympiad.auth(Role.COORDINATOR),
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["time_zone"] == "Asia/Omsk"
+    assert dt.datetime.fromisoformat(body["deadline"]) == local_instant(
+        dt.date(2025, 11, 25), END_OF_DAY, "Asia/Omsk"
+    )
+    [(action, _)] = await olympiad.audit_actions(f"{olympiad.olympiad_id}/math")
+    assert action == "appeal_window.set"
+
+
+async def test_l_a_window_for_an_olympiad_appeals_has_not_heard_of_is_refused(
+    olympiad: Olympiad,
+) -> None:
+    response = await olympiad.client.put(
+        f"{olympiad.base}/subjects/math/appeal-window",
+        json={"analysis_and_show_ends_at": "2025-11-21T18:00:00+06:00", "time_zone": ZONE},
+        headers=olympiad.auth(Role.COORDINATOR),
+    )
+
+    assert response.status_code == 409
+    problem = response.json()
+    assert problem["type"].endswith("olympiad-unknown")
+    assert "ещё не получила от регистрации сведения об олимпиаде" in problem["detail"]
+    assert "повторите через минуту" in problem["detail"]
+
+
+async def test_l_the_window_learns_the_zone_from_registrations_event_through_the_broker(
+    olympiad: Olympiad,
+) -> None:
+    await publish(
+        OlympiadCreated(
+            olympiad_id=olympiad.olympiad_id,
+            title="Муниципальный этап ВсОШ",
+            time_zone="Asia/Yekaterinburg",
+            subjects=(),
+        )
+    )
+    url = f"{olympiad.base}/subjects/math/appeal-window"
+    show_ends = local_instant(dt.date(2025, 11, 21), dt.time(17, 30), "Asia/Yekaterinburg")
+
+    async def window_set() -> bool:
+        response = await olympiad.client.put(
+            url,
+            json={"analysis_and_show_ends_at": show_ends.isoformat()},
+            headers=olympiad.auth(Role.COORDINATOR),
+        )
+        return response.status_code == 200
+
+    await eventually(window_set)
+    response = await olympiad.client.put(
+        url,
+        json={"analysis_and_show_ends_at": show_ends.isoformat()},
+        headers=olympiad.auth(Role.COORDINATOR),
+    )
+    assert response.json()["time_zone"] == "Asia/Yekaterinburg"
+    assert dt.datetime.fromisoformat(response.json()["deadline"]) == local_instant(
+        dt.date(2025, 11, 25), END_OF_DAY, "Asia/Yekaterinburg"
+    )
 
 
 async def test_p96_filing_after_deadline_refused(olympiad: Olympiad) -> None:

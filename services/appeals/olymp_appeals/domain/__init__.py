@@ -30,6 +30,7 @@ from olymp_appeals.domain.errors import (
     CommissionNotSet,
     DecisionFinal,
     HearingAfterVoting,
+    OlympiadUnknown,
     WindowNotSet,
     WorkNotAppealable,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "DecisionFinal",
     "HearingAfterVoting",
     "Motion",
+    "OlympiadUnknown",
     "Outcome",
     "Resolution",
     "TaskScore",

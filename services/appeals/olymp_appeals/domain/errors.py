@@ -34,6 +34,13 @@ class CommissionFrozen(DomainError):
     title = "Состав апелляционной комиссии уже не меняется"
 
 
+class OlympiadUnknown(DomainError):
+    """Registration's OlympiadCreated has not reached appeals: its time zone is not known here."""
+
+    type_ = "olympiad-unknown"
+    title = "Олимпиада не известна службе апелляций"
+
+
 class WindowNotSet(DomainError):
     title = "Срок подачи апелляций не установлен"
 

@@ -7,6 +7,7 @@ never commits (the consumer does, with the inbox row). Every refusal is a domain
 
 from olymp_appeals.handlers.common import CODE_OF_OUTCOME, changed_scores, outcome_code
 from olymp_appeals.handlers.events import (
+    on_olympiad_created,
     on_subject_grade_checked,
     on_work_rescored,
     on_works_decoded,
@@ -20,6 +21,7 @@ from olymp_appeals.handlers.review import (
     record_hearing,
 )
 from olymp_appeals.handlers.setup import (
+    AppealWindow,
     FileAppeal,
     SetAppealWindow,
     SetCommission,
@@ -31,6 +33,7 @@ from olymp_appeals.handlers.setup import (
 
 __all__ = [
     "CODE_OF_OUTCOME",
+    "AppealWindow",
     "CastVote",
     "DecideAppeal",
     "FileAppeal",
@@ -41,6 +44,7 @@ __all__ = [
     "cast_vote",
     "changed_scores",
     "decide",
+    "on_olympiad_created",
     "on_subject_grade_checked",
     "on_work_rescored",
     "on_works_decoded",

@@ -1,11 +1,20 @@
-"""Consumers' handlers: what appeals keeps of coding's and scoring's events (no commit here)."""
+"""Consumers' handlers: what appeals keeps of registration's, coding's and scoring's events (no
+commit here)."""
 
 from __future__ import annotations
 
 from olymp_appeals import store
 from olymp_core.contracts.coding import WorksDecoded
+from olymp_core.contracts.registration import OlympiadCreated
 from olymp_core.contracts.scoring import SubjectGradeChecked, WorkRescored
 from olymp_core.db import UnitOfWork
+
+
+async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
+    """Keep the olympiad's zone: the filing deadline is counted in it, never in a caller's."""
+    await store.save_olympiad(
+        uow.session, event.olympiad_id, event.title, event.time_zone, uow.clock.now()
+    )
 
 
 async def on_works_decoded(event: WorksDecoded, uow: UnitOfWork) -> None:

@@ -102,6 +102,15 @@ async def cast_vote(command: CastVote, uow: UnitOfWork, actor: Principal) -> Mot
     motion = Motion(OUTCOME_CODES[command.outcome], tuple(command.new_task_scores.items()))
     work = await work_of(uow, row)
     check_motion(motion, appeal, work)
+    scores = {str(number): points for number, points in motion.new_scores}
+    if any(
+        v.member_id == actor.subject
+        and v.outcome == command.outcome
+        and v.new_task_scores == scores
+        for v in await store.list_votes(uow.session, row.appeal_id)
+    ):
+        # the same vote again (a retry after a lost answer): it stands, nothing to record twice
+        return motion
     await store.upsert_vote(
         uow.session,
         row.appeal_id,

@@ -15,6 +15,7 @@ from olymp_appeals.domain import (
     AppealRuleError,
     Commission,
     CommissionFrozen,
+    OlympiadUnknown,
     WindowNotSet,
     WorkingDayCalendar,
     appeal_deadline,
@@ -31,7 +32,12 @@ class SetAppealWindow:
     olympiad_id: uuid.UUID
     subject_code: str
     analysis_and_show_ends_at: dt.datetime
-    time_zone: str
+
+
+@dataclass(frozen=True)
+class AppealWindow:
+    deadline: dt.datetime
+    time_zone: str  # the olympiad's, in which the deadline was counted
 
 
 @dataclass(frozen=True)
@@ -54,17 +60,28 @@ class FileAppeal:
 
 async def set_appeal_window(
     command: SetAppealWindow, uow: UnitOfWork, actor: Principal, *, calendar: WorkingDayCalendar
-) -> dt.datetime:
-    """§96: fix when the analysis and show ended; the filing deadline follows from it."""
+) -> AppealWindow:
+    """§96: fix when the analysis and show ended; the filing deadline follows from it.
+
+    "The end of the second working day" is counted in the olympiad's own time zone, which
+    registration announced with OlympiadCreated — never in one a caller names.
+    """
+    time_zone = await store.olympiad_zone(uow.session, command.olympiad_id)
+    if time_zone is None:
+        raise OlympiadUnknown(
+            f"Служба апелляций ещё не получила от регистрации сведения об олимпиаде "
+            f"{command.olympiad_id}, а срок подачи считается в её часовом поясе. Проверьте "
+            "идентификатор олимпиады; если она создана только что, повторите через минуту."
+        )
     try:
-        zone(command.time_zone)
+        zone(time_zone)
     except ValueError:
         raise AppealRuleError(
-            f"Неизвестный часовой пояс «{command.time_zone}». Укажите пояс IANA,"
-            " например Asia/Omsk."
+            f"Часовой пояс олимпиады «{time_zone}» не известен этой службе: обновите базу "
+            "часовых поясов (пакет tzdata) на сервере апелляций."
         ) from None
-    deadline = appeal_deadline(command.analysis_and_show_ends_at, calendar, command.time_zone)
-    window = store.Window(command.analysis_and_show_ends_at, command.time_zone, deadline)
+    deadline = appeal_deadline(command.analysis_and_show_ends_at, calendar, time_zone)
+    window = store.Window(command.analysis_and_show_ends_at, time_zone, deadline)
     await store.upsert_window(
         uow.session, command.olympiad_id, command.subject_code, window, uow.clock.now()
     )
@@ -75,12 +92,12 @@ async def set_appeal_window(
         object_id=f"{command.olympiad_id}/{command.subject_code}",
         payload={
             "analysis_and_show_ends_at": command.analysis_and_show_ends_at,
-            "time_zone": command.time_zone,
+            "time_zone": time_zone,
             "deadline": deadline,
         },
     )
     await uow.commit()
-    return deadline
+    return AppealWindow(deadline, time_zone)
 
 
 async def set_commission(command: SetCommission, uow: UnitOfWork, actor: Principal) -> Commission:

@@ -17,6 +17,7 @@ from olymp_appeals.store.tables import (
     appeal_windows,
     appeals,
     commissions,
+    olympiads,
     works,
 )
 from olymp_appeals.store.tables import (
@@ -75,6 +76,28 @@ class VoteRow:
     member_id: str
     outcome: AppealOutcome
     new_task_scores: dict[str, Decimal]
+
+
+async def save_olympiad(
+    session: AsyncSession, olympiad_id: uuid.UUID, title: str, time_zone: str, at: dt.datetime
+) -> None:
+    statement = pg_insert(olympiads).values(
+        olympiad_id=olympiad_id, title=title, time_zone=time_zone, received_at=at
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["olympiad_id"],
+            set_={"title": statement.excluded.title, "time_zone": statement.excluded.time_zone},
+        )
+    )
+
+
+async def olympiad_zone(session: AsyncSession, olympiad_id: uuid.UUID) -> str | None:
+    """The olympiad's IANA zone as registration announced it, or None if not heard of."""
+    zone: str | None = await session.scalar(
+        sa.select(olympiads.c.time_zone).where(olympiads.c.olympiad_id == olympiad_id)
+    )
+    return zone
 
 
 async def upsert_window(

@@ -11,6 +11,17 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = sa.MetaData()
 
+# What registration's OlympiadCreated said: the olympiad's own IANA zone, in which the filing
+# deadline's "end of the second working day" (§96) is counted.
+olympiads = sa.Table(
+    "olympiads",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("time_zone", sa.Text, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 appeal_windows = sa.Table(
     "appeal_windows",
     metadata,
