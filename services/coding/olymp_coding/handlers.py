@@ -18,6 +18,7 @@ from olymp_coding.domain import (
     Attendance,
     CheckState,
     CodeAssignment,
+    Decision,
     DecodingRefused,
     JuryTableRow,
     RandomSource,
@@ -199,12 +200,30 @@ async def on_participant_removed(event: ParticipantRemoved, uow: UnitOfWork) -> 
 
 
 async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) -> None:
-    """Scoring's word on which works are checked or annulled: the decoding gate's truth."""
+    """Scoring's word on which works are checked or annulled: the decoding gate's truth.
+
+    A subject and grade decoded before a late work was coded (a participant checked in late, a
+    lost check-in healed by the sweeper) has that work decoded here, once scoring says it too is
+    checked: without it the work's scores would never meet a name and never reach the results.
+    """
     states = {
         scored.work_code: CheckState.ANNULLED if scored.annulled else CheckState.CHECKED
         for scored in event.works
     }
     await store.set_check_states(uow.session, event.olympiad_id, event.subject_code, states)
+    late = await _decode_late_works(
+        uow, event.olympiad_id, event.subject_code, event.grade, actor=SYSTEM_ACTOR
+    )
+    if late is not None and late.added:
+        log.info(
+            "works coded after decoding were decoded",
+            extra={
+                "olympiad_id": str(event.olympiad_id),
+                "subject": event.subject_code,
+                "grade": event.grade,
+                "works": late.added,
+            },
+        )
 
 
 async def list_works(
@@ -254,16 +273,79 @@ class Decoding:
     first_time: bool
 
 
+@dataclass(frozen=True)
+class LateDecoding:
+    """Works coded after their subject and grade was decoded, and what became of them."""
+
+    decoded: int  # works the decoding covers now
+    added: int  # decoded by this call
+    waiting: Decision | None  # the gate's refusal while a late work is not checked yet
+
+
+async def _decode_late_works(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str, grade: int, *, actor: str
+) -> LateDecoding | None:
+    """Decode the works coded after the subject and grade was decoded, once the gate (§61) holds
+    again; does not commit.
+
+    The officer's decision to decode covers the subject and grade: a work that joins it later
+    is decoded under it as soon as it is checked, and `WorksDecoded` is announced again with every
+    work of the subject and grade (its consumers keep pairs idempotently).
+    """
+    session = uow.session
+    decoded = await store.lock_decoding(session, olympiad_id, subject_code, grade)
+    if decoded is None:
+        return None  # not decoded yet: the officer decodes every work at once
+    stored = await store.works_of(session, olympiad_id, subject_code, grade)
+    if len(stored) <= decoded:
+        return LateDecoding(decoded, 0, None)
+    decision = can_decode(WorkCheck(work.work_code, work.state) for work in stored)
+    if not decision.allowed:
+        return LateDecoding(decoded, 0, decision)
+    await store.set_decoded_count(session, olympiad_id, subject_code, grade, len(stored))
+    uow.publish(
+        WorksDecoded(
+            olympiad_id=olympiad_id,
+            subject_code=subject_code,
+            grade=grade,
+            works=tuple(
+                DecodedWork(work_code=work.work_code, participant_id=work.participant_id)
+                for work in stored
+            ),
+        )
+    )
+    await uow.audit(
+        actor=actor,
+        action="works.decoded",
+        object_type="subject_grade",
+        object_id=f"{olympiad_id}/{subject_code}/{grade}",
+        payload={"decoded": len(stored), "coded_after_decoding": len(stored) - decoded},
+    )
+    return LateDecoding(len(stored), len(stored) - decoded, None)
+
+
 async def decode(command: Decode, uow: UnitOfWork, actor: Principal) -> Decoding:
     """Open the codes of a subject and grade once every work is checked or annulled (§61, §65).
 
-    Raises DecodingRefused while the gate is closed; a second call returns the first result.
+    Raises DecodingRefused while the gate is closed. A second call returns the first result —
+    unless works were coded after it: those are decoded now if checked, and refused visibly while
+    any is not (they are also decoded without a call, when scoring reports them checked).
     """
     session = uow.session
     olympiad_id, subject_code, grade = command.olympiad_id, command.subject_code, command.grade
-    already = await store.decoded_count(session, olympiad_id, subject_code, grade)
-    if already is not None:
-        return Decoding(decoded=already, first_time=False)
+    late = await _decode_late_works(uow, olympiad_id, subject_code, grade, actor=actor.subject)
+    if late is not None:
+        if late.waiting is not None:
+            raise DecodingRefused(
+                f"Работы этого класса уже декодированы ({late.decoded}), но после этого "
+                "зашифрованы ещё работы (участник зарегистрирован позже), и не все они "
+                f"проверены: {', '.join(late.waiting.unchecked_codes)}. Они будут декодированы "
+                "сами, как только жюри их проверит (п. 61).",
+                unchecked_codes=list(late.waiting.unchecked_codes),
+            )
+        if late.added:
+            await uow.commit()
+        return Decoding(decoded=late.decoded, first_time=False)
     stored = await store.works_of(session, olympiad_id, subject_code, grade)
     decision = can_decode(WorkCheck(work.work_code, work.state) for work in stored)
     if not decision.allowed:

@@ -311,3 +311,35 @@ async def insert_decoding(
         .returning(decodings.c.grade)
     )
     return inserted.first() is not None
+
+
+async def lock_decoding(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, grade: int
+) -> int | None:
+    """`decoded_count`, with the decoding's row locked so that two transactions that would decode
+    late works of one subject and grade go one after the other; None if not decoded yet."""
+    value = await session.scalar(
+        sa.select(decodings.c.decoded_count)
+        .where(
+            decodings.c.olympiad_id == olympiad_id,
+            decodings.c.subject_code == subject_code,
+            decodings.c.grade == grade,
+        )
+        .with_for_update()
+    )
+    return None if value is None else int(value)
+
+
+async def set_decoded_count(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, grade: int, count: int
+) -> None:
+    """After works coded later than the decoding were decoded too: the decoding covers them."""
+    await session.execute(
+        sa.update(decodings)
+        .where(
+            decodings.c.olympiad_id == olympiad_id,
+            decodings.c.subject_code == subject_code,
+            decodings.c.grade == grade,
+        )
+        .values(decoded_count=count)
+    )

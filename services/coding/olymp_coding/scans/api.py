@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import tempfile
 import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
@@ -35,10 +40,13 @@ from olymp_coding.scans.schemas import (
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
+from olymp_core.request_limits import body_limit
 from olymp_core.subjects import UnknownSubject, subject
 
 PDF_MEDIA_TYPE = "application/pdf"
 MAX_UPLOAD_BYTES = 1 << 30  # a 300-page colour PDF at 300 dpi stays well below this
+# The body is written to its file in pieces of this size: what one upload holds in memory.
+_SPOOL_PIECE = 1 << 20
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["scans"])
 
@@ -80,17 +88,37 @@ def _station_subject(
     return _subject_code(subject_code)
 
 
-async def _body(request: Request, filename: str) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_UPLOAD_BYTES:
-            raise ScanTooLarge(
-                f"Файл «{filename}» больше {MAX_UPLOAD_BYTES >> 20} МБ: разделите скан на части.",
-                filename=filename,
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _file_name(
+    filename: Annotated[str, Query(min_length=1, max_length=255, description="Имя файла скана")],
+) -> str:
+    # The station sends its own path; only the last part names the file.
+    return filename.replace("\\", "/").rsplit("/", 1)[-1] or filename
+
+
+FileName = Annotated[str, Depends(_file_name)]
+
+
+async def _spooled_body(request: Request) -> AsyncIterator[Path]:
+    """The request body in a temporary file, removed after the response (M6: an upload is never
+    held in memory whole, let alone twice). The route's `body_limit` refuses a body declared or
+    grown past `MAX_UPLOAD_BYTES` before more of it is read."""
+    descriptor, spooled = await asyncio.to_thread(tempfile.mkstemp, prefix="olymp-scan-")
+    path = Path(spooled)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            piece = bytearray()
+            async for chunk in request.stream():
+                piece += chunk
+                if len(piece) >= _SPOOL_PIECE:
+                    await asyncio.to_thread(out.write, piece)
+                    piece.clear()
+            await asyncio.to_thread(out.write, piece)
+        yield path
+    finally:
+        await asyncio.to_thread(path.unlink, missing_ok=True)
+
+
+SpooledBody = Annotated[Path, Depends(_spooled_body)]
 
 
 @router.post(
@@ -109,18 +137,17 @@ async def _body(request: Request, filename: str) -> bytes:
         }
     },
 )
+@body_limit(MAX_UPLOAD_BYTES)
 async def upload_scan(
-    request: Request,
     olympiad_id: uuid.UUID,
-    filename: Annotated[str, Query(min_length=1, max_length=255, description="Имя файла скана")],
+    name: FileName,
     subject_code: Annotated[str, Depends(_station_subject)],
     who: Scanner,
+    body: SpooledBody,
     desk: Desk,
     uow: Uow,
 ) -> UploadRead:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1] or filename
-    data = await _body(request, name)
-    command = handlers.Upload(olympiad_id, subject_code, name, data)
+    command = handlers.Upload(olympiad_id, subject_code, name, body)
     report = await handlers.ingest(command, uow, who, desk=desk)
     return UploadRead(
         filename=report.filename,

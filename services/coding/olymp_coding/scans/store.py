@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -97,11 +97,18 @@ class KnownWork:
     task_grade: int
 
 
-async def known_works(session: AsyncSession, olympiad_id: uuid.UUID) -> dict[str, KnownWork]:
-    """Every coded work of the olympiad by code: what a label read at a station may name."""
+async def known_works(
+    session: AsyncSession, olympiad_id: uuid.UUID, codes: Collection[str]
+) -> dict[str, KnownWork]:
+    """The coded works of the olympiad among `codes` (the codes read on an upload's labels), by
+    code: looked up by the unique (olympiad, code) index, never the olympiad's whole list."""
+    if not codes:
+        return {}
     rows = await session.execute(
         sa.select(works.c.work_code, works.c.subject_code, works.c.task_grade).where(
-            works.c.olympiad_id == olympiad_id, works.c.coded.is_(True)
+            works.c.olympiad_id == olympiad_id,
+            works.c.work_code.in_(sorted(codes)),
+            works.c.coded.is_(True),
         )
     )
     return {row.work_code: KnownWork(row.subject_code, row.task_grade) for row in rows}
@@ -111,13 +118,17 @@ async def insert_pages(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
     """Insert pages not stored yet; the content hashes that were inserted (the rest are duplicates)."""
     if not rows:
         return set()
-    inserted = await session.scalars(
-        pg_insert(scanned_pages)
-        .values(list(rows))
-        .on_conflict_do_nothing(constraint="scanned_pages_once")
-        .returning(scanned_pages.c.content_sha256)
-    )
+    # Parameters apart from the statement (not `.values(rows)`): the statement is compiled once
+    # per process and cached, where a multi-row VALUES clause is compiled again on every upload.
+    inserted = await session.scalars(_INSERT_PAGES, list(rows))
     return set(inserted)
+
+
+_INSERT_PAGES: Final = (
+    pg_insert(scanned_pages)
+    .on_conflict_do_nothing(constraint="scanned_pages_once")
+    .returning(scanned_pages.c.content_sha256)
+)
 
 
 async def pages_by_hash(

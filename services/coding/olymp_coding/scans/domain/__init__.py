@@ -11,6 +11,7 @@ from olymp_coding.scans.domain.errors import (
     OutOfScope,
     PageAlreadyAssigned,
     PageNotFound,
+    PageTooLarge,
     ScanError,
     ScanTooLarge,
     SubjectNotCoded,
@@ -19,7 +20,16 @@ from olymp_coding.scans.domain.errors import (
     WrongSubject,
 )
 from olymp_coding.scans.domain.keys import SCANS_PREFIX, TITLES_PREFIX, content_hash, page_key
-from olymp_coding.scans.domain.pages import PDF_RENDER_DPI, Page, sniff_kind, split_document
+from olymp_coding.scans.domain.pages import (
+    LABEL_BAND,
+    MAX_RENDER_PIXELS,
+    MAX_SOURCE_PIXELS,
+    PDF_RENDER_DPI,
+    Page,
+    render_scale,
+    sniff_kind,
+    split_document,
+)
 from olymp_coding.scans.domain.payload import (
     LabelKind,
     LabelPayload,
@@ -42,6 +52,9 @@ from olymp_coding.scans.domain.routing import (
 )
 
 __all__ = [
+    "LABEL_BAND",
+    "MAX_RENDER_PIXELS",
+    "MAX_SOURCE_PIXELS",
     "PDF_RENDER_DPI",
     "REASON_OTHER_SUBJECT",
     "REASON_SEVERAL_CODES",
@@ -62,6 +75,7 @@ __all__ = [
     "Page",
     "PageAlreadyAssigned",
     "PageNotFound",
+    "PageTooLarge",
     "Routing",
     "ScanError",
     "ScanTooLarge",
@@ -74,6 +88,7 @@ __all__ = [
     "page_key",
     "parse_payload",
     "read_code",
+    "render_scale",
     "retain_until",
     "route_page",
     "sniff_kind",

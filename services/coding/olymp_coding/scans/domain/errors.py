@@ -37,6 +37,16 @@ class CorruptDocument(ScanError):
     """Looks like a supported type but cannot be read (truncated upload, broken PDF)."""
 
 
+class PageTooLarge(ScanError):
+    """A page whose image is larger than any sheet a scan station scans (M6): refused before it
+    is decoded, so one hostile page cannot take the service's memory."""
+
+    def __init__(self, filename: str, page: int, message: str) -> None:
+        super().__init__(filename, message)
+        self.extensions["page"] = page
+        self.page = page
+
+
 class ScanTooLarge(DomainError):
     """An upload beyond what one request may carry."""
 

@@ -1,10 +1,13 @@
 """Finding a label's code on a page image with zxing-cpp, cheapest attempt first.
 
-Most pages are read from a small reduced decode in about a millisecond; only a page that fails
-there is decoded at a larger size, then at full resolution, then contrast-stretched for a faint
-print. A QR symbol is found in any orientation by its three finder patterns, so a page turned by
-90, 180 or 270 degrees reads on the first attempt and the turn comes back in `orientation`;
-re-reading rotated copies would cost time and find nothing more.
+Labels are stuck in the top right corner, so a JPEG page is first read from a reduced decode of
+its top quarter only (`Page.top_band`), which spares decoding the rest of the file; a page whose
+label is not there (turned upside down, stuck lower) is then read from a small reduced decode of
+the whole page, then at a larger size, then at full resolution, then contrast-stretched for a
+faint print. A second label found on the page sends it to a person; one stuck far from the first,
+below the band, is seen only when the band holds no label. A QR symbol is found in any
+orientation by its three finder patterns, so a turned page reads without rotated copies and the
+turn comes back in `orientation`.
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ def _candidates(source: Page | Image.Image) -> Iterator[Image.Image]:
         def image_at(width: int | None) -> Image.Image:
             return reduce_to_width(gray, width) if width else gray
 
+    if isinstance(source, Page):
+        band = source.top_band(READ_WIDTHS[0])
+        if band is not None:
+            yield band
     tried: set[tuple[int, int]] = set()
     for width in (*READ_WIDTHS, None):
         image = image_at(width)
