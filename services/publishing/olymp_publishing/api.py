@@ -1,16 +1,28 @@
-"""HTTP API of the publishing service: quota policy, the chair's rulings, public result tables."""
+"""HTTP API of the publishing service: quota policy, the chair's rulings, public result tables.
+
+The public tables are files written once per version (`handlers.files`). `CachedPublicResults`
+answers the addresses it has cached before any routing; the routes below answer the rest (the
+first request for a version, "latest" once its moment in the cache is over, errors) and fill the
+cache. Both send the same bytes and headers.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import time
 import uuid
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 from fastapi.responses import HTMLResponse
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.dependencies import Uow
+from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
+from olymp_core.service import LATENCY, REQUESTS
 from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import documents, handlers
 from olymp_publishing.domain import (
@@ -23,20 +35,17 @@ from olymp_publishing.domain import (
     UnknownSubject,
     points_text,
     policy_to_json,
-    subject_name,
 )
+from olymp_publishing.handlers import PublishedFile, PublishedFiles, TableAddress
 from olymp_publishing.schemas import (
     QuotaPolicyRead,
     QuotaPolicyWrite,
     ResultIndex,
-    ResultIndexEntry,
     ResultTableRead,
     ResultVersionRead,
     TieDecisionCreate,
     TieDecisionRead,
-    VersionSummary,
 )
-from olymp_publishing.store import StoredVersion
 
 # §117: the organiser sets the quota; a jury chair may read it but not change it.
 QuotaSetter = Annotated[Principal, Depends(authorize(Role.COORDINATOR))]
@@ -46,6 +55,7 @@ JuryChair = Annotated[
     Depends(authorize(Role.JURY_CHAIR, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),
 ]
 Public = [Depends(authorize(Role.PUBLIC))]
+Files = Annotated[PublishedFiles, Depends(context(PublishedFiles))]
 Grade = Annotated[int, Path(ge=1, le=11, description="The grade (параллель) of the table")]
 Stage = Literal["preliminary", "final"]
 
@@ -120,75 +130,99 @@ async def post_tie_decision(
     summary="Publish a new final version from the current scores (§117–121)",
 )
 async def post_final(
-    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: JuryChair, uow: Uow
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: JuryChair, uow: Uow, files: Files
 ) -> ResultVersionRead:
     key = SubjectGrade(olympiad_id, subject_code, grade)
-    stored = await handlers.publish_final(handlers.PublishFinal(key), uow, who)
+    stored = await handlers.publish_final(handlers.PublishFinal(key), uow, who, files=files)
     return ResultVersionRead(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
         grade=grade,
-        links=_links(key),
-        **_summary(stored).model_dump(),
-    )
-
-
-@public_router.get("/{olympiad_id}", dependencies=Public, summary="Published tables")
-async def get_index(olympiad_id: uuid.UUID, uow: Uow) -> ResultIndex:
-    found = await handlers.published_results(olympiad_id, uow)
-    return ResultIndex(
-        olympiad_id=olympiad_id,
-        olympiad_title=None if found.olympiad is None else found.olympiad.title,
-        tables=[
-            ResultIndexEntry(
-                subject_code=key.subject_code,
-                subject_name=subject_name(key.subject_code),
-                grade=key.grade,
-                latest=_summary(versions[-1]),
-                versions=[_summary(v) for v in versions],
-                links=_links(key),
-            )
-            for key, versions in found.tables.items()
-        ],
+        links=documents.links(key),
+        **documents.summary(stored).model_dump(),
     )
 
 
 StageQuery = Annotated[Stage | None, Query(description="preliminary or final")]
 VersionQuery = Annotated[int | None, Query(ge=1, description="A version number")]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(description="The ETag of a copy the client holds: 304 if it is still current"),
+]
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the copy whose ETag was sent in If-None-Match is current"}
+}
+DOWNLOAD = "Sent with Content-Disposition: attachment; the file name names the version."
 
 
-async def _version(
+def _table(
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,
-    uow: Uow,
     stage: StageQuery = None,
     version: VersionQuery = None,
-) -> StoredVersion:
-    """The table version a public address names (latest, or `?stage=`/`?version=`), or 404."""
-    key = SubjectGrade(olympiad_id, subject_code, grade)
-    return await handlers.published_version(key, stage, version, uow)
+) -> TableAddress:
+    """The table version a public address names (latest, or `?stage=`/`?version=`)."""
+    return TableAddress(SubjectGrade(olympiad_id, subject_code, grade), "json", stage, version)
 
 
-Found = Annotated[StoredVersion, Depends(_version)]
+Table = Annotated[TableAddress, Depends(_table)]
+
+
+@public_router.get(
+    "/{olympiad_id}",
+    dependencies=Public,
+    summary="Published tables",
+    response_model=ResultIndex,
+    responses=NOT_MODIFIED,
+)
+async def get_index(
+    olympiad_id: uuid.UUID, uow: Uow, files: Files, if_none_match: IfNoneMatch = None
+) -> Response:
+    found = await handlers.published_index(olympiad_id, "json", uow, files)
+    return _file_response(found, immutable=False, if_none_match=if_none_match)
+
+
+@public_router.get(
+    "/{olympiad_id}/index.html",
+    dependencies=Public,
+    summary="Published tables, as a page",
+    response_class=HTMLResponse,
+    responses=NOT_MODIFIED,
+)
+async def get_index_page(
+    olympiad_id: uuid.UUID, uow: Uow, files: Files, if_none_match: IfNoneMatch = None
+) -> Response:
+    found = await handlers.published_index(olympiad_id, "html", uow, files)
+    return _file_response(found, immutable=False, if_none_match=if_none_match)
 
 
 # The suffixed routes come first: «{grade}» alone would also match «9.csv».
-@public_router.get("/{olympiad_id}/{subject_code}/{grade}.csv", dependencies=Public)
-async def get_csv(found: Found) -> Response:
-    return Response(
-        documents.csv_bytes(found.document),
-        media_type="text/csv; charset=utf-8",
-        headers=_download(found, "csv"),
-    )
+@public_router.get(
+    "/{olympiad_id}/{subject_code}/{grade}.csv",
+    dependencies=Public,
+    description=DOWNLOAD,
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **NOT_MODIFIED},
+)
+async def get_csv(
+    table: Table, uow: Uow, files: Files, if_none_match: IfNoneMatch = None
+) -> Response:
+    return await _table_file(dataclasses.replace(table, extension="csv"), uow, files, if_none_match)
 
 
-@public_router.get("/{olympiad_id}/{subject_code}/{grade}.xlsx", dependencies=Public)
-async def get_xlsx(found: Found) -> Response:
-    return Response(
-        documents.xlsx_bytes(found.document),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=_download(found, "xlsx"),
+@public_router.get(
+    "/{olympiad_id}/{subject_code}/{grade}.xlsx",
+    dependencies=Public,
+    description=DOWNLOAD,
+    response_class=Response,
+    responses={200: {"content": {documents.TABLE_FORMATS["xlsx"]: {}}}, **NOT_MODIFIED},
+)
+async def get_xlsx(
+    table: Table, uow: Uow, files: Files, if_none_match: IfNoneMatch = None
+) -> Response:
+    return await _table_file(
+        dataclasses.replace(table, extension="xlsx"), uow, files, if_none_match
     )
 
 
@@ -196,37 +230,171 @@ async def get_xlsx(found: Found) -> Response:
     "/{olympiad_id}/{subject_code}/{grade}.html",
     dependencies=Public,
     response_class=HTMLResponse,
+    responses=NOT_MODIFIED,
 )
-async def get_html(found: Found) -> HTMLResponse:
-    return HTMLResponse(documents.html_page(found.document, found.sha256))
-
-
-@public_router.get("/{olympiad_id}/{subject_code}/{grade}", dependencies=Public)
-async def get_table(found: Found) -> ResultTableRead:
-    return ResultTableRead.model_validate({**found.document, "sha256": found.sha256})
-
-
-def _summary(stored: StoredVersion) -> VersionSummary:
-    return VersionSummary.model_validate(
-        {
-            "version": stored.version,
-            "stage": stored.stage,
-            "published_at": stored.created_at,
-            "sha256": stored.sha256,
-        }
+async def get_html(
+    table: Table, uow: Uow, files: Files, if_none_match: IfNoneMatch = None
+) -> Response:
+    return await _table_file(
+        dataclasses.replace(table, extension="html"), uow, files, if_none_match
     )
 
 
-def _links(key: SubjectGrade) -> dict[str, str]:
-    base = f"/results/{key.olympiad_id}/{key.subject_code}/{key.grade}"
-    return {
-        "json": base,
-        "csv": f"{base}.csv",
-        "xlsx": f"{base}.xlsx",
-        "html": f"{base}.html",
-    }
+@public_router.get(
+    "/{olympiad_id}/{subject_code}/{grade}",
+    dependencies=Public,
+    response_model=ResultTableRead,
+    responses=NOT_MODIFIED,
+)
+async def get_table(
+    table: Table, uow: Uow, files: Files, if_none_match: IfNoneMatch = None
+) -> Response:
+    return await _table_file(table, uow, files, if_none_match)
 
 
-def _download(found: StoredVersion, extension: str) -> dict[str, Any]:
-    name = f"{found.key.subject_code}-{found.key.grade}-v{found.version}.{extension}"
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+async def _table_file(
+    table: TableAddress, uow: Uow, files: PublishedFiles, if_none_match: str | None
+) -> Response:
+    served = await handlers.published_file(table, uow, files)
+    return _file_response(served.file, immutable=served.immutable, if_none_match=if_none_match)
+
+
+def _file_response(file: PublishedFile, *, immutable: bool, if_none_match: str | None) -> Response:
+    headers = file.headers(immutable=immutable)
+    if if_none_match is not None and etag_matches(if_none_match, file.etag):
+        response = Response(status_code=304)
+        response.raw_headers = _not_modified(headers)
+        return response
+    response = Response(file.body)
+    response.raw_headers = list(headers)
+    return response
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 §13.1.2: `*`, or any listed tag equal to ours by weak comparison."""
+    if if_none_match.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
+
+
+def _not_modified(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [(name, value) for name, value in headers if name in (b"etag", b"cache-control")]
+
+
+_TABLE = "/results/{olympiad_id}/{subject_code}/{grade}"
+_TEMPLATES = {
+    "json": _TABLE,
+    "html": _TABLE + ".html",
+    "csv": _TABLE + ".csv",
+    "xlsx": _TABLE + ".xlsx",
+    "index.json": "/results/{olympiad_id}",
+    "index.html": "/results/{olympiad_id}/index.html",
+}
+_STAGES = frozenset(("preliminary", "final"))
+
+
+class CachedPublicResults:
+    """ASGI middleware: a GET of a public result address whose file is cached is answered here,
+    before routing, dependencies and a database session; everything else goes on to the app.
+
+    It answers only what the routes would answer the same way (a canonical address, a cached
+    file, a "latest" still within its moment), so a hit and a miss differ only in speed. It counts
+    its answers in the same metrics as the routes.
+    """
+
+    def __init__(self, app: ASGIApp, files: PublishedFiles) -> None:
+        self.app = app
+        self.files = files
+        self._metrics: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and scope["path"].startswith("/results/")
+        ):
+            started = time.perf_counter()
+            hit = self._lookup(scope["path"][9:], scope["query_string"])
+            if hit is not None:
+                file, immutable, template = hit
+                headers = file.headers(immutable=immutable)
+                if_none_match = _if_none_match(scope)
+                if if_none_match is not None and etag_matches(if_none_match, file.etag):
+                    code, body, headers = 304, b"", _not_modified(headers)
+                else:
+                    code, body = 200, file.body
+                await send({"type": "http.response.start", "status": code, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                counter, latency = self._metric(template, code)
+                counter.inc()
+                latency.observe(time.perf_counter() - started)
+                return
+        await self.app(scope, receive, send)
+
+    def _lookup(self, path: str, query: bytes) -> tuple[PublishedFile, bool, str] | None:
+        parts = path.split("/")
+        try:
+            olympiad_id = uuid.UUID(parts[0])
+        except ValueError:
+            return None
+        if str(olympiad_id) != parts[0]:  # another spelling of the id: the route answers it
+            return None
+        if len(parts) < 3:
+            name = "index.json" if len(parts) == 1 else parts[1]
+            if name not in ("index.json", "index.html"):
+                return None
+            index = self.files.cached_index(olympiad_id, name.removeprefix("index."))
+            return None if index is None else (index, False, _TEMPLATES[name])
+        if len(parts) != 3:
+            return None
+        grade, dot, extension = parts[2].partition(".")
+        if not dot:
+            extension = "json"
+        elif extension not in ("html", "csv", "xlsx"):
+            return None
+        if not (grade.isascii() and grade.isdigit()) or str(int(grade)) != grade:
+            return None
+        asked = _stage_and_version(query)
+        if asked is None:
+            return None
+        key = SubjectGrade(olympiad_id, parts[1], int(grade))
+        found = self.files.cached_table(key, extension, *asked)
+        return None if found is None else (*found, _TEMPLATES[extension])
+
+    def _metric(self, template: str, code: int) -> tuple[Counter, Histogram]:
+        found = self._metrics.get((template, code))
+        if found is None:
+            found = (REQUESTS.labels("GET", template, str(code)), LATENCY.labels("GET", template))
+            self._metrics[(template, code)] = found
+        return found
+
+
+def _stage_and_version(query: bytes) -> tuple[str | None, int | None] | None:
+    """`?stage=` and `?version=` as the route reads them; None for anything it would refuse or
+    read differently (the route then answers, 422 included). Other parameters are ignored, as
+    the route ignores them."""
+    if not query:
+        return None, None
+    stage: str | None = None
+    version: int | None = None
+    seen: set[str] = set()
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if name not in ("stage", "version"):
+            continue
+        if name in seen:
+            return None
+        seen.add(name)
+        if name == "stage":
+            if value not in _STAGES:
+                return None
+            stage = value
+        elif value.isascii() and value.isdigit() and value == str(int(value)) and int(value) >= 1:
+            version = int(value)
+        else:
+            return None
+    return stage, version
+
+
+def _if_none_match(scope: Scope) -> str | None:
+    found = [value for name, value in scope["headers"] if name == b"if-none-match"]
+    return b",".join(found).decode("latin-1") if found else None

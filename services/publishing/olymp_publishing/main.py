@@ -1,9 +1,13 @@
 """Composition root of the publishing service."""
 
+from fastapi import FastAPI
+
 from olymp_core.clock import Clock
+from olymp_core.logging import configure_logging
 from olymp_core.runtime import Runtime
 from olymp_core.service import Service
-from olymp_publishing import api, consumers, sweeper
+from olymp_publishing import api, background, consumers, sweeper
+from olymp_publishing.handlers import PublishedFiles
 from olymp_publishing.settings import PublishingSettings
 
 
@@ -11,12 +15,36 @@ def build(
     settings: PublishingSettings | None = None, *, clock: Clock | None = None
 ) -> Service[PublishingSettings]:
     runtime = Runtime(settings or PublishingSettings(), clock)
-    return Service(
+    settings = runtime.settings
+    files = PublishedFiles(
+        runtime.objects,
+        latest_max_age_s=settings.results_latest_max_age_s,
+        refresh_s=settings.results_refresh_s,
+        cache_bytes=settings.results_cache_mb << 20,
+    )
+    service = Service(
         name="publishing",
         runtime=runtime,
         description="Рейтинговые таблицы муниципального этапа ВсОШ: предварительные и итоговые.",
         routers=[api.quota_router, api.jury_router, api.public_router],
-        events=consumers.EVENTS,
+        events=consumers.EVENTS.bind(files=files),
         errors=api.ERRORS,
-        sweep_jobs=sweeper.sweep_jobs(runtime),
+        sweep_jobs=sweeper.sweep_jobs(runtime, files),
+        contexts=[files],
+        lifecycles=[
+            background.files_writer(runtime, files),
+            background.latest_refresher(runtime, files),
+        ],
     )
+    # Outermost: a cached public file is sent before routing, the limits and the metrics
+    # middleware (it counts its own answers in the same metrics).
+    service.app.add_middleware(api.CachedPublicResults, files=files)
+    return service
+
+
+def app() -> FastAPI:
+    """`uvicorn --factory olymp_publishing.main:app --workers N`: each worker builds its own
+    service from the environment (OLYMP_PUBLISHING_*), as `python -m olymp_publishing` does."""
+    service = build()
+    configure_logging(service.name, service.runtime.settings.log_level)
+    return service.app

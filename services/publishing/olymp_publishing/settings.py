@@ -7,3 +7,11 @@ class PublishingSettings(ServiceSettings):
     model_config = service_config("publishing")
 
     service_name: str = "publishing"
+    # Cache-Control max-age of the addresses that move to a new version ("latest", the index).
+    # deploy/nginx/ sends the same value: change both together.
+    results_latest_max_age_s: int = 10
+    # How often a process asks the database again which versions are the latest of what it has
+    # cached: the longest a process that did not publish a version serves the one before it.
+    results_refresh_s: float = 1.0
+    # Memory for the published versions' files kept in each process (least recently used go).
+    results_cache_mb: int = 64

@@ -56,6 +56,27 @@ async def test_p117_undecided_boundary_tie_blocks_the_final_until_the_chair_deci
     ]
 
 
+async def test_the_same_final_asked_for_twice_is_one_version(
+    svc: ServiceHarness, subject: Subject
+) -> None:
+    """A retry after a lost answer (or a double click) must not make a second, identical final
+    version; after a change, asking again does make a new one."""
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(subject.rescored("Жукова", "49"))
+    chair = svc.auth(Role.JURY_CHAIR)
+
+    first = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    again = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    assert first.status_code == 201, first.text
+    assert again.status_code == 201, again.text
+    assert again.json()["version"] == first.json()["version"] == 2
+    assert again.json()["sha256"] == first.json()["sha256"]
+
+    await svc.deliver(subject.rescored("Жукова", "48"))
+    changed = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    assert changed.json()["version"] == 3
+
+
 async def test_p121_final_after_a_rescore_is_a_new_version_and_the_first_stays(
     svc: ServiceHarness, subject: Subject
 ) -> None:

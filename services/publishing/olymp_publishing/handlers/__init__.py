@@ -2,13 +2,10 @@
 
 from olymp_publishing.handlers.commands import (
     DecideTie,
-    PublishedResults,
     PublishFinal,
     SetQuotaPolicy,
     decide_tie,
     publish_final,
-    published_results,
-    published_version,
     quota_policy,
     set_quota_policy,
 )
@@ -19,13 +16,29 @@ from olymp_publishing.handlers.events import (
     on_work_rescored,
     on_works_decoded,
 )
+from olymp_publishing.handlers.files import PublishedFile, PublishedFiles
+from olymp_publishing.handlers.published import (
+    PublishedResults,
+    ServedFile,
+    TableAddress,
+    published_file,
+    published_index,
+    published_results,
+    refresh_published,
+    write_pending_files,
+    write_published_files,
+)
 from olymp_publishing.handlers.tables import preliminary_if_ready
 
 __all__ = [
     "DecideTie",
     "PublishFinal",
+    "PublishedFile",
+    "PublishedFiles",
     "PublishedResults",
+    "ServedFile",
     "SetQuotaPolicy",
+    "TableAddress",
     "decide_tie",
     "on_olympiad_created",
     "on_participant_registered",
@@ -34,8 +47,12 @@ __all__ = [
     "on_works_decoded",
     "preliminary_if_ready",
     "publish_final",
+    "published_file",
+    "published_index",
     "published_results",
-    "published_version",
     "quota_policy",
+    "refresh_published",
     "set_quota_policy",
+    "write_pending_files",
+    "write_published_files",
 ]

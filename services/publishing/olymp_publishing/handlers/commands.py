@@ -1,5 +1,5 @@
 """Commands and queries of publishing: the organiser's quota, the chair's rulings and the final
-version, the public index and versions.
+version.
 
 Each command handler takes `(command, uow, actor)` and commits; a query takes its arguments and the
 unit of work and does not commit.
@@ -20,18 +20,21 @@ from olymp_publishing.domain import (
     ROUNDING_BY_NAME,
     ChairDecision,
     InvalidQuotaPolicy,
-    NotPublished,
     QuotaPolicy,
+    RankingTable,
     ResultsNotReady,
     Status,
     UndecidedTie,
     build_table,
     points_text,
     policy_to_json,
+    public_table_dict,
     require_known_subject,
     standing_rulings,
     subject_name,
 )
+from olymp_publishing.handlers.files import PublishedFiles
+from olymp_publishing.handlers.published import write_after_publication
 from olymp_publishing.handlers.tables import (
     chair_rulings,
     current_policy,
@@ -40,7 +43,7 @@ from olymp_publishing.handlers.tables import (
     result_rows,
     unbuildable,
 )
-from olymp_publishing.store import Olympiad, StoredVersion
+from olymp_publishing.store import StoredVersion
 
 
 @dataclass(frozen=True)
@@ -70,14 +73,6 @@ class PublishFinal:
     """A new final version of a table from the current scores, after appeals (§117–121)."""
 
     subject_grade: SubjectGrade
-
-
-@dataclass(frozen=True)
-class PublishedResults:
-    """An olympiad's published tables, each with its versions in order."""
-
-    olympiad: Olympiad | None
-    tables: dict[SubjectGrade, list[StoredVersion]]
 
 
 async def set_quota_policy(
@@ -142,8 +137,10 @@ async def decide_tie(command: DecideTie, uow: UnitOfWork, actor: Principal) -> N
     await uow.commit()
 
 
-async def publish_final(command: PublishFinal, uow: UnitOfWork, actor: Principal) -> StoredVersion:
-    """A new FINAL version from the current scores, after appeals (§117–121)."""
+async def publish_final(
+    command: PublishFinal, uow: UnitOfWork, actor: Principal, *, files: PublishedFiles
+) -> StoredVersion:
+    """A new FINAL version from the current scores, after appeals (§117–121), and its files."""
     key = command.subject_grade
     require_known_subject(key.subject_code)
     table = await current_table(uow, key)
@@ -173,34 +170,21 @@ async def publish_final(command: PublishFinal, uow: UnitOfWork, actor: Principal
                 for tie in table.unresolved_ties
             ],
         )
-    stored = await publish_version(uow, key, table, FINAL, actor.subject)
+    await store.lock_table(uow.session, key)
+    latest = await store.find_version(uow.session, key)
+    if latest is not None and latest.stage == FINAL and _same_table(latest, table):
+        # the same request again (a retry after a lost answer, a double click): the final table
+        # it asks for is already the latest version, and a second copy would only confuse readers
+        return latest
+    stored = await publish_version(uow, key, table, FINAL, actor.subject, files)
     await uow.commit()
+    await write_after_publication(uow, files, key.olympiad_id)
     return stored
 
 
-async def published_results(olympiad_id: uuid.UUID, uow: UnitOfWork) -> PublishedResults:
-    olympiad = await store.olympiad_of(uow.session, olympiad_id)
-    tables: dict[SubjectGrade, list[StoredVersion]] = {}
-    for version in await store.versions_of_olympiad(uow.session, olympiad_id):
-        tables.setdefault(version.key, []).append(version)
-    return PublishedResults(olympiad, tables)
-
-
-async def published_version(
-    key: SubjectGrade, stage: str | None, version: int | None, uow: UnitOfWork
-) -> StoredVersion:
-    """The version a public address names: the latest, or the latest of `stage`, or `version`."""
-    require_known_subject(key.subject_code)
-    found = await store.find_version(uow.session, key, stage=stage, version=version)
-    if found is None:
-        raise NotPublished(
-            f"Результаты по предмету «{subject_name(key.subject_code)}», {key.grade} класс,"
-            " не опубликованы"
-            + (f" (этап {stage})" if stage else "")
-            + (f" (версия {version})" if version else "")
-            + ". Проверьте адрес или посмотрите перечень таблиц олимпиады."
-        )
-    return found
+def _same_table(version: StoredVersion, table: RankingTable) -> bool:
+    shown = {"quota_places": table.quota_places, **public_table_dict(table)}
+    return all(version.document.get(name) == value for name, value in shown.items())
 
 
 def _not_ready(key: SubjectGrade) -> ResultsNotReady:

@@ -1,6 +1,11 @@
 """What publishing does with other services' events: keep its own copies, and publish the
 preliminary table once all of them are in. These handlers never commit: the consumer commits their
-work with the inbox row, then acks."""
+work with the inbox row, then acks.
+
+`files` (this process's published files) is bound in `main.build` with `EVENTS.bind`: a version
+committed here is then served at once and its files written right away. Unbound, the files writer
+and the sweeper still write them on their next pass.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,17 @@ from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRe
 from olymp_core.db import UnitOfWork
 from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import store
+from olymp_publishing.handlers.files import PublishedFiles
 from olymp_publishing.handlers.tables import preliminary_if_ready
 
 log = logging.getLogger("olymp.publishing")
 
 
-async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
-    """Keep the title and zone the public pages show; an unknown zone must not lose the title."""
+async def on_olympiad_created(
+    event: OlympiadCreated, uow: UnitOfWork, *, files: PublishedFiles | None = None
+) -> None:
+    """Keep the title and zone the public pages show; an unknown zone must not lose the title.
+    The index shows the title: it is written again."""
     time_zone: str | None = event.time_zone
     try:
         zone(event.time_zone)
@@ -32,9 +41,14 @@ async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
     await store.save_olympiad(
         uow.session, store.Olympiad(event.olympiad_id, event.title, time_zone), uow.clock.now()
     )
+    await store.forget_index(uow.session, event.olympiad_id)
+    if files is not None:
+        files.published(uow, event.olympiad_id)
 
 
-async def on_participant_registered(event: ParticipantRegistered, uow: UnitOfWork) -> None:
+async def on_participant_registered(
+    event: ParticipantRegistered, uow: UnitOfWork, *, files: PublishedFiles | None = None
+) -> None:
     await store.save_participant(
         uow.session,
         {
@@ -55,10 +69,12 @@ async def on_participant_registered(event: ParticipantRegistered, uow: UnitOfWor
     for key in await store.table_keys_of_participant(
         uow.session, event.olympiad_id, event.participant_id, event.subject_code
     ):
-        await preliminary_if_ready(uow, key, "service:registration")
+        await preliminary_if_ready(uow, key, "service:registration", files)
 
 
-async def on_works_decoded(event: WorksDecoded, uow: UnitOfWork) -> None:
+async def on_works_decoded(
+    event: WorksDecoded, uow: UnitOfWork, *, files: PublishedFiles | None = None
+) -> None:
     key = SubjectGrade(event.olympiad_id, event.subject_code, event.grade)
     await store.mark_subject_grade(uow.session, key, decoded_at=uow.clock.now())
     await store.save_decoded_works(
@@ -71,10 +87,12 @@ async def on_works_decoded(event: WorksDecoded, uow: UnitOfWork) -> None:
         object_id=key.object_id,
         payload={"works": len(event.works)},
     )
-    await preliminary_if_ready(uow, key, "service:coding")
+    await preliminary_if_ready(uow, key, "service:coding", files)
 
 
-async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) -> None:
+async def on_subject_grade_checked(
+    event: SubjectGradeChecked, uow: UnitOfWork, *, files: PublishedFiles | None = None
+) -> None:
     key = SubjectGrade(event.olympiad_id, event.subject_code, event.grade)
     if event.task_max:
         max_total = sum(event.task_max.values(), Decimal(0))
@@ -93,7 +111,7 @@ async def on_subject_grade_checked(event: SubjectGradeChecked, uow: UnitOfWork) 
         object_id=key.object_id,
         payload={"works": len(event.works), "max_total": str(max_total)},
     )
-    await preliminary_if_ready(uow, key, "service:scoring")
+    await preliminary_if_ready(uow, key, "service:scoring", files)
 
 
 async def on_work_rescored(event: WorkRescored, uow: UnitOfWork) -> None:

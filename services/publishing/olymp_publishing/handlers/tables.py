@@ -35,6 +35,7 @@ from olymp_publishing.domain import (
     standing_rulings,
     subject_name,
 )
+from olymp_publishing.handlers.files import PublishedFiles
 from olymp_publishing.store import StoredVersion
 
 log = logging.getLogger("olymp.publishing")
@@ -115,9 +116,15 @@ async def current_table(
 
 
 async def publish_version(
-    uow: UnitOfWork, key: SubjectGrade, table: RankingTable, stage: str, actor: str
+    uow: UnitOfWork,
+    key: SubjectGrade,
+    table: RankingTable,
+    stage: str,
+    actor: str,
+    files: PublishedFiles | None,
 ) -> StoredVersion:
-    """Store a new immutable version of the table, announce it and audit it (no commit here)."""
+    """Store a new immutable version of the table, announce it and audit it (no commit here);
+    once committed, this process serves it at once and its files writer wakes."""
     version = await store.next_version(uow.session, key)
     now = uow.clock.now()
     olympiad = await store.olympiad_of(uow.session, key.olympiad_id)
@@ -163,10 +170,14 @@ async def publish_version(
         object_id=key.object_id,
         payload={"version": version, "sha256": sha256, "rows": len(table.rows)},
     )
+    if files is not None:
+        files.published(uow, key.olympiad_id)
     return StoredVersion(key, version, stage, document, sha256, now)
 
 
-async def preliminary_if_ready(uow: UnitOfWork, key: SubjectGrade, actor: str) -> bool:
+async def preliminary_if_ready(
+    uow: UnitOfWork, key: SubjectGrade, actor: str, files: PublishedFiles | None
+) -> bool:
     """Publish the preliminary table once decoding, scores and personal data are all in (§65, §76).
 
     A table the rules refuse is logged, not raised: the copies just received must still be kept,
@@ -184,5 +195,5 @@ async def preliminary_if_ready(uow: UnitOfWork, key: SubjectGrade, actor: str) -
         return False
     if table is None:
         return False
-    await publish_version(uow, key, table, PRELIMINARY, actor)
+    await publish_version(uow, key, table, PRELIMINARY, actor, files)
     return True

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +16,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from olymp_core.subject_grade import SubjectGrade
+from olymp_publishing.store.files import (
+    forget_index,
+    index_written,
+    latest_versions,
+    lock_published_files,
+    mark_files_written,
+    olympiads_with_unwritten_files,
+    save_index_written,
+    unwritten_versions,
+)
+from olymp_publishing.store.records import Olympiad, StoredVersion, VersionRef
 from olymp_publishing.store.tables import (
     chair_decisions,
     decoded_works,
@@ -31,22 +41,19 @@ from olymp_publishing.store.tables import (
     metadata as metadata,
 )
 
-
-@dataclass(frozen=True)
-class Olympiad:
-    olympiad_id: uuid.UUID
-    title: str
-    time_zone: str | None
-
-
-@dataclass(frozen=True)
-class StoredVersion:
-    key: SubjectGrade
-    version: int
-    stage: str
-    document: dict[str, Any]
-    sha256: str
-    created_at: dt.datetime
+__all__ = [
+    "Olympiad",
+    "StoredVersion",
+    "VersionRef",
+    "forget_index",
+    "index_written",
+    "latest_versions",
+    "lock_published_files",
+    "mark_files_written",
+    "olympiads_with_unwritten_files",
+    "save_index_written",
+    "unwritten_versions",
+]
 
 
 async def save_participant(session: AsyncSession, values: Mapping[str, Any]) -> None:
@@ -317,11 +324,16 @@ async def insert_version(
     )
 
 
-async def next_version(session: AsyncSession, key: SubjectGrade) -> int:
-    """The next version number; the table's row lock keeps two builders from taking one number."""
+async def lock_table(session: AsyncSession, key: SubjectGrade) -> None:
+    """Take the table's row lock: one builder of a version at a time, until the commit."""
     await session.execute(
         sa.select(subject_grades.c.grade).where(key.where(subject_grades)).with_for_update()
     )
+
+
+async def next_version(session: AsyncSession, key: SubjectGrade) -> int:
+    """The next version number; the table's row lock keeps two builders from taking one number."""
+    await lock_table(session, key)
     result = await session.execute(
         sa.select(sa.func.coalesce(sa.func.max(result_versions.c.version), 0)).where(
             key.where(result_versions)
@@ -357,17 +369,35 @@ async def find_version(
     return None if row is None else _stored(row)
 
 
-async def versions_of_olympiad(
-    session: AsyncSession, olympiad_id: uuid.UUID
-) -> list[StoredVersion]:
+async def versions_of_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> list[VersionRef]:
+    """Every version of the olympiad's tables, without their documents (what an index lists)."""
     rows = await session.execute(
-        sa.select(result_versions)
+        sa.select(*_REF_COLUMNS)
         .where(result_versions.c.olympiad_id == olympiad_id)
         .order_by(
             result_versions.c.subject_code, result_versions.c.grade, result_versions.c.version
         )
     )
-    return [_stored(row) for row in rows]
+    return [_ref(row) for row in rows]
+
+
+async def version_ref(
+    session: AsyncSession,
+    key: SubjectGrade,
+    *,
+    stage: str | None = None,
+    version: int | None = None,
+) -> VersionRef | None:
+    """What a public address names, without the document: the version asked for, or the latest
+    one (of `stage`, if given)."""
+    query = sa.select(*_REF_COLUMNS).where(key.where(result_versions))
+    if stage is not None:
+        query = query.where(result_versions.c.stage == stage)
+    if version is not None:
+        query = query.where(result_versions.c.version == version)
+    result = await session.execute(query.order_by(result_versions.c.version.desc()).limit(1))
+    row = result.first()
+    return None if row is None else _ref(row)
 
 
 def _stored(row: sa.Row[Any]) -> StoredVersion:
@@ -376,6 +406,27 @@ def _stored(row: sa.Row[Any]) -> StoredVersion:
         version=row.version,
         stage=row.stage,
         document=dict(row.document),
+        sha256=row.sha256,
+        created_at=row.created_at,
+    )
+
+
+_REF_COLUMNS = (
+    result_versions.c.olympiad_id,
+    result_versions.c.subject_code,
+    result_versions.c.grade,
+    result_versions.c.version,
+    result_versions.c.stage,
+    result_versions.c.sha256,
+    result_versions.c.created_at,
+)
+
+
+def _ref(row: Any) -> VersionRef:
+    return VersionRef(
+        key=SubjectGrade(row.olympiad_id, row.subject_code, row.grade),
+        version=row.version,
+        stage=row.stage,
         sha256=row.sha256,
         created_at=row.created_at,
     )

@@ -111,3 +111,26 @@ result_versions = sa.Table(
     sa.UniqueConstraint("olympiad_id", "subject_code", "grade", "version"),
     sa.CheckConstraint("stage IN ('preliminary', 'final')", name="result_versions_stage"),
 )
+
+# Which versions have their static files (HTML, JSON, CSV, XLSX, the table's "latest" pointers) in
+# the object store. A row is inserted in the transaction that wrote them; a version without a row
+# is written again by the files writer or the sweeper (the database is the truth, the files follow).
+published_files = sa.Table(
+    "published_files",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The olympiad's index files as last written; a change the index shows (a new version, the title)
+# deletes the row, and the writer writes the index again.
+published_indexes = sa.Table(
+    "published_indexes",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("written_at", sa.DateTime(timezone=True), nullable=False),
+)

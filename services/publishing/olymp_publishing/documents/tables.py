@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Mapping
 from html import escape
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.xml.functions import tostring
 
 from olymp_core.clock import to_local
 from olymp_publishing.domain import PUBLIC_CSV_HEADER
@@ -35,11 +37,15 @@ def published_text(document: Mapping[str, Any]) -> str:
     A version published before the olympiad's zone was known says «UTC» instead, so that no
     reader takes a UTC time for local time.
     """
-    published = dt.datetime.fromisoformat(document["published_at"])
-    time_zone = document.get("time_zone")
+    return local_text(
+        dt.datetime.fromisoformat(document["published_at"]), document.get("time_zone")
+    )
+
+
+def local_text(instant: dt.datetime, time_zone: str | None) -> str:
     if not time_zone:
-        return published.strftime("%d.%m.%Y %H:%M UTC")
-    return f"{to_local(published, time_zone):%d.%m.%Y %H:%M} ({time_zone})"
+        return instant.astimezone(dt.UTC).strftime("%d.%m.%Y %H:%M UTC")
+    return f"{to_local(instant, time_zone):%d.%m.%Y %H:%M} ({time_zone})"
 
 
 def _cells(row: Mapping[str, Any]) -> list[str]:
@@ -89,7 +95,31 @@ def xlsx_bytes(document: Mapping[str, Any]) -> bytes:
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _stamped(
+        buffer.getvalue(), workbook, dt.datetime.fromisoformat(document["published_at"])
+    )
+
+
+def _stamped(data: bytes, workbook: Workbook, published: dt.datetime) -> bytes:
+    """The workbook with the publication instant for every date in it instead of "now".
+
+    openpyxl stamps the save time into the document properties and every zip entry, so two
+    renderings of one version would differ; a published file's bytes (and its ETag) must not.
+    """
+    when = published.astimezone(dt.UTC).replace(tzinfo=None)
+    workbook.properties.created = when
+    workbook.properties.modified = when
+    core = tostring(workbook.properties.to_tree())
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = core if entry.filename == "docProps/core.xml" else source.read(entry)
+            fixed = zipfile.ZipInfo(entry.filename, date_time=when.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = entry.external_attr
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 def html_page(document: Mapping[str, Any], sha256: str) -> str:

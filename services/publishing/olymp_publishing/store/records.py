@@ -1,0 +1,38 @@
+"""What the publishing service's queries return."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from olymp_core.subject_grade import SubjectGrade
+
+
+@dataclass(frozen=True)
+class Olympiad:
+    olympiad_id: uuid.UUID
+    title: str
+    time_zone: str | None
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """A published version without its document: what an index lists and an address resolves to."""
+
+    key: SubjectGrade
+    version: int
+    stage: str
+    sha256: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    key: SubjectGrade
+    version: int
+    stage: str
+    document: dict[str, Any]
+    sha256: str
+    created_at: dt.datetime
