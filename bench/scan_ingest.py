@@ -454,8 +454,10 @@ def _read_times(files: list[Path]) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=400)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pages", type=int, default=400, help="pages per run (5 per work)")
     parser.add_argument("--runs", type=int, default=1, help="runs to take the median of")
     parser.add_argument(
         "--processes", type=int, default=os.cpu_count() or 1, help="coding worker processes"

@@ -36,7 +36,9 @@ class LinkSigner:
         """True if `signature` was made over `parts` and `expires`, and `now` is before it."""
         if now.timestamp() >= expires:
             return False
-        return hmac.compare_digest(self.sign(*parts, expires), signature)
+        # as bytes: a tampered link may carry any characters, and compare_digest refuses to
+        # compare non-ASCII strings
+        return hmac.compare_digest(self.sign(*parts, expires).encode(), signature.encode())
 
 
 def expiry(now: dt.datetime, ttl_s: float) -> int:

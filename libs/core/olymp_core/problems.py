@@ -80,6 +80,21 @@ class Forbidden(Problem):
     title = "Доступ запрещён"
 
 
+# What the framework itself refuses, said for people (its own texts are English).
+_HTTP_TEXTS = {
+    400: (
+        "Тело запроса не разобрано",
+        "Тело запроса не удалось прочитать: отправьте JSON в кодировке UTF-8 "
+        "(заголовок Content-Type: application/json) и повторите запрос.",
+    ),
+    404: ("Не найдено", "Такого адреса нет: проверьте путь запроса."),
+    405: (
+        "Метод не поддерживается",
+        "Этот адрес не принимает такой метод запроса: проверьте документацию службы (/docs).",
+    ),
+}
+
+
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     headers = {"WWW-Authenticate": 'Bearer realm="olymp"'} if problem.status == 401 else None
     return JSONResponse(
@@ -112,8 +127,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        problem = Problem(str(exc.detail), status=exc.status_code, type_=f"http-{exc.status_code}")
-        problem.title = str(exc.detail)
+        title, detail = _HTTP_TEXTS.get(exc.status_code, (str(exc.detail), str(exc.detail)))
+        problem = Problem(detail, status=exc.status_code, type_=f"http-{exc.status_code}")
+        problem.title = title
         return problem_response(problem, request)
 
     app.add_exception_handler(Problem, on_problem)

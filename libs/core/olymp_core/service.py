@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from olymp_core.auth import Role, authorize, document_policies
@@ -46,6 +46,7 @@ from olymp_core.events.table import EventTable
 from olymp_core.grpc import GrpcApi, GrpcServer
 from olymp_core.lifecycle import Lifecycle, Loop, running
 from olymp_core.logging import configure_logging
+from olymp_core.openapi import document_problems
 from olymp_core.problems import Problem, install_problem_handlers, problem_response
 from olymp_core.request_limits import install_request_limits
 from olymp_core.retry import Backoff
@@ -125,8 +126,10 @@ class Service(Generic[S]):
             contexts[type(value)] = value
         setattr(app.state, CONTEXTS_STATE, contexts)
         install_problem_handlers(app)
-        self._install_error_map(app)
+        statuses = {**CORE_ERRORS, **self.errors}
+        self._install_error_map(app, statuses)
         document_policies(app)
+        document_problems(app, statuses)
         app.include_router(_ops_router(self))
         for router in self.routers:
             app.include_router(router)
@@ -138,9 +141,7 @@ class Service(Generic[S]):
         app.middleware("http")(_observe)
         return app
 
-    def _install_error_map(self, app: FastAPI) -> None:
-        statuses = {**CORE_ERRORS, **self.errors}
-
+    def _install_error_map(self, app: FastAPI, statuses: ErrorMap) -> None:
         async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
             assert isinstance(exc, DomainError)
             status = status_of(exc, statuses)
@@ -294,7 +295,10 @@ def _ops_router(service: Service[Any]) -> APIRouter:
         return {"status": "ok", "service": service.name}
 
     @router.get(
-        "/readyz", dependencies=[public], summary="Readiness: database and broker reachable"
+        "/readyz",
+        dependencies=[public],
+        summary="Readiness: database and broker reachable",
+        responses={503: {"description": "Not ready: `checks` names what is unavailable"}},
     )
     async def readyz(response: Response) -> dict[str, Any]:
         checks = await service.runtime.readiness()
@@ -302,7 +306,12 @@ def _ops_router(service: Service[Any]) -> APIRouter:
         response.status_code = 200 if ready else 503
         return {"status": "ready" if ready else "not ready", "checks": checks}
 
-    @router.get("/metrics", dependencies=[public], summary="Prometheus metrics")
+    @router.get(
+        "/metrics",
+        dependencies=[public],
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+    )
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -14,6 +15,9 @@ from olymp_appeals.store import AppealRow
 from olymp_core.contracts.appeals import AppealOutcome
 
 TaskScores = dict[str, Decimal]
+# PostgreSQL text cannot hold NUL: such a string is refused here (422), not by the database (500)
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+SubjectCode = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$", examples=["math"])]
 
 
 class AppealWindowUpdate(BaseModel):
@@ -44,8 +48,8 @@ class AppealWindowRead(BaseModel):
 class CommissionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    members: list[str] = Field(description="Listed members (§102): an odd number, at least 3.")
-    chair: str = Field(description="The chair, one of the members; decides a tie (§107).")
+    members: list[Text] = Field(description="Listed members (§102): an odd number, at least 3.")
+    chair: Text = Field(description="The chair, one of the members; decides a tie (§107).")
 
 
 class CommissionRead(BaseModel):
@@ -58,9 +62,9 @@ class AppealCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     participant_id: uuid.UUID
-    subject_code: str
+    subject_code: SubjectCode
     tasks: list[int] = Field(description="Numbers of the tasks appealed; only these are reviewed.")
-    statement: str = Field(max_length=20_000, description="The text of the written appeal.")
+    statement: Text = Field(max_length=20_000, description="The text of the written appeal.")
     review_without_participant: bool = Field(
         default=False, description="The participant asked for review in their absence (§101)."
     )

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from olymp_core.subjects import subject
 from olymp_registration.domain import Attendance, Room, SubjectSchedule, Venue
 from olymp_registration.handlers import scheduled_subjects
 from olymp_registration.store import StoredOlympiad, StoredParticipant
 
+# A local wall-clock time without an offset (the olympiad's zone gives it one). JSON Schema's
+# "time" format requires an offset, so the document states the shape actually read and written.
+WallClock = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "Local wall-clock time, HH:MM or HH:MM:SS",
+        }
+    ),
+]
+
 
 class SubjectSlotCreate(BaseModel):
     subject_code: str = Field(examples=["math"])
     day: dt.date = Field(examples=["2025-11-18"])
-    round_start: dt.time = Field(description="Local wall-clock time", examples=["10:00"])
-    round_end: dt.time = Field(description="Local wall-clock time", examples=["14:00"])
+    round_start: WallClock = Field(description="Local wall-clock time", examples=["10:00"])
+    round_end: WallClock = Field(description="Local wall-clock time", examples=["14:00"])
 
     def to_domain(self) -> SubjectSchedule:
         return SubjectSchedule.single_round(
@@ -51,8 +65,8 @@ class SubjectRead(BaseModel):
     subject_code: str
     subject_name: str
     day: dt.date
-    round_start: dt.time
-    round_end: dt.time
+    round_start: WallClock
+    round_end: WallClock
     round_starts_at: dt.datetime
     round_ends_at: dt.datetime
 

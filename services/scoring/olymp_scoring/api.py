@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow
@@ -47,6 +47,9 @@ Watchers = Annotated[
     Principal,
     Depends(authorize(Role.JURY_CHAIR, Role.CODING_OFFICER, Role.OBSERVER, scope=_SUBJECT)),
 ]
+# the grades of the municipal stage; outside them the address names nothing (and no database
+# column holds a number that large)
+Grade = Annotated[int, Path(ge=1, le=11, description="Класс (параллель)")]
 
 ERRORS: ErrorMap = {
     ScoringError: 422,
@@ -67,7 +70,7 @@ ERRORS: ErrorMap = {
 async def put_scheme(
     olympiad_id: uuid.UUID,
     subject_code: str,
-    grade: int,
+    grade: Grade,
     body: SchemeUpdate,
     who: Chair,
     uow: Uow,
@@ -89,7 +92,7 @@ async def put_scheme(
     summary="Coded works of a subject and grade; a jury member sees only their own marks",
 )
 async def get_works(
-    olympiad_id: uuid.UUID, subject_code: str, grade: int, who: Jury, uow: Uow
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: Jury, uow: Uow
 ) -> WorkList:
     views = await handlers.list_works(SubjectGrade(olympiad_id, subject_code, grade), uow, who)
     return WorkList(works=[_work_read(view) for view in views])
@@ -125,7 +128,7 @@ async def post_annulment(
     summary="How many works are checked; decoding waits for all_checked (§61)",
 )
 async def get_progress(
-    olympiad_id: uuid.UUID, subject_code: str, grade: int, who: Watchers, uow: Uow
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: Watchers, uow: Uow
 ) -> ProgressRead:
     found = await handlers.progress(SubjectGrade(olympiad_id, subject_code, grade), uow)
     return ProgressRead(
