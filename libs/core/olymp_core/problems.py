@@ -11,10 +11,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://olymp.example/problems/"
+# PostgreSQL refuses a NUL character in text (22021) and the \u0000 escape in jsonb (22P05): every
+# free-text field of every service, caught once here rather than validated field by field
+NUL_REFUSED_SQLSTATES = frozenset({"22021", "22P05"})
 
 
 class Problem(Exception):
@@ -134,4 +138,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
+    async def on_database(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DBAPIError)
+        if getattr(exc.orig, "sqlstate", None) not in NUL_REFUSED_SQLSTATES:
+            raise exc  # any other database failure is the server's, and stays a 500
+        problem = Problem(
+            "В тексте запроса есть символ с кодом 0 (NUL, \\u0000), который нельзя сохранить:"
+            " уберите его из полей запроса и повторите.",
+            status=422,
+            type_="text-not-storable",
+            title="Недопустимый символ в тексте",
+        )
+        return problem_response(problem, request)
+
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(DBAPIError, on_database)

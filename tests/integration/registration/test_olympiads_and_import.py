@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from olymp_core.auth import Role
 from olymp_core.testing.synthetic import (
@@ -15,6 +16,7 @@ from olymp_core.testing.synthetic import (
     to_csv,
     to_xlsx,
 )
+from tests.integration.registration.conftest import Desk, olympiad_body
 
 pytestmark = pytest.mark.integration
 
@@ -275,3 +277,34 @@ async def test_import_and_listing_are_closed_to_other_roles(desk: Any) -> None:
         f"/olympiads/{olympiad_id}/participants", headers=desk.svc.auth(Role.CODING_OFFICER)
     )
     assert coding.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["title", "venue", "room"])
+async def test_a_nul_character_in_any_text_is_a_clear_422_and_nothing_is_stored(
+    desk: Desk, field: str
+) -> None:
+    """PostgreSQL cannot store U+0000 in text; every service answers that once, centrally."""
+    body = olympiad_body()
+    if field == "title":
+        body["title"] = "Олимпиада\x00"
+    if field == "venue":
+        body["venues"][0]["name"] = "Школа\x00"
+    if field == "room":
+        body["venues"][0]["rooms"][0]["name"] = "Каб\x00"
+    headers = desk.svc.auth(Role.COORDINATOR)
+    before = await olympiads_stored(desk)
+
+    refused = await desk.svc.client.post("/olympiads", json=body, headers=headers)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"].endswith("/text-not-storable")
+    assert "уберите его" in refused.json()["detail"]
+    assert await olympiads_stored(desk) == before
+
+
+async def olympiads_stored(desk: Desk) -> int:
+    async with desk.svc.uows() as uow:
+        return int(
+            (await uow.session.execute(sa.text("SELECT count(*) FROM olympiads"))).scalar_one()
+        )
