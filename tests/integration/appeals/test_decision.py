@@ -55,10 +55,13 @@ async def test_the_same_vote_sent_again_is_recorded_once_and_a_changed_one_repla
     """A retry after a lost answer repeats the vote: it stands once in the audit trail; a member
     who changes their mind replaces their vote, and that change is audited."""
     appeal_id = await olympiad.ready_appeal(FIVE, tasks=[1])
+    heard = await olympiad.hearing(appeal_id, present=True, by="chair")
+    assert heard.status_code == 200, heard.text
     for _ in range(2):
         assert (await olympiad.vote(appeal_id, "m1", "raise", {"1": "8"})).status_code == 201
     actions = await olympiad.audit_actions(appeal_id)
     assert [a for a, _ in actions if a == "appeal.vote_cast"] == ["appeal.vote_cast"]
+    assert [a for a, _ in actions if a == "appeal.hearing_recorded"] == ["appeal.hearing_recorded"]
 
     assert (await olympiad.vote(appeal_id, "m1", "raise", {"1": "9"})).status_code == 201
     assert (await olympiad.vote(appeal_id, "m1", "reject")).status_code == 201

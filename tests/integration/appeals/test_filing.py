@@ -170,6 +170,25 @@ async def test_p105_appealed_tasks_must_exist_in_the_work(olympiad: Olympiad) ->
     assert "нет задания № 7" in response.json()["detail"]
 
 
+async def test_the_same_appeal_sent_again_is_one_appeal_and_another_is_refused(
+    olympiad: Olympiad,
+) -> None:
+    olympiad.appeals.clock.set(local_instant(dt.date(2025, 11, 24), dt.time(9), ZONE))
+    await olympiad.open_window(local_instant(dt.date(2025, 11, 21), dt.time(18), ZONE))
+    participant_id = await olympiad.seed_work("M9-013", {"1": "5", "2": "5", "3": "5"})
+
+    first = await olympiad.file(participant_id, [2, 1])
+    again = await olympiad.file(participant_id, [1, 2])  # a retry after a lost answer
+    other = await olympiad.file(participant_id, [3])
+
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json()["appeal_id"] == first.json()["appeal_id"]
+    assert other.status_code == 409
+    assert "повторная подача не предусмотрена" in other.json()["detail"]
+    actions = await olympiad.audit_actions(first.json()["appeal_id"])
+    assert [a for a, _ in actions] == ["appeal.filed"]
+
+
 async def test_filing_for_an_unknown_work_is_a_conflict(olympiad: Olympiad) -> None:
     olympiad.appeals.clock.set(local_instant(dt.date(2025, 11, 24), dt.time(9), ZONE))
     await olympiad.open_window(local_instant(dt.date(2025, 11, 21), dt.time(18), ZONE))

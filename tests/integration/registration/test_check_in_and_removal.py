@@ -100,6 +100,13 @@ async def test_p53_removal_records_reason_time_and_who(desk: Any) -> None:
     assert twice.status_code == 409
     assert "уже удалён" in twice.json()["detail"]
 
+    # the same act again (a retry after a lost answer) stands once: no second event or audit entry
+    again = await removal(desk, olympiad_id, violator, "Пользовался мобильным телефоном")
+    assert again.status_code == 200, again.text
+    assert again.json()["removal"] == response.json()["removal"]
+    assert len(await desk.outbox_payloads("participant_removed", olympiad_id)) == 1
+    assert len(await desk.audit_entries(violator)) == 1
+
 
 async def test_p54_removed_participant_cannot_check_in_and_nothing_of_the_list_is_kept(
     desk: Any,

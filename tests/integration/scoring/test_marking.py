@@ -80,6 +80,15 @@ async def test_p69_the_same_member_cannot_mark_a_work_twice(
     assert again.headers["content-type"] == "application/problem+json"
     assert "п. 69" in again.json()["detail"]
 
+    # the same marks sent again (a retry after a lost answer) stand once, not as a second marking
+    repeated = await mark(svc, olympiad_id, "M9-003", "jury-a", t1="1", t2="1.0")
+    assert repeated.status_code == 200, repeated.text
+    seen = await svc.client.get(
+        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_MEMBER, sub="jury-a")
+    )
+    (work,) = seen.json()["works"]
+    assert work["my_marks"] == {"1": "1", "2": "1"}
+
 
 async def test_p72_points_out_of_range_or_off_step_are_refused(
     svc: ServiceHarness, olympiad_id: uuid.UUID
@@ -138,12 +147,19 @@ async def test_p68_annulled_work_counts_as_done_and_takes_no_marks(
     assert "п. 47, 52, 68" in annul.json()["reason_text"]
     refused = await mark(svc, olympiad_id, "M9-007", "jury-a", t1="3", t2="4")
     assert refused.status_code == 409
+    # the same annulment again (a retry) stands; another reason for an annulled work is refused
     twice = await svc.client.post(
         f"/olympiads/{olympiad_id}/works/M9-007/annulment",
         json={"reason": "identifying_marks"},
         headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
     )
-    assert twice.status_code == 409
+    assert twice.status_code == 200, twice.text
+    other = await svc.client.post(
+        f"/olympiads/{olympiad_id}/works/M9-007/annulment",
+        json={"reason": "violation_before_approval"},
+        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
+    )
+    assert other.status_code == 409
 
     progress_url = base(olympiad_id) + "/progress"
     observer = svc.auth(Role.OBSERVER, sub="observer-1")

@@ -68,16 +68,18 @@ async def record_hearing(
     """§109–110: whether the participant came, and if not, whether a document excuses it."""
     row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, actor)
     require_member(commission, actor)
-    if await store.list_votes(uow.session, row.appeal_id):
-        raise HearingAfterVoting(
-            "По апелляции уже голосовали: явку участника нужно было зафиксировать до голосования."
-        )
     if command.participant_present:
         attendance = Attendance.PRESENT
     elif command.valid_reason_documented:
         attendance = Attendance.ABSENT_WITH_DOCUMENTED_REASON
     else:
         attendance = Attendance.ABSENT_WITHOUT_DOCUMENTED_REASON
+    if row.attendance == attendance.value:
+        return row  # the same record again (a retry after a lost answer): it stands once
+    if await store.list_votes(uow.session, row.appeal_id):
+        raise HearingAfterVoting(
+            "По апелляции уже голосовали: явку участника нужно было зафиксировать до голосования."
+        )
     await store.update_appeal(uow.session, row.appeal_id, attendance=attendance.value)
     await uow.audit(
         actor=actor.subject,

@@ -148,6 +148,13 @@ async def register_appeal(
         session, command.olympiad_id, command.subject_code, command.participant_id
     )
     if existing is not None:
+        earlier = await store.get_appeal(session, command.olympiad_id, existing)
+        assert earlier is not None
+        if (sorted(earlier.task_numbers), earlier.statement) == (
+            sorted(command.task_numbers),
+            command.statement,
+        ):
+            return earlier  # the same appeal sent again (a retry after a lost answer)
         raise AlreadyFiled(
             f"Апелляция участника по этому предмету уже зарегистрирована (№ {existing})."
             " Рассмотрите её; повторная подача не предусмотрена.",

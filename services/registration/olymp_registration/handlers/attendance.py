@@ -208,6 +208,11 @@ async def remove_participant(
             "только координатор площадки, на которой он выполняет олимпиадные задания.",
             participant_id=str(command.participant_id),
         )
+    earlier = stored.attendance(days).removal
+    if earlier is not None and (earlier.day, earlier.reason) == (day, command.reason):
+        # the same act sent again (a retry after a lost answer): it stands; a different reason
+        # for the same participant is still refused below, as a second act
+        return stored
     try:
         after = remove(
             stored.attendance(days),

@@ -131,6 +131,11 @@ async def record_marking(
         stored.scheme.validate_points(number, points)
     marks = await store.marks_of(uow.session, command.olympiad_id, [command.work_code])
     sheet = store.sheet_of(work, stored, marks[command.work_code])
+    given = {m.task_number: m.points for m in sheet.marks if m.jury_member_id == member}
+    if given and given == dict(command.task_scores):
+        # the same marks again (a retry after a lost answer, a double submit): they stand once;
+        # different marks from the same member are still refused as a second marking (§69)
+        return MarkingResult(command.work_code, sheet.status, sheet.tasks_needing_third_mark())
     updated = sheet.record_marking(member, command.task_scores)
     now = uow.clock.now()
     new_marks = updated.marks[len(sheet.marks) :]
@@ -157,6 +162,8 @@ async def record_marking(
 async def annul_work(command: AnnulWork, uow: UnitOfWork, actor: Principal) -> WorkStatus:
     """The jury chair annuls a work (§47, §52, §68, §119); final."""
     work = await _locked_work(uow, actor, command.olympiad_id, command.work_code)
+    if work.annulment_reason is command.reason:
+        return WorkStatus.ANNULLED  # the same annulment again (a retry): it stands once
     settlement = await annul(uow, work, command.reason)
     await uow.audit(
         actor=actor.subject,
