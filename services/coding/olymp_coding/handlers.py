@@ -41,6 +41,7 @@ log = logging.getLogger("olymp.coding")
 SYSTEM_ACTOR = "coding"
 # What a withdrawn work carries instead of the act's free text, which may name the person (§53).
 WITHDRAWAL_REASON = "Участник удалён с олимпиады по акту (п. 53)"
+CODE_PROBES = 20  # drawn codes found taken before the whole list of issued codes is read
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,22 @@ async def code_work(
         grade=task_grade,
         attendance=Attendance.PRESENT,
     )
-    existing = await store.codes_of_olympiad(session, olympiad_id)
-    (assignment,) = assign_codes(
-        [work], rng, existing, coded=subject(subject_code).coded, prefix=prefix
-    )
+    # A fresh code is checked against the olympiad's codes one indexed lookup at a time: reading
+    # every issued code for each check-in made coding a day of 10,000 works quadratic. Drawn
+    # codes are rarely taken (17^6 of them); after CODE_PROBES misses the whole list is read,
+    # so a prefix that has run out of codes is refused as before.
+    taken: set[str] = set()
+    while True:
+        (assignment,) = assign_codes(
+            [work], rng, taken, coded=subject(subject_code).coded, prefix=prefix
+        )
+        if not assignment.coded or not await store.code_taken(
+            session, olympiad_id, assignment.work_code
+        ):
+            break
+        taken.add(assignment.work_code)
+        if len(taken) >= CODE_PROBES:
+            taken = await store.codes_of_olympiad(session, olympiad_id)
     inserted = await store.insert_work(
         session,
         work_id=uuid.UUID(assignment.work_id),

@@ -183,6 +183,16 @@ async def codes_of_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> se
     return set(rows)
 
 
+async def code_taken(session: AsyncSession, olympiad_id: uuid.UUID, work_code: str) -> bool:
+    """Whether `work_code` is already issued in the olympiad (one lookup in its unique index)."""
+    found = await session.scalar(
+        sa.select(works.c.work_id).where(
+            works.c.olympiad_id == olympiad_id, works.c.work_code == work_code
+        )
+    )
+    return found is not None
+
+
 async def insert_work(
     session: AsyncSession,
     *,

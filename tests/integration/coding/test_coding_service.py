@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from olymp_coding.domain import validate_code
+from olymp_coding.handlers import code_work
 from olymp_core.audit import audit_log
 from olymp_core.auth import Role
 from olymp_core.contracts.coding import WorkCoded, WorksDecoded, WorkWithdrawn
@@ -131,6 +132,44 @@ async def test_repeated_check_in_codes_one_work(coding: ServiceHarness) -> None:
 
     assert len(await works(coding, olympiad)) == 1
     assert len(await in_outbox(coding, WorkCoded, olympiad)) == 1
+
+
+class Replay:
+    """A random source that gives the same draws again: each code it makes comes twice."""
+
+    def __init__(self, values: Sequence[int]) -> None:
+        self.values = list(values)
+        self.drawn = 0
+
+    def randrange(self, stop: int, /) -> int:
+        value = self.values[self.drawn % len(self.values)] % stop
+        self.drawn += 1
+        return value
+
+
+async def test_p60_a_drawn_code_already_issued_in_the_olympiad_is_drawn_again(
+    coding: ServiceHarness,
+) -> None:
+    olympiad = uuid.uuid4()
+    # six draws make a code; the source repeats the first code's draws, then moves on
+    draws = [1, 2, 3, 4, 5, 6] * 2 + [6, 5, 4, 3, 2, 1]
+    codes = []
+    for _ in range(2):
+        async with coding.uows() as uow:
+            assignment = await code_work(
+                uow,
+                olympiad_id=olympiad,
+                participant_id=uuid.uuid4(),
+                subject_code="math",
+                task_grade=9,
+                rng=Replay(draws),
+            )
+            await uow.commit()
+        assert assignment is not None
+        codes.append(assignment.work_code)
+
+    assert codes[0] != codes[1]
+    assert sorted(w["work_code"] for w in await works(coding, olympiad)) == sorted(codes)
 
 
 async def test_check_in_from_the_broker_is_consumed(coding: ServiceHarness) -> None:

@@ -104,8 +104,14 @@ class SuiteClient:
         return (await self.call(method, service, path, **kwargs)).json()
 
 
-async def until(probe: Callable[[], Awaitable[T | None]], what: str, within_s: float = 60.0) -> T:
-    """Poll `probe` until it returns something other than None/False; fail after `within_s`."""
+async def until(
+    probe: Callable[[], Awaitable[T | None]],
+    what: str,
+    within_s: float = 60.0,
+    every_s: float = 0.2,
+) -> T:
+    """Poll `probe` every `every_s` until it returns something other than None/False; fail after
+    `within_s`."""
     deadline = time.monotonic() + within_s
     while True:
         result = await probe()
@@ -113,4 +119,4 @@ async def until(probe: Callable[[], Awaitable[T | None]], what: str, within_s: f
             return result
         if time.monotonic() > deadline:
             raise SuiteError(f"timed out after {within_s:.0f} s waiting for {what}")
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(every_s)

@@ -11,11 +11,14 @@ day under faults with a fault-free one.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from olymp_cli.demo.archives import archive_names, winzip_aes
@@ -29,6 +32,7 @@ SUBJECTS = ("math", "physics")
 TASKS = 5
 TASK_MAX = Decimal(10)
 THRESHOLD = Decimal(2)
+ROOM_SEATS = 30  # one room's attendance list, when venues check in side by side
 JURY = ("jury-ivanova", "jury-petrov", "jury-kuzmina", "jury-sokolov", "jury-yolkina")
 COMMISSION = ("appeal-orlova", "appeal-belov", "appeal-zhukova")
 
@@ -50,6 +54,8 @@ class DayReport:
     # requests the client had to send again (faults): what was retried and how it was answered
     retried: list[str] = field(default_factory=list)
     commands: int = 0  # requests other than GET the day sent (not counting retries)
+    # wall time of each stage of the day, in the order they ran
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class OlympiadDay:
@@ -61,12 +67,31 @@ class OlympiadDay:
         schools: int,
         seed: int,
         say: Callable[[str], None],
+        subjects: Sequence[str] = SUBJECTS,
+        jury: Sequence[str] = JURY,
+        concurrency: int = 1,
     ) -> None:
+        """`concurrency` requests at once where people work side by side (venues checking in,
+        jury members marking); 1 sends every request in turn, and the same seed then also sends
+        the same commands in the same order."""
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self.suite = suite
         self.n = participants
         self.schools = schools
         self.seed = seed
         self.say = say
+        self.subjects = tuple(subjects)
+        if len(jury) < 3:
+            raise ValueError("a work needs two jury members and a third for discrepancies")
+        self.jury = tuple(jury)
+        self.concurrency = concurrency
+        self.in_flight = asyncio.Semaphore(concurrency)
+        # how long to wait for events to travel grows with the day: a thousand works take longer
+        # to code and settle than sixty
+        self.patience = max(1.0, participants / 1000)
+        # a poll that lists every work costs the service as much as its real work at 10,000
+        self.poll_s = 0.2 * self.patience
         self.report = DayReport()
         self.people: list[dict[str, Any]] = []
         # each participant's place in a fixed order of people: decides every draw about them
@@ -77,15 +102,22 @@ class OlympiadDay:
         self.task_one: dict[str, Decimal] = {}
 
     async def run(self) -> DayReport:
-        await self.create_olympiad()
-        await self.import_participants()
-        await self.push_and_release_materials()
-        await self.check_in()
-        await self.code_works()
-        await self.mark_works()
-        await self.decode()
-        await self.appeals()
-        await self.final_results()
+        stages: tuple[tuple[str, Callable[[], Awaitable[None]]], ...] = (
+            ("olympiad", self.create_olympiad),
+            ("import", self.import_participants),
+            ("materials_release", self.push_and_release_materials),
+            ("check_in", self.check_in),
+            ("coding", self.code_works),
+            ("marking", self.mark_works),
+            ("decoding", self.decode),
+            ("preliminary_results", self.preliminary_results),
+            ("appeals", self.appeals),
+            ("final_results", self.final_results),
+        )
+        for name, stage in stages:
+            started = time.monotonic()
+            await stage()
+            self.report.stage_seconds[name] = round(time.monotonic() - started, 2)
         self.report.retried = list(self.suite.retried)
         self.report.commands = self.suite.commands
         return self.report
@@ -107,7 +139,7 @@ class OlympiadDay:
                     "round_start": "10:00",
                     "round_end": "14:00",
                 }
-                for code in SUBJECTS
+                for code in self.subjects
             ],
             "venues": [
                 {
@@ -126,11 +158,11 @@ class OlympiadDay:
         self.report.olympiad_id = created["olympiad_id"]
         self.say(
             f"1. Олимпиада создана: {created['olympiad_id']} ({TIME_ZONE}), предметы: "
-            f"{', '.join(SUBJECTS)}"
+            f"{', '.join(self.subjects)}"
         )
 
     async def import_participants(self) -> None:
-        synthetic = generate_participants(self.seed, self.n, self.schools, SUBJECTS)
+        synthetic = generate_participants(self.seed, self.n, self.schools, self.subjects)
         imported = await self.suite.json(
             "POST",
             "registration",
@@ -160,7 +192,7 @@ class OlympiadDay:
             "criteria": now + dt.timedelta(seconds=5),
         }
         packages = []
-        for code in SUBJECTS:
+        for code in self.subjects:
             for kind, instant in released_at.items():
                 password = f"Vsosh-{code}-{kind}-{self.seed}"
                 archive = winzip_aes(
@@ -227,7 +259,7 @@ class OlympiadDay:
 
     async def check_in(self) -> None:
         removed_one = False
-        for code in SUBJECTS:
+        for code in self.subjects:
             entries = sorted(
                 (p for p in self.people if p["subject_code"] == code), key=self.rank_of
             )
@@ -237,20 +269,13 @@ class OlympiadDay:
                 if self.draw("absent", p["participant_id"]).random() < 0.05
             }
             self.report.absent += len(absent)
-            await self.suite.json(
-                "POST",
-                "registration",
-                f"/olympiads/{self.oid}/subjects/{code}/check-in",
-                json={
-                    "entries": [
-                        {
-                            "participant_id": p["participant_id"],
-                            "present": p["participant_id"] not in absent,
-                        }
-                        for p in entries
-                    ]
-                },
-                role=Role.VENUE_COORDINATOR,
+            # one list per subject; when desks work side by side, one list per room
+            size = len(entries) if self.concurrency == 1 else ROOM_SEATS
+            await self.side_by_side(
+                [
+                    partial(self.mark_attendance, code, entries[start : start + size], absent)
+                    for start in range(0, len(entries), size)
+                ]
             )
             if not removed_one:
                 violator = next(p for p in entries if p["participant_id"] not in absent)
@@ -271,6 +296,25 @@ class OlympiadDay:
                 )
         self.say(f"   Регистрация в день тура: неявка {self.report.absent}")
 
+    async def mark_attendance(
+        self, code: str, entries: Sequence[dict[str, Any]], absent: set[str]
+    ) -> None:
+        await self.suite.json(
+            "POST",
+            "registration",
+            f"/olympiads/{self.oid}/subjects/{code}/check-in",
+            json={
+                "entries": [
+                    {
+                        "participant_id": p["participant_id"],
+                        "present": p["participant_id"] not in absent,
+                    }
+                    for p in entries
+                ]
+            },
+            role=Role.VENUE_COORDINATOR,
+        )
+
     # -- coding and checking -----------------------------------------------------------------
 
     async def works_of(self, code: str) -> list[dict[str, Any]]:
@@ -287,11 +331,16 @@ class OlympiadDay:
 
         async def coded() -> int | None:
             total = 0
-            for code in SUBJECTS:
+            for code in self.subjects:
                 total += len(await self.works_of(code))
             return total if total == present else None
 
-        self.report.works = await until(coded, f"{present} coded works", within_s=90)
+        self.report.works = await until(
+            coded,
+            f"{present} coded works",
+            within_s=90 * self.patience,
+            every_s=self.poll_s,
+        )
         self.say(
             f"5. Шифрование: {self.report.works} работ получили шифры (неугадываемые, с "
             "контрольным символом)"
@@ -302,7 +351,7 @@ class OlympiadDay:
 
     async def mark_works(self) -> None:
         annulled_one = False
-        for code in SUBJECTS:
+        for code in self.subjects:
             for grade in self.grades_of(code):
                 await self.suite.json(
                     "PUT",
@@ -325,6 +374,7 @@ class OlympiadDay:
                     await self.scoring_works(code, grade),
                     key=lambda w: self.rank[owners[w["work_code"]]],
                 )
+                marking: list[Callable[[], Awaitable[None]]] = []
                 for index, work in enumerate(works):
                     if work["status"] in ("annulled", "аннулирована"):
                         continue
@@ -339,7 +389,10 @@ class OlympiadDay:
                         annulled_one = True
                         self.report.annulled += 1
                         continue
-                    await self.mark_one(work["work_code"], index, owners[work["work_code"]])
+                    marking.append(
+                        partial(self.mark_one, work["work_code"], index, owners[work["work_code"]])
+                    )
+                await self.side_by_side(marking)
         self.say(
             f"6. Проверка: по две независимые оценки на работу; третья проверка по "
             f"{self.report.third_marks} заданиям с расхождением > {THRESHOLD} баллов; "
@@ -364,7 +417,12 @@ class OlympiadDay:
             }
             return len(works) == expected and (removed is None or removed in annulled)
 
-        await until(arrived, f"scoring to know every {code} work", within_s=60)
+        await until(
+            arrived,
+            f"scoring to know every {code} work",
+            within_s=60 * self.patience,
+            every_s=self.poll_s,
+        )
 
     async def scoring_works(self, code: str, grade: int) -> list[dict[str, Any]]:
         listed = await self.suite.json(
@@ -387,7 +445,7 @@ class OlympiadDay:
         return {e["work_code"]: str(e["participant_id"]) for e in table["entries"]}
 
     async def mark_one(self, work_code: str, index: int, participant_id: str) -> None:
-        first, second, third = (JURY[(index + k) % len(JURY)] for k in range(3))
+        first, second, third = (self.jury[(index + k) % len(self.jury)] for k in range(3))
         rng = self.draw("marks", participant_id)
         base = {n: Decimal(rng.randrange(0, 21)) / 2 for n in range(1, TASKS + 1)}
         other = dict(base)
@@ -425,7 +483,7 @@ class OlympiadDay:
             )
 
     async def decode(self) -> None:
-        for code in SUBJECTS:
+        for code in self.subjects:
             for grade in self.grades_of(code):
 
                 async def checked(code: str = code, grade: int = grade) -> bool:
@@ -437,7 +495,9 @@ class OlympiadDay:
                     )
                     return bool(progress["all_checked"])
 
-                await until(checked, f"{code} grade {grade} fully checked")
+                await until(
+                    checked, f"{code} grade {grade} fully checked", within_s=60 * self.patience
+                )
 
                 async def decoded(code: str = code, grade: int = grade) -> dict[str, Any] | None:
                     response = await self.suite.call(
@@ -450,14 +510,19 @@ class OlympiadDay:
                     return response.json() if response.status_code == 200 else None
 
                 # coding learns "all checked" from scoring's event; poll until it has arrived
-                await until(decoded, f"decoding of {code} grade {grade}")
+                await until(
+                    decoded, f"decoding of {code} grade {grade}", within_s=60 * self.patience
+                )
+
+    async def preliminary_results(self) -> None:
+        """Publishing builds each decoded subject and grade's preliminary table from events."""
         await self._wait_tables("preliminary")
         self.say(
             "7. Дешифрование после проверки всех работ; предварительные результаты опубликованы"
         )
 
     async def _wait_tables(self, stage: str) -> None:
-        for code in SUBJECTS:
+        for code in self.subjects:
             for grade in self.grades_of(code):
 
                 async def published(code: str = code, grade: int = grade) -> bool:
@@ -470,7 +535,9 @@ class OlympiadDay:
                     )
                     return response.status_code == 200
 
-                await until(published, f"{stage} table {code} grade {grade}")
+                await until(
+                    published, f"{stage} table {code} grade {grade}", within_s=60 * self.patience
+                )
 
     # -- appeals ------------------------------------------------------------------------------
 
@@ -487,7 +554,7 @@ class OlympiadDay:
     # -- results ------------------------------------------------------------------------------
 
     async def final_results(self) -> None:
-        for code in SUBJECTS:
+        for code in self.subjects:
             for grade in self.grades_of(code):
                 path = f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}"
                 response = await self.suite.call(
@@ -529,6 +596,21 @@ class OlympiadDay:
                 f"   Председатель жюри решил по группе с равным баллом {tie['total']}: "
                 f"«{tie['statuses'][0]}» для всех"
             )
+
+    async def side_by_side(self, calls: Sequence[Callable[[], Awaitable[None]]]) -> None:
+        """Run `calls`, up to `concurrency` at once; with 1, in turn and in order."""
+        if self.concurrency == 1:
+            for call in calls:
+                await call()
+            return
+
+        async def bounded(call: Callable[[], Awaitable[None]]) -> None:
+            async with self.in_flight:
+                await call()
+
+        async with asyncio.TaskGroup() as group:
+            for call in calls:
+                group.create_task(bounded(call))
 
     @property
     def oid(self) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from olymp_cli.demo.client import SuiteClient
-from olymp_cli.demo.day import DayReport, OlympiadDay
+from olymp_cli.demo.day import JURY, SUBJECTS, DayReport, OlympiadDay
 from olymp_cli.suite import PRIVATE_KEY, Layout
 from olymp_core.auth import TokenIssuer
 from olymp_core.settings import SERVICES
@@ -21,16 +21,29 @@ async def run_day(
     say: Callable[[str], None],
     retry_within_s: float = 0.0,
     on_command: Callable[[int, str], None] | None = None,
+    subjects: Sequence[str] = SUBJECTS,
+    jury: Sequence[str] = JURY,
+    concurrency: int = 1,
 ) -> DayReport:
     """One day on the running suite; with `retry_within_s` calls survive restarting services,
-    `on_command(n, what)` hears of each command before it is sent."""
+    `on_command(n, what)` hears of each command before it is sent; `concurrency` requests at once
+    where people work side by side (check-in, marking)."""
     issuer = TokenIssuer(PRIVATE_KEY.read_bytes())
     client = SuiteClient(
         {s: layout.base_url(s) for s in SERVICES}, issuer, retry_within_s=retry_within_s
     )
     client.on_command = on_command
     try:
-        day = OlympiadDay(client, participants=participants, schools=schools, seed=seed, say=say)
+        day = OlympiadDay(
+            client,
+            participants=participants,
+            schools=schools,
+            seed=seed,
+            say=say,
+            subjects=subjects,
+            jury=jury,
+            concurrency=concurrency,
+        )
         return await day.run()
     finally:
         await client.close()
