@@ -4,8 +4,8 @@ Publishes one preliminary table of `--rows` participants through the publishing 
 handlers (a throwaway PostgreSQL database, a local directory store), lets the service write its
 static files, then starts
 
-- the service as it is deployed: uvicorn in its own process(es), `--workers` of them
-  (`uvicorn --factory olymp_publishing.main:app`);
+- the service as `olymp up` runs it: `python -m olymp_publishing`, `--workers` processes serving
+  one port (`OLYMP_PUBLISHING_HTTP_REUSE_PORT`), each with its own cache, writer and refresher;
 - nginx (Debian's package; installed with apt-get if missing) with deploy/nginx/results.conf.template
   on the store's directory, falling back to the service;
 - beside it, a plain nginx `root` on the same directory: the static baseline.
@@ -17,7 +17,7 @@ last line is JSON: {"app_rps", "nginx_rps", "ratio", "app_p99_ms", ...}.
 
     .venv/bin/python bench/public_results.py [--workers 2] [--rows 150] [--runs 3] [--profile]
 
-`--profile` adds a run of one service worker under cProfile and prints where its time goes.
+`--profile` adds a run of one service process under cProfile and prints where its time goes.
 Needs PostgreSQL as for the tests (and RabbitMQ's test virtual host, optional: the service starts
 without the broker after a few seconds).
 """
@@ -166,37 +166,77 @@ async def publish(workdir: Path, database_url: str, rows: int) -> tuple[uuid.UUI
 
 @contextmanager
 def process(
-    command: list[str], log: Path, env: dict[str, str] | None = None
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Run `command` in its own process group (uvicorn's workers, nginx's) and end that group."""
-    with log.open("ab") as output:
-        child = subprocess.Popen(
-            command, env=env, stdout=output, stderr=output, start_new_session=True
-        )
+    command: list[str], log: Path, env: dict[str, str] | None = None, copies: int = 1
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Run `copies` of `command` in one new process group (nginx's workers are in it too), so
+    that their CPU time is counted together, and end that group."""
+    children: list[subprocess.Popen[bytes]] = []
     try:
-        yield child
+        with log.open("ab") as output:
+            for _ in range(copies):
+                children.append(
+                    subprocess.Popen(
+                        command,
+                        env=env,
+                        stdout=output,
+                        stderr=output,
+                        # the first leads a new group (0), the others join it
+                        process_group=children[0].pid if children else 0,
+                    )
+                )
+        yield children
     finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGINT)
+        if children and any(child.poll() is None for child in children):
+            os.killpg(children[0].pid, signal.SIGINT)
             try:
-                child.wait(timeout=20)
+                for child in children:
+                    child.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
+                os.killpg(children[0].pid, signal.SIGKILL)
+                for child in children:
+                    child.wait()
 
 
-def wait_for(url: str, child: subprocess.Popen[bytes], log: Path, within_s: float = 60.0) -> None:
+def listening(pid: int) -> bool:
+    """Whether the process has a listening TCP socket open: a service process listens once its
+    start-up is done, so each of those sharing a port is ready before the load begins."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        inodes |= {line.split()[9] for line in lines if line.split()[3] == "0A"}
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            return True
+    return False
+
+
+def wait_for(
+    url: str, children: list[subprocess.Popen[bytes]], log: Path, within_s: float = 60.0
+) -> None:
     deadline = time.monotonic() + within_s
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
+            if all(listening(child.pid) for child in children):
+                with urllib.request.urlopen(url, timeout=2) as answer:
+                    if answer.status == 200:
+                        return
         except OSError:
             pass
-        if child.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise SystemExit(f"{child.args!r} exited ({child.returncode}):\n{tail}")
+        for child in children:
+            if child.poll() is not None:
+                tail = log.read_text(errors="replace")[-2000:]
+                raise SystemExit(f"{child.args!r} exited ({child.returncode}):\n{tail}")
         if time.monotonic() > deadline:
             tail = log.read_text(errors="replace")[-2000:]
             raise SystemExit(f"{url} did not answer within {within_s} s:\n{tail}")
@@ -308,9 +348,12 @@ def nginx_config(tmp: Path, root: Path, app_port: int, port: int, static_port: i
     return main
 
 
-def app_env(settings: Any, public_key: Path, prefix: str) -> dict[str, str]:
+def app_env(settings: Any, public_key: Path, prefix: str, port: int) -> dict[str, str]:
+    """The service's environment as `olymp up` gives it, every process on one port."""
     return {
         **os.environ,
+        "OLYMP_PUBLISHING_HTTP_PORT": str(port),
+        "OLYMP_PUBLISHING_HTTP_REUSE_PORT": "true",
         "OLYMP_PUBLISHING_DATABASE_URL": settings.database_url,
         "OLYMP_PUBLISHING_STORAGE_URL": settings.storage_url,
         "OLYMP_PUBLISHING_AUTH_LOCAL_PUBLIC_KEY_FILE": str(public_key),
@@ -326,22 +369,11 @@ def amqp_url() -> str:
     return AMQP_URL
 
 
-def uvicorn_command(port: int, workers: int) -> list[str]:
-    return [
-        "-m",
-        "uvicorn",
-        "--factory",
-        "olymp_publishing.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+# What `olymp up` starts. Not `uvicorn --workers N`: its supervisor binds the port without naming
+# IPPROTO_TCP, so asyncio leaves Nagle's algorithm on for every connection, and each keep-alive
+# request after the first waits about 40 ms for the client's delayed ACK (uvicorn issue 3149):
+# 700 req/s at 32 connections instead of 10,000+. The service's own SO_REUSEPORT socket names it.
+SERVICE = ["-m", "olymp_publishing"]
 
 
 async def delete_queues(queues: list[str]) -> None:
@@ -365,26 +397,30 @@ def profile(
 ) -> None:
     port = free_port()
     out = tmp / "app.prof"
-    command = [sys.executable, "-m", "cProfile", "-o", str(out), *uvicorn_command(port, 1)]
+    command = [sys.executable, "-m", "cProfile", "-o", str(out), *SERVICE]
     page = url.replace("{port}", str(port))
     log = tmp / "profiled.log"
-    with process(command, log, env) as child:
-        wait_for(page, child, log)
+    with process(command, log, {**env, "OLYMP_PUBLISHING_HTTP_PORT": str(port)}) as children:
+        wait_for(page, children, log)
         figures = wrk(wrk_bin, page, args.connections, args.duration, args.threads)
-    print(f"\nprofiled (1 worker under cProfile, slower): {figures['rps']:.0f} req/s")
+    print(f"\nprofiled (1 process under cProfile, slower): {figures['rps']:.0f} req/s")
     stats = pstats.Stats(str(out))
     stats.sort_stats("tottime").print_stats(25)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=2, help="service processes sharing the port")
     parser.add_argument("--rows", type=int, default=150, help="participants in the table")
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per measurement")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="measurements of each path")
+    parser.add_argument(
+        "--profile", action="store_true", help="then one service process under cProfile"
+    )
     parser.add_argument("--keep", type=Path, help="copy the service's and nginx's logs here")
     args = parser.parse_args()
 
@@ -412,9 +448,9 @@ def main() -> None:
         except BaseException:
             asyncio.run(cleanup([]))
             raise
-        env = app_env(settings, public_key, prefix)
         root = tmp / "objects"
         app_port, nginx_port, static_port = free_port(), free_port(), free_port()
+        env = app_env(settings, public_key, prefix, app_port)
         path = f"/results/{olympiad}/{SUBJECT}/{GRADE}.html"
         app_url = f"http://127.0.0.1:{app_port}{path}"
         nginx_url = f"http://127.0.0.1:{nginx_port}{path}"
@@ -423,20 +459,20 @@ def main() -> None:
         )
         config = nginx_config(tmp, root, app_port, nginx_port, static_port)
         nginx = [nginx_bin, "-p", str(tmp), "-c", str(config), "-g", "daemon off;"]
-        app = [sys.executable, *uvicorn_command(app_port, args.workers)]
+        app = [sys.executable, *SERVICE]
         app_log, nginx_log = tmp / "app.log", tmp / "nginx.log"
         try:
             with (
-                process(app, app_log, env) as app_child,
-                process(nginx, nginx_log) as nginx_child,
+                process(app, app_log, env, copies=args.workers) as app_children,
+                process(nginx, nginx_log) as nginx_children,
             ):
-                wait_for(app_url, app_child, app_log)
-                wait_for(nginx_url, nginx_child, nginx_log)
-                wait_for(static_url, nginx_child, nginx_log)
+                wait_for(app_url, app_children, app_log)
+                wait_for(nginx_url, nginx_children, nginx_log)
+                wait_for(static_url, nginx_children, nginx_log)
                 size = check_same(app_url, nginx_url, static_url)
                 print(
-                    f"table of {args.rows} rows, {size} bytes of HTML; service: uvicorn, "
-                    f"{args.workers} worker(s); nginx: {os.cpu_count()} worker(s); "
+                    f"table of {args.rows} rows, {size} bytes of HTML; service: "
+                    f"{args.workers} process(es); nginx: {os.cpu_count()} worker(s); "
                     f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s",
                     flush=True,
                 )
@@ -444,9 +480,9 @@ def main() -> None:
                     wrk(wrk_bin, url, args.connections, 1.0, args.threads)
                 runs: list[dict[str, dict[str, float]]] = []
                 targets = (
-                    ("app", app_url, app_child.pid),
-                    ("nginx", nginx_url, nginx_child.pid),
-                    ("static", static_url, nginx_child.pid),
+                    ("app", app_url, app_children[0].pid),
+                    ("nginx", nginx_url, nginx_children[0].pid),
+                    ("static", static_url, nginx_children[0].pid),
                 )
                 for n in range(args.runs):
                     run: dict[str, dict[str, float]] = {}

@@ -138,6 +138,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
+
     async def on_database(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DBAPIError)
         if getattr(exc.orig, "sqlstate", None) not in NUL_REFUSED_SQLSTATES:

@@ -1,9 +1,6 @@
 """Composition root of the publishing service."""
 
-from fastapi import FastAPI
-
 from olymp_core.clock import Clock
-from olymp_core.logging import configure_logging
 from olymp_core.runtime import Runtime
 from olymp_core.service import Service
 from olymp_publishing import api, background, consumers, sweeper
@@ -40,11 +37,3 @@ def build(
     # middleware (it counts its own answers in the same metrics).
     service.app.add_middleware(api.CachedPublicResults, files=files)
     return service
-
-
-def app() -> FastAPI:
-    """`uvicorn --factory olymp_publishing.main:app --workers N`: each worker builds its own
-    service from the environment (OLYMP_PUBLISHING_*), as `python -m olymp_publishing` does."""
-    service = build()
-    configure_logging(service.name, service.runtime.settings.log_level)
-    return service.app

@@ -4,6 +4,7 @@ in-process cache, with validators and cache headers."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -18,7 +19,7 @@ from olymp_core.storage import ObjectStore, StorageError
 from olymp_core.subject_grade import SubjectGrade
 from olymp_core.testing.events import eventually
 from olymp_core.testing.service import ServiceHarness, running_service
-from olymp_publishing import handlers
+from olymp_publishing import handlers, store
 from olymp_publishing.handlers import PublishedFiles, TableAddress
 from olymp_publishing.store.tables import published_files
 
@@ -141,9 +142,12 @@ async def test_if_none_match_gives_304_and_a_cached_file_needs_no_database(
     changed = await svc.client.get(f"{subject.base}.html", headers={"If-None-Match": '"old"'})
     assert (changed.status_code, changed.content) == (200, first.content)
 
-    # Warm, then the database goes away: what is cached is still answered.
+    # Warm, then the database goes away: what is cached is still answered. The writer keeps
+    # every format of a version it writes, so the CSV of version 1 is cached though never asked.
+    await preliminary_written(svc, subject)
     await svc.client.get(subject.base, params={"version": 1})
     await svc.client.get(f"/results/{subject.olympiad_id}")
+    csv = await stored(svc, f"{prefix(subject)}/v1.csv")
     runtime = svc.service.runtime
     working, runtime.uows = runtime.uows, DatabaseDown()  # type: ignore[assignment]
     try:
@@ -152,8 +156,13 @@ async def test_if_none_match_gives_304_and_a_cached_file_needs_no_database(
             pinned = await svc.client.get(subject.base, params={"version": "1"})
             assert pinned.headers["cache-control"] == IMMUTABLE
             assert (await svc.client.get(f"/results/{subject.olympiad_id}")).status_code == 200
-        with pytest.raises(ConnectionRefusedError):  # not cached: the route needs the database
-            await svc.client.get(f"{subject.base}.csv", params={"version": 1})
+            download = await svc.client.get(f"{subject.base}.csv", params={"version": 1})
+            assert (download.content, download.headers["etag"]) == (csv, etag(csv))
+        # Only the database can say whether a version not seen yet exists.
+        with pytest.raises(ConnectionRefusedError):
+            await svc.client.get(f"{subject.base}.csv", params={"version": 2})
+        with pytest.raises(ConnectionRefusedError):
+            await svc.client.get(f"{subject.base}.csv", params={"stage": "final"})
     finally:
         runtime.uows = working
 
@@ -323,3 +332,47 @@ async def test_a_title_that_arrives_after_publication_reaches_the_stored_index(
     assert (
         await stored(svc, key) == (await svc.client.get(f"/results/{subject.olympiad_id}")).content
     )
+
+
+async def test_a_title_committed_while_the_writer_works_has_the_index_written_again(
+    svc: ServiceHarness, subject: Subject
+) -> None:
+    """The writer read the olympiad (no title yet) and commits its index after the title's event
+    has deleted the row that would have it written again: the index would never show the title.
+    The event waits for the writer's lock instead, and deletes the row after it."""
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
+    olympiad_id = subject.olympiad_id
+
+    async def index_recorded() -> bool:
+        async with svc.uows() as uow:
+            return await store.index_written(uow.session, olympiad_id) is not None
+
+    await eventually(index_recorded)
+    async with svc.uows() as writer:  # a writer caught half-way, as the files loop may be
+        await store.lock_published_files(writer.session, olympiad_id)
+        assert await store.olympiad_of(writer.session, olympiad_id) is None
+        title = asyncio.create_task(svc.deliver(subject.created()))
+        await eventually(lambda: _waiting_for_an_advisory_lock(svc))
+        assert not title.done()
+        await store.save_index_written(writer.session, olympiad_id, "no title", writer.clock.now())
+        await writer.commit()
+    await title
+
+    key = f"results/{olympiad_id}/index.json"
+
+    async def rewritten() -> bool:
+        return bool(json.loads(await stored(svc, key))["olympiad_title"] == OLYMPIAD_TITLE)
+
+    await eventually(rewritten)
+
+
+async def _waiting_for_an_advisory_lock(svc: ServiceHarness) -> bool:
+    async with svc.uows() as uow:
+        waiting = await uow.session.scalar(
+            sa.text(
+                "SELECT count(*) FROM pg_locks"
+                " WHERE locktype = 'advisory' AND NOT granted AND database = ("
+                "SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+        )
+    return bool(waiting)

@@ -29,7 +29,13 @@ async def on_olympiad_created(
     event: OlympiadCreated, uow: UnitOfWork, *, files: PublishedFiles | None = None
 ) -> None:
     """Keep the title and zone the public pages show; an unknown zone must not lose the title.
-    The index shows the title: it is written again."""
+    The index shows the title: it is written again.
+
+    Under the olympiad's files lock, as the files writer: a writer that read the olympiad before
+    this commit would otherwise record its index (without the title) as written after the row
+    saying "write it again" is deleted, and the stored index would never show the title.
+    """
+    await store.lock_published_files(uow.session, event.olympiad_id)
     time_zone: str | None = event.time_zone
     try:
         zone(event.time_zone)

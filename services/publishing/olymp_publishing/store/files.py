@@ -26,7 +26,8 @@ _LOCK_CLASS = 0x50756201
 
 
 async def lock_published_files(session: AsyncSession, olympiad_id: uuid.UUID) -> None:
-    """Hold the olympiad's files lock until the transaction ends (writers queue here)."""
+    """Hold the olympiad's files lock until the transaction ends. Writers queue here, and so
+    does a change the index shows that is not a version (the olympiad's title, `forget_index`)."""
     olympiad_lock = int.from_bytes(olympiad_id.bytes[:4], "big", signed=True)
     await session.execute(
         sa.select(sa.func.pg_advisory_xact_lock(_LOCK_CLASS, olympiad_lock)),
