@@ -29,7 +29,7 @@ async def waits(count: int, send: Any) -> tuple[list[float], float]:
     released = 0.0
 
     async def stream(index: int) -> None:
-        await gate.wait()  # all woken at once, as by the broadcaster's notify_all
+        await gate.wait()  # all woken at once, as by the broadcaster's Event
         await send(index)
         waited.append((time.perf_counter() - released) * 1000)
 

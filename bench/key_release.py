@@ -1,13 +1,21 @@
 """Key release fan-out: N mirror streams subscribed to one hub, one release, delay per stream.
 
 The hub is the real materials service (PostgreSQL, broker, its gRPC feed) in this process; the
-mirrors are lightweight stream clients in a child process, so the hub's peak RSS is its own. Each
+mirrors are lightweight stream clients in child processes, so the hub's peak RSS is its own. Each
 run announces a package whose instant is a few seconds ahead, waits, and records when each stream
-receives its key. Prints deliveries before the instant (must be 0), p50/p99/max delay after the
-instant and the hub's peak RSS; the last lines are JSON, one object per N.
+receives its key, on the clock of the process that receives it (the machine's one clock). Prints
+deliveries before the instant (must be 0), p50/p99/max delay after the instant and the hub's peak
+RSS; the last lines are JSON, one object per N.
+
+The streams can be spread over several client processes (`--client-processes`, 1 by default): real
+mirrors are separate machines, and one Python process reading thousands of streams spends tens of
+microseconds on each message, so the last stream's key waits for the client to read the others.
+On a 2-core machine more client processes only take CPU share from the hub, so one is the default
+there. Like a real mirror, a stream keeps following the hub after its key; all are closed after the
+round.
 
     .venv/bin/python bench/key_release.py                     # 100, 1000, 3000
-    .venv/bin/python bench/key_release.py --subscribers 100 500
+    .venv/bin/python bench/key_release.py --subscribers 100 500 --client-processes 2
 """
 
 from __future__ import annotations
@@ -28,11 +36,16 @@ from typing import Any
 CHANNEL_STREAMS = 100  # streams per HTTP/2 connection, as many municipalities share none
 
 
-def _client(port: int, token: str, count: int, after: int, out: Any, go: Any) -> None:
-    asyncio.run(_clients(port, token, count, after, out, go))
+CLIENT_PROCESSES = 1  # more only where the clients have cores of their own
 
 
-async def _clients(port: int, token: str, count: int, after: int, out: Any, go: Any) -> None:
+def _client(port: int, token: str, first: int, count: int, after: int, out: Any, go: Any) -> None:
+    asyncio.run(_clients(port, token, first, count, after, out, go))
+
+
+async def _clients(
+    port: int, token: str, first: int, count: int, after: int, out: Any, go: Any
+) -> None:
     import grpc
 
     from olymp.materials.v1 import materials_pb2 as pb
@@ -44,14 +57,22 @@ async def _clients(port: int, token: str, count: int, after: int, out: Any, go: 
         for _ in range((count + CHANNEL_STREAMS - 1) // CHANNEL_STREAMS)
     ]
     received: list[float] = []
+    everyone = asyncio.Event()
 
     async def stream(index: int) -> None:
         stub = pb_grpc.MaterialsFeedServiceStub(channels[index // CHANNEL_STREAMS])
-        request = pb.SubscribeRequest(municipality_id=f"m{index}", after_sequence=after)
-        async for event in stub.Subscribe(request, metadata=metadata):
+        request = pb.SubscribeRequest(municipality_id=f"m{first + index}", after_sequence=after)
+        call = stub.Subscribe(request, metadata=metadata)
+        while (event := await call.read()) is not grpc.aio.EOF:
             if event.HasField("key_released"):
                 received.append(time.time())
-                return
+                break
+        if len(received) == count:
+            everyone.set()
+        # a mirror goes on following its hub: hanging up here would make the hub and this
+        # process tear streams down while other streams still wait for their key
+        await everyone.wait()
+        call.cancel()
 
     tasks = []
     for i in range(count):
@@ -63,11 +84,13 @@ async def _clients(port: int, token: str, count: int, after: int, out: Any, go: 
     go.put("subscribed")
     await asyncio.wait(tasks, timeout=60)
     out.put(received)
+    for task in tasks:
+        task.cancel()
     for channel in channels:
         await channel.close()
 
 
-async def run_one(svc: Any, count: int) -> dict[str, Any]:
+async def run_one(svc: Any, count: int, processes: int) -> dict[str, Any]:
     from olymp_core.auth import Role
     from olymp_core.grpc import GrpcServer
     from olymp_materials.feed.grpc_api.broadcaster import FeedBroadcaster
@@ -81,11 +104,19 @@ async def run_one(svc: Any, count: int) -> dict[str, Any]:
     out, go = ctx.Queue(), ctx.Queue()
     [feed_server] = [p for p in svc.service.lifecycles if isinstance(p, GrpcServer)]
     port = feed_server.port
-    child = ctx.Process(
-        target=_client, args=(port, token, count, broadcaster.last_sequence, out, go)
-    )
-    child.start()
-    await asyncio.to_thread(go.get)
+    after = broadcaster.last_sequence
+    share = -(-count // processes)
+    children = [
+        ctx.Process(
+            target=_client,
+            args=(port, token, first, min(share, count - first), after, out, go),
+        )
+        for first in range(0, count, share)
+    ]
+    for child in children:
+        child.start()
+    for _ in children:
+        await asyncio.to_thread(go.get)
     deadline = time.monotonic() + 120
     while broadcaster.subscribers < count:
         if time.monotonic() > deadline:
@@ -99,8 +130,11 @@ async def run_one(svc: Any, count: int) -> dict[str, Any]:
         headers=svc.auth(Role.COORDINATOR),
     )
     assert response.status_code == 201, response.text
-    received: list[float] = await asyncio.to_thread(out.get)
-    child.join()
+    received: list[float] = []
+    for _ in children:
+        received += await asyncio.to_thread(out.get)
+    for child in children:
+        await asyncio.to_thread(child.join)
     instant = release_at.timestamp()
     delays = sorted((t - instant) * 1000 for t in received)
     early = sum(1 for d in delays if d < 0)
@@ -117,7 +151,7 @@ async def run_one(svc: Any, count: int) -> dict[str, Any]:
     }
 
 
-async def main(counts: list[int]) -> None:
+async def main(counts: list[int], processes: int) -> None:
     from olymp_core.testing.service import running_service
     from olymp_materials.feed.background import KeySendAudit
 
@@ -131,7 +165,7 @@ async def main(counts: list[int]) -> None:
             log_level="WARNING",
         ) as svc:
             for count in counts:
-                result = await run_one(svc, count)
+                result = await run_one(svc, count, processes)
                 print(
                     f"{count:>5} mirrors: delivered {result['delivered']}, before the instant "
                     f"{result['early']}, after it p50 {result['p50_ms']} ms, p99 "
@@ -155,4 +189,11 @@ async def main(counts: list[int]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, nargs="+", default=[100, 1000, 3000])
-    asyncio.run(main(parser.parse_args().subscribers))
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=CLIENT_PROCESSES,
+        help="processes the mirror streams are spread over (fewer for a small N)",
+    )
+    args = parser.parse_args()
+    asyncio.run(main(args.subscribers, args.client_processes))

@@ -56,6 +56,7 @@ def _hub(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
             runtime.objects,
             broadcaster,
             audit.journal.record,
+            audit.journal.record_many,
             max_fetches=settings.feed_max_fetches,
         ),
         runtime.verifier,

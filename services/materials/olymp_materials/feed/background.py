@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Callable
 
 from olymp_core.db import UnitOfWorkFactory
@@ -18,14 +19,50 @@ from olymp_materials.feed.grpc_api.broadcaster import FeedBroadcaster
 from olymp_materials.feed.store import KeySend
 
 
+class CollectorHold:
+    """Keeps the garbage collector away from what the hub already holds while the keys go out.
+
+    A hub with thousands of open streams holds millions of objects. A full collection of them takes
+    a few hundred milliseconds and a middle one tens, and one comes whenever allocations cross the
+    collector's threshold: as they do when thousands of streams wake at once. Measured at the
+    instant with 3,000 streams: a 30 ms collection between the release and the first key sent.
+    `gc.freeze()` takes every object that exists now out of the collector's sight (the fan-out's
+    own objects are still collected) and `gc.unfreeze()` gives them back once the keys are out.
+    """
+
+    def __init__(self, fan_out_s: float) -> None:
+        self._fan_out_s = fan_out_s
+        self._until = 0.0
+        self._thaw: asyncio.TimerHandle | None = None
+
+    def before(self, seconds: float) -> None:
+        """An instant comes in `seconds`: hold until its keys are out (holds only get longer)."""
+        loop = asyncio.get_running_loop()
+        self._until = max(self._until, loop.time() + max(seconds, 0.0) + self._fan_out_s)
+        gc.freeze()
+        if self._thaw is not None:
+            self._thaw.cancel()
+        self._thaw = loop.call_at(self._until, self.release)
+
+    def release(self) -> None:
+        if self._thaw is not None:
+            self._thaw.cancel()
+            self._thaw = None
+        gc.unfreeze()
+
+
 class ReleaseTimer:
     """Releases every package whose instant has come and sends the keys to the streams.
 
     It sleeps exactly until the next instant (or the poll interval, whichever is sooner), so a
     release at 08:00 leaves the hub within milliseconds, and a clock moved by a test is still
     noticed within the poll interval. A hub that was down at the instant releases at once on
-    start-up, before the feed server (started after it) serves any mirror.
+    start-up, before the feed server (started after it) serves any mirror. Before it sleeps until
+    an instant it holds the garbage collector off (CollectorHold) until the keys are out.
     """
+
+    # how long the streams get to send a key after its instant with the collector held off
+    FAN_OUT_S = 5.0
 
     name = "materials-release-timer"
 
@@ -41,6 +78,7 @@ class ReleaseTimer:
             interval=poll_interval,
             backoff=Backoff(first=min(poll_interval, 0.5), cap=poll_interval),
         )
+        self.collector = CollectorHold(self.FAN_OUT_S)
 
     async def release(self) -> int:
         """One release pass; returns how many packages it released (0 when another was first)."""
@@ -56,7 +94,10 @@ class ReleaseTimer:
             now = uow.clock.now()
         if upcoming is None:
             return self._poll
-        return min(self._poll, max((upcoming - now).total_seconds(), 0.001))
+        until = (upcoming - now).total_seconds()
+        if until <= self._poll:  # the next wake-up is that instant
+            self.collector.before(until)
+        return min(self._poll, max(until, 0.001))
 
     async def start(self, tasks: asyncio.TaskGroup) -> None:
         await self.release()
@@ -64,6 +105,7 @@ class ReleaseTimer:
 
     async def stop(self) -> None:
         await self._loop.stop()
+        self.collector.release()
 
 
 class KeySendJournal:
@@ -75,7 +117,10 @@ class KeySendJournal:
     takes every send waiting at that moment into one transaction, again and again while sends
     arrive, and each stream sends its key only once its note is committed (the streams woken by
     one release all queue before the writer first runs, so they share one or two transactions).
-    The audit writer then chains the journal into the trail (KeySendAudit).
+    At a release the feed's servicer does better still: `record_many` writes the sends of every
+    open stream in one transaction before the key is visible to any of them, and only streams
+    opened after that note their own. The audit writer then chains the journal into the trail
+    (KeySendAudit).
     """
 
     MAX_BATCH = 5_000
@@ -95,6 +140,13 @@ class KeySendJournal:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_waiting(), name="materials-key-journal")
         await done  # a stream that goes away cancels only its own wait, not the write
+
+    async def record_many(self, sends: list[KeySend]) -> None:
+        """Commit `sends` to the journal in one transaction; raise if it could not be."""
+        async with self._uows() as uow:
+            await feed_handlers.journal_key_sends(sends, uow)
+        if self._written is not None:
+            self._written(len(sends))
 
     async def _write_waiting(self) -> None:
         while self._waiting:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import grpc
@@ -73,8 +74,20 @@ class FetchSlots:
         self._slots.release()
 
 
-# written down durably before the key leaves (background.KeySendJournal)
+# written down durably before the key leaves (background.KeySendJournal): one send, or many at once
 RecordKeySent = Callable[[KeySend], Awaitable[None]]
+RecordKeySends = Callable[[list[KeySend]], Awaitable[None]]
+
+
+@dataclass(eq=False)
+class _Stream:
+    """An open Subscribe call: to whom its keys go, how far it is, and which of its key sends
+    were already written down for it (with every other stream's, before the key was visible)."""
+
+    actor: str
+    municipality_id: str
+    cursor: int
+    noted: set[int] = field(default_factory=set)
 
 
 class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
@@ -84,6 +97,7 @@ class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
         objects: ObjectStore,
         broadcaster: FeedBroadcaster,
         record_key_sent: RecordKeySent,
+        record_key_sends: RecordKeySends,
         *,
         max_fetches: int,
     ) -> None:
@@ -91,34 +105,77 @@ class FeedServicer(pb_grpc.MaterialsFeedServiceServicer):  # type: ignore[misc]
         self._objects = objects
         self._broadcaster = broadcaster
         self._record_key_sent = record_key_sent
+        self._record_key_sends = record_key_sends
         self.fetches = FetchSlots(max_fetches)
         # the last sequence streamed to each municipality since start: what it may acknowledge
         self._sent_through: dict[str, int] = {}
+        self._streams: set[_Stream] = set()
+        broadcaster.before_keys_leave = self._note_key_sends
+
+    async def _note_key_sends(self, keys: list[pb.FeedEvent]) -> None:
+        """Write down in one transaction that each open stream is about to send each new key.
+
+        At the instant thousands of streams wake for one key; noting each send on its own path
+        would wake every stream twice (once to queue its note, once when it is written). A stream
+        that closes before its send leaves a note of a key it did not get: the trail errs on the
+        side of who may have a key, never the other way.
+        """
+        due = [
+            (stream, key)
+            for key in keys
+            for stream in list(self._streams)
+            if stream.cursor < key.sequence
+        ]
+        if not due:
+            return
+        await self._record_key_sends(
+            [
+                KeySend(
+                    stream.actor,
+                    stream.municipality_id,
+                    uuid.UUID(key.key_released.package_id),
+                    key.sequence,
+                )
+                for stream, key in due
+            ]
+        )
+        for stream, key in due:
+            stream.noted.add(key.sequence)
 
     async def Subscribe(
         self, request: pb.SubscribeRequest, context: Any
     ) -> AsyncIterator[pb.FeedEvent]:
         municipality = request.municipality_id
         await _require_municipality(municipality, context)
-        actor = current_principal().subject
-        async for event in self._broadcaster.follow(request.after_sequence):
-            if event.HasField("key_released"):
-                # a caller who never acknowledges still leaves a trace: written down durably
-                # before the key leaves, so that not even a killed hub loses it
-                sent = KeySend(
-                    actor, municipality, uuid.UUID(event.key_released.package_id), event.sequence
-                )
-                try:
-                    await self._record_key_sent(sent)
-                except Exception:
-                    await context.abort(
-                        grpc.StatusCode.UNAVAILABLE,
-                        "Региональный узел не может записать выдачу ключа в журнал: ключ не "
-                        "отправлен, подключитесь снова.",
+        stream = _Stream(current_principal().subject, municipality, request.after_sequence)
+        self._streams.add(stream)
+        try:
+            async for event in self._broadcaster.follow(request.after_sequence):
+                stream.cursor = event.sequence
+                if event.HasField("key_released") and event.sequence not in stream.noted:
+                    # a caller who never acknowledges still leaves a trace: written down durably
+                    # before the key leaves, so that not even a killed hub loses it (most sends
+                    # were written down with all others before the key was visible)
+                    sent = KeySend(
+                        stream.actor,
+                        municipality,
+                        uuid.UUID(event.key_released.package_id),
+                        event.sequence,
                     )
-            sent_through = self._sent_through.get(municipality, 0)
-            self._sent_through[municipality] = max(sent_through, event.sequence)
-            yield event
+                    try:
+                        await self._record_key_sent(sent)
+                    except Exception:
+                        await context.abort(
+                            grpc.StatusCode.UNAVAILABLE,
+                            "Региональный узел не может записать выдачу ключа в журнал: ключ не "
+                            "отправлен, подключитесь снова.",
+                        )
+                stream.noted.discard(event.sequence)
+                sent_through = self._sent_through.get(municipality, 0)
+                self._sent_through[municipality] = max(sent_through, event.sequence)
+                yield event
+        finally:
+            self._streams.discard(stream)
 
     async def FetchPackage(
         self, request: pb.FetchPackageRequest, context: Any
@@ -228,10 +285,13 @@ def grpc_api(
     objects: ObjectStore,
     broadcaster: FeedBroadcaster,
     record_key_sent: RecordKeySent,
+    record_key_sends: RecordKeySends,
     *,
     max_fetches: int,
 ) -> GrpcApi:
-    servicer = FeedServicer(uows, objects, broadcaster, record_key_sent, max_fetches=max_fetches)
+    servicer = FeedServicer(
+        uows, objects, broadcaster, record_key_sent, record_key_sends, max_fetches=max_fetches
+    )
     return GrpcApi(
         services=[
             lambda server: pb_grpc.add_MaterialsFeedServiceServicer_to_server(servicer, server)

@@ -2,9 +2,14 @@
 
 Every stream follows an in-memory copy of the feed. Whoever changes the feed (an upload, a move, the
 release timer) calls `refresh()`, which reads the new rows in ONE query, builds each event ONCE
-(unsealing a released key once) and wakes all streams through one Condition. A release at 08:00 thus
-costs one database read and N socket writes, not N polls. The feed is small (a few events per package),
-so the whole of it is kept; a mirror that reconnects after any gap is served from memory too.
+(unsealing a released key once) and wakes all streams by setting one Event. A release at 08:00 thus
+costs one database read, one journal write and N socket writes, not N polls. The Event is replaced
+by a fresh one at each change rather than cleared, and streams wait on it without a lock (the
+Condition it replaces had each of thousands of woken streams take its lock and check a predicate).
+Before new key events become visible, the sends of those keys to every open stream are written
+down in one transaction (`before_keys_leave`), so a woken stream goes straight to its write. The
+feed is small (a few events per package), so the whole of it is kept; a mirror that reconnects
+after any gap is served from memory too.
 
 A key event is built only when the hub's clock says the instant has come, so even a feed row written
 by a hub whose clock ran ahead is held back here.
@@ -20,7 +25,7 @@ import asyncio
 import bisect
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from prometheus_client import Gauge
@@ -43,6 +48,8 @@ QUARANTINED = Gauge(
     "Packages whose feed events cannot be built and are held back from the mirrors",
 )
 
+BeforeKeysLeave = Callable[[list[pb.FeedEvent]], Awaitable[None]]
+
 PROTO_KINDS = {
     PackageKind.TASKS: pb.PACKAGE_KIND_TASKS,
     PackageKind.CRITERIA: pb.PACKAGE_KIND_CRITERIA,
@@ -56,9 +63,14 @@ class FeedBroadcaster:
         self._master_key = master_key
         self._events: list[pb.FeedEvent] = []
         self._sequences: list[int] = []
-        self._changed = asyncio.Condition()
+        # set (and replaced) when events are added; a stream holds the one it saw before reading
+        self._changed = asyncio.Event()
         self._refreshing = asyncio.Lock()
         self.subscribers = 0
+        # set by the feed's servicer: notes, for every open stream at once, the sends of the keys
+        # about to be added, before any stream can see them (one transaction instead of a wait
+        # per stream between its wake-up and its write)
+        self.before_keys_leave: BeforeKeysLeave | None = None
         # the last feed row taken up, sent or quarantined: a quarantined row is not read again
         self._read_through = 0
         self.quarantined: dict[uuid.UUID, str] = {}
@@ -74,25 +86,39 @@ class FeedBroadcaster:
             async with self._uows() as uow:
                 rows = await store.after(uow.session, self._read_through)
                 now = uow.clock.now()
-            added = 0
+            new: list[pb.FeedEvent] = []
             for row in rows:
                 if row.event == store.KEY_RELEASED and not may_release(now, row.release_at):
                     break  # a later refresh takes it, in order, once the instant has come
                 self._read_through = row.sequence
                 try:
-                    event = self._event(row)
+                    new.append(self._event(row))
                 except Exception as damaged:  # whatever it is, it must not hold back the rest
                     self._quarantine(row, damaged)
                     continue
-                self._events.append(event)
-                self._sequences.append(row.sequence)
-                added += 1
                 if self.quarantined.pop(row.package_id, None) is not None:
                     QUARANTINED.set(len(self.quarantined))  # a new version replaced the bad one
-        if added:
-            async with self._changed:
-                self._changed.notify_all()
-        return added
+            keys = [event for event in new if event.HasField("key_released")]
+            if keys and self.before_keys_leave is not None:
+                await self._note_before_keys_leave(keys)
+            # only now can a stream see the new events: none sends a key before it was noted
+            self._events.extend(new)
+            self._sequences.extend(event.sequence for event in new)
+        if new:
+            changed, self._changed = self._changed, asyncio.Event()
+            changed.set()
+        return len(new)
+
+    async def _note_before_keys_leave(self, keys: list[pb.FeedEvent]) -> None:
+        assert self.before_keys_leave is not None
+        try:
+            await self.before_keys_leave(keys)
+        except Exception as failed:
+            # each stream notes its own send then, before it sends, as a stream opened later does
+            log.warning(
+                "key sends could not be noted for all streams at once; each stream notes its own",
+                extra={"error": repr(failed)},
+            )
 
     def quarantine_of(self, package_id: uuid.UUID) -> str | None:
         return self.quarantined.get(package_id)
@@ -160,16 +186,14 @@ class FeedBroadcaster:
         self.subscribers += 1
         try:
             while True:
+                # taken before reading: events added while this stream was sending set it
+                changed = self._changed
                 index = bisect.bisect_right(self._sequences, cursor)
                 while index < len(self._events):
                     event = self._events[index]
                     cursor = event.sequence
                     index += 1
                     yield event
-                await self._wait_beyond(cursor)
+                await changed.wait()  # at once if events came while this stream was sending
         finally:
             self.subscribers -= 1
-
-    async def _wait_beyond(self, cursor: int) -> None:
-        async with self._changed:
-            await self._changed.wait_for(lambda: self.last_sequence > cursor)
