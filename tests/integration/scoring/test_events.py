@@ -87,6 +87,39 @@ async def test_p53_a_withdrawal_before_coding_annuls_the_work_when_it_is_coded(
     assert progress.json()["works_annulled"] == 1
 
 
+async def test_p61_a_removal_that_overtakes_the_first_work_announces_nothing_early(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    """The first work of a subject and grade arrives already annulled (its withdrawal came first):
+    one annulled work is not a checked subject, so nothing is announced until the criteria are set
+    and every work that arrives is done."""
+    checked = "scoring.subject_grade_checked.v1"
+    await svc.deliver(WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-311", reason="акт"))
+    await code_works(svc, olympiad_id, "M9-311")
+    assert await outbox_payloads(svc, checked, olympiad_id) == []
+
+    await code_works(svc, olympiad_id, "M9-312")
+    await set_scheme(svc, olympiad_id)
+    assert await outbox_payloads(svc, checked, olympiad_id) == []
+    await mark(svc, olympiad_id, "M9-312", "jury-a", t1="3", t2="4")
+    await mark(svc, olympiad_id, "M9-312", "jury-b", t1="3", t2="4")
+    [announced] = await outbox_payloads(svc, checked, olympiad_id)
+    assert sorted(w["work_code"] for w in announced["works"]) == ["M9-311", "M9-312"]
+
+
+async def test_p61_a_subject_whose_every_work_is_annulled_is_announced_with_its_criteria(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    checked = "scoring.subject_grade_checked.v1"
+    await svc.deliver(WorkWithdrawn(olympiad_id=olympiad_id, work_code="M9-321", reason="акт"))
+    await code_works(svc, olympiad_id, "M9-321")
+    assert await outbox_payloads(svc, checked, olympiad_id) == []
+
+    await set_scheme(svc, olympiad_id)
+    [announced] = await outbox_payloads(svc, checked, olympiad_id)
+    assert [w["annulled"] for w in announced["works"]] == [True]
+
+
 async def test_p112_a_raising_decision_rescores_the_work(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:

@@ -4,6 +4,10 @@ The subject-grade row is locked `FOR UPDATE` before the works are counted, so tw
 at the same moment are serialised: the second sees the first's work as checked, and the row's
 `announced_at` tells it whether the announcement was already made.
 
+Nothing is announced before the jury chair has set the criteria (a checked work needs them; an
+annulled one does not, so without this rule an early removal made a one-work announcement).
+Setting the criteria settles too, for a subject and grade whose every work is already annulled.
+
 Reopening: a work coded after the announcement (a late WorkCoded) clears `announced_at`; when that
 work too is checked, `SubjectGradeChecked` is published again with every work, and `checked_version`
 grows by one. An annulment of an already checked work after the announcement changes the announced
@@ -52,6 +56,10 @@ async def settle(uow: UnitOfWork, key: SubjectGrade, *, data_changed: bool) -> S
             return Settlement(Settled.REOPENED, row.checked_version)
         return Settlement(Settled.UNCHANGED, row.checked_version)
     if progress.total == 0 or (announced and not data_changed):
+        return Settlement(Settled.UNCHANGED, row.checked_version)
+    if await store.load_scheme(session, key) is None:
+        # no criteria, no checking has begun: a subject and grade whose only work so far is an
+        # annulled one (a removal that overtook the first WorkCoded) is not complete, it is empty
         return Settlement(Settled.UNCHANGED, row.checked_version)
     version = row.checked_version + 1
     uow.publish(await checked_event(uow, key))
