@@ -54,7 +54,7 @@ from olymp_core.db import UnitOfWorkFactory, make_engine
 from olymp_core.events import connect
 from olymp_core.events.tables import outbox
 from olymp_core.migrations import upgrade
-from olymp_core.testing.databases import AMQP_URL, temporary_database
+from olymp_core.testing.databases import AMQP_URL, ensure_test_vhost, temporary_database
 
 DPI = 300
 A4_PX = (round(210 / 25.4 * DPI), round(297 / 25.4 * DPI))
@@ -468,6 +468,7 @@ def main() -> None:
         "--cache", type=Path, help="keep the generated pages in this folder and reuse them"
     )
     options = parser.parse_args()
+    ensure_test_vhost()
 
     rng = random.Random(2025)
     codes: list[str] = []

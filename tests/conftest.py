@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from olymp_core.events import connect
-from olymp_core.testing.databases import AMQP_URL, TEST_VHOST
+from olymp_core.testing.databases import AMQP_URL, TEST_VHOST, ensure_test_vhost
 
 # Child processes started with `spawn` (the hub's stream clients) import test helpers by module
 # name; under pytest's importlib mode only this process knows them, so the repository root goes on
@@ -28,17 +27,10 @@ def test_virtual_host() -> None:
     """Create the broker's test virtual host (idempotent) unless a broker URL was given."""
     if os.environ.get("OLYMP_TEST_AMQP_URL"):
         return
-    if shutil.which("rabbitmqctl") is None:
-        pytest.fail(
-            "rabbitmqctl is not on PATH: set OLYMP_TEST_AMQP_URL to a broker URL whose "
-            "virtual host the tests may use"
-        )
-    subprocess.run(["rabbitmqctl", "-q", "add_vhost", TEST_VHOST], capture_output=True, check=False)
-    subprocess.run(
-        ["rabbitmqctl", "-q", "set_permissions", "-p", TEST_VHOST, "guest", ".*", ".*", ".*"],
-        capture_output=True,
-        check=True,
-    )
+    try:
+        ensure_test_vhost()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     _delete_abandoned_queues()
 
 

@@ -336,12 +336,18 @@ def run(service_factory: Callable[[], Service[Any]]) -> None:
     service = service_factory()
     settings = service.runtime.settings
     configure_logging(service.name, settings.log_level)
+    if settings.http_loop == "uvloop" and service.grpc is not None:
+        raise SystemExit(
+            f"{service.name}: http_loop=uvloop, but the service serves gRPC, whose asyncio "
+            "server needs asyncio's own loop; set OLYMP_HTTP_LOOP=asyncio"
+        )
     config = uvicorn.Config(
         service.app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
+        loop=settings.http_loop,
     )
     shared = (
         [_shared_port(settings.http_host, settings.http_port)] if settings.http_reuse_port else None

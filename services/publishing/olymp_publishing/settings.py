@@ -1,5 +1,7 @@
 """Settings of the publishing service (environment prefix OLYMP_PUBLISHING_, then OLYMP_)."""
 
+from typing import Literal
+
 from olymp_core.settings import ServiceSettings, service_config
 
 
@@ -7,6 +9,8 @@ class PublishingSettings(ServiceSettings):
     model_config = service_config("publishing")
 
     service_name: str = "publishing"
+    # results day: parents arrive at once, and publishing neither serves nor calls gRPC
+    http_loop: Literal["asyncio", "uvloop"] = "uvloop"
     # Cache-Control max-age of the addresses that move to a new version ("latest", the index).
     # deploy/nginx/ sends the same value: change both together.
     results_latest_max_age_s: int = 10

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +19,28 @@ ADMIN_URL = os.environ.get(
 # runs on one broker (CI beside a developer) each set their own OLYMP_TEST_VHOST
 TEST_VHOST = os.environ.get("OLYMP_TEST_VHOST", "olymp-test")
 AMQP_URL = os.environ.get("OLYMP_TEST_AMQP_URL", f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}")
+
+
+@functools.cache
+def ensure_test_vhost() -> None:
+    """Create the test virtual host and let guest use it (idempotent, once per process), so that a
+    benchmark or a test run works on a fresh broker. With OLYMP_TEST_AMQP_URL set, the broker is
+    someone else's: nothing is created."""
+    if os.environ.get("OLYMP_TEST_AMQP_URL"):
+        return
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None:
+        raise RuntimeError(
+            "rabbitmqctl is not on PATH: set OLYMP_TEST_AMQP_URL to a broker URL whose "
+            "virtual host the tests and benchmarks may use"
+        )
+    # the broker's own tool with fixed arguments and the vhost's name
+    subprocess.run([rabbitmqctl, "-q", "add_vhost", TEST_VHOST], capture_output=True, check=False)  # noqa: S603
+    subprocess.run(  # noqa: S603
+        [rabbitmqctl, "-q", "set_permissions", "-p", TEST_VHOST, "guest", ".*", ".*", ".*"],
+        capture_output=True,
+        check=True,
+    )
 
 
 def database_url(name: str) -> str:

@@ -26,7 +26,7 @@ from olymp_core.db import UnitOfWorkFactory
 from olymp_core.events import Event, connect
 from olymp_core.migrations import upgrade
 from olymp_core.service import Service
-from olymp_core.testing.databases import AMQP_URL, temporary_database
+from olymp_core.testing.databases import AMQP_URL, ensure_test_vhost, temporary_database
 from olymp_core.testing.events import deliver
 
 
@@ -63,6 +63,7 @@ async def running_service(
     clock: Clock | None = None,
     **settings: Any,
 ) -> AsyncIterator[ServiceHarness]:
+    ensure_test_vhost()  # a benchmark on a fresh broker, too (cached: once per process)
     package = f"olymp_{name}"
     settings_module = importlib.import_module(f"{package}.settings")
     settings_cls = getattr(settings_module, f"{name.title()}Settings")
