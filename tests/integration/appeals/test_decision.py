@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from decimal import Decimal
+
 import pytest
 
 from olymp_core.auth import Role, ScopeKind
+from olymp_core.contracts.scoring import ScoredWork, WorkRescored
 
 from .conftest import Olympiad
 
@@ -155,13 +159,47 @@ async def test_p114_decision_is_final(olympiad: Olympiad) -> None:
     await olympiad.vote(appeal_id, "m1", "reject")
     first = await olympiad.decide(appeal_id)
 
-    again = await olympiad.decide(appeal_id, by="chair")
+    again = await olympiad.decide(appeal_id, by="chair")  # a retry after a lost answer
     late_vote = await olympiad.vote(appeal_id, "m2", "raise", {"1": "9"})
 
     assert first.status_code == 200
-    assert again.status_code == 409
-    assert "п. 114" in again.json()["detail"]
+    assert (again.status_code, again.json()) == (200, first.json())
     assert late_vote.status_code == 409
+    assert "п. 114" in late_vote.json()["detail"]
+    assert len(await olympiad.decided_events()) == 1
+    actions = await olympiad.audit_actions(appeal_id)
+    assert [a for a, _ in actions if a == "appeal.decided"] == ["appeal.decided"]
+
+
+async def test_p114_a_decision_asked_again_after_the_rescoring_is_the_same_decision(
+    olympiad: Olympiad,
+) -> None:
+    appeal_id = await olympiad.ready_appeal(FIVE, tasks=[1])
+    for member in ("chair", "m1", "m2"):
+        await olympiad.vote(appeal_id, member, "raise", {"1": "8"})
+    first = await olympiad.decide(appeal_id)
+    [event] = await olympiad.decided_events()
+    # scoring applies it and tells appeals the new scores of the work
+    await olympiad.appeals.svc.deliver(
+        WorkRescored(
+            olympiad_id=olympiad.olympiad_id,
+            subject_code=olympiad.subject_code,
+            grade=olympiad.grade,
+            appeal_id=uuid.UUID(appeal_id),
+            work=ScoredWork(
+                work_code=event["work_code"],
+                task_scores={"1": Decimal(8), "2": Decimal("3.5"), "3": Decimal(4)},
+                total=Decimal("15.5"),
+                max_total=Decimal(30),
+            ),
+        )
+    )
+
+    again = await olympiad.decide(appeal_id)
+
+    assert first.status_code == 200, first.text
+    assert (again.status_code, again.json()) == (200, first.json())
+    assert again.json()["total_before"] == "13.5"
     assert len(await olympiad.decided_events()) == 1
 
 

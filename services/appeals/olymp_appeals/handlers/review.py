@@ -6,7 +6,7 @@ Each command handler takes `(command, uow, actor)` and commits.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from olymp_appeals import store
@@ -14,6 +14,7 @@ from olymp_appeals.domain import (
     AppealDecision,
     Attendance,
     Ballot,
+    Commission,
     HearingAfterVoting,
     Motion,
     Resolution,
@@ -32,7 +33,9 @@ from olymp_appeals.handlers.common import (
     open_appeal,
     outcome_code,
     require_member,
+    require_subject,
     work_of,
+    work_scores,
 )
 from olymp_core.auth import Principal, Role
 from olymp_core.contracts.appeals import AppealDecided, AppealOutcome
@@ -133,13 +136,15 @@ async def cast_vote(command: CastVote, uow: UnitOfWork, actor: Principal) -> Mot
 
 
 async def decide(command: DecideAppeal, uow: UnitOfWork, actor: Principal) -> AppealDecision:
-    """§106–107, §110, §112, §114: count the votes; a decision is final and goes to scoring."""
+    """§106–107, §110, §112, §114: count the votes; a decision is final and goes to scoring.
+
+    Asked again once taken (a retry after a lost answer), the decision is answered as it was
+    taken: the same votes counted over the scores the commission had before it."""
+    taken = await _decision_taken(uow, command, actor)
+    if taken is not None:
+        return taken
     row, commission = await open_appeal(uow, command.olympiad_id, command.appeal_id, actor)
-    if not (actor.has_role(Role.JURY_CHAIR) or actor.subject == commission.chair):
-        raise NotPermitted(
-            "Подвести итог голосования может председатель апелляционной комиссии"
-            f" ({commission.chair}) или председатель жюри."
-        )
+    _require_decider(actor, commission)
     votes = await store.list_votes(uow.session, row.appeal_id)
     ballots = [
         Ballot(vote.member_id, Motion(OUTCOME_CODES[vote.outcome], numbered(vote.new_task_scores)))
@@ -183,6 +188,7 @@ async def decide(command: DecideAppeal, uow: UnitOfWork, actor: Principal) -> Ap
         new_task_scores=store.scores_json(changed),
         decided_at=uow.clock.now(),
         decided_by=actor.subject,
+        scores_before=store.scores_json(dict(decision.scores_before)),
     )
     if decision.outcome is not None:
         # §110 leaves the scores as they were and is not a §112 decision: scoring has nothing to
@@ -207,3 +213,40 @@ async def decide(command: DecideAppeal, uow: UnitOfWork, actor: Principal) -> Ap
     )
     await uow.commit()
     return decision
+
+
+def _require_decider(actor: Principal, commission: Commission) -> None:
+    if not (actor.has_role(Role.JURY_CHAIR) or actor.subject == commission.chair):
+        raise NotPermitted(
+            "Подвести итог голосования может председатель апелляционной комиссии"
+            f" ({commission.chair}) или председатель жюри."
+        )
+
+
+async def _decision_taken(
+    uow: UnitOfWork, command: DecideAppeal, actor: Principal
+) -> AppealDecision | None:
+    """The decision already taken on this appeal, counted again exactly as it was; None while
+    the appeal is open (and for decisions recorded before their scores were kept)."""
+    row = await store.get_appeal(uow.session, command.olympiad_id, command.appeal_id)
+    if row is None or row.decided_at is None or row.scores_before is None:
+        return None
+    require_subject(actor, row.subject_code)
+    listed = await store.get_commission(uow.session, row.olympiad_id, row.subject_code)
+    if listed is None:
+        return None
+    commission = Commission(tuple(listed[0]), listed[1])
+    _require_decider(actor, commission)
+    work = await store.get_work(uow.session, row.olympiad_id, row.subject_code, row.work_code)
+    as_decided = None if work is None else replace(work, task_scores=row.scores_before)
+    ballots = [
+        Ballot(vote.member_id, Motion(OUTCOME_CODES[vote.outcome], numbered(vote.new_task_scores)))
+        for vote in await store.list_votes(uow.session, row.appeal_id)
+    ]
+    return decide_appeal(
+        appeal_of(row),
+        work_scores(as_decided, row.participant_id, row.subject_code),
+        commission,
+        attendance_of(row),
+        ballots,
+    )

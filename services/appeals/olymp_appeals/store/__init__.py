@@ -69,6 +69,7 @@ class AppealRow:
     outcome: str | None
     new_task_scores: dict[str, Decimal] | None
     decided_at: dt.datetime | None
+    scores_before: dict[str, Decimal] | None = None  # the work as the decision found it
 
 
 @dataclass(frozen=True)
@@ -375,4 +376,5 @@ def _appeal(row: sa.Row[Any]) -> AppealRow:
             None if row.new_task_scores is None else scores_from_json(row.new_task_scores)
         ),
         decided_at=row.decided_at,
+        scores_before=None if row.scores_before is None else scores_from_json(row.scores_before),
     )

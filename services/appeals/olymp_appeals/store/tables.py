@@ -80,6 +80,8 @@ appeals = sa.Table(
     sa.Column("new_task_scores", JSONB),
     sa.Column("decided_at", sa.DateTime(timezone=True)),
     sa.Column("decided_by", sa.Text),
+    # the work's scores the decision was taken on (decided appeals only; null before 0005)
+    sa.Column("scores_before", JSONB),
     sa.UniqueConstraint("olympiad_id", "subject_code", "participant_id"),
 )
 
