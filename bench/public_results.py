@@ -197,33 +197,11 @@ def process(
                     child.wait()
 
 
-def listening(pid: int) -> bool:
-    """Whether the process has a listening TCP socket open: a service process listens once its
-    start-up is done, so each of those sharing a port is ready before the load begins."""
-    inodes: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        inodes |= {line.split()[9] for line in lines if line.split()[3] == "0A"}
-    try:
-        fds = list(Path(f"/proc/{pid}/fd").iterdir())
-    except OSError:
-        return False
-    for fd in fds:
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith("socket:[") and target[8:-1] in inodes:
-            return True
-    return False
-
-
 def wait_for(
     url: str, children: list[subprocess.Popen[bytes]], log: Path, within_s: float = 60.0
 ) -> None:
+    from olymp_core.testing.processes import listening
+
     deadline = time.monotonic() + within_s
     while True:
         try:

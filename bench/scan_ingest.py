@@ -55,6 +55,7 @@ from olymp_core.events import connect
 from olymp_core.events.tables import outbox
 from olymp_core.migrations import upgrade
 from olymp_core.testing.databases import AMQP_URL, ensure_test_vhost, temporary_database
+from olymp_core.testing.processes import listening
 
 DPI = 300
 A4_PX = (round(210 / 25.4 * DPI), round(297 / 25.4 * DPI))
@@ -221,36 +222,13 @@ async def _wait_ready(client: httpx.AsyncClient, workers: list[subprocess.Popen[
         for worker in workers:
             if worker.poll() is not None:
                 raise RuntimeError(f"a coding worker exited with {worker.returncode}; see logs/")
-        if all(_listening(worker.pid) for worker in workers):
+        if all(listening(worker.pid) for worker in workers):
             with contextlib.suppress(httpx.HTTPError):
                 if (await client.get("/readyz")).status_code == 200:
                     return
         if time.monotonic() > deadline:
             raise RuntimeError(f"coding not ready after {READY_TIMEOUT_S:.0f} s")
         await asyncio.sleep(0.2)  # polling readiness, not waiting for a guess
-
-
-def _listening(pid: int) -> bool:
-    """Whether the process has a listening TCP socket (the service's port) open yet."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        inodes |= {line.split()[9] for line in lines if line.split()[3] == "0A"}
-    try:
-        fds = list(Path(f"/proc/{pid}/fd").iterdir())
-    except OSError:
-        return False
-    for fd in fds:
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith("socket:[") and target[8:-1] in inodes:
-            return True
-    return False
 
 
 def _stop(workers: list[subprocess.Popen[bytes]]) -> None:

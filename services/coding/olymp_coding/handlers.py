@@ -316,6 +316,29 @@ async def _decode_late_works(
     if not decision.allowed:
         return LateDecoding(decoded, 0, decision)
     await store.set_decoded_count(session, olympiad_id, subject_code, grade, len(stored))
+    await _announce_decoding(
+        uow,
+        olympiad_id,
+        subject_code,
+        grade,
+        stored,
+        actor=actor,
+        payload={"decoded": len(stored), "coded_after_decoding": len(stored) - decoded},
+    )
+    return LateDecoding(len(stored), len(stored) - decoded, None)
+
+
+async def _announce_decoding(
+    uow: UnitOfWork,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: int,
+    stored: Sequence[StoredWork],
+    *,
+    actor: str,
+    payload: dict[str, int],
+) -> None:
+    """WorksDecoded with every work of the subject and grade, and its audit entry (no commit)."""
     uow.publish(
         WorksDecoded(
             olympiad_id=olympiad_id,
@@ -332,9 +355,8 @@ async def _decode_late_works(
         action="works.decoded",
         object_type="subject_grade",
         object_id=f"{olympiad_id}/{subject_code}/{grade}",
-        payload={"decoded": len(stored), "coded_after_decoding": len(stored) - decoded},
+        payload=payload,
     )
-    return LateDecoding(len(stored), len(stored) - decoded, None)
 
 
 async def decode(command: Decode, uow: UnitOfWork, actor: Principal) -> Decoding:
@@ -375,22 +397,13 @@ async def decode(command: Decode, uow: UnitOfWork, actor: Principal) -> Decoding
     if not recorded:  # a concurrent request decoded first; its result stands
         count = await store.decoded_count(session, olympiad_id, subject_code, grade)
         return Decoding(decoded=count or 0, first_time=False)
-    uow.publish(
-        WorksDecoded(
-            olympiad_id=olympiad_id,
-            subject_code=subject_code,
-            grade=grade,
-            works=tuple(
-                DecodedWork(work_code=work.work_code, participant_id=work.participant_id)
-                for work in stored
-            ),
-        )
-    )
-    await uow.audit(
+    await _announce_decoding(
+        uow,
+        olympiad_id,
+        subject_code,
+        grade,
+        stored,
         actor=actor.subject,
-        action="works.decoded",
-        object_type="subject_grade",
-        object_id=f"{olympiad_id}/{subject_code}/{grade}",
         payload={"decoded": len(stored)},
     )
     await uow.commit()
