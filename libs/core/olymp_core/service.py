@@ -254,8 +254,12 @@ class Connections:
             await part.stop()
 
     async def _step(self) -> None:
-        await self._connect()
-        await self._start_parts()
+        try:
+            await self._connect()
+        finally:
+            # the broker may be connected while the store is still down: the relay and the
+            # consumers need only the broker, so they start as soon as it answers
+            await self._start_parts()
 
     async def _connect(self) -> None:
         """Both at once, so that a store slow to fail does not delay the broker (or the other way
@@ -336,18 +340,16 @@ def run(service_factory: Callable[[], Service[Any]]) -> None:
     service = service_factory()
     settings = service.runtime.settings
     configure_logging(service.name, settings.log_level)
-    if settings.http_loop == "uvloop" and service.grpc is not None:
-        raise SystemExit(
-            f"{service.name}: http_loop=uvloop, but the service serves gRPC, whose asyncio "
-            "server needs asyncio's own loop; set OLYMP_HTTP_LOOP=asyncio"
-        )
+    # asyncio's own loop, which grpc.aio needs; a service without gRPC may choose uvloop in its
+    # own settings (publishing does), so a shared environment cannot move the others onto it
+    loop = getattr(settings, "http_loop", "asyncio")
     config = uvicorn.Config(
         service.app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
-        loop=settings.http_loop,
+        loop=loop,
     )
     shared = (
         [_shared_port(settings.http_host, settings.http_port)] if settings.http_reuse_port else None

@@ -50,9 +50,6 @@ class ServiceSettings(BaseSettings):
     # several processes of one service serve one port (SO_REUSEPORT), the kernel spreading the
     # connections among them: how the scan workers of coding scale out on one machine
     http_reuse_port: bool = False
-    # the event loop under the HTTP server: uvloop where the service has no gRPC (grpc.aio runs on
-    # asyncio's own loop), for the public results' crowd; see PublishingSettings
-    http_loop: Literal["asyncio", "uvloop"] = "asyncio"
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 0
     log_level: str = "INFO"

@@ -9,7 +9,9 @@ class PublishingSettings(ServiceSettings):
     model_config = service_config("publishing")
 
     service_name: str = "publishing"
-    # results day: parents arrive at once, and publishing neither serves nor calls gRPC
+    # the event loop under the HTTP server (OLYMP_PUBLISHING_HTTP_LOOP): results day brings the
+    # crowd, and publishing neither serves nor calls gRPC, which needs asyncio's own loop; no
+    # other service has this setting
     http_loop: Literal["asyncio", "uvloop"] = "uvloop"
     # Cache-Control max-age of the addresses that move to a new version ("latest", the index).
     # deploy/nginx/ sends the same value: change both together.

@@ -185,6 +185,18 @@ async def test_the_same_appeal_sent_again_is_one_appeal_and_another_is_refused(
     assert again.json()["appeal_id"] == first.json()["appeal_id"]
     assert other.status_code == 409
     assert "повторная подача не предусмотрена" in other.json()["detail"]
+    in_absence = await olympiad.client.post(
+        f"{olympiad.base}/appeals",
+        json={
+            "participant_id": str(participant_id),
+            "subject_code": olympiad.subject_code,
+            "tasks": [1, 2],
+            "statement": "Не согласен с оценкой решения.",
+            "review_without_participant": True,
+        },
+        headers=olympiad.auth(Role.APPEAL_MEMBER, sub="secretary"),
+    )
+    assert in_absence.status_code == 409  # not the same appeal: it asks for review in absence
     actions = await olympiad.audit_actions(first.json()["appeal_id"])
     assert [a for a, _ in actions] == ["appeal.filed"]
 

@@ -246,3 +246,34 @@ async def _status(hub: ServiceHarness, olympiad_id: uuid.UUID) -> list[dict[str,
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
+
+
+async def test_h2_the_same_file_uploaded_again_repairs_a_quarantined_package(
+    tmp_path: Path,
+) -> None:
+    """What the readiness table tells the coordinator to do — upload the package again — seals
+    it anew, although the bytes, instant and password are those of the stored upload."""
+    clock = ManualClock(BEFORE)
+    olympiad_id = uuid.uuid4()
+    config = hub_settings(tmp_path, free_port(), municipalities=["tara"], **FAST)
+    async with running_service("materials", tmp_path / "hub", clock=clock, **config) as hub:
+        await learn_olympiad(hub, olympiad_created(olympiad_id, "math"))
+        first = await upload(hub, olympiad_id, "tasks")
+        assert first.status_code == 201, first.text
+        package_id = uuid.UUID(first.json()["package_id"])
+        master_key = hub.service.runtime.settings.master_key_bytes()
+        async with hub.uows() as uow:
+            await uow.session.execute(
+                sa.text("UPDATE packages SET sealed_key = :key WHERE package_id = :id"),
+                {"key": seal_key(master_key, uuid.uuid4(), b"k" * 32), "id": package_id},
+            )
+            await uow.commit()
+
+        again = await upload(hub, olympiad_id, "tasks")
+
+        assert again.status_code == 201, again.text
+        assert again.json()["version"] == 2
+        [status] = [
+            p for p in await _status(hub, olympiad_id) if p["package_id"] == str(package_id)
+        ]
+        assert status["quarantined"] is False

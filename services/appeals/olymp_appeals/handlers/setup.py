@@ -150,10 +150,11 @@ async def register_appeal(
     if existing is not None:
         earlier = await store.get_appeal(session, command.olympiad_id, existing)
         assert earlier is not None
-        if (sorted(earlier.task_numbers), earlier.statement) == (
-            sorted(command.task_numbers),
-            command.statement,
-        ):
+        if (
+            sorted(earlier.task_numbers),
+            earlier.statement,
+            earlier.review_without_participant,
+        ) == (sorted(command.task_numbers), command.statement, command.review_without_participant):
             return earlier  # the same appeal sent again (a retry after a lost answer)
         raise AlreadyFiled(
             f"Апелляция участника по этому предмету уже зарегистрирована (№ {existing})."

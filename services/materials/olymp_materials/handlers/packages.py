@@ -41,6 +41,7 @@ from olymp_materials.domain import (
 from olymp_materials.domain.archive import check_archive
 from olymp_materials.feed import store as feed_store
 from olymp_materials.handlers.node import Node
+from olymp_materials.handlers.opening import sealing_problem
 from olymp_materials.store import PackageRecord
 
 OBJECT_TYPE = "package"
@@ -185,6 +186,8 @@ async def upload_package(
 async def _same_upload(
     existing: PackageRecord, command: UploadPackage, release_at: dt.datetime, master_key: bytes
 ) -> bool:
+    if sealing_problem(existing, master_key) is not None:
+        return False  # a quarantined package is repaired by uploading it again: seal it anew
     if existing.package.release_at != release_at.astimezone(dt.UTC):
         return False
     if existing.size != len(command.content):

@@ -26,8 +26,10 @@ from olymp_publishing.domain import (
     Status,
     UndecidedTie,
     build_table,
+    canonical_sha256,
     points_text,
     policy_to_json,
+    protocol_dict,
     public_table_dict,
     require_known_subject,
     standing_rulings,
@@ -43,7 +45,7 @@ from olymp_publishing.handlers.tables import (
     result_rows,
     unbuildable,
 )
-from olymp_publishing.store import StoredVersion
+from olymp_publishing.store import Olympiad, StoredVersion
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,8 @@ async def publish_final(
         )
     await store.lock_table(uow.session, key)
     latest = await store.find_version(uow.session, key)
-    if latest is not None and latest.stage == FINAL and _same_table(latest, table):
+    olympiad = await store.olympiad_of(uow.session, key.olympiad_id)
+    if latest is not None and latest.stage == FINAL and _same_table(latest, table, olympiad):
         # the same request again (a retry after a lost answer, a double click): the final table
         # it asks for is already the latest version, and a second copy would only confuse readers
         return latest
@@ -182,9 +185,19 @@ async def publish_final(
     return stored
 
 
-def _same_table(version: StoredVersion, table: RankingTable) -> bool:
-    shown = {"quota_places": table.quota_places, **public_table_dict(table)}
-    return all(version.document.get(name) == value for name, value in shown.items())
+def _same_table(version: StoredVersion, table: RankingTable, olympiad: Olympiad | None) -> bool:
+    """Whether a new version would say exactly what `version` says: the public table and its
+    heading, and the jury's protocol (full names, annulled works, tie groups)."""
+    shown = {
+        "olympiad_title": None if olympiad is None else olympiad.title,
+        "time_zone": None if olympiad is None else olympiad.time_zone,
+        "quota_places": table.quota_places,
+        **public_table_dict(table),
+    }
+    stored = {name: version.document.get(name) for name in shown}
+    return canonical_sha256(stored) == canonical_sha256(shown) and canonical_sha256(
+        version.protocol
+    ) == canonical_sha256(protocol_dict(table))
 
 
 def _not_ready(key: SubjectGrade) -> ResultsNotReady:

@@ -408,6 +408,7 @@ def _stored(row: sa.Row[Any]) -> StoredVersion:
         document=dict(row.document),
         sha256=row.sha256,
         created_at=row.created_at,
+        protocol=dict(row.protocol or {}),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from olymp_core.subject_grade import SubjectGrade
@@ -36,3 +36,4 @@ class StoredVersion:
     document: dict[str, Any]
     sha256: str
     created_at: dt.datetime
+    protocol: dict[str, Any] = field(default_factory=dict)  # the jury's full table, as stored

@@ -4,9 +4,9 @@ The subject-grade row is locked `FOR UPDATE` before the works are counted, so tw
 at the same moment are serialised: the second sees the first's work as checked, and the row's
 `announced_at` tells it whether the announcement was already made.
 
-Nothing is announced before the jury chair has set the criteria (a checked work needs them; an
-annulled one does not, so without this rule an early removal made a one-work announcement).
-Setting the criteria settles too, for a subject and grade whose every work is already annulled.
+Nothing is announced while no work is checked: an annulled work counts as done, so without this
+rule a removal that reached scoring before the subject's first WorkCoded made a one-work
+announcement. A subject and grade whose every work is annulled is therefore never announced.
 
 Reopening: a work coded after the announcement (a late WorkCoded) clears `announced_at`; when that
 work too is checked, `SubjectGradeChecked` is published again with every work, and `checked_version`
@@ -57,9 +57,9 @@ async def settle(uow: UnitOfWork, key: SubjectGrade, *, data_changed: bool) -> S
         return Settlement(Settled.UNCHANGED, row.checked_version)
     if progress.total == 0 or (announced and not data_changed):
         return Settlement(Settled.UNCHANGED, row.checked_version)
-    if await store.load_scheme(session, key) is None:
-        # no criteria, no checking has begun: a subject and grade whose only work so far is an
-        # annulled one (a removal that overtook the first WorkCoded) is not complete, it is empty
+    if progress.checked == 0:
+        # only annulled works so far (a removal that overtook the first WorkCoded): nothing has
+        # been checked, so the subject is not complete, whatever else is still on its way
         return Settlement(Settled.UNCHANGED, row.checked_version)
     version = row.checked_version + 1
     uow.publish(await checked_event(uow, key))

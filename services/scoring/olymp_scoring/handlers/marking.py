@@ -111,9 +111,6 @@ async def set_scheme(command: SetScheme, uow: UnitOfWork, actor: Principal) -> S
         object_id=key.object_id,
         payload=stored.to_json(),
     )
-    # every work may already be annulled (removals): with the criteria the subject is complete
-    settlement = await settle(uow, key, data_changed=False)
-    await audit_settlement(uow, key, settlement, actor=actor.subject)
     await uow.commit()
     return stored
 
