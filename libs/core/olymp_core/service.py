@@ -12,13 +12,16 @@ A service's `main.build()` describes itself and nothing more:
         sweep_jobs=[...],                 # repairs of what a lost message left undone
         contexts=[desk],                  # typed dependencies: Depends(context(ScanDesk))
         lifecycles=[feed],                # further background parts, started last, stopped first
+        front=cached_files,               # an ASGI layer before the application (optional)
     )
 
-`Service.app` is the FastAPI application; its lifespan runs every part — the broker connection
-with the outbox relay and the consumers, the sweeper, the gRPC server, then the service's own
-lifecycles — in one `asyncio.TaskGroup`, and stops them in reverse order. Nothing is built at import
-time. The broker and the object store do not hold the other parts back: what needs only PostgreSQL
-(the hub's release of keys) runs while they are down (see `Connections`).
+`Service.app` is the FastAPI application and `Service.asgi` what is served: the application, or
+the service's `front` layer around it (publishing answers cached public files there, before
+FastAPI's own middleware, routing and metrics). The application's lifespan runs every part — the
+broker connection with the outbox relay and the consumers, the sweeper, the gRPC server, then the
+service's own lifecycles — in one `asyncio.TaskGroup`, and stops them in reverse order. Nothing is
+built at import time. The broker and the object store do not hold the other parts back: what needs
+only PostgreSQL (the hub's release of keys) runs while they are down (see `Connections`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from typing import Any, Generic
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp
 
 from olymp_core.auth import Role, authorize, document_policies
 from olymp_core.dependencies import CONTEXTS_STATE, RUNTIME_STATE
@@ -74,6 +78,9 @@ class Service(Generic[S]):
     grpc: GrpcApi | None = None
     contexts: Sequence[object] = ()
     lifecycles: Sequence[Lifecycle] = ()
+    # An ASGI layer served before the application: it answers what it can (or passes the scope
+    # on, lifespan included) and counts its own answers; `asgi` is the result.
+    front: Callable[[ASGIApp], ASGIApp] | None = None
 
     def __post_init__(self) -> None:
         settings = self.runtime.settings
@@ -96,6 +103,7 @@ class Service(Generic[S]):
             )
         )
         self.app = self._build_app()
+        self.asgi: ASGIApp = self.app if self.front is None else self.front(self.app)
 
     @property
     def subscriptions(self) -> list[Subscription]:
@@ -337,6 +345,8 @@ def run(service_factory: Callable[[], Service[Any]]) -> None:
     """Run one service in this process (what `olymp up` starts, one process per service)."""
     import uvicorn
 
+    from olymp_core.http_protocol import CoalescingHttpToolsProtocol
+
     service = service_factory()
     settings = service.runtime.settings
     configure_logging(service.name, settings.log_level)
@@ -344,12 +354,14 @@ def run(service_factory: Callable[[], Service[Any]]) -> None:
     # own settings (publishing does), so a shared environment cannot move the others onto it
     loop = getattr(settings, "http_loop", "asyncio")
     config = uvicorn.Config(
-        service.app,
+        service.asgi,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
+        server_header=False,  # the server's name and version are nobody's business
         loop=loop,
+        http=CoalescingHttpToolsProtocol,  # one write per response (olymp_core.http_protocol)
     )
     shared = (
         [_shared_port(settings.http_host, settings.http_port)] if settings.http_reuse_port else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 
@@ -306,6 +307,8 @@ class CachedPublicResults:
         self.app = app
         self.files = files
         self._metrics: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
+        # what each address asked for, read once: results day asks for a few addresses many times
+        self._addresses: dict[tuple[str, bytes], _Index | _Table | None] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -332,34 +335,20 @@ class CachedPublicResults:
         await self.app(scope, receive, send)
 
     def _lookup(self, path: str, query: bytes) -> tuple[PublishedFile, bool, str] | None:
-        parts = path.split("/")
-        try:
-            olympiad_id = uuid.UUID(parts[0])
-        except ValueError:
+        address = self._addresses.get((path, query), _UNSEEN)
+        if address is _UNSEEN:
+            if len(self._addresses) >= _ADDRESSES_KEPT:  # any client may send any path
+                self._addresses.clear()
+            address = self._addresses[(path, query)] = _address(path, query)
+        if address is None:
             return None
-        if str(olympiad_id) != parts[0]:  # another spelling of the id: the route answers it
-            return None
-        if len(parts) < 3:
-            name = "index.json" if len(parts) == 1 else parts[1]
-            if name not in ("index.json", "index.html"):
-                return None
-            index = self.files.cached_index(olympiad_id, name.removeprefix("index."))
-            return None if index is None else (index, False, _TEMPLATES[name])
-        if len(parts) != 3:
-            return None
-        grade, dot, extension = parts[2].partition(".")
-        if not dot:
-            extension = "json"
-        elif extension not in ("html", "csv", "xlsx"):
-            return None
-        if not (grade.isascii() and grade.isdigit()) or str(int(grade)) != grade:
-            return None
-        asked = _stage_and_version(query)
-        if asked is None:
-            return None
-        key = SubjectGrade(olympiad_id, parts[1], int(grade))
-        found = self.files.cached_table(key, extension, *asked)
-        return None if found is None else (*found, _TEMPLATES[extension])
+        if isinstance(address, _Index):
+            index = self.files.cached_index(address.olympiad_id, address.kind)
+            return None if index is None else (index, False, address.template)
+        found = self.files.cached_table(
+            address.key, address.extension, address.stage, address.version
+        )
+        return None if found is None else (*found, address.template)
 
     def _metric(self, template: str, code: int) -> tuple[Counter, Histogram]:
         found = self._metrics.get((template, code))
@@ -367,6 +356,57 @@ class CachedPublicResults:
             found = (REQUESTS.labels("GET", template, str(code)), LATENCY.labels("GET", template))
             self._metrics[(template, code)] = found
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    olympiad_id: uuid.UUID
+    kind: str  # "json" | "html"
+    template: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    key: SubjectGrade
+    extension: str
+    stage: str | None
+    version: int | None
+    template: str
+
+
+_UNSEEN: Any = object()
+_ADDRESSES_KEPT = 4096
+
+
+def _address(path: str, query: bytes) -> _Index | _Table | None:
+    """What a public address (after `/results/`) asks for, read as the routes read it; None for
+    anything the routes would answer differently (another spelling of an id, a refusal)."""
+    parts = path.split("/")
+    try:
+        olympiad_id = uuid.UUID(parts[0])
+    except ValueError:
+        return None
+    if str(olympiad_id) != parts[0]:  # another spelling of the id: the route answers it
+        return None
+    if len(parts) < 3:
+        name = "index.json" if len(parts) == 1 else parts[1]
+        if name not in ("index.json", "index.html"):
+            return None
+        return _Index(olympiad_id, name.removeprefix("index."), _TEMPLATES[name])
+    if len(parts) != 3:
+        return None
+    grade, dot, extension = parts[2].partition(".")
+    if not dot:
+        extension = "json"
+    elif extension not in ("html", "csv", "xlsx"):
+        return None
+    if not (grade.isascii() and grade.isdigit()) or str(int(grade)) != grade:
+        return None
+    asked = _stage_and_version(query)
+    if asked is None:
+        return None
+    key = SubjectGrade(olympiad_id, parts[1], int(grade))
+    return _Table(key, extension, *asked, _TEMPLATES[extension])
 
 
 def _stage_and_version(query: bytes) -> tuple[str | None, int | None] | None:

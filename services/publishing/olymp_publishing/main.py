@@ -1,5 +1,7 @@
 """Composition root of the publishing service."""
 
+from functools import partial
+
 from olymp_core.clock import Clock
 from olymp_core.runtime import Runtime
 from olymp_core.service import Service
@@ -32,8 +34,8 @@ def build(
             background.files_writer(runtime, files),
             background.latest_refresher(runtime, files),
         ],
+        # in front of the application: a cached public file is sent before FastAPI, routing, the
+        # limits and the metrics middleware (it counts its own answers in the same metrics)
+        front=partial(api.CachedPublicResults, files=files),
     )
-    # Outermost: a cached public file is sent before routing, the limits and the metrics
-    # middleware (it counts its own answers in the same metrics).
-    service.app.add_middleware(api.CachedPublicResults, files=files)
     return service

@@ -91,7 +91,7 @@ async def running_service(
         service: Service[Any] = build(config, clock=clock)
         issuer = TokenIssuer(private_key.read_bytes(), config.auth_issuer, config.auth_audience)
         async with service.running():
-            transport = httpx.ASGITransport(app=service.app)
+            transport = httpx.ASGITransport(app=service.asgi)
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
                 yield ServiceHarness(service, client, issuer, database_url)
         await _delete_queues([s.queue for s in service.subscriptions])  # prefixed already
