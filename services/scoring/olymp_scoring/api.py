@@ -20,6 +20,7 @@ from olymp_scoring.domain.errors import (
     InvalidMarks,
     InvalidScheme,
     MarkingRefused,
+    ResultsFinal,
     ScoringError,
     WorkNotFound,
 )
@@ -60,6 +61,7 @@ ERRORS: ErrorMap = {
     CriteriaMissing: 409,
     CriteriaLocked: 409,
     AlreadyAnnulled: 409,
+    ResultsFinal: 409,
 }
 
 

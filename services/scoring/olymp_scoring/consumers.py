@@ -2,6 +2,7 @@
 
 from olymp_core.contracts.appeals import AppealDecided
 from olymp_core.contracts.coding import WorkCoded, WorkWithdrawn
+from olymp_core.contracts.publishing import ResultsPublished
 from olymp_core.events import EventTable
 from olymp_scoring import handlers
 
@@ -11,5 +12,6 @@ EVENTS = EventTable(
         WorkCoded: handlers.on_work_coded,
         WorkWithdrawn: handlers.on_work_withdrawn,
         AppealDecided: handlers.on_appeal_decided,
+        ResultsPublished: handlers.on_results_published,
     },
 )

@@ -45,6 +45,10 @@ subject_grades = sa.Table(
     # how many times SubjectGradeChecked was published; announced_at is NULL while (re)opened
     sa.Column("checked_version", sa.Integer, nullable=False, server_default="0"),
     sa.Column("announced_at", sa.DateTime(timezone=True)),
+    # numbers every published change of the results (announcement, appeal): see next_revision
+    sa.Column("results_revision", sa.Integer, nullable=False, server_default="0"),
+    # the final table was published (publishing's ResultsPublished): changes are §120 corrections
+    sa.Column("final_published_at", sa.DateTime(timezone=True)),
 )
 
 works = sa.Table(
@@ -299,6 +303,37 @@ async def mark_announced(
         sa.update(subject_grades)
         .where(key.where(subject_grades))
         .values(checked_version=version, announced_at=at)
+    )
+
+
+async def next_revision(session: AsyncSession, key: SubjectGrade) -> int:
+    """The next number of a results statement of this subject and grade.
+
+    The update locks the row until the transaction ends, so statements are numbered in the order
+    they commit: a transaction that reads the works after taking its number sees every statement
+    numbered before it.
+    """
+    result = await session.execute(
+        sa.update(subject_grades)
+        .where(key.where(subject_grades))
+        .values(results_revision=subject_grades.c.results_revision + 1)
+        .returning(subject_grades.c.results_revision)
+    )
+    return int(result.scalar_one())
+
+
+async def final_published_at(session: AsyncSession, key: SubjectGrade) -> dt.datetime | None:
+    found: dt.datetime | None = await session.scalar(
+        sa.select(subject_grades.c.final_published_at).where(key.where(subject_grades))
+    )
+    return found
+
+
+async def mark_final_published(session: AsyncSession, key: SubjectGrade, at: dt.datetime) -> None:
+    await session.execute(
+        sa.update(subject_grades)
+        .where(key.where(subject_grades), subject_grades.c.final_published_at.is_(None))
+        .values(final_published_at=at)
     )
 
 

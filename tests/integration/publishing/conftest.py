@@ -41,6 +41,11 @@ class Subject:
         self.olympiad_id = uuid.uuid4()
         self.ids = {person[0]: uuid.uuid4() for person in PEOPLE}
         self.codes = {surname: f"МАТ-9-{n:03d}" for n, surname in enumerate(self.ids, 1)}
+        self.revision = 0  # scoring numbers its statements of a subject and grade in order
+
+    def next_revision(self) -> int:
+        self.revision += 1
+        return self.revision
 
     @property
     def base(self) -> str:
@@ -96,13 +101,20 @@ class Subject:
             annulment_reason="удалён с олимпиады (акт № 3)" if annulled else None,
         )
 
-    def checked(self) -> SubjectGradeChecked:
+    def checked(
+        self, *, annulled: tuple[str, ...] = (), revision: int | None = None
+    ) -> SubjectGradeChecked:
+        """Scoring's statement; `annulled`: surnames whose works were annulled since."""
         return SubjectGradeChecked(
             olympiad_id=self.olympiad_id,
             subject_code=SUBJECT,
             grade=GRADE,
             task_max={"1": Decimal(25), "2": Decimal(25)},
-            works=tuple(self.work(person[0], person[4]) for person in PEOPLE),
+            works=tuple(
+                self.work(person[0], None if person[0] in annulled else person[4])
+                for person in PEOPLE
+            ),
+            revision=self.next_revision() if revision is None else revision,
         )
 
     def rescored(self, surname: str, total: str) -> WorkRescored:
@@ -112,6 +124,7 @@ class Subject:
             grade=GRADE,
             appeal_id=uuid.uuid4(),
             work=self.work(surname, total),
+            revision=self.next_revision(),
         )
 
 

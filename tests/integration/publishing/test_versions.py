@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
@@ -115,3 +117,62 @@ async def test_p121_final_after_a_rescore_is_a_new_version_and_the_first_stays(
                 .where(result_versions.c.version == 1)
                 .values(sha256="0" * 64)
             )
+
+
+async def stored_protocol(svc: ServiceHarness, subject: Subject, version: int) -> dict[str, Any]:
+    async with svc.uows() as uow:
+        protocol = await uow.session.scalar(
+            sa.select(result_versions.c.protocol).where(
+                result_versions.c.olympiad_id == subject.olympiad_id,
+                result_versions.c.version == version,
+            )
+        )
+    assert protocol is not None
+    return dict(protocol)
+
+
+async def test_p119_a_work_annulled_after_the_preliminary_is_not_ranked_in_the_final(
+    svc: ServiceHarness, subject: Subject
+) -> None:
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
+    preliminary = (await svc.client.get(subject.base)).json()
+    assert preliminary["rows"][0]["participant"] == "Абрамов П. И."
+    before = await stored_protocol(svc, subject, 1)
+    assert (len(before["rows"]), before["quota_places"]) == (6, 2)
+
+    # The organising committee learns of Абрамов's violation (§119); scoring announces again.
+    await svc.deliver(subject.checked(annulled=("Абрамов",)))
+    chair = svc.auth(Role.JURY_CHAIR)
+    decided = await svc.client.post(
+        f"{subject.jury}/tie-decisions", json={"total": "35.5", "status": "призёр"}, headers=chair
+    )
+    assert decided.status_code == 200, decided.text
+    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    assert final.status_code == 201, final.text
+
+    rows = (await svc.client.get(subject.base)).json()["rows"]
+    assert "Абрамов П. И." not in [r["participant"] for r in rows]
+    assert [(r["place"], r["participant"]) for r in rows[:3]] == [
+        ("1–3", "Ёлкина А. В."),
+        ("1–3", "Ельцова И."),
+        ("1–3", "Жукова М. П."),
+    ]
+    protocol = await stored_protocol(svc, subject, 2)
+    # the quota is counted over the five works still ranked, not six
+    assert (len(protocol["rows"]), protocol["quota_places"]) == (5, 2)
+    assert sorted(row["surname"] for row in protocol["annulled"]) == ["Абрамов", "Морозов"]
+    # the published preliminary version stays as it was
+    assert (await svc.client.get(subject.base, params={"version": 1})).json() == preliminary
+
+
+async def test_p119_a_late_older_statement_does_not_undo_a_newer_change(
+    svc: ServiceHarness, subject: Subject
+) -> None:
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
+    stale = subject.checked()  # numbered 2, but delivered after the appeal numbered 3
+    await svc.deliver(subject.rescored("Жукова", "49"), stale)
+    chair = svc.auth(Role.JURY_CHAIR)
+    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    assert final.status_code == 201, final.text
+    rows = (await svc.client.get(subject.base)).json()["rows"]
+    assert (rows[0]["participant"], rows[0]["total"]) == ("Жукова М. П.", "49")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from olymp_core.audit import audit_log
 from olymp_core.auth import Role
 from olymp_core.contracts.appeals import AppealDecided, AppealOutcome
 from olymp_core.contracts.coding import WorkWithdrawn
+from olymp_core.contracts.publishing import ResultsPublished
 from olymp_core.events import PoisonMessage
 from olymp_core.testing.service import ServiceHarness
 from tests.integration.scoring.conftest import (
@@ -149,3 +151,63 @@ async def test_p112_a_raise_that_lowers_a_task_is_dead_lettered(
     await checked_work(svc, olympiad_id, "M9-305")
     with pytest.raises(PoisonMessage, match="понижает"):
         await svc.deliver(appeal(olympiad_id, "M9-305", AppealOutcome.RAISE, t1="2"))
+
+
+def annulment(svc: ServiceHarness, olympiad_id: uuid.UUID, code: str) -> Any:
+    return svc.client.post(
+        f"/olympiads/{olympiad_id}/works/{code}/annulment",
+        json={"reason": "violation_before_approval"},
+        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
+    )
+
+
+async def test_p119_annulment_and_appeals_after_the_preliminary_are_numbered_in_order(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    """Every statement of a subject and grade's results carries the next revision, so publishing
+    keeps the newest per work whichever message it reads first."""
+    await set_scheme(svc, olympiad_id)
+    await code_works(svc, olympiad_id, "M9-401", "M9-402")
+    for member in ("jury-a", "jury-b"):
+        await mark(svc, olympiad_id, "M9-401", member, t1="4", t2="6")
+        await mark(svc, olympiad_id, "M9-402", member, t1="5", t2="5")
+    await svc.deliver(appeal(olympiad_id, "M9-401", AppealOutcome.RAISE, t2="8.5"))
+    annulled = await annulment(svc, olympiad_id, "M9-402")
+    assert annulled.status_code == 200, annulled.text
+
+    checked = await outbox_payloads(svc, "scoring.subject_grade_checked.v1", olympiad_id)
+    (rescored,) = await outbox_payloads(svc, "scoring.work_rescored.v1", olympiad_id)
+    assert [c["revision"] for c in checked] == [1, 3]
+    assert rescored["revision"] == 2
+    latest = {work["work_code"]: work for work in checked[-1]["works"]}
+    assert latest["M9-402"]["annulled"] is True
+    assert latest["M9-401"]["total"] == "12.5"  # the appeal, committed before, is in it
+
+
+async def test_p119_no_annulment_once_the_final_table_is_published(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await checked_work(svc, olympiad_id, "M9-501")
+    preliminary = ResultsPublished(
+        olympiad_id=olympiad_id,
+        subject_code=SUBJECT,
+        grade=GRADE,
+        stage="preliminary",
+        table_version=1,
+    )
+    await svc.deliver(preliminary)
+    final = ResultsPublished(
+        olympiad_id=olympiad_id, subject_code=SUBJECT, grade=GRADE, stage="final", table_version=2
+    )
+    await svc.deliver(final)
+
+    refused = await annulment(svc, olympiad_id, "M9-501")
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["title"] == "Итоговые результаты уже утверждены"
+    assert "M9-501" in problem["detail"] and "п. 120" in problem["detail"]
+    listed = await svc.client.get(
+        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR)
+    )
+    assert listed.json()["works"][0]["status"] == "checked"
+    assert len(await outbox_payloads(svc, "scoring.subject_grade_checked.v1", olympiad_id)) == 1

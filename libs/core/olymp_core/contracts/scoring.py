@@ -30,6 +30,9 @@ class SubjectGradeChecked(Event):
     grade: int
     task_max: dict[str, Decimal]
     works: tuple[ScoredWork, ...]
+    # Orders this statement among the subject and grade's result changes (announcements and
+    # appeal rescorings): a consumer keeps, per work, what the highest revision said. 0: unknown.
+    revision: int = 0
 
 
 @event("scoring", "work_rescored", 1)
@@ -41,3 +44,4 @@ class WorkRescored(Event):
     grade: int
     appeal_id: uuid.UUID
     work: ScoredWork
+    revision: int = 0  # as SubjectGradeChecked.revision: one sequence per subject and grade

@@ -106,16 +106,21 @@ async def on_subject_grade_checked(
         max_total = max((work.max_total for work in event.works), default=Decimal(0))
     now = uow.clock.now()
     await store.mark_subject_grade(uow.session, key, checked_at=now, max_total=max_total)
-    # A repeated statement never overwrites a score an appeal has changed since.
+    # A later statement replaces what it covers (§119: a work annulled after the preliminary
+    # table is not ranked in the final one); one older than a stored appeal change does not.
     await store.save_scored_works(
-        uow.session, key, [_score_values(work, uow) for work in event.works], replace=False
+        uow.session, key, [_score_values(work, uow) for work in event.works], event.revision
     )
     await uow.audit(
         actor="service:scoring",
         action="results.scores_received",
         object_type="result_table",
         object_id=key.object_id,
-        payload={"works": len(event.works), "max_total": str(max_total)},
+        payload={
+            "works": len(event.works),
+            "max_total": str(max_total),
+            "revision": event.revision,
+        },
     )
     await preliminary_if_ready(uow, key, "service:scoring", files)
 
@@ -123,7 +128,9 @@ async def on_subject_grade_checked(
 async def on_work_rescored(event: WorkRescored, uow: UnitOfWork) -> None:
     """An appeal changed a work (§112, §116): it counts in the next (final) version only."""
     key = SubjectGrade(event.olympiad_id, event.subject_code, event.grade)
-    await store.save_scored_works(uow.session, key, [_score_values(event.work, uow)], replace=True)
+    await store.save_scored_works(
+        uow.session, key, [_score_values(event.work, uow)], event.revision
+    )
     await uow.audit(
         actor="service:scoring",
         action="results.work_rescored",
@@ -133,6 +140,7 @@ async def on_work_rescored(event: WorkRescored, uow: UnitOfWork) -> None:
             "appeal_id": str(event.appeal_id),
             "total": None if event.work.total is None else str(event.work.total),
             "annulled": event.work.annulled,
+            "revision": event.revision,
         },
     )
 

@@ -146,9 +146,11 @@ async def save_decoded_works(
 
 
 async def save_scored_works(
-    session: AsyncSession, key: SubjectGrade, works: Sequence[Mapping[str, Any]], *, replace: bool
+    session: AsyncSession, key: SubjectGrade, works: Sequence[Mapping[str, Any]], revision: int
 ) -> None:
-    """Store scores; the first checked statement never overwrites a later appeal change."""
+    """Store scores from scoring's statement number `revision`: a stored score is replaced by a
+    statement of the same or a higher revision (an annulment after the preliminary table, an
+    appeal), never by an older one that arrives late."""
     if not works:
         return
     statement = pg_insert(scored_works).values(
@@ -157,19 +159,18 @@ async def save_scored_works(
                 "olympiad_id": key.olympiad_id,
                 "subject_code": key.subject_code,
                 "grade": key.grade,
+                "revision": revision,
                 **work,
             }
             for work in works
         ]
     )
-    index = ["olympiad_id", "subject_code", "grade", "work_code"]
-    if replace:
-        columns = ("total", "annulled", "annulment_reason", "task_scores", "updated_at")
-        statement = statement.on_conflict_do_update(
-            index_elements=index, set_={c: statement.excluded[c] for c in columns}
-        )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=index)
+    columns = ("total", "annulled", "annulment_reason", "task_scores", "updated_at", "revision")
+    statement = statement.on_conflict_do_update(
+        index_elements=["olympiad_id", "subject_code", "grade", "work_code"],
+        set_={c: statement.excluded[c] for c in columns},
+        where=scored_works.c.revision <= statement.excluded.revision,
+    )
     await session.execute(statement)
 
 

@@ -62,6 +62,8 @@ scored_works = sa.Table(
     sa.Column("annulment_reason", sa.Text),
     sa.Column("task_scores", JSONB, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # scoring's revision of the statement these scores came from: the highest one stands
+    sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
 )
 
 quota_policies = sa.Table(

@@ -43,3 +43,9 @@ class CriteriaLocked(DomainError):
 
 class AlreadyAnnulled(DomainError):
     title = "Работа уже аннулирована"
+
+
+class ResultsFinal(DomainError):
+    """The final results are out: §119 annuls only before they are approved."""
+
+    title = "Итоговые результаты уже утверждены"

@@ -1,6 +1,11 @@
 """Commands, queries and event handlers of the scoring service."""
 
-from olymp_scoring.handlers.events import on_appeal_decided, on_work_coded, on_work_withdrawn
+from olymp_scoring.handlers.events import (
+    on_appeal_decided,
+    on_results_published,
+    on_work_coded,
+    on_work_withdrawn,
+)
 from olymp_scoring.handlers.marking import (
     AnnulWork,
     MarkingResult,
@@ -23,6 +28,7 @@ __all__ = [
     "annul_work",
     "list_works",
     "on_appeal_decided",
+    "on_results_published",
     "on_work_coded",
     "on_work_withdrawn",
     "progress",

@@ -11,8 +11,10 @@ announcement. A subject and grade whose every work is annulled is therefore neve
 Reopening: a work coded after the announcement (a late WorkCoded) clears `announced_at`; when that
 work too is checked, `SubjectGradeChecked` is published again with every work, and `checked_version`
 grows by one. An annulment of an already checked work after the announcement changes the announced
-data, so the event is published again at once. Consumers take the latest event of a subject and grade
-as the whole truth; the version is in the audit trail.
+data, so the event is published again at once (§119: the final table must not rank it). Consumers
+keep, per work, what the statement with the highest `revision` said: announcements and appeal
+rescorings share one sequence per subject and grade (`store.next_revision`), numbered in commit
+order, so a late message cannot undo a newer one. The version is in the audit trail.
 """
 
 from __future__ import annotations
@@ -62,12 +64,12 @@ async def settle(uow: UnitOfWork, key: SubjectGrade, *, data_changed: bool) -> S
         # been checked, so the subject is not complete, whatever else is still on its way
         return Settlement(Settled.UNCHANGED, row.checked_version)
     version = row.checked_version + 1
-    uow.publish(await checked_event(uow, key))
+    uow.publish(await checked_event(uow, key, await store.next_revision(session, key)))
     await store.mark_announced(session, key, version, uow.clock.now())
     return Settlement(Settled.ANNOUNCED, version)
 
 
-async def checked_event(uow: UnitOfWork, key: SubjectGrade) -> SubjectGradeChecked:
+async def checked_event(uow: UnitOfWork, key: SubjectGrade, revision: int) -> SubjectGradeChecked:
     session = uow.session
     stored = await store.load_scheme(session, key)
     rows = await store.list_works(session, key)
@@ -101,6 +103,7 @@ async def checked_event(uow: UnitOfWork, key: SubjectGrade) -> SubjectGradeCheck
         grade=key.grade,
         task_max=task_max,
         works=tuple(scored),
+        revision=revision,
     )
 
 

@@ -9,6 +9,7 @@ import uuid
 from olymp_core.contracts.appeals import AppealDecided
 from olymp_core.contracts.appeals import AppealOutcome as DecidedOutcome
 from olymp_core.contracts.coding import WorkCoded, WorkWithdrawn
+from olymp_core.contracts.publishing import ResultsPublished
 from olymp_core.contracts.scoring import WorkRescored
 from olymp_core.db import UnitOfWork
 from olymp_core.events import PoisonMessage
@@ -116,6 +117,7 @@ async def on_appeal_decided(event: AppealDecided, uow: UnitOfWork) -> None:
                 grade=work.key.grade,
                 appeal_id=event.appeal_id,
                 work=scored_work(event.work_code, scores, stored.scheme.max_total),
+                revision=await store.next_revision(uow.session, work.key),
             )
         )
     await uow.audit(
@@ -141,3 +143,12 @@ async def _audit_withdrawal(
             "removal": reason,
         },
     )
+
+
+async def on_results_published(event: ResultsPublished, uow: UnitOfWork) -> None:
+    """The final table is out: from now on the chair cannot annul in it (§119), only the organiser
+    can correct it (§120). A preliminary version changes nothing here."""
+    if event.stage != "final":
+        return
+    key = SubjectGrade(event.olympiad_id, event.subject_code, event.grade)
+    await store.mark_final_published(uow.session, key, uow.clock.now())

@@ -31,6 +31,7 @@ from olymp_scoring.domain.errors import (
     AlreadyAnnulled,
     CriteriaLocked,
     CriteriaMissing,
+    ResultsFinal,
     WorkNotFound,
 )
 from olymp_scoring.handlers.announcement import Settlement, audit_settlement, plain, settle
@@ -164,6 +165,14 @@ async def annul_work(command: AnnulWork, uow: UnitOfWork, actor: Principal) -> W
     work = await _locked_work(uow, actor, command.olympiad_id, command.work_code)
     if work.annulment_reason is command.reason:
         return WorkStatus.ANNULLED  # the same annulment again (a retry): it stands once
+    final_at = await store.final_published_at(uow.session, work.key)
+    if final_at is not None:
+        raise ResultsFinal(
+            f"Итоговые результаты по предмету «{work.key.subject_code}», {work.key.grade} класс, "
+            f"опубликованы {final_at:%d.%m.%Y}: аннулировать работу {work.work_code} уже нельзя "
+            "(п. 119 Порядка — только до утверждения итоговых результатов). Ошибку в итоговых "
+            "результатах исправляет организатор как техническую ошибку (п. 120)."
+        )
     settlement = await annul(uow, work, command.reason)
     await uow.audit(
         actor=actor.subject,
