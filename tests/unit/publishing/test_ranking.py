@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -59,10 +60,26 @@ def test_p123_equal_totals_in_alphabetical_order() -> None:
     assert surnames(rows) == ["Яковлев", "Егорова", "Ёлкина", "Жуков"]
 
 
-def test_p123_namesakes_are_ordered_by_participant_id() -> None:
-    rows = [row("p-2", "Иванова", "30"), row("p-1", "ИВАНОВА", "30")]
-    table = build_table(rows, POLICY)
-    assert [ranked.row.participant_id for ranked in table.rows] == ["p-1", "p-2"]
+def test_p123_names_equal_up_to_yo_put_ye_first_whatever_the_ids() -> None:
+    for first_id, second_id in (("p-1", "p-2"), ("p-2", "p-1")):
+        rows = [row(first_id, "Ёлкина", "30"), row(second_id, "Елкина", "30")]
+        assert surnames(rows) == ["Елкина", "Ёлкина"]
+
+
+def test_p123_namesakes_are_ordered_by_school_then_grade_not_by_id() -> None:
+    def namesake(participant_id: str, school: str, grade: int) -> ResultRow:
+        return dataclasses.replace(
+            row(participant_id, "Иванова", "30", grade=grade, task_grade=10), school=school
+        )
+
+    rows = [
+        namesake("a", "МБОУ «СОШ № 2»", 10),
+        namesake("b", "МБОУ «Лицей № 1»", 10),
+        namesake("c", "МБОУ «Лицей № 1»", 9),
+    ]
+    for shuffled in (rows, rows[::-1]):
+        table = build_table(shuffled, POLICY)
+        assert [ranked.row.participant_id for ranked in table.rows] == ["c", "b", "a"]
 
 
 def test_p123_equal_totals_share_a_place_printed_as_a_range() -> None:

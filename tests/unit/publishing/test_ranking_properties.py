@@ -169,3 +169,63 @@ def test_p122_same_input_in_any_order_gives_the_same_table(
     shuffled = list(rows)
     rng.shuffle(shuffled)
     assert build_table(shuffled, policy) == build_table(rows, policy)
+
+
+SCHOOLS = ["МБОУ «СОШ № 1»", "МБОУ «Лицей»", "МКОУ «Усть-Ишимская СОШ»"]
+
+
+@st.composite
+def applications(draw: st.DrawFn) -> list[tuple[str, str, str, str, int, Decimal]]:
+    """Rows of an application file: names equal up to ё/е and case, namesakes in several schools
+    and grades, few totals; one person (name, school, grade) once, as registration demands."""
+    people = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(SURNAMES),
+                st.sampled_from(NAMES),
+                st.sampled_from(PATRONYMICS),
+                st.sampled_from(SCHOOLS),
+                st.sampled_from([9, 10]),
+            ),
+            min_size=1,
+            max_size=30,
+            unique=True,
+        )
+    )
+    totals = st.integers(min_value=0, max_value=4).map(lambda n: Decimal(n) * 5)
+    return [(*person, draw(totals)) for person in people]
+
+
+def imported(
+    lines: list[tuple[str, str, str, str, int, Decimal]], seed: int
+) -> list[tuple[object, ...]]:
+    """The table as the public reads it, from one import: fresh random ids, lines in any order."""
+    rng = Random(seed)
+    shuffled = rng.sample(lines, len(lines))
+    rows = [
+        ResultRow(
+            participant_id=f"{rng.getrandbits(128):032x}",
+            surname=surname,
+            name=name,
+            patronymic=patronymic,
+            grade=grade,
+            task_grade=10,
+            school=school,
+            total=total,
+            max_total=MAX_TOTAL,
+            consent_to_publish=True,
+        )
+        for surname, name, patronymic, school, grade, total in shuffled
+    ]
+    table = build_table(rows, QuotaPolicy(prize_quota_share=Decimal("0.45")))
+    return [
+        (r.place, r.status, r.row.surname, r.row.name, r.row.patronymic, r.row.school, r.row.grade)
+        for r in table.rows
+    ]
+
+
+@given(applications(), st.integers(), st.integers())
+def test_p123_the_same_rows_imported_twice_give_the_same_order(
+    lines: list[tuple[str, str, str, str, int, Decimal]], first: int, second: int
+) -> None:
+    assert imported(lines, first) == imported(lines, second)

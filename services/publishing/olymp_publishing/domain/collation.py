@@ -10,6 +10,13 @@ Rules chosen, and why:
 - «й» stays a letter of its own after «и» (NFC keeps it composed; NFD would split it in two).
 - Other punctuation (apostrophes, dots) is ignored; Latin letters sort before Cyrillic ones.
 - Fields compare in order surname, name, patronymic; an empty patronymic sorts first.
+
+When those keys are equal (the same name up to ё/е, case or punctuation, or true namesakes), the
+order still comes from the data, never from ids the suite drew at random, so the same rows imported
+twice give the same table (`tie_break_key`): «е» before «ё» at the first place they differ, then the
+spelling itself, then the school (collated as names are, then as written), then the grade. Two
+applications of one person in one subject (the same name, school and grade) are refused at
+registration, so no two rows of a table are equal under all of it.
 """
 
 from __future__ import annotations
@@ -32,6 +39,17 @@ def name_part_key(text: str) -> str:
 def collation_key(surname: str, name: str, patronymic: str) -> tuple[str, str, str]:
     """The key that orders participants with equal totals alphabetically (§123)."""
     return (name_part_key(surname), name_part_key(name), name_part_key(patronymic))
+
+
+def tie_break_key(
+    surname: str, name: str, patronymic: str, school: str, grade: int
+) -> tuple[tuple[str, ...], tuple[str, ...], str, str, int]:
+    """What orders participants whose totals and `collation_key` are equal (see above)."""
+    fields = tuple(unicodedata.normalize("NFC", f) for f in (surname, name, patronymic))
+    # "0" for «е», "1" for «ё», at every letter: compared only between names equal up to ё/е
+    yo_marks = tuple("".join("1" if ch in "ёЁ" else "0" for ch in field) for field in fields)
+    school_text = unicodedata.normalize("NFC", school)
+    return (yo_marks, fields, name_part_key(school_text), school_text, grade)
 
 
 def _letters_only(word: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from olymp_publishing.domain.collation import collation_key
+from olymp_publishing.domain.collation import collation_key, tie_break_key
 
 
 class Status(StrEnum):
@@ -74,6 +74,10 @@ class ResultRow:
     @property
     def sort_name(self) -> tuple[str, str, str]:
         return collation_key(self.surname, self.name, self.patronymic)
+
+    @property
+    def tie_break(self) -> tuple[tuple[str, ...], tuple[str, ...], str, str, int]:
+        return tie_break_key(self.surname, self.name, self.patronymic, self.school, self.grade)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """The rating table (§122–124): pure and deterministic — the same rows always give the same table.
 
 Order: descending total (§122); equal totals alphabetically by surname, name, patronymic (§123, see
-`collation`); then participant_id, so that even namesakes always come out in one order.
+`collation`); names equal under that collation (ё/е, namesakes) by `tie_break_key`: «е» before
+«ё», the spelling, the school, the grade — from the data alone, so two imports of the same rows
+give one order. participant_id comes last only as a guard: registration refuses two rows it could
+not separate.
 
 Places: equal totals share a place, printed as a range «2–3» as in Russian olympiad protocols.
 A range says both how many are ahead and how many share the place, without the skipped number
@@ -16,16 +19,16 @@ reason for the jury protocol.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
 from itertools import groupby
+from typing import Any
 
 from olymp_publishing.domain.model import ChairDecision, RankedRow, RankingTable, ResultRow
 from olymp_publishing.domain.policy import QuotaPolicy, ScoreGroup, assign_statuses
 
 
-def table_order(row: ResultRow) -> tuple[Decimal, tuple[str, str, str], str]:
+def table_order(row: ResultRow) -> tuple[Any, ...]:
     """The sort key of the rating table."""
-    return (-row.total, row.sort_name, row.participant_id)
+    return (-row.total, row.sort_name, row.tie_break, row.participant_id)
 
 
 def build_table(
@@ -53,7 +56,8 @@ def build_table(
             position = first + offset
             table_rows.append(RankedRow(position, first, last, status, ranked[position - 1]))
     annulled = sorted(
-        (row for row in rows if row.annulled), key=lambda row: (row.sort_name, row.participant_id)
+        (row for row in rows if row.annulled),
+        key=lambda row: (row.sort_name, row.tie_break, row.participant_id),
     )
     return RankingTable(
         parallel=rows[0].parallel,
