@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from olymp_coding.domain.jury_table import JuryTableRow
+from olymp_core.spreadsheets import append_row
 
 SHEET_TITLE = "Шифры"
 HEADERS = ("Шифр", "Класс (параллель)", "Предмет")
@@ -32,11 +33,11 @@ def codes_xlsx(
     headers = [*HEADERS]
     if task_numbers:
         headers += [f"Задание {number}" for number in task_numbers] + [TOTAL_HEADER]
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row.work_code, row.grade, subject_title(row.subject)])
+        append_row(sheet, [row.work_code, row.grade, subject_title(row.subject)])
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 18

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -25,7 +26,7 @@ from olymp_publishing.store import StoredVersion
 OLYMPIAD = "0b4d3a55-0000-4000-8000-000000000001"
 
 
-def stored_version() -> StoredVersion:
+def stored_version(school: str = "МБОУ «Лицей»") -> StoredVersion:
     rows = [
         ResultRow(
             participant_id=str(n),
@@ -33,7 +34,7 @@ def stored_version() -> StoredVersion:
             name="Анна",
             patronymic="",
             grade=9,
-            school="МБОУ «Лицей»",
+            school=school,
             total=Decimal(total),
             max_total=Decimal(50),
             consent_to_publish=True,
@@ -105,3 +106,20 @@ def test_the_json_file_is_the_table_with_its_hash() -> None:
     body = json.loads(documents.version_files(stored_version())["json"])
     assert (body["version"], body["stage"], body["sha256"]) == (1, "preliminary", "ab" * 32)
     assert [row["participant"] for row in body["rows"]] == ["Ёлкина А.", "Борисова А."]
+
+
+def test_a_school_typed_as_a_formula_stays_text_in_the_public_csv_and_xlsx() -> None:
+    """§21 exports: a school named `=HYPERLINK(…)` in an application file must not become a live
+    link in the spreadsheet of whoever opens the published table."""
+    school = '=HYPERLINK("http://example.com/steal","МБОУ «Лицей»")'
+    version = stored_version(school)
+    files = documents.version_files(version)
+    text = files["csv"].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[1][4] == "'" + school
+    with zipfile.ZipFile(io.BytesIO(files["xlsx"])) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    sheet = load_workbook(io.BytesIO(files["xlsx"])).active
+    assert sheet is not None
+    assert (sheet["E3"].value, sheet["E3"].data_type) == (school, "s")

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.xml.functions import tostring
 
 from olymp_core.clock import to_local
+from olymp_core.spreadsheets import append_row, csv_row
 from olymp_publishing.domain import PUBLIC_CSV_HEADER
 
 HTML_HEADER = ("Место", "Участник", "Класс", "Образовательная организация", "Баллы", "Статус")
@@ -65,7 +66,7 @@ def csv_bytes(document: Mapping[str, Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(PUBLIC_CSV_HEADER)
-    writer.writerows(_cells(row) for row in document["rows"])
+    writer.writerows(csv_row(_cells(row)) for row in document["rows"])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -75,14 +76,15 @@ def xlsx_bytes(document: Mapping[str, Any]) -> bytes:
     assert sheet is not None
     sheet.title = f"{document['grade']} класс"
     olympiad = document.get("olympiad_title")
-    sheet.append(
+    append_row(
+        sheet,
         [
             (f"{olympiad}. " if olympiad else "")
             + f"{title(document)}, версия {document['version']} от {published_text(document)}"
-        ]
+        ],
     )
     sheet["A1"].font = Font(bold=True)
-    sheet.append(list(PUBLIC_CSV_HEADER))
+    append_row(sheet, PUBLIC_CSV_HEADER)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in document["rows"]:
@@ -90,7 +92,7 @@ def xlsx_bytes(document: Mapping[str, Any]) -> bytes:
         cells[0] = row["position"]
         if row["grade"] is not None:
             cells[3] = row["grade"]
-        sheet.append(cells)
+        append_row(sheet, cells)
     for letter, width in zip("ABCDEFG", (5, 8, 30, 7, 45, 8, 13), strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
