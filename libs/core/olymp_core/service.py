@@ -30,7 +30,6 @@ import asyncio
 import dataclasses
 import logging
 import socket
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from typing import Any, Generic
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp
 
 from olymp_core.auth import Role, authorize, document_policies
@@ -48,6 +47,7 @@ from olymp_core.events import Consumers, OutboxRelay, Subscription, Sweeper, Swe
 from olymp_core.events.broker import declare_exchanges
 from olymp_core.events.table import EventTable
 from olymp_core.grpc import GrpcApi, GrpcServer
+from olymp_core.http_metrics import ObservedRequests
 from olymp_core.lifecycle import Lifecycle, Loop, running
 from olymp_core.logging import configure_logging
 from olymp_core.openapi import document_problems
@@ -57,11 +57,6 @@ from olymp_core.retry import Backoff
 from olymp_core.runtime import Runtime, S
 
 log = logging.getLogger("olymp.service")
-
-REQUESTS = Counter("olymp_http_requests", "HTTP requests", ["method", "route", "status"])
-LATENCY = Histogram("olymp_http_request_seconds", "HTTP request latency", ["method", "route"])
-# a client may send any method name; labelling by it would grow the metrics without bound
-METRIC_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 @dataclass
@@ -146,7 +141,7 @@ class Service(Generic[S]):
         install_request_limits(
             app, max_body_bytes=self.runtime.settings.max_body_bytes, settings=self.runtime.settings
         )
-        app.middleware("http")(_observe)
+        app.add_middleware(ObservedRequests)
         return app
 
     def _install_error_map(self, app: FastAPI, statuses: ErrorMap) -> None:
@@ -328,17 +323,6 @@ def _ops_router(service: Service[Any]) -> APIRouter:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
-
-
-async def _observe(request: Request, call_next: Callable[[Request], Any]) -> Response:
-    started = time.perf_counter()
-    response: Response = await call_next(request)
-    route = request.scope.get("route")
-    template = getattr(route, "path", "unmatched")
-    method = request.method if request.method in METRIC_METHODS else "other"
-    REQUESTS.labels(method, template, str(response.status_code)).inc()
-    LATENCY.labels(method, template).observe(time.perf_counter() - started)
-    return response
 
 
 def run(service_factory: Callable[[], Service[Any]]) -> None:

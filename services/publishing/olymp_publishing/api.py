@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
-from olymp_core.service import LATENCY, REQUESTS
+from olymp_core.http_metrics import LATENCY, REQUESTS
 from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import documents, handlers
 from olymp_publishing.domain import (
