@@ -37,8 +37,10 @@ from olymp_publishing.domain import (
     points_text,
     policy_to_json,
 )
+from olymp_publishing.domain.errors import AppealsNotOver, FinalNotSubmitted
 from olymp_publishing.handlers import PublishedFile, PublishedFiles, TableAddress
 from olymp_publishing.schemas import (
+    FinalStatusRead,
     QuotaPolicyRead,
     QuotaPolicyWrite,
     ResultIndex,
@@ -54,6 +56,18 @@ QuotaReader = Annotated[Principal, Depends(authorize(Role.COORDINATOR, Role.JURY
 JuryChair = Annotated[
     Principal,
     Depends(authorize(Role.JURY_CHAIR, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),
+]
+# §121: the organiser (the municipal education committee) approves the final results
+Organiser = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR))]
+FinalReader = Annotated[
+    Principal,
+    Depends(
+        authorize(
+            Role.JURY_CHAIR,
+            Role.MUNICIPAL_COORDINATOR,
+            scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"),
+        )
+    ),
 ]
 Public = [Depends(authorize(Role.PUBLIC))]
 Files = Annotated[PublishedFiles, Depends(context(PublishedFiles))]
@@ -71,6 +85,8 @@ public_router = APIRouter(prefix="/results", tags=["public results"])
 ERRORS: ErrorMap = {
     RankingRuleError: 409,
     UndecidedTie: 409,
+    FinalNotSubmitted: 409,
+    AppealsNotOver: 409,
     ResultsNotReady: 409,
     UnknownSubject: 404,
     NotPublished: 404,
@@ -126,21 +142,71 @@ async def post_tie_decision(
 
 
 @jury_router.post(
+    "/final/submission",
+    status_code=status.HTTP_201_CREATED,
+    summary="The jury chair submits the final table for the organiser's approval (§117, §121)",
+)
+async def post_final_submission(
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: JuryChair, uow: Uow
+) -> FinalStatusRead:
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    found = await handlers.submit_final(handlers.SubmitFinal(key), uow, who)
+    return _final_status(key, found)
+
+
+@jury_router.post(
     "/final",
     status_code=status.HTTP_201_CREATED,
-    summary="Publish a new final version from the current scores (§117–121)",
+    summary="The organiser approves the final results: a new final version (§121)",
+    description="Refused (409) until the jury chair has submitted the table, while the subject's"
+    " appeal window is open or an appeal of the grade awaits its decision, and while a tie at the"
+    " quota boundary has no ruling. A repeated approval of an unchanged table answers the same"
+    " version.",
 )
 async def post_final(
-    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: JuryChair, uow: Uow, files: Files
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: Organiser, uow: Uow, files: Files
 ) -> ResultVersionRead:
     key = SubjectGrade(olympiad_id, subject_code, grade)
-    stored = await handlers.publish_final(handlers.PublishFinal(key), uow, who, files=files)
+    stored = await handlers.approve_final(handlers.ApproveFinal(key), uow, who, files=files)
     return ResultVersionRead(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
         grade=grade,
         links=documents.links(key),
         **documents.summary(stored).model_dump(),
+    )
+
+
+@jury_router.get(
+    "/final/status",
+    summary="Submission, appeals and the 21-day term of the final results (§121)",
+)
+async def get_final_status(
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: FinalReader, uow: Uow
+) -> FinalStatusRead:
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    return _final_status(key, await handlers.final_status(key, uow))
+
+
+def _final_status(key: SubjectGrade, found: handlers.FinalStatus) -> FinalStatusRead:
+    term = found.term
+    return FinalStatusRead(
+        olympiad_id=key.olympiad_id,
+        subject_code=key.subject_code,
+        grade=key.grade,
+        submitted=found.submitted_by is not None,
+        submitted_by=found.submitted_by,
+        submitted_at=found.submitted_at,
+        appeal_deadline=None if found.appeals is None else found.appeals.deadline,
+        undecided_appeals=0 if found.appeals is None else found.appeals.undecided,
+        blockers=list(found.blockers),
+        can_approve=found.submitted_by is not None and not found.blockers,
+        last_round_day=None if term is None else term.last_round_day,
+        approval_due=None if term is None else term.due,
+        approval_day=None if term is None else term.day,
+        approval_warning=term is not None and term.warning,
+        approval_overdue=term is not None and term.overdue,
+        approval_term=None if term is None else term.text(),
     )
 
 

@@ -1,5 +1,6 @@
 """The events the publishing service consumes, each with its handler: the one event table."""
 
+from olymp_core.contracts.appeals import AppealsState
 from olymp_core.contracts.coding import WorksDecoded
 from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import SubjectGradeChecked, WorkRescored
@@ -14,5 +15,6 @@ EVENTS = EventTable(
         WorksDecoded: handlers.on_works_decoded,
         SubjectGradeChecked: handlers.on_subject_grade_checked,
         WorkRescored: handlers.on_work_rescored,
+        AppealsState: handlers.on_appeals_state,
     },
 )

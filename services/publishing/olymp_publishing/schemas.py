@@ -146,3 +146,28 @@ class ResultIndex(BaseModel):
         None, description="The olympiad's title; null until registration has announced it."
     )
     tables: list[ResultIndexEntry]
+
+
+class FinalStatusRead(BaseModel):
+    """Where the approval of a final table stands (§117, §121)."""
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    submitted: bool = Field(description="The jury chair has submitted the table for approval.")
+    submitted_by: str | None
+    submitted_at: dt.datetime | None
+    appeal_deadline: dt.datetime | None = Field(
+        description="When filing appeals ends (§96); null until the appeals service set it."
+    )
+    undecided_appeals: int = Field(description="Appeals of this grade without a decision.")
+    blockers: list[str] = Field(
+        description="Why approval would be refused now (Russian); empty when nothing stands."
+    )
+    can_approve: bool
+    last_round_day: dt.date | None = Field(description="Local date of the subject's last round.")
+    approval_due: dt.date | None = Field(description="Last day of §121's 21 calendar days.")
+    approval_day: int | None = Field(description="Days since the last round (its day is 0).")
+    approval_warning: bool = Field(description="Day 18 to 21 of the term.")
+    approval_overdue: bool
+    approval_term: str | None = Field(description="The term as the organiser reads it.")

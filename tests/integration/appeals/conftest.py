@@ -167,11 +167,15 @@ class Olympiad:
         return appeal_id
 
     async def decided_events(self) -> list[dict[str, Any]]:
+        return await self.events("appeals.appeal_decided.v1")
+
+    async def events(self, routing_key: str) -> list[dict[str, Any]]:
         async with self.appeals.svc.service.runtime.engine.connect() as conn:
             rows = await conn.execute(
                 sa.select(outbox.c.payload)
-                .where(outbox.c.routing_key == "appeals.appeal_decided.v1")
+                .where(outbox.c.routing_key == routing_key)
                 .where(outbox.c.payload["olympiad_id"].astext == str(self.olympiad_id))
+                .order_by(outbox.c.id)
             )
             return [dict(row.payload) for row in rows]
 

@@ -243,3 +243,20 @@ async def test_p106_commission_is_frozen_once_members_voted(olympiad: Olympiad) 
     response = await olympiad.appoint(["chair", "m1", "m2", "m3", "m4"], chair="chair")
 
     assert response.status_code == 409
+
+
+async def test_p121_the_subjects_appeal_state_is_announced_after_every_change(
+    olympiad: Olympiad,
+) -> None:
+    """Publishing approves no final table while the window is open or an appeal is undecided:
+    it learns both from these statements, numbered so that a late one cannot undo a newer one."""
+    appeal_id = await olympiad.ready_appeal(["chair", "m1", "m2"], tasks=[1])
+    await olympiad.vote(appeal_id, "m1", "reject")
+    await olympiad.vote(appeal_id, "m2", "reject")
+    assert (await olympiad.decide(appeal_id)).status_code == 200
+
+    states = await olympiad.events("appeals.appeals_state.v1")
+    # the window set, the appeal filed, the decision taken
+    assert [s["revision"] for s in states] == [1, 2, 3]
+    assert [s["undecided_by_grade"] for s in states] == [{}, {"9": 1}, {}]
+    assert len({s["deadline"] for s in states}) == 1

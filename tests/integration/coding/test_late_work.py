@@ -197,9 +197,11 @@ async def test_m3_the_late_work_reaches_the_results_table(
             again,
         )
         chair = publishing.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["math"]})
-        final = await publishing.client.post(
-            f"/olympiads/{olympiad}/subjects/math/grades/9/final", headers=chair
-        )
+        table_url = f"/olympiads/{olympiad}/subjects/math/grades/9/final"
+        submitted = await publishing.client.post(table_url + "/submission", headers=chair)
+        assert submitted.status_code == 201, submitted.text
+        organiser = publishing.auth(Role.MUNICIPAL_COORDINATOR)
+        final = await publishing.client.post(table_url, headers=organiser)
         assert final.status_code == 201, final.text
         table = await publishing.client.get(f"/results/{olympiad}/math/9")
         assert table.status_code == 200, table.text

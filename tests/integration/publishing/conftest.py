@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 
+from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.coding import DecodedWork, WorksDecoded
 from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
@@ -126,6 +128,15 @@ class Subject:
             work=self.work(surname, total),
             revision=self.next_revision(),
         )
+
+
+async def approve_final(svc: ServiceHarness, subject: Subject) -> httpx.Response:
+    """The chair submits the table and the organiser approves it (§121); the approval's answer."""
+    chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: [SUBJECT]})
+    submitted = await svc.client.post(f"{subject.jury}/final/submission", headers=chair)
+    assert submitted.status_code == 201, submitted.text
+    organiser = svc.auth(Role.MUNICIPAL_COORDINATOR)
+    return await svc.client.post(f"{subject.jury}/final", headers=organiser)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from olymp_publishing import handlers, store
 from olymp_publishing.handlers import PublishedFiles, TableAddress
 from olymp_publishing.store.tables import published_files
 
-from .conftest import GRADE, OLYMPIAD_TITLE, SUBJECT, Subject
+from .conftest import GRADE, OLYMPIAD_TITLE, SUBJECT, Subject, approve_final
 
 pytestmark = pytest.mark.integration
 
@@ -105,7 +105,7 @@ async def test_the_final_version_is_written_by_the_command_that_publishes_it(
     first_html = await stored(svc, f"{prefix(subject)}/v1.html")
     await svc.deliver(subject.rescored("Жукова", "49"))
 
-    final = await svc.client.post(f"{subject.jury}/final", headers=svc.auth(Role.JURY_CHAIR))
+    final = await approve_final(svc, subject)
     assert final.status_code == 201, final.text
 
     # No waiting: the files are in the store when the command answers.
@@ -207,9 +207,13 @@ async def test_another_process_serves_a_new_version_after_its_refresh(
         await svc.deliver(subject.rescored("Жукова", "49"))
         elsewhere = PublishedFiles(svc.service.runtime.objects)
         key = SubjectGrade(subject.olympiad_id, SUBJECT, GRADE)
-        actor = Principal(subject="chair", roles=frozenset({Role.JURY_CHAIR}))
+        chair = Principal(subject="chair", roles=frozenset({Role.JURY_CHAIR}))
+        organiser = Principal(subject="committee", roles=frozenset({Role.MUNICIPAL_COORDINATOR}))
         async with svc.uows() as uow:
-            await handlers.publish_final(handlers.PublishFinal(key), uow, actor, files=elsewhere)
+            await handlers.submit_final(handlers.SubmitFinal(key), uow, chair)
+        async with svc.uows() as uow:
+            command = handlers.ApproveFinal(key)
+            await handlers.approve_final(command, uow, organiser, files=elsewhere)
         assert (await svc.client.get(subject.base)).json()["version"] == 1  # not told yet
 
         await handlers.refresh_published(svc.uows, files_of(svc))
@@ -274,7 +278,7 @@ async def test_a_store_failure_after_the_commit_is_repaired_by_the_sweeper(
     files.objects = broken
     await svc.deliver(subject.rescored("Жукова", "49"))
 
-    final = await svc.client.post(f"{subject.jury}/final", headers=svc.auth(Role.JURY_CHAIR))
+    final = await approve_final(svc, subject)
     assert final.status_code == 201, final.text  # the version is published all the same
     assert not await healthy.exists(f"{prefix(subject)}/v2.html")
     served = await svc.client.get(f"{subject.base}.html")  # rendered from the database

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
+from olymp_core.audit import audit_log
 from olymp_core.auth import Role, ScopeKind
+from olymp_core.clock import ManualClock
+from olymp_core.contracts.appeals import AppealsState
+from olymp_core.contracts.registration import ScheduledSubject
 from olymp_core.testing.service import ServiceHarness
 from olymp_publishing.store.tables import result_versions
 
-from .conftest import Subject
+from .conftest import Subject, approve_final
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +28,7 @@ async def test_p117_undecided_boundary_tie_blocks_the_final_until_the_chair_deci
     await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
     chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["math"]})
 
-    refused = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    refused = await svc.client.post(f"{subject.jury}/final/submission", headers=chair)
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["undecided_totals"] == ["35.5"]
@@ -44,7 +49,7 @@ async def test_p117_undecided_boundary_tie_blocks_the_final_until_the_chair_deci
     assert decided.status_code == 200
     assert decided.json()["status"] == "призёр"
 
-    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    final = await approve_final(svc, subject)
     assert final.status_code == 201
     assert (final.json()["stage"], final.json()["version"]) == ("final", 2)
     rows = (await svc.client.get(subject.base)).json()["rows"]
@@ -65,17 +70,17 @@ async def test_the_same_final_asked_for_twice_is_one_version(
     version; after a change, asking again does make a new one."""
     await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
     await svc.deliver(subject.rescored("Жукова", "49"))
-    chair = svc.auth(Role.JURY_CHAIR)
+    organiser = svc.auth(Role.MUNICIPAL_COORDINATOR)
 
-    first = await svc.client.post(f"{subject.jury}/final", headers=chair)
-    again = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    first = await approve_final(svc, subject)
+    again = await svc.client.post(f"{subject.jury}/final", headers=organiser)
     assert first.status_code == 201, first.text
     assert again.status_code == 201, again.text
     assert again.json()["version"] == first.json()["version"] == 2
     assert again.json()["sha256"] == first.json()["sha256"]
 
     await svc.deliver(subject.rescored("Жукова", "48"))
-    changed = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    changed = await approve_final(svc, subject)
     assert changed.json()["version"] == 3
 
 
@@ -89,8 +94,7 @@ async def test_p121_final_after_a_rescore_is_a_new_version_and_the_first_stays(
     await svc.deliver(subject.rescored("Жукова", "49"))
     assert (await svc.client.get(subject.base)).json() == first
 
-    chair = svc.auth(Role.JURY_CHAIR)
-    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    final = await approve_final(svc, subject)
     assert final.status_code == 201, final.text
     assert final.json()["version"] == 2
 
@@ -147,7 +151,7 @@ async def test_p119_a_work_annulled_after_the_preliminary_is_not_ranked_in_the_f
         f"{subject.jury}/tie-decisions", json={"total": "35.5", "status": "призёр"}, headers=chair
     )
     assert decided.status_code == 200, decided.text
-    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    final = await approve_final(svc, subject)
     assert final.status_code == 201, final.text
 
     rows = (await svc.client.get(subject.base)).json()["rows"]
@@ -171,8 +175,126 @@ async def test_p119_a_late_older_statement_does_not_undo_a_newer_change(
     await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
     stale = subject.checked()  # numbered 2, but delivered after the appeal numbered 3
     await svc.deliver(subject.rescored("Жукова", "49"), stale)
-    chair = svc.auth(Role.JURY_CHAIR)
-    final = await svc.client.post(f"{subject.jury}/final", headers=chair)
+    final = await approve_final(svc, subject)
     assert final.status_code == 201, final.text
     rows = (await svc.client.get(subject.base)).json()["rows"]
     assert (rows[0]["participant"], rows[0]["total"]) == ("Жукова М. П.", "49")
+
+
+def appeals_state(
+    subject: Subject, deadline: dt.datetime, undecided: dict[str, int], revision: int
+) -> AppealsState:
+    return AppealsState(
+        olympiad_id=subject.olympiad_id,
+        subject_code="math",
+        deadline=deadline,
+        undecided_by_grade=undecided,
+        revision=revision,
+    )
+
+
+async def test_p121_the_organiser_approves_only_what_the_chair_submitted(
+    svc: ServiceHarness, subject: Subject
+) -> None:
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(subject.rescored("Жукова", "49"))
+    organiser = svc.auth(Role.MUNICIPAL_COORDINATOR)
+    chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["math"]})
+
+    early = await svc.client.post(f"{subject.jury}/final", headers=organiser)
+    assert early.status_code == 409
+    assert early.json()["title"] == "Итоговые результаты не переданы на утверждение"
+    assert "final/submission" in early.json()["detail"]
+    # the chair alone cannot approve (§121: the organiser does)
+    assert (await svc.client.post(f"{subject.jury}/final", headers=chair)).status_code == 403
+
+    approved = await approve_final(svc, subject)
+    assert approved.status_code == 201, approved.text
+    status = (await svc.client.get(f"{subject.jury}/final/status", headers=chair)).json()
+    assert status["submitted"] is False  # the submission was used by the approval
+    async with svc.uows() as uow:
+        actions = list(
+            await uow.session.scalars(
+                sa.select(audit_log.c.action).where(
+                    audit_log.c.object_id.like(f"{subject.olympiad_id}/%")
+                )
+            )
+        )
+    assert {"results.final_submitted", "results.final_approved"} <= set(actions)
+
+
+async def test_p121_approval_refused_with_an_open_appeal_window_or_an_undecided_appeal(
+    svc: ServiceHarness, subject: Subject, clock: ManualClock
+) -> None:
+    await svc.deliver(subject.created())  # Asia/Omsk
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(subject.rescored("Жукова", "49"))
+    deadline = clock.now() + dt.timedelta(days=2)
+    # the appeals service's statements arrive out of order: the older one changes nothing
+    await svc.deliver(
+        appeals_state(subject, deadline, {"9": 1}, revision=2),
+        appeals_state(subject, deadline, {}, revision=1),
+    )
+    organiser = svc.auth(Role.MUNICIPAL_COORDINATOR)
+    chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: ["math"]})
+    url = f"{subject.jury}/final"
+    assert (await svc.client.post(url + "/submission", headers=chair)).status_code == 201
+
+    refused = await svc.client.post(url, headers=organiser)
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["title"] == "Апелляции ещё не завершены"
+    local_deadline = (deadline + dt.timedelta(hours=6)).strftime("%d.%m.%Y %H:%M")
+    assert problem["reasons"] == [
+        f"приём апелляций открыт до {local_deadline} (Asia/Omsk) (п. 96)",
+        "апелляций этой параллели без решения апелляционной комиссии: 1 (п. 112–114)",
+    ]
+    status = (await svc.client.get(url + "/status", headers=organiser)).json()
+    assert (status["submitted"], status["can_approve"], status["undecided_appeals"]) == (
+        True,
+        False,
+        1,
+    )
+
+    clock.advance(dt.timedelta(days=3))  # the window closed; the appeal is still undecided
+    still = await svc.client.post(url, headers=organiser)
+    assert still.json()["reasons"] == [
+        "апелляций этой параллели без решения апелляционной комиссии: 1 (п. 112–114)"
+    ]
+    await svc.deliver(appeals_state(subject, deadline, {}, revision=3))
+    approved = await svc.client.post(url, headers=organiser)
+    assert approved.status_code == 201, approved.text
+    assert approved.json()["stage"] == "final"
+
+
+async def test_p121_the_status_counts_21_days_from_the_last_round_and_warns_from_day_18(
+    svc: ServiceHarness, subject: Subject, clock: ManualClock
+) -> None:
+    round_ends = clock.now() - dt.timedelta(hours=1)
+    created = subject.created().model_copy(
+        update={
+            "subjects": (
+                ScheduledSubject(
+                    subject_code="math",
+                    day=round_ends.date(),
+                    round_starts_at=round_ends - dt.timedelta(hours=4),
+                    round_ends_at=round_ends,
+                ),
+            )
+        }
+    )
+    await svc.deliver(created, *subject.registered(), subject.decoded(), subject.checked())
+    url = f"{subject.jury}/final/status"
+    organiser = svc.auth(Role.MUNICIPAL_COORDINATOR)
+    first = (await svc.client.get(url, headers=organiser)).json()
+    last_day = dt.date.fromisoformat(first["last_round_day"])
+    assert dt.date.fromisoformat(first["approval_due"]) == last_day + dt.timedelta(days=21)
+    assert (first["approval_day"], first["approval_warning"]) == (0, False)
+
+    clock.advance(dt.timedelta(days=18))
+    warned = (await svc.client.get(url, headers=organiser)).json()
+    assert (warned["approval_day"], warned["approval_warning"]) == (18, True)
+    assert "осталось 3 дн." in warned["approval_term"]
+    clock.advance(dt.timedelta(days=4))
+    late = (await svc.client.get(url, headers=organiser)).json()
+    assert late["approval_overdue"] is True and "истёк" in late["approval_term"]

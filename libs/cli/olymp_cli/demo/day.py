@@ -49,6 +49,8 @@ class DayReport:
     annulled: int = 0
     appeals: dict[str, dict[str, Any]] = field(default_factory=dict)
     final_tables: list[tuple[str, int]] = field(default_factory=list)
+    # tables whose approval waits (the appeal window is open), with the reasons publishing gave
+    waiting_tables: list[tuple[str, str]] = field(default_factory=list)
     example_table: dict[str, Any] = field(default_factory=dict)
     public_page: str = ""
     # requests the client had to send again (faults): what was retried and how it was answered
@@ -554,21 +556,38 @@ class OlympiadDay:
     # -- results ------------------------------------------------------------------------------
 
     async def final_results(self) -> None:
+        """The chair submits each table, the organiser approves it (§121). A subject whose appeal
+        window is still open waits: the demo's day has no two working days in it."""
+        from olymp_cli.demo.appeals import SUBJECT as APPEALED
+
         for code in self.subjects:
             for grade in self.grades_of(code):
                 path = f"/olympiads/{self.oid}/subjects/{code}/grades/{grade}"
-                response = await self.suite.call(
+                if code == APPEALED:
+                    await self.appeals_known(path)
+                submitted = await self.suite.call(
+                    "POST",
+                    "publishing",
+                    path + "/final/submission",
+                    role=Role.JURY_CHAIR,
+                    expect=(201, 409),
+                )
+                if submitted.status_code == 409:
+                    await self.decide_ties(code, grade, submitted.json())
+                    await self.suite.call(
+                        "POST", "publishing", path + "/final/submission", role=Role.JURY_CHAIR
+                    )
+                approved = await self.suite.call(
                     "POST",
                     "publishing",
                     path + "/final",
-                    role=Role.JURY_CHAIR,
-                    expect=(200, 201, 409),
+                    role=Role.MUNICIPAL_COORDINATOR,
+                    expect=(201, 409),
                 )
-                if response.status_code == 409:
-                    await self.decide_ties(code, grade, response.json())
-                    await self.suite.call(
-                        "POST", "publishing", path + "/final", role=Role.JURY_CHAIR
-                    )
+                if approved.status_code == 409:
+                    reasons = "; ".join(approved.json().get("reasons", []))
+                    self.report.waiting_tables.append((f"{code}-{grade}", reasons))
+                    continue
                 table = await self.suite.json(
                     "GET",
                     "publishing",
@@ -582,6 +601,20 @@ class OlympiadDay:
                     self.report.example_table = table
                     self.report.public_page = f"{self.suite.base_urls['publishing']}/results/{self.oid}/{code}/{grade}.html"
         self.say(f"9. Итоговые результаты утверждены: {len(self.report.final_tables)} таблиц")
+        for name, reasons in self.report.waiting_tables:
+            self.say(f"   {name}: утверждение отложено — {reasons}")
+
+    async def appeals_known(self, path: str) -> None:
+        """Wait until publishing has heard that every appeal is decided, so the approval below
+        is refused for the open window alone, not allowed for want of news."""
+
+        async def heard() -> bool:
+            found = await self.suite.json(
+                "GET", "publishing", path + "/final/status", role=Role.JURY_CHAIR
+            )
+            return found["appeal_deadline"] is not None and found["undecided_appeals"] == 0
+
+        await until(heard, "the appeals' state at publishing", within_s=60)
 
     async def decide_ties(self, code: str, grade: int, problem: dict[str, Any]) -> None:
         for tie in problem.get("ties", []):

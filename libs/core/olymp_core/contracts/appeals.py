@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 from enum import StrEnum
@@ -31,3 +32,19 @@ class AppealDecided(Event):
     work_code: str
     outcome: AppealOutcome
     new_task_scores: dict[str, Decimal]
+
+
+@event("appeals", "appeals_state", 1)
+class AppealsState(Event):
+    """Where a subject's appeals stand, whole, after every change: the filing deadline (§96) and
+    how many appeals of each grade await the commission's decision. Publishing refuses to approve
+    the final results while the window is open or any appeal of that grade is undecided (§121).
+
+    `revision` grows with every statement of the subject; a consumer keeps the highest.
+    """
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    deadline: dt.datetime
+    undecided_by_grade: dict[str, int]  # grade (as text) -> appeals without a decision
+    revision: int

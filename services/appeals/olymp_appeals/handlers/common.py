@@ -23,7 +23,7 @@ from olymp_appeals.domain import (
     WorkScores,
 )
 from olymp_core.auth import Principal, ScopeKind
-from olymp_core.contracts.appeals import AppealOutcome
+from olymp_core.contracts.appeals import AppealOutcome, AppealsState
 from olymp_core.db import UnitOfWork
 from olymp_core.errors import NotPermitted
 
@@ -146,3 +146,22 @@ def numbered(scores: dict[str, Decimal]) -> tuple[tuple[int, Decimal], ...]:
 
 def motion_texts(motion: Motion) -> dict[str, str]:
     return store.scores_json(motion.scores)
+
+
+async def announce_state(uow: UnitOfWork, olympiad_id: uuid.UUID, subject_code: str) -> None:
+    """Publish the subject's appeal state as this transaction leaves it (deadline, undecided
+    appeals per grade): publishing approves no final table while either stands in the way."""
+    taken = await store.next_state_revision(uow.session, olympiad_id, subject_code)
+    if taken is None:
+        return  # no window yet: no appeal can exist either
+    revision, deadline = taken
+    undecided = await store.undecided_by_grade(uow.session, olympiad_id, subject_code)
+    uow.publish(
+        AppealsState(
+            olympiad_id=olympiad_id,
+            subject_code=subject_code,
+            deadline=deadline,
+            undecided_by_grade={str(grade): count for grade, count in sorted(undecided.items())},
+            revision=revision,
+        )
+    )

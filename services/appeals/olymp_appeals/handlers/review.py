@@ -25,6 +25,7 @@ from olymp_appeals.domain import (
 from olymp_appeals.handlers.common import (
     CODE_OF_OUTCOME,
     OUTCOME_CODES,
+    announce_state,
     appeal_of,
     attendance_of,
     changed_scores,
@@ -211,6 +212,7 @@ async def decide(command: DecideAppeal, uow: UnitOfWork, actor: Principal) -> Ap
         object_id=str(row.appeal_id),
         payload=audit_payload,
     )
+    await announce_state(uow, row.olympiad_id, row.subject_code)
     await uow.commit()
     return decision
 

@@ -21,7 +21,7 @@ from olymp_appeals.domain import (
     appeal_deadline,
     file_appeal,
 )
-from olymp_appeals.handlers.common import FILED, require_subject, work_scores
+from olymp_appeals.handlers.common import FILED, announce_state, require_subject, work_scores
 from olymp_core.auth import Principal
 from olymp_core.clock import zone
 from olymp_core.db import UnitOfWork
@@ -96,6 +96,7 @@ async def set_appeal_window(
             "deadline": deadline,
         },
     )
+    await announce_state(uow, command.olympiad_id, command.subject_code)
     await uow.commit()
     return AppealWindow(deadline, time_zone)
 
@@ -200,6 +201,7 @@ async def register_appeal(
         },
     )
     row = await store.get_appeal(session, command.olympiad_id, appeal_id)
+    await announce_state(uow, command.olympiad_id, command.subject_code)
     await uow.commit()
     assert row is not None
     return row

@@ -140,6 +140,40 @@ async def get_window(
     return None if row is None else Window(*row)
 
 
+async def next_state_revision(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
+) -> tuple[int, dt.datetime] | None:
+    """The subject's next state revision and its deadline; the window row stays locked until
+    the transaction ends, so statements are numbered in commit order. None: no window yet."""
+    row = (
+        await session.execute(
+            sa.update(appeal_windows)
+            .where(
+                appeal_windows.c.olympiad_id == olympiad_id,
+                appeal_windows.c.subject_code == subject_code,
+            )
+            .values(state_revision=appeal_windows.c.state_revision + 1)
+            .returning(appeal_windows.c.state_revision, appeal_windows.c.deadline)
+        )
+    ).one_or_none()
+    return None if row is None else (int(row[0]), row[1])
+
+
+async def undecided_by_grade(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
+) -> dict[int, int]:
+    rows = await session.execute(
+        sa.select(appeals.c.grade, sa.func.count())
+        .where(
+            appeals.c.olympiad_id == olympiad_id,
+            appeals.c.subject_code == subject_code,
+            appeals.c.decided_at.is_(None),
+        )
+        .group_by(appeals.c.grade)
+    )
+    return {int(grade): int(count) for grade, count in rows.all()}
+
+
 async def upsert_commission(
     session: AsyncSession,
     olympiad_id: uuid.UUID,

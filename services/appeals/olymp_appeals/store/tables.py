@@ -31,6 +31,8 @@ appeal_windows = sa.Table(
     sa.Column("time_zone", sa.Text, nullable=False),
     sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
     sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    # numbers the AppealsState statements of the subject (handlers.common.announce_state)
+    sa.Column("state_revision", sa.Integer, nullable=False, server_default="0"),
 )
 
 commissions = sa.Table(

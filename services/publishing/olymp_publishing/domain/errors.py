@@ -47,3 +47,18 @@ class InvalidQuotaPolicy(DomainError):
 
     type_ = "bad-request"
     title = "Квота не принята"
+
+
+class FinalNotSubmitted(DomainError):
+    """The organiser approves only what the jury chair has submitted (§117, §121)."""
+
+    title = "Итоговые результаты не переданы на утверждение"
+
+
+class AppealsNotOver(DomainError):
+    """The appeal window is open or an appeal awaits its decision (§96, §112–114, §121).
+
+    Extension: `reasons`, each obstacle in Russian.
+    """
+
+    title = "Апелляции ещё не завершены"

@@ -1,15 +1,22 @@
 """Commands, queries and event handlers of the publishing service."""
 
+from olymp_publishing.handlers.approval import (
+    ApproveFinal,
+    FinalStatus,
+    SubmitFinal,
+    approve_final,
+    final_status,
+    submit_final,
+)
 from olymp_publishing.handlers.commands import (
     DecideTie,
-    PublishFinal,
     SetQuotaPolicy,
     decide_tie,
-    publish_final,
     quota_policy,
     set_quota_policy,
 )
 from olymp_publishing.handlers.events import (
+    on_appeals_state,
     on_olympiad_created,
     on_participant_registered,
     on_subject_grade_checked,
@@ -31,28 +38,33 @@ from olymp_publishing.handlers.published import (
 from olymp_publishing.handlers.tables import preliminary_if_ready
 
 __all__ = [
+    "ApproveFinal",
     "DecideTie",
-    "PublishFinal",
+    "FinalStatus",
     "PublishedFile",
     "PublishedFiles",
     "PublishedResults",
     "ServedFile",
     "SetQuotaPolicy",
+    "SubmitFinal",
     "TableAddress",
+    "approve_final",
     "decide_tie",
+    "final_status",
+    "on_appeals_state",
     "on_olympiad_created",
     "on_participant_registered",
     "on_subject_grade_checked",
     "on_work_rescored",
     "on_works_decoded",
     "preliminary_if_ready",
-    "publish_final",
     "published_file",
     "published_index",
     "published_results",
     "quota_policy",
     "refresh_published",
     "set_quota_policy",
+    "submit_final",
     "write_pending_files",
     "write_published_files",
 ]

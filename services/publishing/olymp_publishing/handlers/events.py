@@ -9,10 +9,12 @@ and the sweeper still write them on their next pass.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from decimal import Decimal
 
 from olymp_core.clock import zone
+from olymp_core.contracts.appeals import AppealsState
 from olymp_core.contracts.coding import WorksDecoded
 from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
@@ -21,6 +23,7 @@ from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import store
 from olymp_publishing.handlers.files import PublishedFiles
 from olymp_publishing.handlers.tables import preliminary_if_ready
+from olymp_publishing.store import approval as approval_store
 
 log = logging.getLogger("olymp.publishing")
 
@@ -47,6 +50,13 @@ async def on_olympiad_created(
     await store.save_olympiad(
         uow.session, store.Olympiad(event.olympiad_id, event.title, time_zone), uow.clock.now()
     )
+    last_rounds: dict[str, dt.datetime] = {}
+    for scheduled in event.subjects:  # §121 counts from the subject's last round
+        code = scheduled.subject_code
+        last_rounds[code] = max(
+            scheduled.round_ends_at, last_rounds.get(code, scheduled.round_ends_at)
+        )
+    await approval_store.save_last_rounds(uow.session, event.olympiad_id, last_rounds)
     await store.forget_index(uow.session, event.olympiad_id)
     if files is not None:
         files.published(uow, event.olympiad_id)
@@ -123,6 +133,19 @@ async def on_subject_grade_checked(
         },
     )
     await preliminary_if_ready(uow, key, "service:scoring", files)
+
+
+async def on_appeals_state(event: AppealsState, uow: UnitOfWork) -> None:
+    """The appeals' deadline and undecided appeals of a subject: they gate approval (§121)."""
+    await approval_store.save_appeal_state(
+        uow.session,
+        event.olympiad_id,
+        event.subject_code,
+        deadline=event.deadline,
+        undecided_by_grade=event.undecided_by_grade,
+        revision=event.revision,
+        at=uow.clock.now(),
+    )
 
 
 async def on_work_rescored(event: WorkRescored, uow: UnitOfWork) -> None:

@@ -66,6 +66,39 @@ scored_works = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
 )
 
+# §121: the jury chair's submission of the final table, waiting for the organiser's approval
+# (removed when the approval publishes the final version)
+final_submissions = sa.Table(
+    "final_submissions",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    sa.Column("submitted_by", sa.Text, nullable=False),
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# What the appeals service last said of a subject (AppealsState, highest revision kept)
+appeal_states = sa.Table(
+    "appeal_states",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("undecided_by_grade", JSONB, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# When each subject's last round ended (OlympiadCreated): the start of §121's 21 days
+subject_rounds = sa.Table(
+    "subject_rounds",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.String(64), primary_key=True),
+    sa.Column("last_round_ends_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 quota_policies = sa.Table(
     "quota_policies",
     metadata,
