@@ -82,6 +82,9 @@ class VersionSummary(BaseModel):
     stage: Literal["preliminary", "final"]
     published_at: dt.datetime
     sha256: str
+    note: str | None = Field(
+        None, description="Why this version was published, e.g. a §120 correction's reason."
+    )
 
 
 class ResultVersionRead(VersionSummary):
@@ -125,6 +128,9 @@ class ResultTableRead(BaseModel):
     stage_label: str
     version: int
     published_at: str = Field(description="ISO 8601 instant, exactly as hashed.")
+    note: str | None = Field(
+        None, description="Why this version was published (a §120 correction); absent otherwise."
+    )
     max_total: str
     quota_places: int
     rows: list[PublicRowRead]

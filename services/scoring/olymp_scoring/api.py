@@ -28,6 +28,8 @@ from olymp_scoring.handlers import WorkView
 from olymp_scoring.schemas import (
     AnnulmentCreate,
     AnnulmentRead,
+    CorrectionCreate,
+    CorrectionRead,
     MarkingCreate,
     MarkingRead,
     ProgressRead,
@@ -42,6 +44,8 @@ router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["scoring"])
 _SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 Chair = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR, scope=_SUBJECT))]
 ChairOnly = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR))]
+# §120, §21: the organiser reviews the protocols and corrects; the jury chair may too
+Corrector = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR))]
 Jury = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, scope=_SUBJECT))]
 JuryAnyWork = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR))]
 Watchers = Annotated[
@@ -122,6 +126,30 @@ async def post_annulment(
     status = await handlers.annul_work(command, uow, who)
     return AnnulmentRead(
         work_code=work_code, status=status, reason=body.reason, reason_text=body.reason.text
+    )
+
+
+@router.post(
+    "/works/{work_code}/correction",
+    summary="Correct a technical error in a checked work's points, with the reason (§120)",
+    description="By the jury chair or the organiser. The points become the work's final scores;"
+    " an announced subject and grade is announced again, and final results already published"
+    " are published again as a new version naming the reason.",
+)
+async def post_correction(
+    olympiad_id: uuid.UUID, work_code: str, body: CorrectionCreate, who: Corrector, uow: Uow
+) -> CorrectionRead:
+    command = handlers.CorrectScores(
+        olympiad_id, work_code, dict(body.task_scores), body.reason.strip()
+    )
+    found = await handlers.correct_scores(command, uow, who)
+    return CorrectionRead(
+        work_code=work_code,
+        changed=found.changed,
+        task_scores_before={str(n): p for n, p in sorted(found.before.items())},
+        task_scores_after={str(n): p for n, p in sorted(found.after.items())},
+        total_before=sum(found.before.values(), Decimal(0)),
+        total_after=sum(found.after.values(), Decimal(0)),
     )
 
 

@@ -52,6 +52,31 @@ class AnnulmentCreate(BaseModel):
     reason: AnnulmentReason
 
 
+class CorrectionCreate(BaseModel):
+    """A technical error in the jury's protocol (§120): the right points of the tasks concerned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_scores: dict[int, Decimal] = Field(
+        min_length=1, description="Task number -> the correct points; other tasks stay."
+    )
+    reason: str = Field(
+        min_length=5,
+        max_length=2000,
+        description="What was wrong, as the protocol will say (Russian), e.g. «ошибка при"
+        " переносе баллов за задание 3 из бланка в протокол».",
+    )
+
+
+class CorrectionRead(BaseModel):
+    work_code: str
+    changed: bool = Field(description="false: the points were already so (nothing recorded)")
+    task_scores_before: dict[str, Decimal]
+    task_scores_after: dict[str, Decimal]
+    total_before: Decimal
+    total_after: Decimal
+
+
 class AnnulmentRead(BaseModel):
     work_code: str
     status: WorkStatus

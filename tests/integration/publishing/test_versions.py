@@ -14,10 +14,11 @@ from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.appeals import AppealsState
 from olymp_core.contracts.registration import ScheduledSubject
+from olymp_core.contracts.scoring import ScoreCorrection
 from olymp_core.testing.service import ServiceHarness
 from olymp_publishing.store.tables import result_versions
 
-from .conftest import Subject, approve_final
+from .conftest import PEOPLE, Subject, approve_final
 
 pytestmark = pytest.mark.integration
 
@@ -298,3 +299,53 @@ async def test_p121_the_status_counts_21_days_from_the_last_round_and_warns_from
     clock.advance(dt.timedelta(days=4))
     late = (await svc.client.get(url, headers=organiser)).json()
     assert late["approval_overdue"] is True and "истёк" in late["approval_term"]
+
+
+async def test_p120_a_correction_after_approval_is_published_as_a_new_final_version(
+    svc: ServiceHarness, subject: Subject
+) -> None:
+    await svc.deliver(*subject.registered(), subject.decoded(), subject.checked())
+    await svc.deliver(subject.rescored("Жукова", "49"))
+    assert (await approve_final(svc, subject)).json()["version"] == 2
+
+    # the organiser finds that Кузнецов's 20 was transcribed from a sheet that says 25
+    reason = "ошибка при переносе баллов за задание 1 из бланка в протокол"
+    statement = subject.checked().model_copy(
+        update={
+            "works": tuple(
+                subject.work(surname, "49" if surname == "Жукова" else total)
+                if surname != "Кузнецов"
+                else subject.work("Кузнецов", "25")
+                for surname, *_, total, _ in PEOPLE
+            ),
+            "correction": ScoreCorrection(
+                work_code=subject.codes["Кузнецов"], reason=reason, corrected_by="komitet"
+            ),
+        }
+    )
+    await svc.deliver(statement)
+
+    latest = (await svc.client.get(subject.base)).json()
+    assert (latest["stage"], latest["version"]) == ("final", 3)
+    assert latest["note"] == (
+        f"Исправление технической ошибки (п. 120), работа {subject.codes['Кузнецов']}: {reason}"
+    )
+    kuznetsov = [r for r in latest["rows"] if r["participant"] == "Кузнецов О. О."]
+    assert [r["total"] for r in kuznetsov] == ["25"]
+    earlier = (await svc.client.get(subject.base, params={"version": 2})).json()
+    assert "note" not in earlier
+    index = (await svc.client.get(f"/results/{subject.olympiad_id}")).json()["tables"][0]
+    assert [(v["version"], v["note"] is not None) for v in index["versions"]] == [
+        (1, False),
+        (2, False),
+        (3, True),
+    ]
+    page = (await svc.client.get(f"{subject.base}.html")).text
+    assert "Исправление технической ошибки (п. 120)" in page
+    async with svc.uows() as uow:
+        actions = list(
+            await uow.session.scalars(
+                sa.select(audit_log.c.action).where(audit_log.c.actor == "komitet")
+            )
+        )
+    assert "results.corrected" in actions

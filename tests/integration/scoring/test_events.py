@@ -211,3 +211,66 @@ async def test_p119_no_annulment_once_the_final_table_is_published(
     )
     assert listed.json()["works"][0]["status"] == "checked"
     assert len(await outbox_payloads(svc, "scoring.subject_grade_checked.v1", olympiad_id)) == 1
+
+
+async def test_p120_a_correction_changes_the_final_scores_and_is_announced_with_its_reason(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await checked_work(svc, olympiad_id, "M9-601")  # 4 + 6, announced (revision 1)
+    url = f"/olympiads/{olympiad_id}/works/M9-601/correction"
+    body = {
+        "task_scores": {"2": "7.5"},
+        "reason": "балл за задание 2 перенесён из бланка с ошибкой",
+    }
+
+    member = svc.auth(Role.JURY_MEMBER, sub="jury-a")
+    assert (await svc.client.post(url, json=body, headers=member)).status_code == 403
+    off_scale = {**body, "task_scores": {"2": "10.3"}}
+    organiser = svc.auth(Role.MUNICIPAL_COORDINATOR, sub="komitet")
+    assert (await svc.client.post(url, json=off_scale, headers=organiser)).status_code == 422
+
+    corrected = await svc.client.post(url, json=body, headers=organiser)
+    assert corrected.status_code == 200, corrected.text
+    answer = corrected.json()
+    assert (answer["changed"], answer["total_before"], answer["total_after"]) == (
+        True,
+        "10",
+        "11.5",
+    )
+    assert answer["task_scores_after"] == {"1": "4", "2": "7.5"}
+    again = await svc.client.post(url, json=body, headers=organiser)
+    assert again.json()["changed"] is False
+
+    checked = await outbox_payloads(svc, "scoring.subject_grade_checked.v1", olympiad_id)
+    assert [c["revision"] for c in checked] == [1, 2]
+    assert checked[1]["correction"] == {
+        "work_code": "M9-601",
+        "reason": body["reason"],
+        "corrected_by": "komitet",
+    }
+    assert checked[1]["works"][0]["total"] == "11.5"
+    async with svc.uows() as uow:
+        entry = (
+            await uow.session.execute(
+                sa.select(audit_log.c.payload).where(
+                    audit_log.c.object_id == f"{olympiad_id}/M9-601",
+                    audit_log.c.action == "work.corrected",
+                )
+            )
+        ).scalar_one()
+    assert (entry["before"], entry["after"]) == ({"1": "4", "2": "6"}, {"1": "4", "2": "7.5"})
+    assert entry["reason"] == body["reason"]
+
+
+async def test_p120_only_a_checked_work_is_corrected(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await set_scheme(svc, olympiad_id)
+    await code_works(svc, olympiad_id, "M9-602")
+    refused = await svc.client.post(
+        f"/olympiads/{olympiad_id}/works/M9-602/correction",
+        json={"task_scores": {"1": "3"}, "reason": "ошибка переноса баллов"},
+        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
+    )
+    assert refused.status_code == 409
+    assert "ожидает проверки" in refused.json()["detail"]

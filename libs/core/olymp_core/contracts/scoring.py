@@ -21,6 +21,16 @@ class ScoredWork(BaseModel):
     annulment_reason: str | None = None
 
 
+class ScoreCorrection(BaseModel):
+    """A technical error in the jury's protocol corrected (§120): which work, why, by whom."""
+
+    model_config = ConfigDict(frozen=True)
+
+    work_code: str
+    reason: str
+    corrected_by: str
+
+
 @event("scoring", "subject_grade_checked", 1)
 class SubjectGradeChecked(Event):
     """Every work of a subject and grade is checked or annulled: coding may decode (§61)."""
@@ -33,6 +43,9 @@ class SubjectGradeChecked(Event):
     # Orders this statement among the subject and grade's result changes (announcements and
     # appeal rescorings): a consumer keeps, per work, what the highest revision said. 0: unknown.
     revision: int = 0
+    # Set when this statement was made for a correction (§120): published final results are
+    # published again with it, as a new version that names the reason.
+    correction: ScoreCorrection | None = None
 
 
 @event("scoring", "work_rescored", 1)

@@ -41,8 +41,10 @@ def version_files(stored: StoredVersion) -> dict[str, bytes]:
     """The version in every format of `TABLE_FORMATS`."""
     document = stored.document
     table = ResultTableRead.model_validate({**document, "sha256": stored.sha256})
+    # `note` only where the version has one: the hash is over the document as published
+    left_out = {"note"} if table.note is None else None
     return {
-        "json": table.model_dump_json().encode(),
+        "json": table.model_dump_json(exclude=left_out).encode(),
         "html": html_page(document, stored.sha256).encode(),
         "csv": csv_bytes(document),
         "xlsx": xlsx_bytes(document),
@@ -65,6 +67,9 @@ def summary(version: VersionRef | StoredVersion) -> VersionSummary:
             "stage": version.stage,
             "published_at": version.created_at,
             "sha256": version.sha256,
+            "note": version.document.get("note")
+            if isinstance(version, StoredVersion)
+            else version.note,
         }
     )
 

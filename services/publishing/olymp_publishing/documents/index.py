@@ -67,6 +67,7 @@ def _entry(entry: ResultIndexEntry, time_zone: str | None) -> str:
 
 def _version_text(version: VersionSummary, time_zone: str | None) -> str:
     stage = STAGES.get(version.stage, version.stage)
+    note = f" — {version.note}" if version.note else ""
     return escape(
-        f"{stage}, версия {version.version} от {local_text(version.published_at, time_zone)}"
+        f"{stage}, версия {version.version} от {local_text(version.published_at, time_zone)}" + note
     )

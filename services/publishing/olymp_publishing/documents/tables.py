@@ -131,6 +131,7 @@ def html_page(document: Mapping[str, Any], sha256: str) -> str:
     olympiad = document.get("olympiad_title")
     olympiad_line = f'<p class="olympiad">{escape(olympiad)}</p>\n' if olympiad else ""
     when = escape(published_text(document))
+    note = f'\n<p class="note">{escape(document["note"])}</p>' if document.get("note") else ""
     head_cells = "".join(f'<th scope="col">{escape(name)}</th>' for name in HTML_HEADER)
     body_rows = "\n".join(_html_row(row) for row in document["rows"])
     if not document["rows"]:
@@ -156,7 +157,7 @@ p.olympiad {{ font-size: 1.1rem; margin-bottom: 0; }}
 {olympiad_line}<h1>{heading}</h1>
 </header>
 <p>Версия {int(document["version"])} от <time datetime="{escape(document["published_at"])}">{when}</time>.
-Максимальный балл: {escape(document["max_total"])}.</p>
+Максимальный балл: {escape(document["max_total"])}.</p>{note}
 <table>
 <caption>Рейтинговая таблица</caption>
 <thead><tr>{head_cells}</tr></thead>

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from olymp_core.auth import Principal
+from olymp_core.contracts.scoring import ScoreCorrection
 from olymp_core.db import UnitOfWork
 from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import store
@@ -128,6 +129,45 @@ async def approve_final(
     await uow.commit()
     await write_after_publication(uow, files, key.olympiad_id)
     return stored
+
+
+async def republish_corrected(
+    uow: UnitOfWork, key: SubjectGrade, correction: ScoreCorrection, files: PublishedFiles | None
+) -> None:
+    """Final results already published are published again after a §120 correction, as a new
+    final version naming the reason (an event handler's part: no commit). Before the final
+    results the corrected scores simply go into them."""
+    latest = await store.find_version(uow.session, key)
+    if latest is None or latest.stage != FINAL:
+        return
+    table = await current_table(uow, key)
+    olympiad = await store.olympiad_of(uow.session, key.olympiad_id)
+    payload = {"work_code": correction.work_code, "reason": correction.reason}
+    if table is None or table.unresolved_ties:
+        # the correction made a tie at the quota boundary: the chair rules and the organiser
+        # approves again, as for the first final version
+        await uow.audit(
+            actor=correction.corrected_by,
+            action="results.correction_waits_for_tie",
+            object_type="result_table",
+            object_id=key.object_id,
+            payload=payload,
+        )
+        return
+    if _same_table(latest, table, olympiad):
+        return  # the correction changed nothing the table shows (e.g. a task split)
+    await store.lock_table(uow.session, key)
+    note = f"Исправление технической ошибки (п. 120), работа {correction.work_code}: "
+    stored = await publish_version(
+        uow, key, table, FINAL, correction.corrected_by, files, note=note + correction.reason
+    )
+    await uow.audit(
+        actor=correction.corrected_by,
+        action="results.corrected",
+        object_type="result_table",
+        object_id=key.object_id,
+        payload={**payload, "version": stored.version},
+    )
 
 
 async def final_status(key: SubjectGrade, uow: UnitOfWork) -> FinalStatus:

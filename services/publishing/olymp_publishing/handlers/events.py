@@ -21,6 +21,7 @@ from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRe
 from olymp_core.db import UnitOfWork
 from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import store
+from olymp_publishing.handlers.approval import republish_corrected
 from olymp_publishing.handlers.files import PublishedFiles
 from olymp_publishing.handlers.tables import preliminary_if_ready
 from olymp_publishing.store import approval as approval_store
@@ -133,6 +134,8 @@ async def on_subject_grade_checked(
         },
     )
     await preliminary_if_ready(uow, key, "service:scoring", files)
+    if event.correction is not None:
+        await republish_corrected(uow, key, event.correction, files)
 
 
 async def on_appeals_state(event: AppealsState, uow: UnitOfWork) -> None:

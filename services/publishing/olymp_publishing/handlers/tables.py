@@ -122,9 +122,11 @@ async def publish_version(
     stage: str,
     actor: str,
     files: PublishedFiles | None,
+    note: str | None = None,
 ) -> StoredVersion:
     """Store a new immutable version of the table, announce it and audit it (no commit here);
-    once committed, this process serves it at once and its files writer wakes."""
+    once committed, this process serves it at once and its files writer wakes. `note`: why this
+    version was published (a §120 correction), shown with it."""
     version = await store.next_version(uow.session, key)
     now = uow.clock.now()
     olympiad = await store.olympiad_of(uow.session, key.olympiad_id)
@@ -143,6 +145,8 @@ async def publish_version(
         "quota_places": table.quota_places,
         **public_table_dict(table),
     }
+    if note is not None:  # absent otherwise, so that earlier versions hash as they did
+        document["note"] = note
     sha256 = canonical_sha256(document)
     await store.insert_version(
         uow.session,

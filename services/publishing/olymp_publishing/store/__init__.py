@@ -421,6 +421,7 @@ _REF_COLUMNS = (
     result_versions.c.stage,
     result_versions.c.sha256,
     result_versions.c.created_at,
+    result_versions.c.document["note"].astext.label("note"),
 )
 
 
@@ -431,4 +432,5 @@ def _ref(row: Any) -> VersionRef:
         stage=row.stage,
         sha256=row.sha256,
         created_at=row.created_at,
+        note=row.note,
     )

@@ -26,6 +26,7 @@ class VersionRef:
     stage: str
     sha256: str
     created_at: dt.datetime
+    note: str | None = None  # why the version was published, when it says (a §120 correction)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Commands, queries and event handlers of the scoring service."""
 
+from olymp_scoring.handlers.correction import Correction, CorrectScores, correct_scores
 from olymp_scoring.handlers.events import (
     on_appeal_decided,
     on_results_published,
@@ -21,11 +22,14 @@ from olymp_scoring.handlers.marking import (
 
 __all__ = [
     "AnnulWork",
+    "CorrectScores",
+    "Correction",
     "MarkingResult",
     "RecordMarking",
     "SetScheme",
     "WorkView",
     "annul_work",
+    "correct_scores",
     "list_works",
     "on_appeal_decided",
     "on_results_published",

@@ -23,7 +23,7 @@ import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
-from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked
+from olymp_core.contracts.scoring import ScoreCorrection, ScoredWork, SubjectGradeChecked
 from olymp_core.db import UnitOfWork
 from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring import store
@@ -42,10 +42,17 @@ class Settlement:
     version: int
 
 
-async def settle(uow: UnitOfWork, key: SubjectGrade, *, data_changed: bool) -> Settlement:
+async def settle(
+    uow: UnitOfWork,
+    key: SubjectGrade,
+    *,
+    data_changed: bool,
+    correction: ScoreCorrection | None = None,
+) -> Settlement:
     """Publish SubjectGradeChecked if this transaction completed the subject and grade.
 
-    `data_changed`: the transaction changed a work that an earlier announcement already reported.
+    `data_changed`: the transaction changed a work that an earlier announcement already reported;
+    `correction`: it did so to correct a technical error (§120), which the statement then names.
     """
     session = uow.session
     row = await store.lock_subject_grade(session, key)
@@ -64,12 +71,15 @@ async def settle(uow: UnitOfWork, key: SubjectGrade, *, data_changed: bool) -> S
         # been checked, so the subject is not complete, whatever else is still on its way
         return Settlement(Settled.UNCHANGED, row.checked_version)
     version = row.checked_version + 1
-    uow.publish(await checked_event(uow, key, await store.next_revision(session, key)))
+    revision = await store.next_revision(session, key)
+    uow.publish(await checked_event(uow, key, revision, correction))
     await store.mark_announced(session, key, version, uow.clock.now())
     return Settlement(Settled.ANNOUNCED, version)
 
 
-async def checked_event(uow: UnitOfWork, key: SubjectGrade, revision: int) -> SubjectGradeChecked:
+async def checked_event(
+    uow: UnitOfWork, key: SubjectGrade, revision: int, correction: ScoreCorrection | None = None
+) -> SubjectGradeChecked:
     session = uow.session
     stored = await store.load_scheme(session, key)
     rows = await store.list_works(session, key)
@@ -104,6 +114,7 @@ async def checked_event(uow: UnitOfWork, key: SubjectGrade, revision: int) -> Su
         task_max=task_max,
         works=tuple(scored),
         revision=revision,
+        correction=correction,
     )
 
 

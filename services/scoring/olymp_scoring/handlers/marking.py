@@ -121,7 +121,7 @@ async def record_marking(
 ) -> MarkingResult:
     """One jury member's marks of one work; the member is the token's subject."""
     member = actor.subject
-    work = await _locked_work(uow, actor, command.olympiad_id, command.work_code)
+    work = await locked_work(uow, actor, command.olympiad_id, command.work_code)
     stored = await store.load_scheme(uow.session, work.key)
     if stored is None:
         raise CriteriaMissing(
@@ -162,7 +162,7 @@ async def record_marking(
 
 async def annul_work(command: AnnulWork, uow: UnitOfWork, actor: Principal) -> WorkStatus:
     """The jury chair annuls a work (§47, §52, §68, §119); final."""
-    work = await _locked_work(uow, actor, command.olympiad_id, command.work_code)
+    work = await locked_work(uow, actor, command.olympiad_id, command.work_code)
     if work.annulment_reason is command.reason:
         return WorkStatus.ANNULLED  # the same annulment again (a retry): it stands once
     final_at = await store.final_published_at(uow.session, work.key)
@@ -241,7 +241,7 @@ async def progress(key: SubjectGrade, uow: UnitOfWork) -> SubjectGradeProgress:
     return SubjectGradeProgress.of(await store.work_statuses(uow.session, key))
 
 
-async def _locked_work(
+async def locked_work(
     uow: UnitOfWork, actor: Principal, olympiad_id: uuid.UUID, work_code: str
 ) -> WorkRow:
     work = await store.get_work(uow.session, olympiad_id, work_code, lock=True)
