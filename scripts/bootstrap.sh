@@ -14,6 +14,18 @@ if ! "$python" -m uv --version >/dev/null 2>&1; then
 fi
 "$python" -m uv sync --frozen --quiet --python "$python"
 
+# DejaVu Sans, the Cyrillic font of the suite's PDFs (olymp_core.pdf_fonts), from Debian's package
+if ! .venv/bin/python -c 'from olymp_core.pdf_fonts import find_font_dir; find_font_dir()' 2>/dev/null; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing fonts-dejavu-core (the Cyrillic font of the PDF documents)"
+    apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null 2>&1 \
+      || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null 2>&1; } \
+      || echo "bootstrap: could not install fonts-dejavu-core; PDFs will be refused until a DejaVu Sans is installed (or OLYMP_FONT_DIR names one)" >&2
+  else
+    echo "bootstrap: no DejaVu Sans found; install fonts-dejavu-core (or set OLYMP_FONT_DIR) for the PDF documents" >&2
+  fi
+fi
+
 problems=0
 if ! .venv/bin/python - <<'PY'
 import socket, sys

@@ -26,6 +26,7 @@ from olymp_core.errors import ErrorMap
 from olymp_core.http_metrics import LATENCY, REQUESTS
 from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import documents, handlers
+from olymp_publishing.documents import protocols as protocol_documents
 from olymp_publishing.domain import (
     InvalidQuotaPolicy,
     NotPublished,
@@ -72,6 +73,8 @@ FinalReader = Annotated[
 Public = [Depends(authorize(Role.PUBLIC))]
 Files = Annotated[PublishedFiles, Depends(context(PublishedFiles))]
 Grade = Annotated[int, Path(ge=1, le=11, description="The grade (параллель) of the table")]
+# versions are numbered from 1 in a 32-bit column: a larger number names nothing
+VersionQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="A version number")]
 Stage = Literal["preliminary", "final"]
 
 quota_router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["quota policy"])
@@ -210,8 +213,37 @@ def _final_status(key: SubjectGrade, found: handlers.FinalStatus) -> FinalStatus
     )
 
 
+@jury_router.get(
+    "/protocols/{kind}.{extension}",
+    summary="A protocol of a published version: results (App. 11) or jury (App. 12), PDF or XLSX",
+    description="Full names, for the people who sign: the jury chair of the subject and the"
+    " organiser. `version`: a published version (default the latest). Every copy is audited.",
+    response_class=Response,
+    responses={
+        200: {"content": {media: {} for media in protocol_documents.FORMATS.values()}},
+    },
+)
+async def get_protocol(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
+    kind: Literal["results", "jury"],
+    extension: Literal["pdf", "xlsx"],
+    who: FinalReader,
+    uow: Uow,
+    version: VersionQuery = None,
+) -> Response:
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    asked = handlers.ProtocolAsked(key, kind, extension, version)
+    found = await handlers.protocol_file(asked, uow, who)
+    return Response(
+        found.body,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
+    )
+
+
 StageQuery = Annotated[Stage | None, Query(description="preliminary or final")]
-VersionQuery = Annotated[int | None, Query(ge=1, description="A version number")]
 IfNoneMatch = Annotated[
     str | None,
     Header(description="The ETag of a copy the client holds: 304 if it is still current"),

@@ -16,7 +16,6 @@ from olymp_coding.api import CodingOfficer, SubjectCode
 from olymp_coding.domain import InvalidSubject
 from olymp_coding.scans import handlers
 from olymp_coding.scans.domain import (
-    LabelFontMissing,
     LinkRefused,
     PageAlreadyAssigned,
     PageNotFound,
@@ -40,6 +39,7 @@ from olymp_coding.scans.schemas import (
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
+from olymp_core.pdf_fonts import FontMissing
 from olymp_core.request_limits import body_limit
 from olymp_core.subjects import UnknownSubject, subject
 
@@ -60,7 +60,7 @@ ERRORS: ErrorMap = {
     UnknownWorkCode: 422,
     LinkRefused: 403,
     SubjectNotCoded: 409,
-    LabelFontMissing: 503,
+    FontMissing: 503,
 }
 
 Scanner = Annotated[

@@ -3,44 +3,27 @@
 Labels come on A4 sheets of 3 × 7 labels of 70 × 42.3 mm, the common self-adhesive stock. Each
 work gets one title-page label and several answer-sheet labels, in that order; each label has the
 QR code (see `domain.payload`) and the code in large print, so a label is read by a scanner and by
-a person alike. Text is set in DejaVu Sans, which covers Cyrillic; it is looked up where Linux
-distributions and macOS install it, and a missing font is an error that names the package.
+a person alike. Text is set in DejaVu Sans, which covers Cyrillic (`olymp_core.pdf_fonts`).
 """
 
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from olymp_coding.domain import validate_code
-from olymp_coding.scans.domain import LabelFontMissing, answer_payload, title_payload
+from olymp_coding.scans.domain import answer_payload, title_payload
+from olymp_core.pdf_fonts import register_fonts
 
 TITLE_LABEL: Final = "Титульный лист"
 ANSWER_LABEL: Final = "Лист ответов"
-FONT_ENV: Final = "OLYMP_LABEL_FONT_DIR"
-_FONT_DIRS: Final = (
-    "/usr/share/fonts/truetype/dejavu",  # Debian, Ubuntu: fonts-dejavu-core
-    "/usr/share/fonts/dejavu",  # Fedora
-    "/usr/share/fonts/TTF",  # Arch
-    "/usr/local/share/fonts",
-    "/Library/Fonts",
-)
-_REGULAR: Final = "DejaVuSans.ttf"
-_BOLD: Final = "DejaVuSans-Bold.ttf"
-_FONT: Final = "OlympSans"
-_FONT_BOLD: Final = "OlympSans-Bold"
-
 _COLUMNS: Final = 3
 _ROWS: Final = 7
 _LABEL_WIDTH: Final = 70 * mm
@@ -58,30 +41,6 @@ class _Label:
     grade: int
     payload: str
     caption: str
-
-
-def find_font_dir(directories: Sequence[str | Path] | None = None) -> Path:
-    """The first directory holding DejaVu Sans: `$OLYMP_LABEL_FONT_DIR`, then the usual places."""
-    if directories is None:
-        directories = [*([os.environ[FONT_ENV]] if os.environ.get(FONT_ENV) else []), *_FONT_DIRS]
-    for directory in directories:
-        if (Path(directory) / _REGULAR).is_file():
-            return Path(directory)
-    raise LabelFontMissing(
-        f"Не найден шрифт DejaVu Sans ({_REGULAR}) для печати кириллицы. Установите пакет "
-        f"fonts-dejavu-core (apt-get install fonts-dejavu-core) или укажите каталог со шрифтом "
-        f"в переменной окружения {FONT_ENV}."
-    )
-
-
-def _register_fonts() -> tuple[str, str]:
-    directory = find_font_dir()
-    pdfmetrics.registerFont(TTFont(_FONT, str(directory / _REGULAR)))
-    bold = directory / _BOLD
-    pdfmetrics.registerFont(
-        TTFont(_FONT_BOLD, str(bold if bold.is_file() else directory / _REGULAR))
-    )
-    return _FONT, _FONT_BOLD
 
 
 def _labels(works: Sequence[tuple[str, int]], answer_labels_per_work: int) -> Iterator[_Label]:
@@ -133,7 +92,7 @@ def label_sheets_pdf(
     """A4 label sheets for one room and subject: per work a title label and answer labels."""
     if answer_labels_per_work < 1:
         raise ValueError("a work needs at least one answer-sheet label")
-    regular, bold = _register_fonts()
+    regular, bold = register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=True)
     canvas.setTitle(f"Наклейки с шифрами: {subject_name}, аудитория {room}")
@@ -179,7 +138,7 @@ def packet_cover_pdf(
     olympiad_title: str = "Муниципальный этап всероссийской олимпиады школьников",
 ) -> bytes:
     """The cover sheet attached to a delivery packet (сопроводительный бланк, §48): codes only."""
-    regular, bold = _register_fonts()
+    regular, bold = register_fonts()
     codes = [validate_code(code) for code in work_codes]
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=True)

@@ -45,6 +45,9 @@ class ResultRow:
     annulled: bool = False
     annulment_reason: str = ""
     task_grade: int | None = None
+    # for the protocols (App. 10–12): the work's code and its points per task, as text
+    work_code: str = ""
+    task_scores: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.participant_id:

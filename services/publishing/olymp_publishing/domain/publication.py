@@ -209,6 +209,8 @@ def _row_dict(row: ResultRow) -> dict[str, Any]:
         "total": points_text(row.total),
         "consent_to_publish": row.consent_to_publish,
         "annulment_reason": row.annulment_reason,
+        "work_code": row.work_code,
+        "task_scores": dict(row.task_scores),
     }
 
 

@@ -24,6 +24,7 @@ from olymp_publishing.handlers.events import (
     on_works_decoded,
 )
 from olymp_publishing.handlers.files import PublishedFile, PublishedFiles
+from olymp_publishing.handlers.protocols import ProtocolAsked, ProtocolFile, protocol_file
 from olymp_publishing.handlers.published import (
     PublishedResults,
     ServedFile,
@@ -41,6 +42,8 @@ __all__ = [
     "ApproveFinal",
     "DecideTie",
     "FinalStatus",
+    "ProtocolAsked",
+    "ProtocolFile",
     "PublishedFile",
     "PublishedFiles",
     "PublishedResults",
@@ -58,6 +61,7 @@ __all__ = [
     "on_work_rescored",
     "on_works_decoded",
     "preliminary_if_ready",
+    "protocol_file",
     "published_file",
     "published_index",
     "published_results",

@@ -72,6 +72,9 @@ async def submit_final(command: SubmitFinal, uow: UnitOfWork, actor: Principal) 
     key = command.subject_grade
     require_known_subject(key.subject_code)
     await _ready_table(uow, key)
+    if await approval_store.submission(uow.session, key) is not None:
+        # submitted already (a retry after a lost answer, or a second click): it stands once
+        return await final_status(key, uow)
     await approval_store.save_submission(uow.session, key, actor.subject, uow.clock.now())
     await uow.audit(
         actor=actor.subject,

@@ -79,9 +79,17 @@ async def result_rows(uow: UnitOfWork, key: SubjectGrade) -> list[ResultRow] | N
                 else "",
                 # The table follows the grade whose tasks were written (§11, §122).
                 task_grade=key.grade,
+                work_code=work.work_code,
+                task_scores=tuple(
+                    sorted((work.task_scores or {}).items(), key=lambda item: _task_order(item[0]))
+                ),
             )
         )
     return rows
+
+
+def _task_order(task: str) -> tuple[int, str]:
+    return (int(task), task) if task.isdigit() else (1 << 30, task)
 
 
 async def chair_rulings(uow: UnitOfWork, key: SubjectGrade) -> list[ChairDecision]:

@@ -193,6 +193,7 @@ async def results_of(session: AsyncSession, key: SubjectGrade) -> list[Any]:
             scored_works.c.total,
             scored_works.c.annulled,
             scored_works.c.annulment_reason,
+            scored_works.c.task_scores,
         )
         .select_from(joined)
         .where(key.where(decoded_works))

@@ -10,8 +10,9 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 import zxingcpp
 
-from olymp_coding.scans.documents import find_font_dir, label_sheets_pdf, packet_cover_pdf
-from olymp_coding.scans.domain import LabelFontMissing, LabelKind, parse_payload
+from olymp_coding.scans.documents import label_sheets_pdf, packet_cover_pdf
+from olymp_coding.scans.domain import LabelKind, parse_payload
+from olymp_core.pdf_fonts import FontMissing, find_font_dir
 
 
 def _pages_text(pdf: bytes) -> list[str]:
@@ -63,5 +64,5 @@ def test_labels_are_deterministic(codes: Callable[..., list[str]]) -> None:
 
 
 def test_missing_font_names_the_package_to_install(tmp_path: Path) -> None:
-    with pytest.raises(LabelFontMissing, match="fonts-dejavu-core"):
+    with pytest.raises(FontMissing, match="fonts-dejavu-core"):
         find_font_dir([tmp_path])

@@ -6,7 +6,6 @@ and record the outcome.
 from olymp_coding.scans.domain.errors import (
     CorruptDocument,
     EmptyFile,
-    LabelFontMissing,
     LinkRefused,
     OutOfScope,
     PageAlreadyAssigned,
@@ -66,7 +65,6 @@ __all__ = [
     "CorruptDocument",
     "Destination",
     "EmptyFile",
-    "LabelFontMissing",
     "LabelKind",
     "LabelPayload",
     "LinkRefused",

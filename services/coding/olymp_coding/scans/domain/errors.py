@@ -89,10 +89,3 @@ class SubjectNotCoded(DomainError):
     """A subject whose works carry the registration ID instead of a code (§60)."""
 
     title = "Работы предмета не шифруются"
-
-
-class LabelFontMissing(DomainError):
-    """No Cyrillic TrueType font on this machine: labels cannot be printed until one is installed."""
-
-    type_ = "label-font-missing"
-    title = "Нет шрифта для печати наклеек"

@@ -333,5 +333,5 @@ async def label_sheets(
         for work in await coding_store.works_of(uow.session, olympiad_id, subject_code, grade)
         if work.coded and not work.withdrawn
     ]
-    # LabelFontMissing (503) when the machine has no Cyrillic font
+    # FontMissing (503) when the machine has no Cyrillic font
     return await asyncio.to_thread(label_sheets_pdf, ROOMS_UNKNOWN, found.name, works)
