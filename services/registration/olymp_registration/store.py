@@ -96,6 +96,18 @@ participants = sa.Table(
     sa.Index("participants_by_subject", "olympiad_id", "subject_code"),
 )
 
+# The application files imported, by content hash, with the participants each one registered
+# (in file order): the same file again is answered with them (handlers.importing).
+participant_imports = sa.Table(
+    "participant_imports",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("participant_ids", JSONB, nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("imported_by", sa.Text, nullable=False),
+)
+
 day_marks = sa.Table(
     "day_marks",
     metadata,
@@ -305,6 +317,38 @@ async def add_participants(
             for participant_id, p in entries
         ],
     )
+
+
+async def save_import(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    sha256: str,
+    participant_ids: Sequence[uuid.UUID],
+    at: dt.datetime,
+    by: str,
+) -> None:
+    await session.execute(
+        sa.insert(participant_imports).values(
+            olympiad_id=olympiad_id,
+            sha256=sha256,
+            participant_ids=[str(pid) for pid in participant_ids],
+            imported_at=at,
+            imported_by=by,
+        )
+    )
+
+
+async def imported_ids(
+    session: AsyncSession, olympiad_id: uuid.UUID, sha256: str
+) -> list[uuid.UUID] | None:
+    """The participants an earlier import of the same file registered, in file order."""
+    found = await session.scalar(
+        sa.select(participant_imports.c.participant_ids).where(
+            participant_imports.c.olympiad_id == olympiad_id,
+            participant_imports.c.sha256 == sha256,
+        )
+    )
+    return None if found is None else [uuid.UUID(pid) for pid in found]
 
 
 async def list_participants(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 
+from olymp_core import protocol_documents
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow
 from olymp_core.errors import ErrorMap
@@ -44,6 +45,10 @@ router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["scoring"])
 _SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 Chair = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR, scope=_SUBJECT))]
 ChairOnly = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR))]
+ProtocolReader = Annotated[
+    Principal,
+    Depends(authorize(Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT)),
+]
 # §120, §21: the organiser reviews the protocols and corrects; the jury chair may too
 Corrector = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR))]
 Jury = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, scope=_SUBJECT))]
@@ -150,6 +155,31 @@ async def post_correction(
         task_scores_after={str(n): p for n, p in sorted(found.after.items())},
         total_before=sum(found.before.values(), Decimal(0)),
         total_after=sum(found.after.values(), Decimal(0)),
+    )
+
+
+@router.get(
+    "/subjects/{subject_code}/grades/{grade}/protocols/checking.{extension}",
+    summary="The checking protocol (App. 10): marks per task, member and round, as PDF or XLSX",
+    description="Works by code only. For the subject's jury chair and the organiser; every copy"
+    " is audited.",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in protocol_documents.FORMATS.values()}}},
+)
+async def get_checking_protocol(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
+    extension: Literal["pdf", "xlsx"],
+    who: ProtocolReader,
+    uow: Uow,
+) -> Response:
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    found = await handlers.checking_protocol(key, extension, uow, who)
+    return Response(
+        found.body,
+        media_type=found.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{found.filename}"'},
     )
 
 

@@ -251,6 +251,11 @@ async def test_p24_key_withheld_until_0800_then_released_exactly_once(tmp_path: 
         replace = await upload(svc, olympiad_id, "tasks", b"a corrected package")
         assert replace.status_code == 409
         assert "уже раскрыт" in replace.json()["detail"]
+        # the first upload's retry arriving after the instant (its answer was lost): the same
+        # package, not a refusal
+        retried = await upload(svc, olympiad_id, "tasks", password=PASSWORD)
+        assert retried.status_code == 201, retried.text
+        assert (retried.json()["package_id"], retried.json()["version"]) == (package_id, 1)
 
 
 async def _is(value: Awaitable[dict[str, bool]], expected: dict[str, bool]) -> bool:

@@ -208,6 +208,21 @@ async def test_reimporting_the_same_people_is_an_error_per_row_not_a_duplicate(d
     assert len(await desk.outbox_payloads("participant_registered", olympiad_id)) == 12
 
 
+async def test_the_same_file_sent_again_is_answered_with_what_it_imported(desk: Any) -> None:
+    """A retry after a lost answer (the first import committed, the answer never arrived) must
+    not turn into «every row already registered»: the same bytes get the same answer."""
+    olympiad_id = await desk.create_olympiad()
+    data = to_csv(generate_participants(seed=8, n=9, schools=2, subjects=["math"]))
+    first = await desk.import_file(olympiad_id, data)
+    again = await desk.import_file(olympiad_id, data)
+    assert (first.status_code, again.status_code) == (200, 200), again.text
+    assert again.json() == first.json()
+    assert len(await desk.participants(olympiad_id)) == 9
+    assert len(await desk.outbox_payloads("participant_registered", olympiad_id)) == 9
+    entries = await desk.audit_entries(olympiad_id)
+    assert [e[1] for e in entries].count("participants.imported") == 1
+
+
 def corrupt(data: bytes, changes: dict[int, dict[int, str]]) -> bytes:
     """The CSV with cells replaced: {file row number: {column index: new value}}."""
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))

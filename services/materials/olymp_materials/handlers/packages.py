@@ -117,13 +117,14 @@ async def upload_package(
     existing = await store.package_for_subject(
         uow.session, command.olympiad_id, command.subject_code, command.kind
     )
-    if existing is not None:
-        existing.package.require_replaceable()
     release_at = command.release_at or await _default_release_at(uow, command)
     if existing is not None and await _same_upload(existing, command, release_at, master_key):
-        # the same bytes, instant and password again (a retry after a lost answer): nothing to
-        # re-announce, and a new key would only make every mirror fetch the package again
+        # the same bytes, instant and password again (a retry after a lost answer, even one
+        # that arrives after the instant): nothing to re-announce, and a new key would only make
+        # every mirror fetch the package again
         return existing
+    if existing is not None:
+        existing.package.require_replaceable()
     package_id = existing.package.package_id if existing else uuid.uuid4()
     key = new_package_key()
     # the object key is random so that listing the bucket tells nothing about olympiad or subject

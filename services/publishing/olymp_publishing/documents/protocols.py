@@ -7,51 +7,25 @@
   and participants with the quota, signed by the chair and the secretary.
 
 Both are rendered from the version's stored protocol (full names: these documents go to the
-organiser, not to the public), so a version's protocol never changes. The PDF is set in DejaVu
-Sans (`olymp_core.pdf_fonts`) and built without a creation date, so the same version gives the
-same bytes.
+organiser, not to the public), so a version's protocol never changes; `olymp_core.protocol_documents`
+lays them out as PDF and XLSX.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, Final
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-from olymp_core.pdf_fonts import register_fonts
-from olymp_core.spreadsheets import append_row
+from olymp_core import protocol_documents
+from olymp_core.protocol_documents import Protocol
 from olymp_publishing.documents.tables import published_text
 
 KINDS: Final = ("results", "jury")
-FORMATS: Final = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS: Final = protocol_documents.FORMATS
 TITLES: Final = {
     "results": "Протокол результатов (Приложение № 11)",
     "jury": "Протокол жюри (Приложение № 12)",
 }
-
-
-@dataclass(frozen=True)
-class Protocol:
-    """One protocol as lines of text and a table: what both formats print."""
-
-    heading: tuple[str, ...]
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    after: tuple[str, ...]  # counts, annulled works
-    signatures: tuple[str, ...]
-    wide: bool  # many columns: landscape
 
 
 def full_name(row: Mapping[str, Any]) -> str:
@@ -177,91 +151,7 @@ def jury_protocol(document: Mapping[str, Any], protocol: Mapping[str, Any]) -> P
 BUILDERS: Final = {"results": results_protocol, "jury": jury_protocol}
 
 
-def protocol_pdf(found: Protocol) -> bytes:
-    regular, bold = register_fonts()
-    text = ParagraphStyle("text", fontName=regular, fontSize=9, leading=11)
-    title = ParagraphStyle("title", parent=text, fontName=bold, fontSize=11, leading=14)
-    cell = ParagraphStyle("cell", parent=text, fontSize=8, leading=9.5)
-    head = ParagraphStyle("head", parent=cell, fontName=bold)
-    buffer = io.BytesIO()
-    page = landscape(A4) if found.wide else A4
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=page,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=found.heading[1],
-        invariant=True,  # no creation date or random id: the same version, the same bytes
-    )
-    story: list[Any] = [Paragraph(_escape(line), title) for line in found.heading[:2]]
-    story += [Paragraph(_escape(line), text) for line in found.heading[2:]]
-    story.append(Spacer(1, 4 * mm))
-    data = [[Paragraph(_escape(name), head) for name in found.header]]
-    data += [[Paragraph(_escape(value), cell) for value in row] for row in found.rows]
-    table = Table(data, repeatRows=1, colWidths=_widths(found, page[0] - 24 * mm))
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story.append(table)
-    story.append(Spacer(1, 4 * mm))
-    story += [Paragraph(_escape(line), text) for line in found.after]
-    story.append(Spacer(1, 8 * mm))
-    story += [Paragraph(_escape(line), text) for line in found.signatures]
-    document.build(story)
-    return buffer.getvalue()
-
-
-def protocol_xlsx(found: Protocol) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Протокол"
-    for line in found.heading:
-        append_row(sheet, [line])
-    sheet["A1"].font = Font(bold=True)
-    sheet["A2"].font = Font(bold=True)
-    append_row(sheet, [])
-    append_row(sheet, found.header)
-    for header_cell in sheet[sheet.max_row]:
-        header_cell.font = Font(bold=True)
-    for row in found.rows:
-        append_row(sheet, row)
-    append_row(sheet, [])
-    for line in (*found.after, "", *found.signatures):
-        append_row(sheet, [line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def render(
     kind: str, extension: str, document: Mapping[str, Any], protocol: Mapping[str, Any]
 ) -> bytes:
-    found = BUILDERS[kind](document, protocol)
-    return protocol_pdf(found) if extension == "pdf" else protocol_xlsx(found)
-
-
-def _widths(found: Protocol, total: float) -> Sequence[float]:
-    """Narrow columns for numbers, the rest of the width for names and schools."""
-    narrow = {"№": 9 * mm, "Класс": 15 * mm, "Место": 16 * mm, "Сумма": 17 * mm, "Баллы": 16 * mm}
-    narrow["Шифр"] = 24 * mm
-    narrow["Статус"] = 22 * mm
-    fixed = {
-        i: narrow.get(name, 15 * mm if name.startswith("Зад.") else 0.0)
-        for i, name in enumerate(found.header)
-    }
-    free = [i for i, width in fixed.items() if not width]
-    left = max(total - sum(fixed.values()), 40 * mm * len(free))
-    return [fixed[i] or left / len(free) for i in range(len(found.header))]
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return protocol_documents.render(BUILDERS[kind](document, protocol), extension)

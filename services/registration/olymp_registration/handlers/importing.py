@@ -80,6 +80,14 @@ async def import_participants(
     await uow.session.rollback()
     budget = ParseBudget(parse_seconds, monotonic)
     read = await asyncio.to_thread(_read_file, command, max_bytes, budget)
+    earlier = await store.imported_ids(uow.session, command.olympiad_id, read.sha256)
+    if earlier is not None:
+        # the same file again (a retry after a lost answer): what it imported, nothing new
+        found = await store.list_participants(
+            uow.session, command.olympiad_id, participant_ids=earlier
+        )
+        by_id = {p.participant_id: p for p in found}
+        return [by_id[pid] for pid in earlier if pid in by_id]
     report = read.report
     errors = list(report.errors)
     venues: dict[int, str] = {}
@@ -112,6 +120,14 @@ async def import_participants(
             "Часть участников из файла только что зарегистрирована другим импортом: загрузите "
             "файл ещё раз, чтобы увидеть, какие строки уже внесены."
         ) from None
+    await store.save_import(
+        uow.session,
+        command.olympiad_id,
+        read.sha256,
+        [participant_id for participant_id, _ in entries],
+        now,
+        actor.subject,
+    )
     for participant_id, p in entries:
         uow.publish(
             ParticipantRegistered(

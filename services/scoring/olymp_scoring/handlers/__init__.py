@@ -19,16 +19,19 @@ from olymp_scoring.handlers.marking import (
     record_marking,
     set_scheme,
 )
+from olymp_scoring.handlers.protocols import ProtocolFile, checking_protocol
 
 __all__ = [
     "AnnulWork",
     "CorrectScores",
     "Correction",
     "MarkingResult",
+    "ProtocolFile",
     "RecordMarking",
     "SetScheme",
     "WorkView",
     "annul_work",
+    "checking_protocol",
     "correct_scores",
     "list_works",
     "on_appeal_decided",
