@@ -267,6 +267,32 @@ def dead_letters() -> dict[str, int]:
     return {q: n for q, n in queue_depths().items() if q.endswith(".dlq") and n}
 
 
+async def dead_letter_reasons(queues: Iterable[str]) -> dict[str, list[str]]:
+    """Why each dead letter was dead-lettered: the consumer's `x-error` headers, or nothing when
+    the broker's delivery limit did it. Read without acknowledging: closing the channel puts them
+    back."""
+    import aio_pika
+
+    connection = await aio_pika.connect(f"amqp://guest:guest@127.0.0.1:5672/{VHOST}")
+    reasons: dict[str, list[str]] = {}
+    try:
+        for name in queues:
+            channel = await connection.channel()
+            queue = await channel.get_queue(name, ensure=False)
+            found: list[str] = []
+            while (message := await queue.get(no_ack=False, fail=False)) is not None:
+                headers = message.headers or {}
+                error = headers.get("x-error", "no x-error: the broker's delivery limit")
+                kind = headers.get("x-error-type", "-")
+                count = headers.get("x-delivery-count", 0)
+                found.append(f"{message.type}: {kind!s}: {error!s} (x-delivery-count {count!s})")
+            reasons[name] = found
+            await channel.close()
+    finally:
+        await connection.close()
+    return reasons
+
+
 async def audit_heads() -> dict[str, int]:
     return {
         s: int(await scalar(s, "SELECT coalesce(max(seq), 0) FROM audit_log")) for s in SERVICES

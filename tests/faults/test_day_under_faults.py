@@ -110,7 +110,10 @@ async def test_a_day_under_faults_ends_exactly_as_the_day_without_them(
         for service in set(kills):
             assert restarts[service] >= kills.count(service), (SEED, restarts)
 
-        assert harness.dead_letters() == {}, f"seed {SEED}: dead letters"
+        dead = harness.dead_letters()
+        if dead:
+            reasons = await harness.dead_letter_reasons(dead)
+            raise AssertionError(f"seed {SEED}: dead letters {dead}: {reasons}")
         status = olymp_command("status", *LAYOUT_ARGS, env=ENV)
         assert status.returncode == 0, (SEED, status.stdout + status.stderr)
         assert "dead letters: none" in status.stdout
