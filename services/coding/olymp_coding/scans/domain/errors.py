@@ -1,8 +1,9 @@
 """Refusals of scanning. The detail is what a scan-station operator, a coding officer or a jury
 member reads: Russian, naming the file or page and what to do.
 
-The slugs `scan-file-rejected`, `scan-too-large`, `unknown-work-code` and `label-font-missing` are
-older than these classes and clients know them, so they are set explicitly.
+The slugs `scan-file-rejected`, `scan-too-large` and `unknown-work-code` are older than these
+classes and clients know them, so they are set explicitly. A missing Cyrillic font is
+`olymp_core.pdf_fonts.FontMissing` (`font-missing`, 503), as for every PDF of the suite.
 """
 
 from __future__ import annotations
