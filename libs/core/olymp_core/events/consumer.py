@@ -45,6 +45,9 @@ Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
 MAX_ATTEMPTS = 5
 TRANSIENT_RETRIES = 8
 TRANSIENT_SQLSTATES = {"40P01", "40001"}  # deadlock detected, serialization failure
+# The server going down or coming up (admin or crash shutdown, "the database system is starting
+# up") and the connection-exception class 08: an outage, whatever class the driver wraps it in.
+OUTAGE_SQLSTATES = {"57P01", "57P02", "57P03"}
 OUTAGE_BACKOFF = Backoff(first=0.5, cap=15.0)
 
 
@@ -225,7 +228,12 @@ def _retry_pause(exc: Exception, attempt: int) -> float | None:
         code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
         if code in TRANSIENT_SQLSTATES or "deadlock detected" in str(exc):
             return 0.05 * attempt
-        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        outage = code is not None and (code in OUTAGE_SQLSTATES or str(code).startswith("08"))
+        if (
+            outage
+            or exc.connection_invalidated
+            or isinstance(exc, OperationalError | InterfaceError)
+        ):
             return OUTAGE_BACKOFF.pause(attempt)
         return None
     if isinstance(exc, OSError | TimeoutError):  # the database is unreachable (connection refused)
