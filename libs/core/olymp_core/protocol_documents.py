@@ -30,6 +30,11 @@ FORMATS: Final = {
 }
 
 
+def signature_line(who: str) -> str:
+    """A line to sign on: the role, the signature and the name written out."""
+    return f"{who}: ____________________ / ____________________ /"
+
+
 @dataclass(frozen=True)
 class Protocol:
     """One protocol as lines of text and a table: what both formats print."""

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from olymp_core.protocol_documents import Protocol
+from olymp_core.protocol_documents import Protocol, signature_line
 from olymp_core.subject_grade import SubjectGrade
 from olymp_core.subjects import find_subject
-from olymp_scoring.domain import WorkSheet, WorkStatus
+from olymp_scoring.domain import WorkSheet, WorkStatus, plain
 from olymp_scoring.domain.work import MARKERS_PER_WORK
 
 TITLE = "Протокол проверки работ (Приложение № 10, п. 69–75)"
@@ -29,9 +29,7 @@ class CheckedWork:
 
 
 def _points(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return str(value.normalize())
+    return str(plain(value))
 
 
 def _rounds(sheet: WorkSheet, task: int) -> tuple[str, str, str]:
@@ -108,10 +106,7 @@ def checking_protocol(
             f" с третьей проверкой: {third_marked}.",
             *(["Аннулированные работы:", *annulled_lines] if annulled_lines else []),
         ),
-        signatures=(
-            "Председатель жюри: ____________________ / ____________________ /",
-            "Члены жюри: ____________________ / ____________________ /",
-        ),
+        signatures=(signature_line("Председатель жюри"), signature_line("Члены жюри")),
         wide=True,
         weights=(1.2, 0.8, 0.9, 1.4, 1.4, 1.6, 1.1, 2.0),
     )

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from olymp_core import protocol_documents
-from olymp_core.protocol_documents import Protocol
+from olymp_core.protocol_documents import Protocol, signature_line
 from olymp_publishing.documents.tables import published_text
+from olymp_publishing.domain import task_order
 
 KINDS: Final = ("results", "jury")
 FORMATS: Final = protocol_documents.FORMATS
@@ -49,7 +50,7 @@ def _tasks(protocol: Mapping[str, Any]) -> list[str]:
     for row in protocol["rows"]:
         for task in row.get("task_scores", {}):
             seen.setdefault(task, None)
-    return sorted(seen, key=lambda t: (int(t), t) if t.isdigit() else (1 << 30, t))
+    return sorted(seen, key=task_order)
 
 
 def _annulled_lines(protocol: Mapping[str, Any]) -> tuple[str, ...]:
@@ -96,10 +97,7 @@ def results_protocol(document: Mapping[str, Any], protocol: Mapping[str, Any]) -
         ),
         rows=rows,
         after=_annulled_lines(protocol),
-        signatures=(
-            "Председатель жюри: ____________________ / ____________________ /",
-            "Члены жюри: ____________________ / ____________________ /",
-        ),
+        signatures=(signature_line("Председатель жюри"), signature_line("Члены жюри")),
         wide=True,
     )
 
@@ -140,10 +138,7 @@ def jury_protocol(document: Mapping[str, Any], protocol: Mapping[str, Any]) -> P
         ),
         rows=rows,
         after=(*counts, *_annulled_lines(protocol)),
-        signatures=(
-            "Председатель жюри: ____________________ / ____________________ /",
-            "Секретарь жюри: ____________________ / ____________________ /",
-        ),
+        signatures=(signature_line("Председатель жюри"), signature_line("Секретарь жюри")),
         wide=False,
     )
 

@@ -43,6 +43,7 @@ from olymp_publishing.domain.publication import (
     public_table_dict,
     require_known_subject,
     subject_name,
+    task_order,
 )
 from olymp_publishing.domain.ranking import (
     build_table,
@@ -89,4 +90,5 @@ __all__ = [
     "standing_rulings",
     "subject_name",
     "table_order",
+    "task_order",
 ]

@@ -117,6 +117,11 @@ def public_csv_rows(table: RankingTable) -> list[list[str]]:
     return lines
 
 
+def task_order(task: str) -> tuple[int, str]:
+    """Tasks by number («2» before «10»), any other name after them."""
+    return (int(task), task) if task.isdigit() else (1 << 30, task)
+
+
 def protocol_dict(table: RankingTable) -> dict[str, Any]:
     """The whole table for the jury protocol and storage: full names, annulled works, tie groups."""
     return {

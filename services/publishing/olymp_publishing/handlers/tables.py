@@ -34,6 +34,7 @@ from olymp_publishing.domain import (
     public_table_dict,
     standing_rulings,
     subject_name,
+    task_order,
 )
 from olymp_publishing.handlers.files import PublishedFiles
 from olymp_publishing.store import StoredVersion
@@ -81,15 +82,11 @@ async def result_rows(uow: UnitOfWork, key: SubjectGrade) -> list[ResultRow] | N
                 task_grade=key.grade,
                 work_code=work.work_code,
                 task_scores=tuple(
-                    sorted((work.task_scores or {}).items(), key=lambda item: _task_order(item[0]))
+                    sorted((work.task_scores or {}).items(), key=lambda item: task_order(item[0]))
                 ),
             )
         )
     return rows
-
-
-def _task_order(task: str) -> tuple[int, str]:
-    return (int(task), task) if task.isdigit() else (1 << 30, task)
 
 
 async def chair_rulings(uow: UnitOfWork, key: SubjectGrade) -> list[ChairDecision]:

@@ -10,6 +10,7 @@ from olymp_scoring.domain.marking_scheme import (
     DEFAULT_STEP,
     MarkingScheme,
     TaskSpec,
+    plain,
     round_half_up_to_step,
 )
 from olymp_scoring.domain.progress import SubjectGradeProgress
@@ -49,6 +50,7 @@ __all__ = [
     "WorkSheet",
     "WorkStatus",
     "apply_appeal",
+    "plain",
     "round_half_up_to_step",
     "scoring_rule",
 ]

@@ -104,3 +104,10 @@ class MarkingScheme:
                 f"Балл за задание {number} должен быть кратен {self.step}, указано: {points}."
             )
         return points
+
+
+def plain(points: Decimal) -> Decimal:
+    """`points` without trailing zeros (a mean of 3 and 5 is 4, not 4.0), never in exponent form."""
+    if points == points.to_integral_value():
+        return points.quantize(Decimal(1))
+    return points.normalize()

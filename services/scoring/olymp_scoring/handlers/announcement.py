@@ -27,7 +27,7 @@ from olymp_core.contracts.scoring import ScoreCorrection, ScoredWork, SubjectGra
 from olymp_core.db import UnitOfWork
 from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring import store
-from olymp_scoring.domain import SubjectGradeProgress, WorkStatus
+from olymp_scoring.domain import SubjectGradeProgress, WorkStatus, plain
 
 
 class Settled(enum.Enum):
@@ -116,13 +116,6 @@ async def checked_event(
         revision=revision,
         correction=correction,
     )
-
-
-def plain(points: Decimal) -> Decimal:
-    """`points` without trailing zeros (a mean of 3 and 5 is 4, not 4.0), never in exponent form."""
-    if points == points.to_integral_value():
-        return points.quantize(Decimal(1))
-    return points.normalize()
 
 
 def scored_work(work_code: str, scores: dict[int, Decimal], max_total: Decimal) -> ScoredWork:

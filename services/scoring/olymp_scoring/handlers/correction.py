@@ -17,9 +17,9 @@ from olymp_core.auth import Principal
 from olymp_core.contracts.scoring import ScoreCorrection
 from olymp_core.db import UnitOfWork
 from olymp_scoring import store
-from olymp_scoring.domain import WorkStatus
+from olymp_scoring.domain import WorkStatus, plain
 from olymp_scoring.domain.errors import CriteriaMissing, MarkingRefused
-from olymp_scoring.handlers.announcement import audit_settlement, plain, settle
+from olymp_scoring.handlers.announcement import audit_settlement, settle
 from olymp_scoring.handlers.marking import locked_work, work_id
 
 

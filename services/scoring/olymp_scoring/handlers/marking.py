@@ -25,6 +25,7 @@ from olymp_scoring.domain import (
     SubjectGradeProgress,
     ThresholdKind,
     WorkStatus,
+    plain,
     scoring_rule,
 )
 from olymp_scoring.domain.errors import (
@@ -34,7 +35,7 @@ from olymp_scoring.domain.errors import (
     ResultsFinal,
     WorkNotFound,
 )
-from olymp_scoring.handlers.announcement import Settlement, audit_settlement, plain, settle
+from olymp_scoring.handlers.announcement import Settlement, audit_settlement, settle
 from olymp_scoring.store import StoredScheme, WorkRow
 
 THRESHOLD_KINDS = {
