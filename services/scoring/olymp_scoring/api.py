@@ -1,7 +1,8 @@
-"""HTTP API of the scoring service: criteria, marks, annulment, progress."""
+"""HTTP API of the scoring service: criteria, the marking queue, marks, annulment, progress."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -10,12 +11,14 @@ from fastapi import APIRouter, Depends, Path, Response
 
 from olymp_core import protocol_documents
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.dependencies import Uow
+from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
 from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring import handlers
 from olymp_scoring.domain.errors import (
     AlreadyAnnulled,
+    ClaimedByOthers,
+    ClaimsBusy,
     CriteriaLocked,
     CriteriaMissing,
     InvalidMarks,
@@ -25,20 +28,29 @@ from olymp_scoring.domain.errors import (
     ScoringError,
     WorkNotFound,
 )
-from olymp_scoring.handlers import WorkView
+from olymp_scoring.handlers import MarkingProgress, WorkView
 from olymp_scoring.schemas import (
     AnnulmentCreate,
     AnnulmentRead,
+    ClaimRead,
     CorrectionCreate,
     CorrectionRead,
+    HeldClaimRead,
     MarkingCreate,
+    MarkingProgressRead,
     MarkingRead,
+    MarkingTotals,
+    MemberProgressRead,
     ProgressRead,
     SchemeRead,
     SchemeUpdate,
+    SubjectGradeList,
+    SubjectGradeRead,
+    TaskProgressRead,
     WorkList,
     WorkRead,
 )
+from olymp_scoring.settings import ScoringSettings
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["scoring"])
 
@@ -60,6 +72,7 @@ Watchers = Annotated[
 # the grades of the municipal stage; outside them the address names nothing (and no database
 # column holds a number that large)
 Grade = Annotated[int, Path(ge=1, le=11, description="Класс (параллель)")]
+Settings = Annotated[ScoringSettings, Depends(context(ScoringSettings))]
 
 ERRORS: ErrorMap = {
     ScoringError: 422,
@@ -67,6 +80,8 @@ ERRORS: ErrorMap = {
     InvalidScheme: 422,
     InvalidMarks: 422,
     MarkingRefused: 409,
+    ClaimedByOthers: 409,
+    ClaimsBusy: 409,
     CriteriaMissing: 409,
     CriteriaLocked: 409,
     AlreadyAnnulled: 409,
@@ -99,6 +114,40 @@ async def put_scheme(
 
 
 @router.get(
+    "/subjects/{subject_code}/grades/{grade}/scheme",
+    summary="The marking criteria of a subject and grade (what a jury member marks against)",
+)
+async def get_scheme(
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: Jury, uow: Uow
+) -> SchemeRead:
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    stored = await handlers.required_scheme(uow, key)
+    return SchemeRead.model_validate(stored.to_json())
+
+
+@router.get(
+    "/subject-grades",
+    summary="The subjects and grades being checked, within the caller's subject scope",
+)
+async def get_subject_grades(
+    olympiad_id: uuid.UUID, who: JuryAnyWork, uow: Uow
+) -> SubjectGradeList:
+    found = await handlers.subject_grades(olympiad_id, uow, who)
+    return SubjectGradeList(
+        subject_grades=[
+            SubjectGradeRead(
+                subject_code=item.key.subject_code,
+                grade=item.key.grade,
+                criteria_set=item.criteria_set,
+                works_total=item.works_total,
+                works_checked=item.works_checked,
+            )
+            for item in found
+        ]
+    )
+
+
+@router.get(
     "/subjects/{subject_code}/grades/{grade}/works",
     summary="Coded works of a subject and grade; a jury member sees only their own marks",
 )
@@ -109,7 +158,79 @@ async def get_works(
     return WorkList(works=[_work_read(view) for view in views])
 
 
-@router.post("/works/{work_code}/marks", summary="Record one jury member's marks of a work")
+@router.post(
+    "/subjects/{subject_code}/grades/{grade}/claims",
+    status_code=201,
+    response_model=ClaimRead,
+    summary="Take the next work to mark: the server chooses it and holds it for the caller",
+    description="201: the work held for the caller until `expires_at`, with the tasks to mark"
+    " (all of them, or only the open disputed ones when `third_mark`). Works needing a third mark"
+    " come first; a member never gets a work they marked, and a work never has more hands than"
+    " §69 and §73 allow. While the caller holds an unexpired claim here, the same claim is"
+    " answered again (201), so a reloaded page does not take a second work. 204: nothing is left"
+    " for the caller right now (every remaining work is marked by them, checked, annulled or held"
+    " by others); ask again later, as claims expire and disputes appear. 409 `criteria-missing`:"
+    " no criteria yet; 409 `claims-busy`: too many members asked at once, ask again.",
+    responses={204: {"description": "Nothing is left for the caller to mark right now"}},
+)
+async def post_claim(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
+    who: Jury,
+    uow: Uow,
+    settings: Settings,
+) -> ClaimRead | Response:
+    command = handlers.ClaimNext(
+        SubjectGrade(olympiad_id, subject_code, grade),
+        lifetime=dt.timedelta(minutes=settings.claim_minutes),
+    )
+    claim = await handlers.claim_next(command, uow, who)
+    if claim is None:
+        return Response(status_code=204)
+    return ClaimRead(
+        work_code=claim.work_code,
+        status=claim.status,
+        status_label=claim.status.label,
+        tasks=list(claim.tasks),
+        third_mark=claim.third_mark,
+        expires_at=claim.expires_at,
+    )
+
+
+@router.delete(
+    "/works/{work_code}/claim",
+    status_code=204,
+    response_class=Response,
+    summary="Give back the caller's claim on a work, unmarked (none held: 204 as well)",
+)
+async def delete_claim(
+    olympiad_id: uuid.UUID, work_code: str, who: JuryAnyWork, uow: Uow
+) -> Response:
+    await handlers.release_claim(handlers.ReleaseClaim(olympiad_id, work_code), uow, who)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/subjects/{subject_code}/grades/{grade}/marking-progress",
+    summary="Marking by member and task, with the claims held now; a member sees their own line",
+    description="The jury chair sees every member and the per-task discrepancy; a jury member"
+    " sees only their own line and the totals (§69: markings stay independent).",
+)
+async def get_marking_progress(
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: Jury, uow: Uow
+) -> MarkingProgressRead:
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    return _marking_progress_read(await handlers.marking_progress(key, uow, who))
+
+
+@router.post(
+    "/works/{work_code}/marks",
+    summary="Record one jury member's marks of a work",
+    description="The member's claim on the work, if any, is fulfilled. Refused (409"
+    " `claimed-by-others`) to a member without a claim when other members' claims hold every"
+    " place at the work; with no claims, any member may mark.",
+)
 async def post_marks(
     olympiad_id: uuid.UUID, work_code: str, body: MarkingCreate, who: JuryAnyWork, uow: Uow
 ) -> MarkingRead:
@@ -214,4 +335,45 @@ def _work_read(view: WorkView) -> WorkRead:
         total=view.total,
         annulment_reason=view.annulment_reason,
         jury_member_ids=list(view.jury_member_ids) if view.jury_member_ids else None,
+    )
+
+
+def _marking_progress_read(found: MarkingProgress) -> MarkingProgressRead:
+    return MarkingProgressRead(
+        totals=MarkingTotals(
+            works_total=found.works_total,
+            works_checked=found.works_checked,
+            works_awaiting_marks=found.works_awaiting_marks,
+            works_needing_third_mark=found.works_needing_third_mark,
+            works_annulled=found.works_annulled,
+            works_claimed=found.works_claimed,
+        ),
+        members=[
+            MemberProgressRead(
+                jury_member_id=line.jury_member_id,
+                works_marked=line.works_marked,
+                third_marks=line.third_marks,
+                claims=[
+                    HeldClaimRead(
+                        work_code=held.work_code,
+                        expires_at=held.expires_at,
+                        third_mark=held.third_mark,
+                    )
+                    for held in line.claims
+                ],
+            )
+            for line in found.members
+        ],
+        tasks=None
+        if found.tasks is None
+        else [
+            TaskProgressRead(
+                task_number=task.task_number,
+                marks=task.marks,
+                pairs=task.pairs,
+                disputed=task.disputed,
+                discrepancy_rate=task.discrepancy_rate,
+            )
+            for task in found.tasks
+        ],
     )

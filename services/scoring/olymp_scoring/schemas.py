@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -106,3 +107,69 @@ class ProgressRead(BaseModel):
     works_checked: int
     works_annulled: int
     all_checked: bool
+
+
+class ClaimRead(BaseModel):
+    """The work the marking queue gave the caller, held for them until `expires_at`."""
+
+    work_code: str
+    status: WorkStatus
+    status_label: str
+    tasks: list[int] = Field(
+        description="The tasks to mark: every task, or for a third marking only the open disputed"
+        " ones (§73)."
+    )
+    third_mark: bool
+    expires_at: dt.datetime
+
+
+class HeldClaimRead(BaseModel):
+    work_code: str
+    expires_at: dt.datetime
+    third_mark: bool
+
+
+class MemberProgressRead(BaseModel):
+    jury_member_id: str
+    works_marked: int = Field(description="Works the member marked as one of the first two (§69)")
+    third_marks: int = Field(description="Works the member marked as the third member (§73)")
+    claims: list[HeldClaimRead] = Field(description="Works held for the member now")
+
+
+class TaskProgressRead(BaseModel):
+    task_number: int
+    marks: int
+    pairs: int = Field(description="Works whose two first members both marked the task")
+    disputed: int = Field(description="Of those, pairs differing by more than the threshold")
+    discrepancy_rate: Decimal | None = Field(description="disputed / pairs; null before any pair")
+
+
+class MarkingTotals(BaseModel):
+    works_total: int
+    works_checked: int
+    works_awaiting_marks: int
+    works_needing_third_mark: int
+    works_annulled: int
+    works_claimed: int = Field(description="Works someone holds an unexpired claim on")
+
+
+class MarkingProgressRead(BaseModel):
+    totals: MarkingTotals
+    members: list[MemberProgressRead] = Field(
+        description="Every member for the jury chair; a jury member gets their own line only"
+    )
+    tasks: list[TaskProgressRead] | None = Field(
+        description="Per task, for the jury chair; null for a jury member (§69)"
+    )
+
+
+class SubjectGradeRead(BaseModel):
+    subject_code: str
+    grade: int
+    criteria_set: bool = Field(description="The jury chair has set the marking criteria")
+    works_total: int
+    works_checked: int = Field(description="Checked or annulled: nothing more to mark")
+
+
+class SubjectGradeList(BaseModel):
+    subject_grades: list[SubjectGradeRead]

@@ -3,6 +3,10 @@
 Marks are rows, one per (work, jury member, task): the unique constraint is §69's "a member marks a work
 once" held by the database itself. A `WorkSheet` is rebuilt from the rows in the order they were saved.
 The `subject_grades` row is the lock and the guard of the "every work is checked" announcement.
+
+A claim is the marking queue's hold of a work for one jury member until `expires_at`. Claims and
+marks of a work are only written while its `works` row is locked (`get_work(lock=True)`), so a
+count of them taken after that lock, in a new statement, is exact.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from olymp_scoring.domain import (
     WorkStatus,
     scoring_rule,
 )
+from olymp_scoring.domain.claims import THIRD_MARKERS_AT_ONCE
+from olymp_scoring.domain.work import MARKERS_PER_WORK
 
 metadata = sa.MetaData()
 
@@ -87,6 +93,23 @@ marks = sa.Table(
     ),
 )
 
+# the marking queue's hold of a work for a jury member; a row past expires_at no longer counts
+claims = sa.Table(
+    "claims",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("work_code", sa.Text, primary_key=True),
+    sa.Column("jury_member_id", sa.Text, primary_key=True),
+    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    # the member gave the work back (a handwriting they know, a break): it no longer counts as a
+    # hand, and comes back to that member only after every other work they may take
+    sa.Column("released_at", sa.DateTime(timezone=True)),
+    sa.ForeignKeyConstraint(["olympiad_id", "work_code"], [works.c.olympiad_id, works.c.work_code]),
+    # "does this member hold a claim already": asked at every request for the next work
+    sa.Index("claims_by_member", "olympiad_id", "jury_member_id"),
+)
+
 # a removal (§53) that arrived before its work was coded: applied when the work appears
 early_withdrawals = sa.Table(
     "early_withdrawals",
@@ -128,6 +151,13 @@ class StoredScheme:
             ThresholdKind(data["threshold"]["kind"]), Decimal(data["threshold"]["value"])
         )
         return cls(scheme, CheckingPolicy(threshold, scoring_rule(data["rule"])))
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    work_code: str
+    jury_member_id: str
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -233,6 +263,37 @@ async def list_works(session: AsyncSession, key: SubjectGrade) -> list[WorkRow]:
         sa.select(works).where(key.where(works)).order_by(works.c.work_code)
     )
     return [_work_row(row) for row in rows]
+
+
+async def subject_grade_summaries(
+    session: AsyncSession, olympiad_id: uuid.UUID
+) -> list[tuple[SubjectGrade, bool, list[WorkStatus]]]:
+    """Each subject and grade of the olympiad: whether its criteria are set, its works' statuses."""
+    grades = await session.execute(
+        sa.select(
+            subject_grades.c.subject_code,
+            subject_grades.c.grade,
+            subject_grades.c.scheme.is_not(None).label("has_scheme"),
+        )
+        .where(subject_grades.c.olympiad_id == olympiad_id)
+        .order_by(subject_grades.c.subject_code, subject_grades.c.grade)
+    )
+    statuses: dict[tuple[str, int], list[WorkStatus]] = {}
+    rows = await session.execute(
+        sa.select(works.c.subject_code, works.c.grade, works.c.status).where(
+            works.c.olympiad_id == olympiad_id
+        )
+    )
+    for row in rows:
+        statuses.setdefault((row.subject_code, row.grade), []).append(WorkStatus(row.status))
+    return [
+        (
+            SubjectGrade(olympiad_id, row.subject_code, row.grade),
+            bool(row.has_scheme),
+            statuses.get((row.subject_code, row.grade), []),
+        )
+        for row in grades
+    ]
 
 
 async def work_statuses(session: AsyncSession, key: SubjectGrade) -> list[WorkStatus]:
@@ -359,3 +420,198 @@ async def keep_early_withdrawal(
         .values(olympiad_id=olympiad_id, work_code=work_code, reason=reason, received_at=at)
         .on_conflict_do_nothing()
     )
+
+
+# any constant: the class of the advisory locks that serialise one member's requests for a work
+CLAIMANT_LOCK_CLASS = 0x73636F72
+
+
+async def lock_claimant(session: AsyncSession, key: SubjectGrade, member: str) -> None:
+    """Serialise, until commit, one member's requests for the next work of a subject and grade.
+
+    A double click must not give a member two works: the second request waits, then finds the
+    first one's claim. Taken before any work row, and no work-row holder waits for it, so the
+    lock order stays deadlock-free; a hash collision only makes two members wait for each other.
+    """
+    slot = f"{key.object_id}/{member}"
+    await session.execute(
+        sa.select(sa.func.pg_advisory_xact_lock(CLAIMANT_LOCK_CLASS, sa.func.hashtext(slot)))
+    )
+
+
+def _claims_of_work() -> sa.ColumnElement[bool]:
+    return sa.and_(
+        claims.c.olympiad_id == works.c.olympiad_id, claims.c.work_code == works.c.work_code
+    )
+
+
+async def held_claims(
+    session: AsyncSession, key: SubjectGrade, member: str, now: dt.datetime
+) -> list[ClaimRow]:
+    """The member's unexpired claims in this subject and grade (one, unless a rule changed)."""
+    rows = await session.execute(
+        sa.select(claims.c.work_code, claims.c.jury_member_id, claims.c.expires_at)
+        .join(works, _claims_of_work())
+        .where(key.where(works), claims.c.jury_member_id == member, claims.c.expires_at > now)
+        .order_by(claims.c.claimed_at, claims.c.work_code)
+    )
+    return [ClaimRow(row.work_code, row.jury_member_id, row.expires_at) for row in rows]
+
+
+async def active_claims(
+    session: AsyncSession, key: SubjectGrade, now: dt.datetime
+) -> list[ClaimRow]:
+    """Every unexpired claim of this subject and grade."""
+    rows = await session.execute(
+        sa.select(claims.c.work_code, claims.c.jury_member_id, claims.c.expires_at)
+        .join(works, _claims_of_work())
+        .where(key.where(works), claims.c.expires_at > now)
+        .order_by(claims.c.jury_member_id, claims.c.expires_at, claims.c.work_code)
+    )
+    return [ClaimRow(row.work_code, row.jury_member_id, row.expires_at) for row in rows]
+
+
+async def next_claimable(
+    session: AsyncSession,
+    key: SubjectGrade,
+    member: str,
+    now: dt.datetime,
+    *,
+    skip: Sequence[str],
+    lock: bool,
+) -> str | None:
+    """The next work `member` may take, or None.
+
+    Works needing a third mark come first (they hold the subject's announcement back), then the
+    rest in an order of the member's own (md5 of code and member), so thirty members asking at
+    once start on thirty different rows. `lock=True` locks the row found, skipping rows another
+    transaction holds; `lock=False` only looks. The counts are from the statement's snapshot and
+    only narrow the choice: the caller re-checks them after the lock (`domain.claims.may_take`,
+    which these conditions mirror).
+    """
+    of_this_work = sa.and_(
+        marks.c.olympiad_id == works.c.olympiad_id, marks.c.work_code == works.c.work_code
+    )
+    marked_by = (
+        sa.select(sa.func.count(sa.distinct(marks.c.jury_member_id)))
+        .where(of_this_work)
+        .scalar_subquery()
+    )
+    claimed_by_others = (
+        sa.select(sa.func.count())
+        .select_from(claims)
+        .where(_claims_of_work(), claims.c.jury_member_id != member, claims.c.expires_at > now)
+        .scalar_subquery()
+    )
+    third = works.c.status == WorkStatus.NEEDS_THIRD_MARK.value
+    given_back = sa.exists().where(
+        _claims_of_work(), claims.c.jury_member_id == member, claims.c.released_at.is_not(None)
+    )
+    conditions = [
+        key.where(works),
+        ~sa.exists().where(of_this_work, marks.c.jury_member_id == member),
+        sa.or_(
+            sa.and_(
+                works.c.status == WorkStatus.AWAITING_MARKS.value,
+                marked_by + claimed_by_others < MARKERS_PER_WORK,
+            ),
+            sa.and_(third, claimed_by_others < THIRD_MARKERS_AT_ONCE),
+        ),
+    ]
+    if skip:
+        conditions.append(works.c.work_code.not_in(list(skip)))
+    query = (
+        sa.select(works.c.work_code)
+        .where(*conditions)
+        .order_by(third.desc(), given_back.asc(), sa.func.md5(works.c.work_code + member))
+        .limit(1)
+    )
+    if lock:
+        query = query.with_for_update(of=works, skip_locked=True)
+    found: str | None = await session.scalar(query)
+    return found
+
+
+async def claimants(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, now: dt.datetime
+) -> dict[str, dt.datetime]:
+    """Who holds an unexpired claim on the work, and until when."""
+    rows = await session.execute(
+        sa.select(claims.c.jury_member_id, claims.c.expires_at).where(
+            claims.c.olympiad_id == olympiad_id,
+            claims.c.work_code == work_code,
+            claims.c.expires_at > now,
+        )
+    )
+    return {row.jury_member_id: row.expires_at for row in rows}
+
+
+async def save_claim(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    work_code: str,
+    member: str,
+    claimed_at: dt.datetime,
+    expires_at: dt.datetime,
+) -> None:
+    """Claim the work for the member; the member's expired claim on it, if any, is renewed."""
+    statement = pg_insert(claims).values(
+        olympiad_id=olympiad_id,
+        work_code=work_code,
+        jury_member_id=member,
+        claimed_at=claimed_at,
+        expires_at=expires_at,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[claims.c.olympiad_id, claims.c.work_code, claims.c.jury_member_id],
+            set_={"claimed_at": claimed_at, "expires_at": expires_at, "released_at": None},
+        )
+    )
+
+
+async def delete_claim(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, member: str
+) -> bool:
+    """Remove the member's claim on the work; False when there was none."""
+    result = await session.execute(
+        sa.delete(claims)
+        .where(
+            claims.c.olympiad_id == olympiad_id,
+            claims.c.work_code == work_code,
+            claims.c.jury_member_id == member,
+        )
+        .returning(claims.c.work_code)
+    )
+    return result.first() is not None
+
+
+async def give_back_claim(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, member: str, now: dt.datetime
+) -> bool:
+    """End the member's unexpired claim, remembering that they gave the work back."""
+    result = await session.execute(
+        sa.update(claims)
+        .where(
+            claims.c.olympiad_id == olympiad_id,
+            claims.c.work_code == work_code,
+            claims.c.jury_member_id == member,
+            claims.c.expires_at > now,
+        )
+        .values(expires_at=now, released_at=now)
+        .returning(claims.c.work_code)
+    )
+    return result.first() is not None
+
+
+async def delete_stale_claims(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, now: dt.datetime | None
+) -> None:
+    """Remove the work's claims that expired by `now`; every claim of it when `now` is None."""
+    query = sa.delete(claims).where(
+        claims.c.olympiad_id == olympiad_id, claims.c.work_code == work_code
+    )
+    if now is not None:
+        # a given-back claim is kept: it orders that member's queue (see next_claimable)
+        query = query.where(claims.c.expires_at <= now, claims.c.released_at.is_(None))
+    await session.execute(query)

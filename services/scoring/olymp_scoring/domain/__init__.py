@@ -4,6 +4,7 @@ Nothing here does I/O; handlers load and store what these functions take and ret
 """
 
 from olymp_scoring.domain.appeals import AppealDecision, AppealOutcome, AppealResult, apply_appeal
+from olymp_scoring.domain.claims import free_hands, may_take
 from olymp_scoring.domain.discrepancy import DiscrepancyThreshold, ThresholdKind
 from olymp_scoring.domain.errors import ScoringError
 from olymp_scoring.domain.marking_scheme import (
@@ -50,6 +51,8 @@ __all__ = [
     "WorkSheet",
     "WorkStatus",
     "apply_appeal",
+    "free_hands",
+    "may_take",
     "plain",
     "round_half_up_to_step",
     "scoring_rule",

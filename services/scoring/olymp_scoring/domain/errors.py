@@ -29,6 +29,18 @@ class MarkingRefused(ScoringError):
     title = "Оценка не принимается"
 
 
+class ClaimedByOthers(MarkingRefused):
+    """Other members hold every free place at the work (§69, §73): the caller takes the next one."""
+
+    title = "Работу проверяют другие члены жюри"
+
+
+class ClaimsBusy(DomainError):
+    """Many members took works at the same moment and none was left to this caller: ask again."""
+
+    title = "Работы сейчас разбирают другие члены жюри"
+
+
 class WorkNotFound(DomainError):
     title = "Работа не найдена"
 

@@ -93,15 +93,20 @@ class MarkingScheme:
             # Floats would carry binary noise into protocols; the API layer parses into Decimal.
             raise TypeError(f"points must be a Decimal, got {type(points).__name__}")
         if not points.is_finite():
-            raise InvalidMarks(f"Балл за задание {number} должен быть числом, указано: {points}.")
+            raise InvalidMarks(
+                f"Балл за задание {number} должен быть числом, указано: {points}.",
+                task_number=number,
+            )
         if not Decimal(0) <= points <= task.max_points:
             raise InvalidMarks(
                 f"Балл за задание {number} должен быть от 0 до {task.max_points}, "
-                f"указано: {points}."
+                f"указано: {points}.",
+                task_number=number,
             )
         if not is_multiple_of(points, self.step):
             raise InvalidMarks(
-                f"Балл за задание {number} должен быть кратен {self.step}, указано: {points}."
+                f"Балл за задание {number} должен быть кратен {self.step}, указано: {points}.",
+                task_number=number,
             )
         return points
 

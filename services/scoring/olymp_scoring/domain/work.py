@@ -178,7 +178,8 @@ class WorkSheet:
             raise MarkingRefused(
                 f"Оценены не все задания работы {self.work_code}: не хватает баллов за задания "
                 + ", ".join(map(str, missing))
-                + ". Член жюри оценивает каждое задание."
+                + ". Член жюри оценивает каждое задание.",
+                task_numbers=missing,
             )
 
     def _require_only_open_disputes(self, points: Mapping[int, Decimal]) -> None:

@@ -1,5 +1,14 @@
 """Commands, queries and event handlers of the scoring service."""
 
+from olymp_scoring.handlers.claims import (
+    Claim,
+    ClaimNext,
+    MarkingProgress,
+    ReleaseClaim,
+    claim_next,
+    marking_progress,
+    release_claim,
+)
 from olymp_scoring.handlers.correction import Correction, CorrectScores, correct_scores
 from olymp_scoring.handlers.events import (
     on_appeal_decided,
@@ -17,28 +26,39 @@ from olymp_scoring.handlers.marking import (
     list_works,
     progress,
     record_marking,
+    required_scheme,
     set_scheme,
+    subject_grades,
 )
 from olymp_scoring.handlers.protocols import ProtocolFile, checking_protocol
 
 __all__ = [
     "AnnulWork",
+    "Claim",
+    "ClaimNext",
     "CorrectScores",
     "Correction",
+    "MarkingProgress",
     "MarkingResult",
     "ProtocolFile",
     "RecordMarking",
+    "ReleaseClaim",
     "SetScheme",
     "WorkView",
     "annul_work",
     "checking_protocol",
+    "claim_next",
     "correct_scores",
     "list_works",
+    "marking_progress",
     "on_appeal_decided",
     "on_results_published",
     "on_work_coded",
     "on_work_withdrawn",
     "progress",
     "record_marking",
+    "release_claim",
+    "required_scheme",
     "set_scheme",
+    "subject_grades",
 ]

@@ -1,8 +1,9 @@
 """Commands and queries of the jury's checking: the criteria, marks, annulment, progress.
 
-Each command handler takes `(command, uow, actor)` and commits. Lock order, everywhere: the work
-row, then the subject-grade row (`announcement.settle`), then the audit trail's lock (taken at
-commit). One order means no deadlocks.
+Each command handler takes `(command, uow, actor)` and commits. Lock order, everywhere: a member's
+claim lock (`store.lock_claimant`, the marking queue only), the work row, then the subject-grade row
+(`announcement.settle`), then the audit trail's lock (taken at commit). One order means no
+deadlocks. The marking queue (`handlers.claims`) never waits for a work row while it holds one.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from olymp_scoring.domain import (
     SubjectGradeProgress,
     ThresholdKind,
     WorkStatus,
+    free_hands,
     plain,
     scoring_rule,
 )
 from olymp_scoring.domain.errors import (
     AlreadyAnnulled,
+    ClaimedByOthers,
     CriteriaLocked,
     CriteriaMissing,
     ResultsFinal,
@@ -122,13 +125,10 @@ async def record_marking(
 ) -> MarkingResult:
     """One jury member's marks of one work; the member is the token's subject."""
     member = actor.subject
+    # the work's row lock is what makes the claim check below exact: claims and marks of a work
+    # are only written while it is held
     work = await locked_work(uow, actor, command.olympiad_id, command.work_code)
-    stored = await store.load_scheme(uow.session, work.key)
-    if stored is None:
-        raise CriteriaMissing(
-            f"Критерии оценивания для предмета «{work.key.subject_code}», "
-            f"{work.key.grade} класс, не заданы: председатель жюри должен задать их до проверки."
-        )
+    stored = await required_scheme(uow, work.key)
     for number, points in command.task_scores.items():
         stored.scheme.validate_points(number, points)
     marks = await store.marks_of(uow.session, command.olympiad_id, [command.work_code])
@@ -140,6 +140,19 @@ async def record_marking(
         return MarkingResult(command.work_code, sheet.status, sheet.tasks_needing_third_mark())
     updated = sheet.record_marking(member, command.task_scores)
     now = uow.clock.now()
+    claimed = await store.claimants(uow.session, command.olympiad_id, command.work_code, now)
+    others = len(claimed) - (member in claimed)
+    if member not in claimed and free_hands(sheet.status, len(sheet.jury_member_ids), others) == 0:
+        # claims are authoritative: the places at this work are promised to the members the
+        # queue gave it to; without claims (marking by code, as before the queue) nothing changes
+        raise ClaimedByOthers(
+            f"Работу {command.work_code} сейчас проверяют другие члены жюри: каждую работу "
+            "проверяют два разных члена жюри (п. 69), спорные задания — один третий (п. 73), "
+            "и эти места уже заняты. Возьмите следующую работу из очереди."
+        )
+    # the member's claim is fulfilled; expired claims of the work go too while it is locked
+    await store.delete_claim(uow.session, command.olympiad_id, command.work_code, member)
+    await store.delete_stale_claims(uow.session, command.olympiad_id, command.work_code, now)
     new_marks = updated.marks[len(sheet.marks) :]
     await store.insert_marks(uow.session, command.olympiad_id, command.work_code, new_marks, now)
     await store.update_work(
@@ -200,6 +213,8 @@ async def annul(uow: UnitOfWork, work: WorkRow, reason: AnnulmentReason) -> Sett
         status=WorkStatus.ANNULLED.value,
         annulment_reason=reason.value,
     )
+    # nobody marks an annulled work: its claims would only hold their members back
+    await store.delete_stale_claims(uow.session, work.key.olympiad_id, work.work_code, None)
     return await settle(uow, work.key, data_changed=work.status is WorkStatus.CHECKED)
 
 
@@ -240,6 +255,38 @@ async def list_works(key: SubjectGrade, uow: UnitOfWork, actor: Principal) -> li
 
 async def progress(key: SubjectGrade, uow: UnitOfWork) -> SubjectGradeProgress:
     return SubjectGradeProgress.of(await store.work_statuses(uow.session, key))
+
+
+@dataclass(frozen=True)
+class SubjectGradeSummary:
+    key: SubjectGrade
+    criteria_set: bool
+    works_total: int
+    works_checked: int
+
+
+async def subject_grades(
+    olympiad_id: uuid.UUID, uow: UnitOfWork, actor: Principal
+) -> list[SubjectGradeSummary]:
+    """The subjects and grades of an olympiad the caller's subject scope reaches, with counts."""
+    found = []
+    for key, has_scheme, statuses in await store.subject_grade_summaries(uow.session, olympiad_id):
+        if not actor.may_access(ScopeKind.SUBJECT, key.subject_code):
+            continue
+        checked = sum(1 for status in statuses if status.done)
+        found.append(SubjectGradeSummary(key, has_scheme, len(statuses), checked))
+    return found
+
+
+async def required_scheme(uow: UnitOfWork, key: SubjectGrade) -> StoredScheme:
+    """The criteria of the subject and grade; nothing is marked or handed out without them."""
+    stored = await store.load_scheme(uow.session, key)
+    if stored is None:
+        raise CriteriaMissing(
+            f"Критерии оценивания для предмета «{key.subject_code}», "
+            f"{key.grade} класс, не заданы: председатель жюри должен задать их до проверки."
+        )
+    return stored
 
 
 async def locked_work(
