@@ -1,7 +1,7 @@
 # The two commands of the README's quick start, and a few for developers.
 .PHONY: up test lint proto asyncapi down
 
-up:            ## install, prepare databases and broker, start all six services (Ctrl-C stops)
+up:            ## install, prepare databases and broker, start the six services and the portal (Ctrl-C stops)
 	@scripts/bootstrap.sh
 	@.venv/bin/olymp up
 

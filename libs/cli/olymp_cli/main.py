@@ -19,7 +19,9 @@ from olymp_cli import suite
 from olymp_cli.commands.materials import materials
 from olymp_cli.commands.scan import scan
 from olymp_cli.commands.token import token
+from olymp_cli.commands.user import user
 from olymp_cli.commands.video import video
+from olymp_cli.demo.day import STOPS
 from olymp_cli.supervisor import CrashLoop
 from olymp_core.settings import SERVICES
 
@@ -37,7 +39,7 @@ def _layout_options(f: click.decorators.FC) -> click.decorators.FC:
         type=int,
         default=0,
         show_default=True,
-        help="Add this to every port (8101-8106 HTTP, 50101-50106 gRPC), e.g. for a second suite.",
+        help="Add this to every port (8101-8107 HTTP, 50101-50107 gRPC), e.g. for a second suite.",
     )(f)
     f = click.option(
         "--database-prefix",
@@ -54,7 +56,7 @@ def _layout_options(f: click.decorators.FC) -> click.decorators.FC:
     "--detach", is_flag=True, help="Start in the background and return once all are ready."
 )
 def up(port_offset: int, database_prefix: str, detach: bool) -> None:
-    """Prepare and start all six services; Ctrl-C (or `olymp down`) stops them.
+    """Prepare and start all seven services (six and the staff portal); Ctrl-C (or `olymp down`) stops them.
 
     Creates the local signing key and the databases if missing, applies migrations, declares the
     broker topology, then starts each service and waits until every one answers /readyz.
@@ -91,6 +93,10 @@ def up(port_offset: int, database_prefix: str, detach: bool) -> None:
                 f"  {service:<13} http {layout.base_url(service)}  "
                 f"(docs {layout.base_url(service)}/docs){grpc}"
             )
+        suite.say(
+            f"olymp: the staff portal is at {layout.base_url('portal')}/ — create an account "
+            "with `olymp user add` (see README, 'Staff portal')"
+        )
         suite.say(f"  logs in {layout.log_dir}; stop with Ctrl-C or `olymp down`")
         suite.say("  a service that exits is restarted; five restarts within a minute stop all")
         while not stopping:
@@ -123,6 +129,7 @@ def _up_detached(layout: suite.Layout) -> None:
             click.echo(f"olymp: all services ready (pid {process.pid}); logs in {log}")
             for service in SERVICES:
                 click.echo(f"  {service:<13} {layout.base_url(service)}")
+            click.echo(f"olymp: the staff portal is at {layout.base_url('portal')}/")
             return
         time.sleep(0.5)  # polling readiness
     raise click.ClickException(f"the suite was not ready within 180 s; see {log}")
@@ -314,19 +321,38 @@ def audit_verify(port_offset: int, database_prefix: str, services: tuple[str, ..
 @click.option(
     "--seed", type=int, default=2026, show_default=True, help="Seed of the synthetic data."
 )
+@click.option(
+    "--until",
+    type=click.Choice(list(STOPS)),
+    help="Stop after this stage; 'coded' leaves coded works with their criteria for the jury to "
+    "mark in the staff portal.",
+)
 def demo(
-    port_offset: int, database_prefix: str, participants: int, schools: int, seed: int
+    port_offset: int,
+    database_prefix: str,
+    participants: int,
+    schools: int,
+    seed: int,
+    until: str | None,
 ) -> None:
     """Run one olympiad day against the running suite and print each step.
 
     Creates an olympiad, imports participants, pushes and releases materials, checks in, codes,
     marks (with third marks), annuls, decodes, publishes, runs appeals and approves final results.
+    Creates the demo's accounts of the staff portal (password olymp-demo-2026) if missing.
     """
     from olymp_cli.demo.run import run_demo
 
     layout = suite.Layout.from_env(port_offset, database_prefix)
     report = asyncio.run(
-        run_demo(layout, participants=participants, schools=schools, seed=seed, say=suite.say)
+        run_demo(
+            layout,
+            participants=participants,
+            schools=schools,
+            seed=seed,
+            say=suite.say,
+            until=until,
+        )
     )
     click.echo(report)
 
@@ -334,4 +360,5 @@ def demo(
 cli.add_command(materials)
 cli.add_command(scan)
 cli.add_command(token)
+cli.add_command(user)
 cli.add_command(video)

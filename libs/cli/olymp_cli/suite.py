@@ -93,7 +93,14 @@ class Layout:
 
     def environment(self, service: str) -> dict[str, str]:
         prefix = f"OLYMP_{service.upper()}_"
+        # the portal calls the others' HTTP APIs: their addresses in this layout
+        backends = (
+            {f"{prefix}{other.upper()}_URL": self.base_url(other) for other in SERVICES}
+            if service == "portal"
+            else {}
+        )
         return {
+            **backends,
             prefix + "DATABASE_URL": self.database_url(service),
             prefix + "HTTP_PORT": str(self.http_port(service)),
             prefix + "GRPC_PORT": str(self.grpc_port(service)),

@@ -30,6 +30,8 @@ SERVICE_PORTS: dict[str, tuple[int, int]] = {
     "scoring": (8104, 50104),
     "appeals": (8105, 50105),
     "publishing": (8106, 50106),
+    # the staff portal serves pages only; its gRPC port is reserved, never opened
+    "portal": (8107, 50107),
 }
 SERVICES = tuple(SERVICE_PORTS)
 

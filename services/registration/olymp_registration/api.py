@@ -37,6 +37,7 @@ from olymp_registration.schemas import (
     CheckInRead,
     ImportResult,
     OlympiadCreate,
+    OlympiadList,
     OlympiadRead,
     ParticipantList,
     ParticipantRead,
@@ -92,6 +93,11 @@ async def create_olympiad(body: OlympiadCreate, who: Organiser, uow: Uow) -> Oly
     )
     stored = await handlers.create_olympiad(command, uow, who)
     return OlympiadRead.of(stored)
+
+
+@router.get("", summary="Every olympiad with its schedule and venues, the newest first")
+async def list_olympiads(who: Staff, uow: Uow) -> OlympiadList:
+    return OlympiadList(olympiads=[OlympiadRead.of(s) for s in await handlers.list_olympiads(uow)])
 
 
 @router.get("/{olympiad_id}", summary="An olympiad with its schedule and venues")

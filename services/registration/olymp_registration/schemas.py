@@ -226,3 +226,7 @@ class RemovalCreate(BaseModel):
     day: dt.date | None = Field(
         default=None, description="Round day; by default today in the olympiad's time zone"
     )
+
+
+class OlympiadList(BaseModel):
+    olympiads: list[OlympiadRead]

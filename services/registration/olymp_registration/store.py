@@ -230,6 +230,16 @@ async def add_olympiad(
         )
 
 
+async def olympiad_ids(session: AsyncSession) -> list[uuid.UUID]:
+    """Every olympiad, the newest first."""
+    rows = await session.scalars(
+        sa.select(olympiads.c.olympiad_id).order_by(
+            olympiads.c.created_at.desc(), olympiads.c.olympiad_id
+        )
+    )
+    return list(rows)
+
+
 async def get_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> StoredOlympiad | None:
     row = (
         await session.execute(sa.select(olympiads).where(olympiads.c.olympiad_id == olympiad_id))

@@ -31,6 +31,7 @@ OPTIONAL = {
     "documents",  # it renders files people read (XLSX, PDF)
     "clients",  # it calls another service or the hub
     "background",  # parts that run beside the server: loops given to Service(lifecycles=...)
+    "pages",  # it serves HTML pages: templates, the person at the screen, CSRF (the portal)
 }
 # A sub-feature is a sub-package made of the same names (coding/scans/, registration/video/).
 SUB_FEATURE = (REQUIRED | OPTIONAL) - {"settings", "main", "migrations", "consumers", "sweeper"}

@@ -33,6 +33,16 @@ TASKS = 5
 TASK_MAX = Decimal(10)
 THRESHOLD = Decimal(2)
 ROOM_SEATS = 30  # one room's attendance list, when venues check in side by side
+# `olymp demo --until <stop>`: the last stage run (e.g. "coded": works coded, criteria set, no
+# marks — the works then wait for the jury in the staff portal)
+STOPS = {
+    "imported": "import",
+    "released": "materials_release",
+    "checked-in": "check_in",
+    "coded": "criteria",
+    "marked": "marking",
+    "preliminary": "preliminary_results",
+}
 JURY = ("jury-ivanova", "jury-petrov", "jury-kuzmina", "jury-sokolov", "jury-yolkina")
 COMMISSION = ("appeal-orlova", "appeal-belov", "appeal-zhukova")
 
@@ -103,23 +113,28 @@ class OlympiadDay:
         # what the demo's jury gave, so appeals can ask for a real raise or lowering
         self.task_one: dict[str, Decimal] = {}
 
-    async def run(self) -> DayReport:
+    async def run(self, until: str | None = None) -> DayReport:
+        """Every stage in turn; with `until`, stop after that stage (see STOPS)."""
         stages: tuple[tuple[str, Callable[[], Awaitable[None]]], ...] = (
             ("olympiad", self.create_olympiad),
             ("import", self.import_participants),
             ("materials_release", self.push_and_release_materials),
             ("check_in", self.check_in),
             ("coding", self.code_works),
+            ("criteria", self.set_criteria),
             ("marking", self.mark_works),
             ("decoding", self.decode),
             ("preliminary_results", self.preliminary_results),
             ("appeals", self.appeals),
             ("final_results", self.final_results),
         )
+        last = STOPS[until] if until else stages[-1][0]
         for name, stage in stages:
             started = time.monotonic()
             await stage()
             self.report.stage_seconds[name] = round(time.monotonic() - started, 2)
+            if name == last:
+                break
         self.report.retried = list(self.suite.retried)
         self.report.commands = self.suite.commands
         return self.report
@@ -351,8 +366,8 @@ class OlympiadDay:
     def grades_of(self, code: str) -> list[int]:
         return sorted({p["task_grade"] for p in self.people if p["subject_code"] == code})
 
-    async def mark_works(self) -> None:
-        annulled_one = False
+    async def set_criteria(self) -> None:
+        """The chair sets each subject and grade's criteria; every coded work reaches scoring."""
         for code in self.subjects:
             for grade in self.grades_of(code):
                 await self.suite.json(
@@ -370,6 +385,14 @@ class OlympiadDay:
                     role=Role.JURY_CHAIR,
                 )
             await self._wait_scoring_has_works(code)
+        self.say(
+            f"   Критерии оценивания заданы: {TASKS} заданий по {TASK_MAX} баллов, шаг 0,5; "
+            f"значительное расхождение — более {THRESHOLD} баллов (п. 73)"
+        )
+
+    async def mark_works(self) -> None:
+        annulled_one = False
+        for code in self.subjects:
             owners = await self.owners_of(code)
             for grade in self.grades_of(code):
                 works = sorted(

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
 from olymp_cli.demo.client import SuiteClient
 from olymp_cli.demo.day import JURY, SUBJECTS, DayReport, OlympiadDay
 from olymp_cli.suite import PRIVATE_KEY, Layout
-from olymp_core.auth import TokenIssuer
+from olymp_core.auth import Role, ScopeKind, TokenIssuer
+from olymp_core.clock import SystemClock
+from olymp_core.db import UnitOfWorkFactory, make_engine
 from olymp_core.settings import SERVICES
+from olymp_portal import handlers as portal_handlers
+from olymp_portal import store as portal_store
+from olymp_portal.domain import Grant
 
 
 async def run_day(
@@ -24,6 +31,7 @@ async def run_day(
     subjects: Sequence[str] = SUBJECTS,
     jury: Sequence[str] = JURY,
     concurrency: int = 1,
+    until: str | None = None,
 ) -> DayReport:
     """One day on the running suite; with `retry_within_s` calls survive restarting services,
     `on_command(n, what)` hears of each command before it is sent; `concurrency` requests at once
@@ -44,7 +52,7 @@ async def run_day(
             jury=jury,
             concurrency=concurrency,
         )
-        return await day.run()
+        return await day.run(until)
     finally:
         await client.close()
 
@@ -56,9 +64,63 @@ async def run_demo(
     schools: int,
     seed: int,
     say: Callable[[str], None],
+    until: str | None = None,
 ) -> str:
-    report = await run_day(layout, participants=participants, schools=schools, seed=seed, say=say)
+    created = await ensure_demo_accounts(layout)
+    say(
+        f"0. Портал: {layout.base_url('portal')}/ — учётные записи жюри {', '.join(DEMO_ACCOUNTS)}, "
+        f"пароль «{DEMO_PASSWORD}»" + (f" (созданы: {len(created)})" if created else "")
+    )
+    report = await run_day(
+        layout, participants=participants, schools=schools, seed=seed, say=say, until=until
+    )
+    if until:
+        return (
+            f"Демонстрация остановлена после этапа «{until}». Олимпиада {report.olympiad_id}; "
+            f"работ: {report.works}. Проверка — в портале: {layout.base_url('portal')}/"
+        )
     return render_table(report.example_table) + f"\nПубличная страница: {report.public_page}"
+
+
+# The demo's people in the staff portal: the demo's jury (the same ids its marks carry), a chair,
+# a coding officer, and one person with two roles who picks one at sign-in. Created once; a
+# password changed with `olymp user add` is kept.
+DEMO_PASSWORD = "olymp-demo-2026"  # noqa: S105 (the demo's, printed by the demo itself)
+DEMO_ACCOUNTS: dict[str, tuple[str, tuple[Grant, ...]]] = {
+    "jury-ivanova": ("Иванова Елена Андреевна", (Grant(Role.JURY_MEMBER),)),
+    "jury-petrov": ("Петров Сергей Николаевич", (Grant(Role.JURY_MEMBER),)),
+    "jury-kuzmina": ("Кузьмина-Ветрова Ольга Ильинична", (Grant(Role.JURY_MEMBER),)),
+    "jury-sokolov": ("Соколов Артём Павлович", (Grant(Role.JURY_MEMBER),)),
+    "jury-yolkina": (
+        "Ёлкина Алёна Фёдоровна",
+        (
+            Grant(Role.JURY_MEMBER),
+            Grant(Role.JURY_CHAIR, {ScopeKind.SUBJECT: frozenset({"physics"})}),
+        ),
+    ),
+    "chair-smirnova": ("Смирнова Татьяна Викторовна", (Grant(Role.JURY_CHAIR),)),
+    "coding-orlov": ("Орлов Денис Игоревич", (Grant(Role.CODING_OFFICER),)),
+}
+
+
+async def ensure_demo_accounts(layout: Layout) -> list[str]:
+    """The demo's portal accounts that did not exist yet, now created."""
+    database_url = layout.database_url("portal")
+    engine = make_engine(database_url, pool_size=1)
+    created = []
+    try:
+        uows = UnitOfWorkFactory(async_sessionmaker(engine, expire_on_commit=False), SystemClock())
+        for login, (name, grants) in DEMO_ACCOUNTS.items():
+            async with uows() as uow:
+                if await portal_store.get_account(uow.session, login) is not None:
+                    continue
+            async with uows() as uow:
+                command = portal_handlers.AddAccount(login, name, grants, DEMO_PASSWORD)
+                await portal_handlers.add_account(command, uow, operator="olymp-demo")
+            created.append(login)
+    finally:
+        await engine.dispose()
+    return created
 
 
 def render_table(table: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from olymp_registration.handlers.olympiads import (
     CreateOlympiad,
     create_olympiad,
     get_olympiad,
+    list_olympiads,
     scheduled_subjects,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "create_olympiad",
     "get_olympiad",
     "import_participants",
+    "list_olympiads",
     "list_participants",
     "present_participants",
     "remove_participant",

@@ -89,6 +89,16 @@ async def create_olympiad(
     return store.StoredOlympiad(olympiad_id, olympiad, now)
 
 
+async def list_olympiads(uow: UnitOfWork) -> list[store.StoredOlympiad]:
+    """Every olympiad of this installation, the newest first (a municipality holds a few a year)."""
+    found = []
+    for olympiad_id in await store.olympiad_ids(uow.session):
+        stored = await store.get_olympiad(uow.session, olympiad_id)
+        if stored is not None:
+            found.append(stored)
+    return found
+
+
 async def get_olympiad(olympiad_id: uuid.UUID, uow: UnitOfWork) -> store.StoredOlympiad:
     found = await store.get_olympiad(uow.session, olympiad_id)
     if found is None:

@@ -1,0 +1,159 @@
+"""`olymp user`: the staff portal's local accounts (sign-in with a login and a password)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Mapping
+
+import click
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from olymp_cli.commands.token import _scope_option
+from olymp_cli.suite import Layout
+from olymp_core.auth import Role, ScopeKind
+from olymp_core.clock import SystemClock
+from olymp_core.db import UnitOfWorkFactory, make_engine
+from olymp_core.migrations import ensure_database, upgrade
+from olymp_portal import handlers, store
+from olymp_portal.domain import Account, Grant
+from olymp_portal.domain.accounts import STAFF_ROLES
+from olymp_portal.domain.errors import InvalidAccount
+
+
+def _layout_options(f: click.decorators.FC) -> click.decorators.FC:
+    f = click.option(
+        "--port-offset", type=int, default=0, show_default=True, help="As given to `up`."
+    )(f)
+    f = click.option(
+        "--database-prefix",
+        default="olymp_",
+        show_default=True,
+        help="As given to `up`: the portal's database is <prefix>portal.",
+    )(f)
+    return f
+
+
+@click.group()
+def user() -> None:
+    """Local accounts of the staff portal (passwords hashed with argon2id)."""
+
+
+@user.command()
+@click.argument("login")
+@click.option("--name", required=True, help="Full name, as on the jury's protocols.")
+@click.option(
+    "--role",
+    "roles",
+    type=click.Choice([role.value for role in STAFF_ROLES]),
+    multiple=True,
+    required=True,
+    help="A role of the person; repeat for several (they pick one at sign-in).",
+)
+@click.option(
+    "--scope",
+    "scopes",
+    metavar="KIND=VALUE",
+    multiple=True,
+    callback=_scope_option,
+    help="Restrict the roles of this command to KIND=VALUE (region, municipality, venue, "
+    "subject); repeat for several. A kind not given is unrestricted.",
+)
+@click.option(
+    "--keep-roles",
+    is_flag=True,
+    help="Add these roles to the account's existing ones (e.g. a chair of one subject who is "
+    "a jury member of another) instead of replacing them.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts); otherwise "
+    "it is asked for twice, not shown.",
+)
+@_layout_options
+def add(
+    login: str,
+    name: str,
+    roles: tuple[str, ...],
+    scopes: Mapping[ScopeKind, set[str]],
+    keep_roles: bool,
+    password_stdin: bool,
+    port_offset: int,
+    database_prefix: str,
+) -> None:
+    """Create a portal account, or replace its roles and password (its sessions then end).
+
+    \b
+    Examples:
+      olymp user add petrova --name "Петрова Анна Сергеевна" --role jury_member --scope subject=math
+      printf '%s\\n' "$PASSWORD" | olymp user add sidorov --name "Сидоров Пётр Ильич" \\
+        --role jury_chair --scope subject=math --password-stdin
+    """
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Пароль", hide_input=True, confirmation_prompt="Повторите пароль")
+    frozen = {kind: frozenset(values) for kind, values in scopes.items()}
+    grants = tuple(Grant(Role(role), frozen) for role in roles)
+    layout = Layout.from_env(port_offset, database_prefix)
+    try:
+        created = asyncio.run(
+            _add(layout.database_url("portal"), login, name, grants, password, keep_roles)
+        )
+    except InvalidAccount as refusal:
+        raise click.ClickException(refusal.detail) from None
+    verb = "создана" if created else "обновлена (прежние сеансы завершены)"
+    click.echo(
+        f"Учётная запись {login.strip().lower()} {verb}: " + "; ".join(g.label for g in grants)
+    )
+
+
+async def _add(
+    database_url: str,
+    login: str,
+    name: str,
+    grants: tuple[Grant, ...],
+    password: str,
+    keep_roles: bool,
+) -> bool:
+    await ensure_database(database_url)
+    await asyncio.to_thread(upgrade, "olymp_portal", database_url)
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        uows = UnitOfWorkFactory(async_sessionmaker(engine, expire_on_commit=False), SystemClock())
+        if keep_roles:
+            async with uows() as uow:
+                existing = await store.get_account(uow.session, login.strip().lower())
+            if existing is not None:
+                known = {grant.key for grant in grants}
+                grants = tuple(g for g in existing.grants if g.key not in known) + grants
+        async with uows() as uow:
+            return await handlers.add_account(
+                handlers.AddAccount(login, name, grants, password), uow, operator="olymp-cli"
+            )
+    finally:
+        await engine.dispose()
+
+
+@user.command(name="list")
+@_layout_options
+def list_(port_offset: int, database_prefix: str) -> None:
+    """The portal's accounts with their roles (never their passwords)."""
+    layout = Layout.from_env(port_offset, database_prefix)
+
+    async def read() -> list[Account]:
+        engine = make_engine(layout.database_url("portal"), pool_size=1)
+        try:
+            uows = UnitOfWorkFactory(
+                async_sessionmaker(engine, expire_on_commit=False), SystemClock()
+            )
+            async with uows() as uow:
+                return await store.list_accounts(uow.session)
+        finally:
+            await engine.dispose()
+
+    for account in asyncio.run(read()):
+        state = " (отключена)" if account.disabled else ""
+        roles = "; ".join(grant.label for grant in account.grants)
+        click.echo(f"{account.login:<24} {account.name}{state}: {roles}")

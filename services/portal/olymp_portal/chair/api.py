@@ -1,0 +1,74 @@
+"""The jury chair's screens. The chair sees every member's progress and every work's status;
+annulment names its reason and is final (the service refuses it after the final table, §119)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request, Response
+from fastapi.responses import HTMLResponse
+
+from olymp_core.auth import Role, authorize
+from olymp_portal.chair import handlers
+from olymp_portal.chair.handlers import ANNULMENT_REASONS
+from olymp_portal.marking import handlers as marking
+from olymp_portal.marking.handlers import SubjectGradeRef
+from olymp_portal.pages import Page, render
+
+router = APIRouter(
+    prefix="/chair", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
+)
+Grade = Annotated[int, Path(ge=1, le=11)]
+
+
+@router.get("", response_class=HTMLResponse)
+async def choose(request: Request, page: Page) -> Response:
+    page.require(Role.JURY_CHAIR)
+    offers = await marking.offers(page.caller)
+    return render(request, "chair/choose.html", **page.values(), offers=offers)
+
+
+@router.get("/{olympiad_id}/{subject_code}/{grade}", response_class=HTMLResponse)
+async def overview(
+    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+) -> Response:
+    page.require(Role.JURY_CHAIR)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    return render(
+        request,
+        "chair/overview.html",
+        **page.values(),
+        ref=ref,
+        progress=await handlers.progress(page.caller, ref),
+        works=await handlers.works(page.caller, ref),
+        reasons=ANNULMENT_REASONS,
+    )
+
+
+@router.post("/{olympiad_id}/{subject_code}/{grade}/works/{work_code}/annulment")
+async def annul(
+    request: Request,
+    page: Page,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
+    work_code: str,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Annul one work; htmx swaps the work's row with its new state (or the refusal)."""
+    page.require(Role.JURY_CHAIR)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    error = await handlers.annul(page.caller, ref, work_code, reason)
+    line = await handlers.work(page.caller, ref, work_code)
+    return render(
+        request,
+        "chair/_work_row.html",
+        status=422 if error else 200,
+        ref=ref,
+        work=line,
+        work_code=work_code,
+        error=error,
+        chosen=reason,
+        reasons=ANNULMENT_REASONS,
+    )

@@ -1,0 +1,26 @@
+"""Commands of the portal: sign-in, the choice of role, sign-out, accounts."""
+
+from olymp_portal.handlers.accounts import AddAccount, add_account
+from olymp_portal.handlers.sessions import (
+    ChooseRole,
+    SignedIn,
+    SignIn,
+    Visitor,
+    choose_role,
+    sign_in,
+    sign_out,
+    visitor,
+)
+
+__all__ = [
+    "AddAccount",
+    "ChooseRole",
+    "SignIn",
+    "SignedIn",
+    "Visitor",
+    "add_account",
+    "choose_role",
+    "sign_in",
+    "sign_out",
+    "visitor",
+]

@@ -1,0 +1,54 @@
+"""Composition root of the staff portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from olymp_core.auth import TokenIssuer
+from olymp_core.clock import Clock
+from olymp_core.runtime import Runtime
+from olymp_core.service import Service
+from olymp_portal import api
+from olymp_portal.chair import api as chair_api
+from olymp_portal.clients import Backends
+from olymp_portal.coding import api as coding_api
+from olymp_portal.marking import api as marking_api
+from olymp_portal.pages import SecurityHeaders, install_page_errors
+from olymp_portal.settings import PortalSettings
+
+
+def build(
+    settings: PortalSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    backends: Backends | None = None,
+) -> Service[PortalSettings]:
+    settings = settings or PortalSettings()
+    runtime = Runtime(settings, clock)
+    if backends is None:
+        key_file = settings.auth_local_private_key_file
+
+        def issuer() -> TokenIssuer:
+            return TokenIssuer(
+                key_file.read_bytes(),
+                settings.auth_issuer,
+                settings.auth_audience,
+                clock=runtime.clock,
+            )
+
+        backends = Backends.over_http(
+            settings.backend_urls(), issuer, dt.timedelta(minutes=settings.token_minutes)
+        )
+    runtime.checks["signing_key"] = backends.signing_check
+    service = Service(
+        name="portal",
+        runtime=runtime,
+        description="The staff portal: server-rendered pages over the six services' APIs.",
+        routers=[api.router, marking_api.router, chair_api.router, coding_api.router],
+        errors=api.ERRORS,
+        contexts=[backends],
+        lifecycles=[backends],
+        front=SecurityHeaders,
+    )
+    install_page_errors(service.app)
+    return service

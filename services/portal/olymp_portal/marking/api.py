@@ -1,0 +1,150 @@
+"""The jury's marking screens: choose a subject and grade, then mark work after work.
+
+Keyboard first (static/js/marking.js): Enter saves and opens the next work, Esc gives the work back,
+PageUp/PageDown turn pages, +/−/0 zoom, r rotates, ? lists the keys. A refused marking comes back
+with the typed points in their fields and the refused field named; nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.responses import HTMLResponse
+
+from olymp_core.auth import Role, authorize
+from olymp_portal.marking import handlers
+from olymp_portal.marking.handlers import SubjectGradeRef
+from olymp_portal.pages import Page, PageContext, redirect, render
+from olymp_portal.schemas import PointsField
+
+router = APIRouter(
+    prefix="/marking", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
+)
+JURY = (Role.JURY_MEMBER, Role.JURY_CHAIR)
+Grade = Annotated[int, Path(ge=1, le=11)]
+
+
+@router.get("", response_class=HTMLResponse)
+async def choose(request: Request, page: Page) -> Response:
+    page.require(*JURY)
+    offers = await handlers.offers(page.caller)
+    return render(request, "marking/choose.html", **page.values(), offers=offers)
+
+
+@router.get("/{olympiad_id}/{subject_code}/{grade}", response_class=HTMLResponse)
+async def queue(
+    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+) -> Response:
+    page.require(*JURY)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    progress = await handlers.my_progress(page.caller, ref)
+    return render(request, "marking/queue.html", **page.values(), ref=ref, progress=progress)
+
+
+@router.get("/{olympiad_id}/{subject_code}/{grade}/progress", response_class=HTMLResponse)
+async def progress_panel(
+    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+) -> Response:
+    """The progress panel alone (htmx refreshes it)."""
+    page.require(*JURY)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    progress = await handlers.my_progress(page.caller, ref)
+    return render(request, "marking/_progress.html", ref=ref, progress=progress)
+
+
+@router.post("/{olympiad_id}/{subject_code}/{grade}/next")
+async def next_work(
+    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+) -> Response:
+    page.require(*JURY)
+    return await _open_next(request, page, SubjectGradeRef(olympiad_id, subject_code, grade))
+
+
+async def _open_next(request: Request, page: PageContext, ref: SubjectGradeRef) -> Response:
+    claim = await handlers.take_work(page.caller, ref)
+    if claim is None:
+        return redirect(request, ref.page + "?done=1")
+    return redirect(request, f"{ref.page}/works/{claim.work_code}")
+
+
+@router.get("/{olympiad_id}/{subject_code}/{grade}/works/{work_code}", response_class=HTMLResponse)
+async def work(
+    request: Request,
+    page: Page,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
+    work_code: str,
+) -> Response:
+    page.require(*JURY)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    # the work held by this member, whatever the address says: a work is the server's decision
+    claim = await handlers.take_work(page.caller, ref)
+    if claim is None:
+        return redirect(request, ref.page + "?done=1")
+    if claim.work_code != work_code:
+        return redirect(request, f"{ref.page}/works/{claim.work_code}")
+    screen = await handlers.work_screen(page.caller, ref, claim)
+    return render(request, "marking/work.html", **page.values(), screen=screen, typed={}, errors={})
+
+
+@router.post("/{olympiad_id}/{subject_code}/{grade}/works/{work_code}")
+async def save(
+    request: Request,
+    page: Page,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
+    work_code: str,
+) -> Response:
+    page.require(*JURY)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    form = await request.form()
+    claim = await handlers.take_work(page.caller, ref)
+    if claim is None or claim.work_code != work_code:
+        # the claim expired and the work went to someone else, or it was finished meanwhile
+        return render(
+            request,
+            "error.html",
+            status=409,
+            **page.values(),
+            title="Работа больше не закреплена за вами",
+            detail=(
+                f"Работа {work_code} не закреплена за вами (истёк срок или её проверка "
+                "завершена). Ваши баллы не записаны; откройте следующую работу."
+            ),
+            back=ref.page,
+        )
+    screen = await handlers.work_screen(page.caller, ref, claim)
+    typed = {
+        task.number: PointsField(task.number, str(form.get(f"task-{task.number}") or ""))
+        for task in screen.tasks
+    }
+    errors = await handlers.record_marks(page.caller, screen, typed)
+    if errors:
+        return render(
+            request,
+            "marking/work.html",
+            status=422,
+            **page.values(),
+            screen=screen,
+            typed={n: f.text for n, f in typed.items()},
+            errors=errors,
+        )
+    return await _open_next(request, page, ref)
+
+
+@router.post("/{olympiad_id}/{subject_code}/{grade}/works/{work_code}/release")
+async def release(
+    request: Request,
+    page: Page,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
+    work_code: str,
+) -> Response:
+    page.require(*JURY)
+    await handlers.release_work(page.caller, olympiad_id, work_code)
+    return redirect(request, SubjectGradeRef(olympiad_id, subject_code, grade).page)

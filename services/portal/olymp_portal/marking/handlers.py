@@ -1,0 +1,184 @@
+"""What the marking screens ask of the services, as the person at the screen.
+
+A work is always taken through scoring's queue (`claims`): the server chooses it, never a work the
+member marked already, never more hands than the rule allows (§69, §73). The pages come from coding
+as short-lived links signed for this member; the portal passes their images on (`scan_image`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from olymp_portal.clients import Caller, Refused
+from olymp_portal.schemas import PointsField
+
+
+@dataclass(frozen=True)
+class SubjectGradeRef:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+
+    @property
+    def path(self) -> str:
+        return f"/olympiads/{self.olympiad_id}/subjects/{self.subject_code}/grades/{self.grade}"
+
+    @property
+    def page(self) -> str:
+        """The portal's address of this subject and grade's marking."""
+        return f"/marking/{self.olympiad_id}/{self.subject_code}/{self.grade}"
+
+
+@dataclass(frozen=True)
+class Task:
+    number: int
+    max_points: Decimal
+    step: Decimal
+
+
+@dataclass(frozen=True)
+class Claim:
+    work_code: str
+    tasks: tuple[int, ...]
+    third_mark: bool
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ScanPage:
+    sheet: int | None
+    url: str  # the portal's own address of the image
+
+
+@dataclass(frozen=True)
+class WorkScreen:
+    ref: SubjectGradeRef
+    claim: Claim
+    tasks: tuple[Task, ...]  # the tasks this member marks now, in order
+    pages: tuple[ScanPage, ...]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One subject and grade a jury member can mark in."""
+
+    ref: SubjectGradeRef
+    olympiad_title: str
+    subject_name: str
+    works_total: int
+    works_checked: int
+
+
+async def offers(caller: Caller) -> list[Offer]:
+    """The subjects and grades with criteria set that this person may mark, olympiad by olympiad."""
+    found = []
+    listed = await caller.get_json("registration", "/olympiads")
+    for olympiad in listed["olympiads"]:
+        olympiad_id = uuid.UUID(olympiad["olympiad_id"])
+        names = {s["subject_code"]: s["subject_name"] for s in olympiad["subjects"]}
+        grades = await caller.get_json("scoring", f"/olympiads/{olympiad_id}/subject-grades")
+        for item in grades["subject_grades"]:
+            ref = SubjectGradeRef(olympiad_id, item["subject_code"], int(item["grade"]))
+            found.append(
+                Offer(
+                    ref,
+                    olympiad["title"],
+                    names.get(ref.subject_code, ref.subject_code),
+                    int(item["works_total"]),
+                    int(item["works_checked"]),
+                )
+            )
+    return found
+
+
+async def take_work(caller: Caller, ref: SubjectGradeRef) -> Claim | None:
+    """The work the server gives this member now (the one held already, if any); None: no more."""
+    response = await caller.call("scoring", "POST", ref.path + "/claims")
+    if response.status_code == 204:
+        return None
+    body = response.json()
+    return Claim(
+        work_code=body["work_code"],
+        tasks=tuple(int(n) for n in body["tasks"]),
+        third_mark=bool(body["third_mark"]),
+        expires_at=dt.datetime.fromisoformat(body["expires_at"]),
+    )
+
+
+async def release_work(caller: Caller, olympiad_id: uuid.UUID, work_code: str) -> None:
+    await caller.call("scoring", "DELETE", f"/olympiads/{olympiad_id}/works/{work_code}/claim")
+
+
+async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> WorkScreen:
+    scheme = await caller.get_json("scoring", ref.path + "/scheme")
+    step = Decimal(scheme["step"])
+    by_number = {int(t["number"]): Decimal(t["max_points"]) for t in scheme["tasks"]}
+    tasks = tuple(Task(n, by_number[n], step) for n in claim.tasks if n in by_number)
+    listed = await caller.get_json(
+        "coding", f"/olympiads/{ref.olympiad_id}/works/{claim.work_code}/pages"
+    )
+    pages = tuple(
+        ScanPage(page.get("sheet"), portal_scan_url(ref.olympiad_id, page["url"]))
+        for page in listed["pages"]
+    )
+    return WorkScreen(ref, claim, tasks, pages)
+
+
+def portal_scan_url(olympiad_id: uuid.UUID, signed_url: str) -> str:
+    """coding's signed link, as an address of the portal that passes the image on."""
+    parts = urlsplit(signed_url)
+    page_id = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return f"/scans/{olympiad_id}/{page_id}?{parts.query}"
+
+
+async def record_marks(
+    caller: Caller, screen: WorkScreen, typed: Mapping[int, PointsField]
+) -> dict[int, str]:
+    """Send the typed points; the refusals by field (0: the whole work), empty when recorded.
+
+    The portal checks only that each field holds a number; the limits, the step and which tasks
+    a member marks are scoring's rules, and its refusal names the task (`task_number`).
+    """
+    errors: dict[int, str] = {}
+    for task in screen.tasks:
+        field = typed.get(task.number)
+        if field is None or not field.text.strip():
+            errors[task.number] = f"Укажите балл за задание {task.number}."
+        elif field.value is None:
+            errors[task.number] = (
+                f"Балл за задание {task.number} — не число: «{field.text}». "
+                "Введите число, дробную часть через запятую или точку."
+            )
+    if errors:
+        return errors
+    points = {n: f.value for n, f in typed.items() if f.value is not None}
+    try:
+        await caller.call(
+            "scoring",
+            "POST",
+            f"/olympiads/{screen.ref.olympiad_id}/works/{screen.claim.work_code}/marks",
+            json={"task_scores": {str(n): str(v) for n, v in points.items()}},
+        )
+    except Refused as refusal:
+        return field_errors(refusal) or {0: refusal.detail}
+    return {}
+
+
+async def my_progress(caller: Caller, ref: SubjectGradeRef) -> dict[str, Any]:
+    progress: dict[str, Any] = await caller.get_json("scoring", ref.path + "/marking-progress")
+    return progress
+
+
+def field_errors(refusal: Refused) -> dict[int, str]:
+    """The fields a refusal names: scoring puts the task (or tasks) it refused into the problem."""
+    numbers: list[int] = []
+    if isinstance(refusal.problem.get("task_number"), int):
+        numbers.append(refusal.problem["task_number"])
+    numbers.extend(n for n in refusal.problem.get("task_numbers") or () if isinstance(n, int))
+    return dict.fromkeys(numbers, refusal.detail)

@@ -1,0 +1,4 @@
+from olymp_core.migrations import run_env
+from olymp_portal.store import metadata
+
+run_env(metadata)
