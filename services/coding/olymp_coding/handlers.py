@@ -73,6 +73,7 @@ async def code_work(
     consumer and the sweeper, so both heal the same way.
     """
     session = uow.session
+    await store.lock_participant(session, olympiad_id, participant_id, subject_code)
     mark = await store.attendance_of(session, olympiad_id, participant_id, subject_code)
     if mark is Attendance.REMOVED:
         return None
@@ -161,6 +162,9 @@ async def on_participant_checked_in(
             prefix=prefix,
         )
     else:
+        await store.lock_participant(
+            uow.session, event.olympiad_id, event.participant_id, event.subject_code
+        )
         existing = await store.work_of(
             uow.session, event.olympiad_id, event.participant_id, event.subject_code
         )
@@ -184,6 +188,9 @@ async def on_participant_checked_in(
 async def on_participant_removed(event: ParticipantRemoved, uow: UnitOfWork) -> None:
     """Removal (§53): withdraw the work, or remember it so that no work is ever coded."""
     session = uow.session
+    await store.lock_participant(
+        session, event.olympiad_id, event.participant_id, event.subject_code
+    )
     work = await store.work_of(session, event.olympiad_id, event.participant_id, event.subject_code)
     await store.record_attendance(
         session,

@@ -116,6 +116,27 @@ def _entry(
     )
 
 
+# any constant: the class of the advisory locks that serialise what happens to one participant's
+# work of one subject (check-in, removal)
+PARTICIPANT_LOCK_CLASS = 0x636F6465
+
+
+async def lock_participant(
+    session: AsyncSession, olympiad_id: uuid.UUID, participant_id: uuid.UUID, subject_code: str
+) -> None:
+    """Until commit, one transaction at a time decides about this participant's work.
+
+    Check-in and removal arrive on different queues and may be handled at once: without the lock,
+    a removal that found no work yet and a check-in that found no removal yet both committed, and
+    the removed participant's work was coded and marked (§53). The second now waits, then reads
+    what the first committed.
+    """
+    slot = f"{olympiad_id}/{participant_id}/{subject_code}"
+    await session.execute(
+        sa.select(sa.func.pg_advisory_xact_lock(PARTICIPANT_LOCK_CLASS, sa.func.hashtext(slot)))
+    )
+
+
 async def attendance_of(
     session: AsyncSession, olympiad_id: uuid.UUID, participant_id: uuid.UUID, subject_code: str
 ) -> Attendance | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import uuid
@@ -232,6 +233,24 @@ async def test_p53_removal_before_check_in_means_no_work_is_ever_coded(
     assert await works(coding, olympiad) == []
     assert await in_outbox(coding, WorkCoded, olympiad) == []
     assert await in_outbox(coding, WorkWithdrawn, olympiad) == []
+
+
+async def test_p53_removal_and_check_in_at_the_same_moment_never_leave_a_work_to_mark(
+    coding: ServiceHarness,
+) -> None:
+    """The two events come on different queues and may be handled at once: whichever order
+    their transactions take, the removed participant's work is never coded, or it is withdrawn."""
+    olympiad = uuid.uuid4()
+    participants = [uuid.uuid4() for _ in range(40)]
+    for participant in participants:
+        await asyncio.gather(
+            coding.deliver(checked_in(olympiad, participant)),
+            coding.deliver(removed(olympiad, participant)),
+        )
+    listed = await works(coding, olympiad)
+    withdrawn = {e["work_code"] for e in await in_outbox(coding, WorkWithdrawn, olympiad)}
+    for work in listed:
+        assert work["status"] == "annulled" and work["work_code"] in withdrawn, work
 
 
 async def test_p62_code_table_is_for_the_coding_officer_only_and_audited(
