@@ -26,6 +26,18 @@ if ! .venv/bin/python -c 'from olymp_core.pdf_fonts import find_font_dir; find_f
   fi
 fi
 
+# Chromium, for the portal's browser tests (Playwright drives Debian's /usr/bin/chromium)
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing chromium (the browser of the portal's tests)"
+    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 \
+      || { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } \
+      || echo "bootstrap: could not install chromium; the browser tests will fail until /usr/bin/chromium exists" >&2
+  else
+    echo "bootstrap: no /usr/bin/chromium; install Debian's chromium for the browser tests" >&2
+  fi
+fi
+
 problems=0
 if ! .venv/bin/python - <<'PY'
 import socket, sys

@@ -1,0 +1,377 @@
+"""The staff portal in a real headless Chromium (Debian's, driven by Playwright), against the whole
+suite started as a user starts it: the jury marks with the keyboard only, the second member sees
+nothing of the first's marks, a discrepancy goes to a third member, the coding officer assigns a
+page from the manual queue, the chair annuls a work, and axe finds no serious violation on any
+page. The pages run under their real Content-Security-Policy; a violation fails the test."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from olymp_cli.demo.client import SuiteClient
+from olymp_cli.demo.run import DEMO_PASSWORD, ensure_demo_accounts, run_day
+from olymp_cli.suite import PRIVATE_KEY, Layout
+from olymp_coding.scans.domain import answer_payload
+from olymp_core.auth import Role, TokenIssuer
+from olymp_core.settings import SERVICES
+from tests.support.cli import olymp_command
+from tests.support.scan_pages import encode, make_page_image
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).parents[1] / "support" / "axe" / "axe-4.10.3.min.js"
+AXE_SHA256 = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb"
+MARKED_BY_FIRST = 10
+# where to keep the screens (a person looks at them); by default the test's own temporary folder
+SHOTS = os.environ.get("OLYMP_PORTAL_SCREENSHOTS")
+
+
+@dataclass
+class Day:
+    layout: Layout
+    olympiad_id: str
+    grade: int
+    works: list[str]
+    torn_page_code: str  # the work whose page lost its label: the coding officer assigns it
+
+    @property
+    def portal(self) -> str:
+        return self.layout.base_url("portal")
+
+    @property
+    def marking(self) -> str:
+        return f"{self.portal}/marking/{self.olympiad_id}/math/{self.grade}"
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def day(running_suite: Layout, tmp_path_factory: pytest.TempPathFactory) -> Day:
+    """A day stopped before marking: mathematics coded, criteria set, scans of one grade uploaded."""
+    report = await run_day(
+        running_suite,
+        participants=60,
+        schools=8,
+        seed=31,
+        say=lambda _: None,
+        subjects=("math",),
+        until="coded",
+    )
+    await ensure_demo_accounts(running_suite)
+    issuer = TokenIssuer(PRIVATE_KEY.read_bytes())
+    suite = SuiteClient({s: running_suite.base_url(s) for s in SERVICES}, issuer)
+    try:
+        oid = report.olympiad_id
+        grades = await suite.json(
+            "GET", "scoring", f"/olympiads/{oid}/subject-grades", role=Role.JURY_CHAIR
+        )
+        largest = max(grades["subject_grades"], key=lambda g: g["works_total"])
+        grade = int(largest["grade"])
+        listed = await suite.json(
+            "GET",
+            "scoring",
+            f"/olympiads/{oid}/subjects/math/grades/{grade}/works",
+            role=Role.JURY_CHAIR,
+        )
+        works = [w["work_code"] for w in listed["works"] if w["status"] == "awaiting_marks"]
+        assert len(works) > MARKED_BY_FIRST, f"grade {grade} has only {len(works)} works"
+        folder = tmp_path_factory.mktemp("scans")
+        for index, code in enumerate(works[1:], start=1):
+            page = make_page_image((answer_payload(code, 1),))
+            (folder / f"{index:03}.jpg").write_bytes(encode(page))
+        (folder / "000.jpg").write_bytes(encode(make_page_image(())))  # its label torn off
+        scanner = issuer.issue("scan-station-1", [Role.SCANNER])
+        uploaded = await asyncio.to_thread(
+            olymp_command,
+            "scan", "upload", str(folder), "--olympiad", oid, "--subject", "math",
+            "--url", running_suite.base_url("coding"), "--token", scanner,
+        )  # fmt: skip
+        assert uploaded.returncode == 0, uploaded.stdout + uploaded.stderr
+    finally:
+        await suite.close()
+    return Day(running_suite, oid, grade, works, torn_page_code=works[0])
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    assert CHROMIUM.exists(), (
+        "Debian's chromium is not installed: scripts/bootstrap.sh installs it (apt-get install "
+        "chromium); the browser tests never skip"
+    )
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+class Person:
+    """One person at their own browser (own cookies), with every CSP violation recorded."""
+
+    def __init__(self, context: BrowserContext, page: Page, shots: Path) -> None:
+        self.context = context
+        self.page = page
+        self.shots = shots
+        self.violations: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.violations.append(f"script error: {error}"))
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.violations.append(f"{self.page.url}: {message.text} (at {message.location})")
+
+    async def sign_in(self, day: Day, login: str) -> None:
+        """With the keyboard: the login field has the focus; Tab to the password; Enter."""
+        await self.page.goto(f"{day.portal}/login")
+        await self.page.keyboard.type(login)
+        await self.page.keyboard.press("Tab")
+        await self.page.keyboard.type(DEMO_PASSWORD)
+        async with self.page.expect_navigation():
+            await self.page.keyboard.press("Enter")
+        await self.page.wait_for_load_state()
+        assert "/login" not in self.page.url, await self.page.content()
+
+    async def shot(self, name: str) -> None:
+        await self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+
+
+class People:
+    """The people of a test, each at a browser of their own; their CSP violations end the test."""
+
+    def __init__(self, browser: Browser, shots: Path) -> None:
+        self.browser = browser
+        self.shots = shots
+        self.opened: list[Person] = []
+
+    async def sign_in(self, day: Day, login: str) -> Person:
+        context = await self.browser.new_context(
+            viewport={"width": 1366, "height": 768}, locale="ru-RU"
+        )
+        person = Person(context, await context.new_page(), self.shots)
+        self.opened.append(person)
+        await person.sign_in(day, login)
+        return person
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def people(browser: Browser, tmp_path: Path) -> AsyncIterator[People]:
+    shots = Path(SHOTS) if SHOTS else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    found = People(browser, shots)
+    yield found
+    for person in found.opened:
+        await person.context.close()
+    assert [v for person in found.opened for v in person.violations] == []
+
+
+async def open_next(page: Page) -> None:
+    """Enter on «Открыть следующую работу», which has the focus once the page is loaded."""
+    await page.wait_for_function("document.activeElement?.matches('button.primary')")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector(".work")
+
+
+async def current_work(page: Page) -> str:
+    return str(await page.locator(".work").get_attribute("data-work"))
+
+
+async def mark_with_keys(page: Page, points: list[str]) -> str:
+    """Type each task's points (the first field has the focus; Tab between), Enter saves."""
+    code = await current_work(page)
+    for index, value in enumerate(points):
+        if index:
+            await page.keyboard.press("Tab")
+        await page.keyboard.type(value)
+    await page.keyboard.press("Enter")
+    await page.wait_for_function(
+        "code => !document.querySelector('.work') || document.querySelector('.work').dataset.work !== code",
+        arg=code,
+    )
+    return code
+
+
+async def test_the_jury_marks_with_the_keyboard_blind_and_a_third_member_settles_a_dispute(
+    day: Day, people: People
+) -> None:
+    first = await people.sign_in(day, "jury-ivanova")
+    page = first.page
+    await page.goto(day.marking)
+    await first.shot("marking-queue")
+    await open_next(page)
+    await first.shot("marking-work")
+    # the page keys: PageDown leaves the first page, ? opens the list of keys, Esc closes it
+    await page.keyboard.press("Escape")  # out of the field (it had the focus)
+    assert await current_work(page)  # Esc in a field only leaves the field
+    await page.keyboard.press("r")
+    await page.keyboard.press("+")
+    await page.keyboard.press("?")
+    assert await page.locator("#keys").is_visible()
+    await page.keyboard.press("Escape")
+    assert not await page.locator("#keys").is_visible()
+    await page.locator("#task-1").focus()  # back to the first task (Tab from the top would do)
+    # an invalid mark is refused at its field and what was typed stays
+    refused_code = await current_work(page)
+    for index, value in enumerate(["11", "2", "3", "4", "5"]):
+        if index:
+            await page.keyboard.press("Tab")
+        await page.keyboard.type(value)
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#task-1-error")
+    assert await current_work(page) == refused_code
+    assert "от 0 до 10" in await page.locator("#task-1-error").inner_text()
+    assert await page.locator("#task-2").input_value() == "2"
+    assert await page.evaluate("document.activeElement.id") == "task-1"
+    await first.shot("marking-refused")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("10")
+    await page.keyboard.press("Enter")
+    await page.wait_for_function(
+        "code => document.querySelector('.work')?.dataset.work !== code", arg=refused_code
+    )
+    marked = {refused_code}
+    while len(marked) < MARKED_BY_FIRST:
+        marked.add(await mark_with_keys(page, ["10", "10", "10", "10", "10"]))
+    assert len(marked) == MARKED_BY_FIRST  # ten different works, each taken from the queue
+    # Esc outside a field gives the work back
+    held = await current_work(page)
+    await page.locator("h1").click()
+    await page.keyboard.press("Escape")
+    await page.wait_for_url(day.marking)
+
+    second = await people.sign_in(day, "jury-petrov")
+    page2 = second.page
+    await page2.goto(day.marking)
+    await open_next(page2)
+    disputed = None
+    for _ in range(len(day.works)):
+        code = await current_work(page2)
+        # blind (§69): nothing of the first member's marks or name on the second member's screen
+        html = await page2.content()
+        assert "jury-ivanova" not in html and "Иванова" not in html
+        values = [await page2.locator(f"#task-{n}").input_value() for n in range(1, 6)]
+        assert values == [""] * 5
+        await mark_with_keys(page2, ["0", "10", "10", "10", "10"])
+        if code in marked:
+            disputed = code
+            break
+    assert disputed is not None
+    await second.shot("marking-second-member")
+
+    third = await people.sign_in(day, "jury-kuzmina")
+    page3 = third.page
+    await page3.goto(day.marking)
+    await open_next(page3)
+    # the disputed work comes first, with task 1 only (§73)
+    assert await current_work(page3) == disputed
+    assert "третья проверка" in await page3.locator(".meta").inner_text()
+    assert await page3.locator("input[name^=task-]").count() == 1
+    await third.shot("marking-third-member")
+    await mark_with_keys(page3, ["5"])
+
+    chair = await people.sign_in(day, "chair-smirnova")
+    await chair.page.goto(f"{day.portal}/chair/{day.olympiad_id}/math/{day.grade}")
+    row = chair.page.locator(f"#work-{disputed}")
+    assert "проверена" in await row.inner_text()
+    assert held not in (disputed,)
+
+
+async def test_the_coding_officer_assigns_a_page_from_the_manual_queue(
+    day: Day, people: People
+) -> None:
+    officer = await people.sign_in(day, "coding-orlov")
+    page = officer.page
+    await page.goto(f"{day.portal}/coding/{day.olympiad_id}")
+    cards = page.locator("figure.queued")
+    assert await cards.count() == 1
+    await officer.shot("coding-queue")
+    field = cards.first.locator("input[name=work_code]")
+    await field.focus()
+    await page.keyboard.type("НЕТ-ТАКОГО")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("figure.queued [role=alert]")
+    assert await field.input_value() == "НЕТ-ТАКОГО"  # a refusal keeps what was typed
+    await field.fill(day.torn_page_code)
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("figure.queued [role=status]")
+    assert day.torn_page_code in await cards.first.inner_text()
+
+
+async def test_the_chair_annuls_a_work_with_its_reason(day: Day, people: People) -> None:
+    chair = await people.sign_in(day, "chair-smirnova")
+    page = chair.page
+    await page.goto(f"{day.portal}/chair/{day.olympiad_id}/math/{day.grade}")
+    await chair.shot("chair-overview")
+    target = day.works[-1]
+    row = page.locator(f"#work-{target}")
+    page.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await row.locator("select").select_option("identifying_marks")
+    await row.locator("button").click()
+    await page.wait_for_function(
+        "code => document.querySelector('#work-' + code)?.innerText.includes('аннулирована')",
+        arg=target,
+    )
+    listed = await page.locator(f"#work-{target}").inner_text()
+    assert "п. 47, 52, 68" in listed
+
+
+async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Browser) -> None:
+    axe = AXE.read_text()
+    assert hashlib.sha256(axe.encode()).hexdigest() == AXE_SHA256
+    pages = {
+        "jury-ivanova": [
+            "/login",
+            "/",
+            "/marking",
+            day.marking.removeprefix(day.portal),
+            # the work screen: the address of any work opens the one the queue gives her
+            day.marking.removeprefix(day.portal) + f"/works/{day.works[0]}",
+        ],
+        "chair-smirnova": ["/chair", f"/chair/{day.olympiad_id}/math/{day.grade}"],
+        "coding-orlov": ["/coding", f"/coding/{day.olympiad_id}"],
+        "jury-yolkina": ["/role"],
+    }
+    found: dict[str, list[str]] = {}
+    for login, addresses in pages.items():
+        # axe is injected as a script of its own: this context alone lets it past the CSP
+        context = await browser.new_context(
+            bypass_csp=True, viewport={"width": 1366, "height": 768}
+        )
+        page = await context.new_page()
+        try:
+            await page.goto(f"{day.portal}/login")
+            await page.fill("#login", login)
+            await page.fill("#password", DEMO_PASSWORD)
+            await page.press("#password", "Enter")
+            await page.wait_for_load_state()
+            for address in addresses:
+                await page.goto(day.portal + address)
+                await page.add_script_tag(content=axe)
+                result = await page.evaluate(
+                    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                    ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                    ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+                )
+                if result:
+                    found[f"{login} {address}"] = result
+        finally:
+            await context.close()
+    assert found == {}, found
