@@ -398,6 +398,26 @@ async def mark_final_published(session: AsyncSession, key: SubjectGrade, at: dt.
     )
 
 
+# any constant: the class of the advisory locks that serialise a work's arrival and its withdrawal
+WORK_ARRIVAL_LOCK_CLASS = 0x77726B63
+
+
+async def lock_work_arrival(session: AsyncSession, olympiad_id: uuid.UUID, work_code: str) -> None:
+    """Until commit, one transaction at a time handles a work's coding or its withdrawal.
+
+    They come on different queues and may be handled at once: a withdrawal that found no work yet
+    kept itself for later, while the work's arrival, not seeing that uncommitted note, created
+    the work to be marked — and the note was never taken. The second now waits for the first.
+    """
+    await session.execute(
+        sa.select(
+            sa.func.pg_advisory_xact_lock(
+                WORK_ARRIVAL_LOCK_CLASS, sa.func.hashtext(f"{olympiad_id}/{work_code}")
+            )
+        )
+    )
+
+
 async def take_early_withdrawal(
     session: AsyncSession, olympiad_id: uuid.UUID, work_code: str
 ) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -92,6 +93,23 @@ async def test_p53_a_withdrawal_before_coding_annuls_the_work_when_it_is_coded(
         base(olympiad_id) + "/progress", headers=svc.auth(Role.JURY_CHAIR)
     )
     assert progress.json()["works_annulled"] == 1
+
+
+async def test_p53_a_withdrawal_and_its_work_arriving_at_the_same_moment_annul_the_work(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    """They come on different queues and may be handled at once: whichever transaction commits
+    first, the work ends annulled (never a work to mark with its withdrawal kept forever)."""
+    codes = [f"M9-4{n:02d}" for n in range(30)]
+    for code in codes:
+        await asyncio.gather(
+            code_works(svc, olympiad_id, code),
+            svc.deliver(WorkWithdrawn(olympiad_id=olympiad_id, work_code=code, reason="акт")),
+        )
+    progress = await svc.client.get(
+        base(olympiad_id) + "/progress", headers=svc.auth(Role.JURY_CHAIR)
+    )
+    assert progress.json()["works_annulled"] == len(codes)
 
 
 async def test_p61_a_removal_that_overtakes_the_first_work_announces_nothing_early(

@@ -38,6 +38,7 @@ OUTCOMES = {
 async def on_work_coded(event: WorkCoded, uow: UnitOfWork) -> None:
     """Create the anonymous work; a late one reopens a subject and grade already announced."""
     key = SubjectGrade(event.olympiad_id, event.subject_code, event.task_grade)
+    await store.lock_work_arrival(uow.session, event.olympiad_id, event.work_code)
     await store.ensure_subject_grade(uow.session, key)
     if not await store.insert_work(uow.session, key, event.work_code, uow.clock.now()):
         return
@@ -60,6 +61,7 @@ async def on_work_coded(event: WorkCoded, uow: UnitOfWork) -> None:
 
 async def on_work_withdrawn(event: WorkWithdrawn, uow: UnitOfWork) -> None:
     """Annul the work of a removed participant (§53); kept until the work is coded if need be."""
+    await store.lock_work_arrival(uow.session, event.olympiad_id, event.work_code)
     work = await store.get_work(uow.session, event.olympiad_id, event.work_code, lock=True)
     if work is None:
         await store.keep_early_withdrawal(
