@@ -142,6 +142,7 @@ class Person:
     async def sign_in(self, day: Day, login: str) -> None:
         """With the keyboard: the login field has the focus; Tab to the password; Enter."""
         await self.page.goto(f"{day.portal}/login")
+        await self.page.wait_for_function("document.activeElement?.id === 'login'")
         await self.page.keyboard.type(login)
         await self.page.keyboard.press("Tab")
         await self.page.keyboard.type(DEMO_PASSWORD)
@@ -282,15 +283,20 @@ async def test_the_jury_marks_with_the_keyboard_blind_and_a_third_member_settles
     await open_next(page3)
     # the disputed work comes first, with task 1 only (§73)
     assert await current_work(page3) == disputed
-    assert "третья проверка" in await page3.locator(".meta").inner_text()
+    assert "третья проверка" in await page3.locator("p.meta").inner_text()
     assert await page3.locator("input[name^=task-]").count() == 1
+    # the third member sees the earlier rounds of that task, labelled (§73)
+    earlier = await page3.locator("table.rounds").inner_text()
+    assert "1-я проверка" in earlier and "2-я проверка" in earlier
+    assert "Иванова Елена Андреевна" in earlier and "Петров Сергей Николаевич" in earlier
     await third.shot("marking-third-member")
     await mark_with_keys(page3, ["5"])
 
     chair = await people.sign_in(day, "chair-smirnova")
     await chair.page.goto(f"{day.portal}/chair/{day.olympiad_id}/math/{day.grade}")
     row = chair.page.locator(f"#work-{disputed}")
-    assert "проверена" in await row.inner_text()
+    checked = await row.inner_text()
+    assert "проверена" in checked and "Кузьмина-Ветрова Ольга Ильинична" in checked
     assert held not in (disputed,)
 
 

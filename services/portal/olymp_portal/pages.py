@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from olymp_core.auth import Role
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import DomainError
+from olymp_core.subjects import subject
 from olymp_portal import handlers
 from olymp_portal.clients import Backends, Caller, Refused, Unavailable
 from olymp_portal.domain import Grant, SessionPolicy
@@ -87,6 +88,17 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.globals["static_version"] = _static_version()
+
+
+def _subject_name(code: str) -> str:
+    """«Математика» for math; a code the suite does not know stays as it is."""
+    try:
+        return subject(code).name
+    except Exception:  # an unknown code is shown, never a failed page
+        return code
+
+
+templates.filters["subject_name"] = _subject_name
 templates.globals["Role"] = Role
 
 
@@ -205,6 +217,14 @@ async def _page(who: VisitorDep, backends: BackendsDep) -> PageContext:
 
 
 Page = Annotated[PageContext, Depends(_page)]
+
+
+async def _names(uow: Uow) -> dict[str, str]:
+    return await handlers.names(uow)
+
+
+# people's full names by login, for pages that list jury members (the services know logins)
+Names = Annotated[dict[str, str], Depends(_names)]
 
 
 def login_csrf(request: Request) -> str:

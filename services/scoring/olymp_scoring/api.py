@@ -39,6 +39,7 @@ from olymp_scoring.schemas import (
     MarkingCreate,
     MarkingProgressRead,
     MarkingRead,
+    MarkingRoundRead,
     MarkingTotals,
     MemberProgressRead,
     ProgressRead,
@@ -49,6 +50,7 @@ from olymp_scoring.schemas import (
     TaskProgressRead,
     WorkList,
     WorkRead,
+    WorkRoundsRead,
 )
 from olymp_scoring.settings import ScoringSettings
 
@@ -222,6 +224,32 @@ async def get_marking_progress(
 ) -> MarkingProgressRead:
     key = SubjectGrade(olympiad_id, subject_code, grade)
     return _marking_progress_read(await handlers.marking_progress(key, uow, who))
+
+
+@router.get(
+    "/works/{work_code}/rounds",
+    summary="Every round of a work's marks, labelled (the jury chair; the third member)",
+    description="A jury member sees them only while holding the work for its third check (§73);"
+    " the first two members never see each other's marks (§69): 403.",
+)
+async def get_rounds(
+    olympiad_id: uuid.UUID, work_code: str, who: JuryAnyWork, uow: Uow
+) -> WorkRoundsRead:
+    found = await handlers.work_rounds(olympiad_id, work_code, uow, who)
+    return WorkRoundsRead(
+        work_code=found.work_code,
+        status=found.status,
+        disputed_tasks=list(found.disputed_tasks),
+        rounds=[
+            MarkingRoundRead(
+                number=r.number,
+                label=r.label,
+                jury_member_id=r.jury_member_id,
+                task_scores={str(n): p for n, p in r.task_scores.items()},
+            )
+            for r in found.rounds
+        ],
+    )
 
 
 @router.post(

@@ -173,3 +173,17 @@ class SubjectGradeRead(BaseModel):
 
 class SubjectGradeList(BaseModel):
     subject_grades: list[SubjectGradeRead]
+
+
+class MarkingRoundRead(BaseModel):
+    number: int = Field(description="1 and 2: the independent checks (§69); 3: the third (§73)")
+    label: str
+    jury_member_id: str
+    task_scores: dict[str, Decimal]
+
+
+class WorkRoundsRead(BaseModel):
+    work_code: str
+    status: WorkStatus
+    disputed_tasks: list[int]
+    rounds: list[MarkingRoundRead]

@@ -135,6 +135,43 @@ async def test_p73_third_mark_works_come_first_only_to_a_member_who_has_not_mark
     assert decided.json()["status"] == "checked"
 
 
+async def rounds(svc: ServiceHarness, olympiad_id: uuid.UUID, code: str, member: str) -> Any:
+    role = Role.JURY_CHAIR if member.startswith("chair") else Role.JURY_MEMBER
+    return await svc.client.get(
+        f"/olympiads/{olympiad_id}/works/{code}/rounds", headers=svc.auth(role, sub=member)
+    )
+
+
+async def test_p69_p73_only_the_third_member_holding_the_work_and_the_chair_see_its_rounds(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await set_scheme(svc, olympiad_id, threshold="2")
+    await code_works(svc, olympiad_id, "Q-251", "Q-252")
+    await mark(svc, olympiad_id, "Q-251", "jury-a", t1="1", t2="5")
+    # the second member, before and after marking, sees nothing of the first's marks (§69)
+    assert (await rounds(svc, olympiad_id, "Q-251", "jury-b")).status_code == 403
+    await mark(svc, olympiad_id, "Q-251", "jury-b", t1="9", t2="5.5")
+    refused = await rounds(svc, olympiad_id, "Q-251", "jury-b")
+    assert refused.status_code == 403 and "п. 69" in refused.json()["detail"]
+    # a member not holding the work for its third check does not see them either
+    assert (await rounds(svc, olympiad_id, "Q-251", "jury-c")).status_code == 403
+    assert (await claim(svc, olympiad_id, "jury-c")).json()["work_code"] == "Q-251"
+    seen = await rounds(svc, olympiad_id, "Q-251", "jury-c")
+    assert seen.status_code == 200, seen.text
+    body = seen.json()
+    assert body["disputed_tasks"] == [1]
+    assert [(r["label"], r["jury_member_id"], r["task_scores"]) for r in body["rounds"]] == [
+        ("1-я проверка", "jury-a", {"1": "1", "2": "5"}),
+        ("2-я проверка", "jury-b", {"1": "9", "2": "5.5"}),
+    ]
+    await mark(svc, olympiad_id, "Q-251", "jury-c", t1="8")
+    # checked: the third member no longer holds it; the chair sees all three rounds
+    assert (await rounds(svc, olympiad_id, "Q-251", "jury-c")).status_code == 403
+    chair = (await rounds(svc, olympiad_id, "Q-251", "chair-ivanova")).json()
+    assert [r["label"] for r in chair["rounds"]] == ["1-я проверка", "2-я проверка", "3-я проверка"]
+    assert chair["rounds"][2]["task_scores"] == {"1": "8"}
+
+
 async def test_a_claim_is_the_same_claim_while_held(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:

@@ -14,7 +14,7 @@ from olymp_portal.chair import handlers
 from olymp_portal.chair.handlers import ANNULMENT_REASONS
 from olymp_portal.marking import handlers as marking
 from olymp_portal.marking.handlers import SubjectGradeRef
-from olymp_portal.pages import Page, render
+from olymp_portal.pages import Names, Page, render
 
 router = APIRouter(
     prefix="/chair", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
@@ -31,7 +31,12 @@ async def choose(request: Request, page: Page) -> Response:
 
 @router.get("/{olympiad_id}/{subject_code}/{grade}", response_class=HTMLResponse)
 async def overview(
-    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+    request: Request,
+    page: Page,
+    names: Names,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
 ) -> Response:
     page.require(Role.JURY_CHAIR)
     ref = SubjectGradeRef(olympiad_id, subject_code, grade)
@@ -43,6 +48,7 @@ async def overview(
         progress=await handlers.progress(page.caller, ref),
         works=await handlers.works(page.caller, ref),
         reasons=ANNULMENT_REASONS,
+        names=names,
     )
 
 
@@ -50,6 +56,7 @@ async def overview(
 async def annul(
     request: Request,
     page: Page,
+    names: Names,
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,
@@ -71,4 +78,5 @@ async def annul(
         error=error,
         chosen=reason,
         reasons=ANNULMENT_REASONS,
+        names=names,
     )

@@ -1,6 +1,6 @@
 """Commands of the portal: sign-in, the choice of role, sign-out, accounts."""
 
-from olymp_portal.handlers.accounts import AddAccount, add_account
+from olymp_portal.handlers.accounts import AddAccount, add_account, names
 from olymp_portal.handlers.sessions import (
     ChooseRole,
     SignedIn,
@@ -20,6 +20,7 @@ __all__ = [
     "Visitor",
     "add_account",
     "choose_role",
+    "names",
     "sign_in",
     "sign_out",
     "visitor",

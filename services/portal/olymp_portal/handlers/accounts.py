@@ -38,3 +38,8 @@ async def add_account(command: AddAccount, uow: UnitOfWork, operator: str) -> bo
     )
     await uow.commit()
     return created
+
+
+async def names(uow: UnitOfWork) -> dict[str, str]:
+    """Each account's full name by login: the services know people by their login only."""
+    return {account.login: account.name for account in await store.list_accounts(uow.session)}

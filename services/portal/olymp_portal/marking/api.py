@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from olymp_core.auth import Role, authorize
 from olymp_portal.marking import handlers
 from olymp_portal.marking.handlers import SubjectGradeRef
-from olymp_portal.pages import Page, PageContext, redirect, render
+from olymp_portal.pages import Names, Page, PageContext, redirect, render
 from olymp_portal.schemas import PointsField
 
 router = APIRouter(
@@ -35,23 +35,35 @@ async def choose(request: Request, page: Page) -> Response:
 
 @router.get("/{olympiad_id}/{subject_code}/{grade}", response_class=HTMLResponse)
 async def queue(
-    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+    request: Request,
+    page: Page,
+    names: Names,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
 ) -> Response:
     page.require(*JURY)
     ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     progress = await handlers.my_progress(page.caller, ref)
-    return render(request, "marking/queue.html", **page.values(), ref=ref, progress=progress)
+    return render(
+        request, "marking/queue.html", **page.values(), ref=ref, progress=progress, names=names
+    )
 
 
 @router.get("/{olympiad_id}/{subject_code}/{grade}/progress", response_class=HTMLResponse)
 async def progress_panel(
-    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+    request: Request,
+    page: Page,
+    names: Names,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    grade: Grade,
 ) -> Response:
     """The progress panel alone (htmx refreshes it)."""
     page.require(*JURY)
     ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     progress = await handlers.my_progress(page.caller, ref)
-    return render(request, "marking/_progress.html", ref=ref, progress=progress)
+    return render(request, "marking/_progress.html", ref=ref, progress=progress, names=names)
 
 
 @router.post("/{olympiad_id}/{subject_code}/{grade}/next")
@@ -73,6 +85,7 @@ async def _open_next(request: Request, page: PageContext, ref: SubjectGradeRef) 
 async def work(
     request: Request,
     page: Page,
+    names: Names,
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,
@@ -87,13 +100,22 @@ async def work(
     if claim.work_code != work_code:
         return redirect(request, f"{ref.page}/works/{claim.work_code}")
     screen = await handlers.work_screen(page.caller, ref, claim)
-    return render(request, "marking/work.html", **page.values(), screen=screen, typed={}, errors={})
+    return render(
+        request,
+        "marking/work.html",
+        **page.values(),
+        screen=screen,
+        typed={},
+        errors={},
+        names=names,
+    )
 
 
 @router.post("/{olympiad_id}/{subject_code}/{grade}/works/{work_code}")
 async def save(
     request: Request,
     page: Page,
+    names: Names,
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,
@@ -132,6 +154,7 @@ async def save(
             screen=screen,
             typed={n: f.text for n, f in typed.items()},
             errors=errors,
+            names=names,
         )
     return await _open_next(request, page, ref)
 

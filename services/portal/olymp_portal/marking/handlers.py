@@ -57,11 +57,20 @@ class ScanPage:
 
 
 @dataclass(frozen=True)
+class Round:
+    label: str
+    jury_member_id: str
+    task_scores: dict[int, str]
+
+
+@dataclass(frozen=True)
 class WorkScreen:
     ref: SubjectGradeRef
     claim: Claim
     tasks: tuple[Task, ...]  # the tasks this member marks now, in order
     pages: tuple[ScanPage, ...]
+    # the earlier rounds, for a third member only (§73); empty for the first two (§69)
+    rounds: tuple[Round, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +136,20 @@ async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> Wor
         ScanPage(page.get("sheet"), portal_scan_url(ref.olympiad_id, page["url"]))
         for page in listed["pages"]
     )
-    return WorkScreen(ref, claim, tasks, pages)
+    rounds: tuple[Round, ...] = ()
+    if claim.third_mark:
+        found = await caller.get_json(
+            "scoring", f"/olympiads/{ref.olympiad_id}/works/{claim.work_code}/rounds"
+        )
+        rounds = tuple(
+            Round(
+                r["label"],
+                r["jury_member_id"],
+                {int(n): str(p).replace(".", ",") for n, p in r["task_scores"].items()},
+            )
+            for r in found["rounds"]
+        )
+    return WorkScreen(ref, claim, tasks, pages, rounds)
 
 
 def portal_scan_url(olympiad_id: uuid.UUID, signed_url: str) -> str:

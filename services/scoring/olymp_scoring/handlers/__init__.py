@@ -29,6 +29,7 @@ from olymp_scoring.handlers.marking import (
     required_scheme,
     set_scheme,
     subject_grades,
+    work_rounds,
 )
 from olymp_scoring.handlers.protocols import ProtocolFile, checking_protocol
 
@@ -61,4 +62,5 @@ __all__ = [
     "required_scheme",
     "set_scheme",
     "subject_grades",
+    "work_rounds",
 ]

@@ -258,6 +258,61 @@ async def progress(key: SubjectGrade, uow: UnitOfWork) -> SubjectGradeProgress:
 
 
 @dataclass(frozen=True)
+class MarkingRound:
+    """One member's marks of a work: round 1 and 2 are the independent ones (§69), 3 the
+    third member's marks of the disputed tasks (§73)."""
+
+    number: int
+    jury_member_id: str
+    task_scores: dict[int, Decimal]
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}-я проверка"
+
+
+@dataclass(frozen=True)
+class WorkRounds:
+    work_code: str
+    status: WorkStatus
+    disputed_tasks: tuple[int, ...]
+    rounds: tuple[MarkingRound, ...]
+
+
+async def work_rounds(
+    olympiad_id: uuid.UUID, work_code: str, uow: UnitOfWork, actor: Principal
+) -> WorkRounds:
+    """Every round of a work's marks, labelled: for the jury chair, and for the third member
+    while they hold the work; a member marking it first or second sees none of them (§69)."""
+    work = await store.get_work(uow.session, olympiad_id, work_code)
+    if work is None:
+        raise WorkNotFound(
+            f"Работа с шифром «{work_code}» не найдена: проверьте шифр по сводной таблице (п. 64)."
+        )
+    if not actor.may_access(ScopeKind.SUBJECT, work.key.subject_code):
+        raise NotPermitted(
+            f"Работа «{work_code}» относится к предмету, к которому у вас нет доступа."
+        )
+    if not actor.has_role(Role.JURY_CHAIR):
+        holders = await store.claimants(uow.session, olympiad_id, work_code, uow.clock.now())
+        if work.status is not WorkStatus.NEEDS_THIRD_MARK or actor.subject not in holders:
+            raise NotPermitted(
+                "Оценки других членов жюри видны только третьему члену жюри, проверяющему "
+                "задания с расхождением (п. 73), и председателю жюри: каждую работу два члена "
+                "жюри проверяют независимо (п. 69)."
+            )
+    stored = await required_scheme(uow, work.key)
+    marks = (await store.marks_of(uow.session, olympiad_id, [work_code]))[work_code]
+    sheet = store.sheet_of(work, stored, marks)
+    rounds = []
+    for number, member in enumerate(sheet.jury_member_ids, start=1):
+        scores = {m.task_number: plain(m.points) for m in marks if m.jury_member_id == member}
+        rounds.append(MarkingRound(number, member, scores))
+    disputed = sheet.disputed_tasks() if work.status is not WorkStatus.ANNULLED else ()
+    return WorkRounds(work_code, sheet.status, disputed, tuple(rounds))
+
+
+@dataclass(frozen=True)
 class SubjectGradeSummary:
     key: SubjectGrade
     criteria_set: bool
