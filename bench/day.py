@@ -23,63 +23,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from own_suite import own_suite
+
 PORT_OFFSET = 3000
 DATABASE_PREFIX = "olymp_bench_day_"
 VHOST = "olymp-bench-day"
-AMQP_URL = f"amqp://guest:guest@127.0.0.1:5672/{VHOST}"
 # four coded subjects; mathematics must be one of them, the demo's appeals are in it
 SUBJECTS = ("math", "physics", "chemistry", "biology")
-
-
-def rabbitmqctl(*args: str) -> None:
-    done = subprocess.run(
-        ["rabbitmqctl", "-q", *args], capture_output=True, text=True, check=False, timeout=60
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"rabbitmqctl {' '.join(args)} failed: {done.stderr.strip()}")
-
-
-async def drop_databases() -> None:
-    """No databases of an earlier run: the suite creates and migrates them afresh."""
-    from olymp_cli.suite import Layout
-    from olymp_core.migrations import drop_database
-    from olymp_core.settings import SERVICES
-
-    layout = Layout.from_env(PORT_OFFSET, DATABASE_PREFIX)
-    for service in SERVICES:
-        await drop_database(layout.database_url(service))
-
-
-def fresh_vhost() -> None:
-    """An empty virtual host of our own: no queue of an earlier run holds a message."""
-    subprocess.run(  # absent on the first run: not an error
-        ["rabbitmqctl", "-q", "delete_vhost", VHOST], capture_output=True, check=False, timeout=60
-    )
-    rabbitmqctl("add_vhost", VHOST)
-    rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
-
-
-def olymp(*args: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "olymp_cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"olymp {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -118,22 +71,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(args: argparse.Namespace) -> None:
-    os.chdir(ROOT)  # the suite keeps its keys, pid file and logs in ./.olymp
-    with tempfile.TemporaryDirectory(prefix="olymp-bench-day-") as storage:
-        os.environ["OLYMP_AMQP_URL"] = AMQP_URL
-        os.environ["OLYMP_STORAGE_URL"] = f"file:{storage}"
-        env = dict(os.environ)
-        asyncio.run(drop_databases())
-        fresh_vhost()
-        layout_args = ("--port-offset", str(PORT_OFFSET), "--database-prefix", DATABASE_PREFIX)
-        started = time.monotonic()
-        olymp("up", "--detach", *layout_args, env=env)
-        startup = time.monotonic() - started
-        print(f"suite up in {startup:.1f} s (ports +{PORT_OFFSET}, vhost {VHOST})", flush=True)
-        try:
-            result = asyncio.run(run(args))
-        finally:
-            olymp("down", "--port-offset", str(PORT_OFFSET), env=env)
+    with own_suite(port_offset=PORT_OFFSET, database_prefix=DATABASE_PREFIX, vhost=VHOST) as (
+        _,
+        startup,
+    ):
+        result = asyncio.run(run(args))
     result["startup_seconds"] = round(startup, 1)
     print(f"\n{'stage':<22}{'seconds':>9}")
     for stage, seconds in result["stages"].items():

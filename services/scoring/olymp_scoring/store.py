@@ -529,6 +529,8 @@ async def next_claimable(
     )
     conditions = [
         key.where(works),
+        # cheap and first: checked and annulled works never reach the counting subqueries below
+        works.c.status.in_([WorkStatus.AWAITING_MARKS.value, WorkStatus.NEEDS_THIRD_MARK.value]),
         ~sa.exists().where(of_this_work, marks.c.jury_member_id == member),
         sa.or_(
             sa.and_(

@@ -14,10 +14,11 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Role, authorize
+from olymp_core.dependencies import Uow
+from olymp_portal import handlers as portal_handlers
 from olymp_portal.marking import handlers
 from olymp_portal.marking.handlers import SubjectGradeRef
 from olymp_portal.pages import Names, Page, PageContext, redirect, render
-from olymp_portal.schemas import PointsField
 
 router = APIRouter(
     prefix="/marking", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
@@ -85,7 +86,7 @@ async def _open_next(request: Request, page: PageContext, ref: SubjectGradeRef) 
 async def work(
     request: Request,
     page: Page,
-    names: Names,
+    uow: Uow,
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,
@@ -94,7 +95,7 @@ async def work(
     page.require(*JURY)
     ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     # the work held by this member, whatever the address says: a work is the server's decision
-    claim = await handlers.take_work(page.caller, ref)
+    claim = await handlers.held_work(page.caller, ref, work_code)
     if claim is None:
         return redirect(request, ref.page + "?done=1")
     if claim.work_code != work_code:
@@ -107,7 +108,8 @@ async def work(
         screen=screen,
         typed={},
         errors={},
-        names=names,
+        # names are shown only with the earlier rounds, to a third member
+        names=await portal_handlers.names(uow) if screen.rounds else {},
     )
 
 
@@ -115,7 +117,7 @@ async def work(
 async def save(
     request: Request,
     page: Page,
-    names: Names,
+    uow: Uow,
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,
@@ -123,10 +125,13 @@ async def save(
 ) -> Response:
     page.require(*JURY)
     ref = SubjectGradeRef(olympiad_id, subject_code, grade)
-    form = await request.form()
+    typed = handlers.typed_points(await request.form())
+    errors = await handlers.record_marks(page.caller, ref, work_code, typed)
+    if not errors:
+        return await _open_next(request, page, ref)
     claim = await handlers.take_work(page.caller, ref)
     if claim is None or claim.work_code != work_code:
-        # the claim expired and the work went to someone else, or it was finished meanwhile
+        # the claim expired and the work went to others, or its checking ended meanwhile
         return render(
             request,
             "error.html",
@@ -134,29 +139,23 @@ async def save(
             **page.values(),
             title="Работа больше не закреплена за вами",
             detail=(
-                f"Работа {work_code} не закреплена за вами (истёк срок или её проверка "
-                "завершена). Ваши баллы не записаны; откройте следующую работу."
+                f"Баллы за работу {work_code} не записаны: "
+                + "; ".join(errors.values())
+                + " Откройте следующую работу."
             ),
             back=ref.page,
         )
     screen = await handlers.work_screen(page.caller, ref, claim)
-    typed = {
-        task.number: PointsField(task.number, str(form.get(f"task-{task.number}") or ""))
-        for task in screen.tasks
-    }
-    errors = await handlers.record_marks(page.caller, screen, typed)
-    if errors:
-        return render(
-            request,
-            "marking/work.html",
-            status=422,
-            **page.values(),
-            screen=screen,
-            typed={n: f.text for n, f in typed.items()},
-            errors=errors,
-            names=names,
-        )
-    return await _open_next(request, page, ref)
+    return render(
+        request,
+        "marking/work.html",
+        status=422,
+        **page.values(),
+        screen=screen,
+        typed={n: f.text for n, f in typed.items()},
+        errors=errors,
+        names=await portal_handlers.names(uow) if screen.rounds else {},
+    )
 
 
 @router.post("/{olympiad_id}/{subject_code}/{grade}/works/{work_code}/release")

@@ -7,7 +7,9 @@ as short-lived links signed for this member; the portal passes their images on (
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,18 +108,43 @@ async def offers(caller: Caller) -> list[Offer]:
     return found
 
 
+# "Open the next work" claims it and redirects to the work's page, which needs the claim again:
+# what scoring answered a moment ago is kept for that one read, instead of asking twice. Only
+# for a few seconds and for the same person and work; any other case asks scoring (which stays
+# the judge of every mark), and a portal of several processes simply asks more often.
+JUST_CLAIMED_S = 15.0
+_just_claimed: dict[tuple[str, SubjectGradeRef], tuple[Claim, float]] = {}
+
+
 async def take_work(caller: Caller, ref: SubjectGradeRef) -> Claim | None:
     """The work the server gives this member now (the one held already, if any); None: no more."""
     response = await caller.call("scoring", "POST", ref.path + "/claims")
     if response.status_code == 204:
         return None
     body = response.json()
-    return Claim(
+    claim = Claim(
         work_code=body["work_code"],
         tasks=tuple(int(n) for n in body["tasks"]),
         third_mark=bool(body["third_mark"]),
         expires_at=dt.datetime.fromisoformat(body["expires_at"]),
     )
+    now = time.monotonic()
+    if len(_just_claimed) > 10_000:  # pages never opened (a closed tab): forget the old ones
+        for key, (_, at) in list(_just_claimed.items()):
+            if now - at > JUST_CLAIMED_S:
+                del _just_claimed[key]
+    _just_claimed[(caller.login, ref)] = (claim, now)
+    return claim
+
+
+async def held_work(caller: Caller, ref: SubjectGradeRef, work_code: str) -> Claim | None:
+    """The claim behind a work's page: the one just taken for this person, else scoring's."""
+    kept = _just_claimed.pop((caller.login, ref), None)
+    if kept is not None:
+        claim, at = kept
+        if claim.work_code == work_code and time.monotonic() - at < JUST_CLAIMED_S:
+            return claim
+    return await take_work(caller, ref)
 
 
 async def release_work(caller: Caller, olympiad_id: uuid.UUID, work_code: str) -> None:
@@ -125,13 +152,14 @@ async def release_work(caller: Caller, olympiad_id: uuid.UUID, work_code: str) -
 
 
 async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> WorkScreen:
-    scheme = await caller.get_json("scoring", ref.path + "/scheme")
+    # the criteria and the pages are independent: asked at once
+    scheme, listed = await asyncio.gather(
+        caller.get_json("scoring", ref.path + "/scheme"),
+        caller.get_json("coding", f"/olympiads/{ref.olympiad_id}/works/{claim.work_code}/pages"),
+    )
     step = Decimal(scheme["step"])
     by_number = {int(t["number"]): Decimal(t["max_points"]) for t in scheme["tasks"]}
     tasks = tuple(Task(n, by_number[n], step) for n in claim.tasks if n in by_number)
-    listed = await caller.get_json(
-        "coding", f"/olympiads/{ref.olympiad_id}/works/{claim.work_code}/pages"
-    )
     pages = tuple(
         ScanPage(page.get("sheet"), portal_scan_url(ref.olympiad_id, page["url"]))
         for page in listed["pages"]
@@ -159,22 +187,32 @@ def portal_scan_url(olympiad_id: uuid.UUID, signed_url: str) -> str:
     return f"/scans/{olympiad_id}/{page_id}?{parts.query}"
 
 
+def typed_points(form: Mapping[str, Any]) -> dict[int, PointsField]:
+    """The points fields of a submitted marking form (task-1, task-2, ...), as typed."""
+    typed = {}
+    for name, value in form.items():
+        number = name.removeprefix("task-")
+        if name.startswith("task-") and number.isdigit():
+            typed[int(number)] = PointsField(int(number), str(value))
+    return dict(sorted(typed.items()))
+
+
 async def record_marks(
-    caller: Caller, screen: WorkScreen, typed: Mapping[int, PointsField]
+    caller: Caller, ref: SubjectGradeRef, work_code: str, typed: Mapping[int, PointsField]
 ) -> dict[int, str]:
     """Send the typed points; the refusals by field (0: the whole work), empty when recorded.
 
-    The portal checks only that each field holds a number; the limits, the step and which tasks
-    a member marks are scoring's rules, and its refusal names the task (`task_number`).
+    The portal checks only that each field holds a number; the limits, the step, which tasks a
+    member marks and whether the work is still theirs are scoring's rules, and its refusal names
+    the task (`task_number`). Nothing else is asked first: "save and next" is two calls.
     """
     errors: dict[int, str] = {}
-    for task in screen.tasks:
-        field = typed.get(task.number)
-        if field is None or not field.text.strip():
-            errors[task.number] = f"Укажите балл за задание {task.number}."
+    for number, field in typed.items():
+        if not field.text.strip():
+            errors[number] = f"Укажите балл за задание {number}."
         elif field.value is None:
-            errors[task.number] = (
-                f"Балл за задание {task.number} — не число: «{field.text}». "
+            errors[number] = (
+                f"Балл за задание {number} — не число: «{field.text}». "
                 "Введите число, дробную часть через запятую или точку."
             )
     if errors:
@@ -184,7 +222,7 @@ async def record_marks(
         await caller.call(
             "scoring",
             "POST",
-            f"/olympiads/{screen.ref.olympiad_id}/works/{screen.claim.work_code}/marks",
+            f"/olympiads/{ref.olympiad_id}/works/{work_code}/marks",
             json={"task_scores": {str(n): str(v) for n, v in points.items()}},
         )
     except Refused as refusal:
