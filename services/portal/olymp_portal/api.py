@@ -6,6 +6,7 @@ calls the services with the person's token and shows their answers.
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 import uuid
 from pathlib import PurePosixPath
@@ -84,8 +85,6 @@ async def login(
     password: Annotated[str, Form()] = "",
     next_: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
-    import datetime as dt
-
     window = dt.timedelta(minutes=settings.login_window_minutes)
     address = request.client.host if request.client else "-"
     signed = await handlers.sign_in(

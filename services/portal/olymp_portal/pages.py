@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -145,8 +146,6 @@ BackendsDep = Annotated[Backends, Depends(context(Backends))]
 
 
 def session_policy(settings: PortalSettings) -> SessionPolicy:
-    import datetime as dt
-
     return SessionPolicy(
         idle=dt.timedelta(minutes=settings.session_idle_minutes),
         lifetime=dt.timedelta(hours=settings.session_max_hours),
