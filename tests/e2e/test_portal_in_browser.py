@@ -341,6 +341,15 @@ async def test_the_chair_annuls_a_work_with_its_reason(day: Day, people: People)
     )
     listed = await page.locator(f"#work-{target}").inner_text()
     assert "п. 47, 52, 68" in listed
+    # the criteria: as set, and refused once works are marked, with what was typed kept
+    await page.goto(f"{day.portal}/chair/{day.olympiad_id}/math/{day.grade}/scheme")
+    assert [await page.locator(f"#max-{n}").input_value() for n in range(1, 6)] == ["10"] * 5
+    await page.locator("#max-1").fill("20")
+    async with page.expect_navigation():
+        await page.locator("#max-1").press("Enter")
+    assert "уже оцениваются" in await page.locator("#scheme-error").inner_text()
+    assert await page.locator("#max-1").input_value() == "20"
+    await chair.shot("chair-scheme-refused")
 
 
 async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Browser) -> None:
@@ -355,7 +364,11 @@ async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Bro
             # the work screen: the address of any work opens the one the queue gives her
             day.marking.removeprefix(day.portal) + f"/works/{day.works[0]}",
         ],
-        "chair-smirnova": ["/chair", f"/chair/{day.olympiad_id}/math/{day.grade}"],
+        "chair-smirnova": [
+            "/chair",
+            f"/chair/{day.olympiad_id}/math/{day.grade}",
+            f"/chair/{day.olympiad_id}/math/{day.grade}/scheme",
+        ],
         "coding-orlov": ["/coding", f"/coding/{day.olympiad_id}"],
         "jury-yolkina": ["/role"],
     }

@@ -14,7 +14,7 @@ from olymp_portal.chair import handlers
 from olymp_portal.chair.handlers import ANNULMENT_REASONS
 from olymp_portal.marking import handlers as marking
 from olymp_portal.marking.handlers import SubjectGradeRef
-from olymp_portal.pages import Names, Page, render
+from olymp_portal.pages import Names, Page, redirect, render
 
 router = APIRouter(
     prefix="/chair", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
@@ -79,4 +79,53 @@ async def annul(
         chosen=reason,
         reasons=ANNULMENT_REASONS,
         names=names,
+    )
+
+
+@router.get("/{olympiad_id}/{subject_code}/{grade}/scheme", response_class=HTMLResponse)
+async def scheme_form(
+    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+) -> Response:
+    page.require(Role.JURY_CHAIR)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    found = await handlers.scheme(page.caller, ref)
+    return render(
+        request,
+        "chair/scheme.html",
+        **page.values(),
+        ref=ref,
+        form=found or handlers.SchemeForm({n: "" for n in range(1, 6)}),
+        is_set=found is not None,
+        rows=handlers.SCHEME_ROWS,
+        kinds=handlers.THRESHOLD_KINDS,
+        rules=handlers.RULES,
+        error=None,
+        saved=request.query_params.get("saved") == "1",
+    )
+
+
+@router.post("/{olympiad_id}/{subject_code}/{grade}/scheme")
+async def set_scheme(
+    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
+) -> Response:
+    """Set the criteria; refused (marks exist, a bad value) with the form as it was typed."""
+    page.require(Role.JURY_CHAIR)
+    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
+    form = handlers.SchemeForm.typed(await request.form())
+    error = await handlers.set_scheme(page.caller, ref, form)
+    if error is None:
+        return redirect(request, f"/chair/{olympiad_id}/{subject_code}/{grade}/scheme?saved=1")
+    return render(
+        request,
+        "chair/scheme.html",
+        status=422,
+        **page.values(),
+        ref=ref,
+        form=form,
+        is_set=True,
+        rows=handlers.SCHEME_ROWS,
+        kinds=handlers.THRESHOLD_KINDS,
+        rules=handlers.RULES,
+        error=error,
+        saved=False,
     )

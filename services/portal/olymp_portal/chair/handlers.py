@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from olymp_portal.clients import Caller, Refused
@@ -65,6 +66,93 @@ async def annul(caller: Caller, ref: SubjectGradeRef, work_code: str, reason: st
             f"/olympiads/{ref.olympiad_id}/works/{work_code}/annulment",
             json={"reason": reason},
         )
+    except Refused as refusal:
+        return refusal.detail
+    return None
+
+
+THRESHOLD_KINDS = {"points": "баллы", "share_of_max": "доля максимального балла задания"}
+RULES = {
+    "third_mark_decides": "балл третьего члена жюри",
+    "mean_of_closest_pair": "среднее двух ближайших оценок",
+}
+SCHEME_ROWS = 12  # task rows on the form; blank ones are not tasks
+
+
+@dataclass(frozen=True)
+class SchemeForm:
+    """The marking criteria as typed (text, so a refused form comes back exactly as it was)."""
+
+    maxima: dict[int, str]
+    step: str = "0,5"
+    threshold_kind: str = "points"
+    threshold_value: str = "2"
+    rule: str = "third_mark_decides"
+
+    @classmethod
+    def typed(cls, form: Mapping[str, Any]) -> SchemeForm:
+        maxima = {n: str(form.get(f"max-{n}") or "").strip() for n in range(1, SCHEME_ROWS + 1)}
+        return cls(
+            maxima,
+            str(form.get("step") or "").strip(),
+            str(form.get("threshold_kind") or "points"),
+            str(form.get("threshold_value") or "").strip(),
+            str(form.get("rule") or "third_mark_decides"),
+        )
+
+    @classmethod
+    def stored(cls, scheme: Mapping[str, Any]) -> SchemeForm:
+        maxima = {int(t["number"]): _comma(t["max_points"]) for t in scheme["tasks"]}
+        return cls(
+            maxima,
+            _comma(scheme["step"]),
+            str(scheme["threshold"]["kind"]),
+            _comma(scheme["threshold"]["value"]),
+            str(scheme["rule"]),
+        )
+
+
+def _comma(value: object) -> str:
+    return str(value).replace(".", ",")
+
+
+async def scheme(caller: Caller, ref: SubjectGradeRef) -> SchemeForm | None:
+    """The criteria as set, or None when the chair has not set them yet."""
+    try:
+        found = await caller.get_json("scoring", ref.path + "/scheme")
+    except Refused as refusal:
+        if refusal.status == 409:  # criteria missing: the form starts empty
+            return None
+        raise
+    return SchemeForm.stored(found)
+
+
+async def set_scheme(caller: Caller, ref: SubjectGradeRef, form: SchemeForm) -> str | None:
+    """Send the criteria; None when set, else what was refused (shown above the form)."""
+    tasks = []
+    for number, text in sorted(form.maxima.items()):
+        if not text:
+            continue
+        try:
+            tasks.append({"number": number, "max_points": str(Decimal(text.replace(",", ".")))})
+        except InvalidOperation:
+            return f"Максимальный балл задания {number} — не число: «{text}»."
+    if not tasks:
+        return "Укажите максимальный балл хотя бы одного задания."
+    try:
+        body = {
+            "tasks": tasks,
+            "step": str(Decimal(form.step.replace(",", "."))),
+            "threshold": {
+                "kind": form.threshold_kind,
+                "value": str(Decimal(form.threshold_value.replace(",", "."))),
+            },
+            "rule": form.rule,
+        }
+    except InvalidOperation:
+        return "Шаг и порог расхождения — числа, дробная часть через запятую, например 0,5."
+    try:
+        await caller.call("scoring", "PUT", ref.path + "/scheme", json=body)
     except Refused as refusal:
         return refusal.detail
     return None

@@ -30,7 +30,8 @@ Grade = Annotated[int, Path(ge=1, le=11)]
 @router.get("", response_class=HTMLResponse)
 async def choose(request: Request, page: Page) -> Response:
     page.require(*JURY)
-    offers = await handlers.offers(page.caller)
+    # a subject and grade is marked once its criteria are set (the chair's first step)
+    offers = [offer for offer in await handlers.offers(page.caller) if offer.criteria_set]
     return render(request, "marking/choose.html", **page.values(), offers=offers)
 
 

@@ -84,6 +84,7 @@ class Offer:
     subject_name: str
     works_total: int
     works_checked: int
+    criteria_set: bool
 
 
 async def offers(caller: Caller) -> list[Offer]:
@@ -103,6 +104,7 @@ async def offers(caller: Caller) -> list[Offer]:
                     names.get(ref.subject_code, ref.subject_code),
                     int(item["works_total"]),
                     int(item["works_checked"]),
+                    bool(item["criteria_set"]),
                 )
             )
     return found
