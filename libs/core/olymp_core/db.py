@@ -35,6 +35,16 @@ def make_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
     return create_async_engine(database_url, pool_size=pool_size, pool_pre_ping=True)
 
 
+async def lock_until_commit(session: AsyncSession, purpose: int, key: str) -> None:
+    """Take a transaction-level advisory lock on (`purpose`, `key`): the one way the services
+    serialise work on something that has no row yet (or whose rows live on several queues).
+
+    `purpose` is any constant of the caller's (the class of the lock); `key` names the thing
+    (hashed with hashtext: a collision only makes two unrelated transactions wait).
+    """
+    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(purpose, sa.func.hashtext(key))))
+
+
 class UnitOfWork:
     """One transaction: state changes, their events (outbox) and their audit entries commit together."""
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from olymp_coding.domain import Attendance, CheckState
+from olymp_core.db import lock_until_commit
 
 metadata = sa.MetaData()
 
@@ -131,9 +132,8 @@ async def lock_participant(
     the removed participant's work was coded and marked (§53). The second now waits, then reads
     what the first committed.
     """
-    slot = f"{olympiad_id}/{participant_id}/{subject_code}"
-    await session.execute(
-        sa.select(sa.func.pg_advisory_xact_lock(PARTICIPANT_LOCK_CLASS, sa.func.hashtext(slot)))
+    await lock_until_commit(
+        session, PARTICIPANT_LOCK_CLASS, f"{olympiad_id}/{participant_id}/{subject_code}"
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from olymp_core.db import lock_until_commit
 from olymp_materials.domain import Package, PackageKind
 
 metadata = sa.MetaData()
@@ -158,9 +159,8 @@ async def lock_package_slot(
     both found none used to mix their rows. Two-key advisory locks live apart from the feed's
     one-key lock; a hash collision only makes two unrelated uploads wait for each other.
     """
-    slot = f"{olympiad_id}/{subject_code}/{kind.value}"
-    await session.execute(
-        sa.select(sa.func.pg_advisory_xact_lock(UPLOAD_LOCK_CLASS, sa.func.hashtext(slot)))
+    await lock_until_commit(
+        session, UPLOAD_LOCK_CLASS, f"{olympiad_id}/{subject_code}/{kind.value}"
     )
 
 

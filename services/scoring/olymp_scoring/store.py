@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from olymp_core.db import lock_until_commit
 from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring.domain import (
     AnnulmentReason,
@@ -409,13 +410,7 @@ async def lock_work_arrival(session: AsyncSession, olympiad_id: uuid.UUID, work_
     kept itself for later, while the work's arrival, not seeing that uncommitted note, created
     the work to be marked — and the note was never taken. The second now waits for the first.
     """
-    await session.execute(
-        sa.select(
-            sa.func.pg_advisory_xact_lock(
-                WORK_ARRIVAL_LOCK_CLASS, sa.func.hashtext(f"{olympiad_id}/{work_code}")
-            )
-        )
-    )
+    await lock_until_commit(session, WORK_ARRIVAL_LOCK_CLASS, f"{olympiad_id}/{work_code}")
 
 
 async def take_early_withdrawal(
@@ -453,10 +448,7 @@ async def lock_claimant(session: AsyncSession, key: SubjectGrade, member: str) -
     first one's claim. Taken before any work row, and no work-row holder waits for it, so the
     lock order stays deadlock-free; a hash collision only makes two members wait for each other.
     """
-    slot = f"{key.object_id}/{member}"
-    await session.execute(
-        sa.select(sa.func.pg_advisory_xact_lock(CLAIMANT_LOCK_CLASS, sa.func.hashtext(slot)))
-    )
+    await lock_until_commit(session, CLAIMANT_LOCK_CLASS, f"{key.object_id}/{member}")
 
 
 def _claims_of_work() -> sa.ColumnElement[bool]:
@@ -592,17 +584,21 @@ async def save_claim(
     )
 
 
+def _claim_of(olympiad_id: uuid.UUID, work_code: str, member: str) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        claims.c.olympiad_id == olympiad_id,
+        claims.c.work_code == work_code,
+        claims.c.jury_member_id == member,
+    )
+
+
 async def delete_claim(
     session: AsyncSession, olympiad_id: uuid.UUID, work_code: str, member: str
 ) -> bool:
     """Remove the member's claim on the work; False when there was none."""
     result = await session.execute(
         sa.delete(claims)
-        .where(
-            claims.c.olympiad_id == olympiad_id,
-            claims.c.work_code == work_code,
-            claims.c.jury_member_id == member,
-        )
+        .where(_claim_of(olympiad_id, work_code, member))
         .returning(claims.c.work_code)
     )
     return result.first() is not None
@@ -614,12 +610,7 @@ async def give_back_claim(
     """End the member's unexpired claim, remembering that they gave the work back."""
     result = await session.execute(
         sa.update(claims)
-        .where(
-            claims.c.olympiad_id == olympiad_id,
-            claims.c.work_code == work_code,
-            claims.c.jury_member_id == member,
-            claims.c.expires_at > now,
-        )
+        .where(_claim_of(olympiad_id, work_code, member), claims.c.expires_at > now)
         .values(expires_at=now, released_at=now)
         .returning(claims.c.work_code)
     )

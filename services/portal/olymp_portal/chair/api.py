@@ -3,23 +3,21 @@ annulment names its reason and is final (the service refuses it after the final 
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Role, authorize
 from olymp_portal.chair import handlers
 from olymp_portal.chair.handlers import ANNULMENT_REASONS
 from olymp_portal.marking import handlers as marking
-from olymp_portal.marking.handlers import SubjectGradeRef
+from olymp_portal.marking.api import SubjectGradeAt
 from olymp_portal.pages import Names, Page, redirect, render
 
 router = APIRouter(
     prefix="/chair", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
 )
-Grade = Annotated[int, Path(ge=1, le=11)]
 
 
 @router.get("", response_class=HTMLResponse)
@@ -34,12 +32,9 @@ async def overview(
     request: Request,
     page: Page,
     names: Names,
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
+    ref: SubjectGradeAt,
 ) -> Response:
     page.require(Role.JURY_CHAIR)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     return render(
         request,
         "chair/overview.html",
@@ -57,15 +52,12 @@ async def annul(
     request: Request,
     page: Page,
     names: Names,
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
+    ref: SubjectGradeAt,
     work_code: str,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     """Annul one work; htmx swaps the work's row with its new state (or the refusal)."""
     page.require(Role.JURY_CHAIR)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     error = await handlers.annul(page.caller, ref, work_code, reason)
     line = await handlers.work(page.caller, ref, work_code)
     return render(
@@ -83,11 +75,8 @@ async def annul(
 
 
 @router.get("/{olympiad_id}/{subject_code}/{grade}/scheme", response_class=HTMLResponse)
-async def scheme_form(
-    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
-) -> Response:
+async def scheme_form(request: Request, page: Page, ref: SubjectGradeAt) -> Response:
     page.require(Role.JURY_CHAIR)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     found = await handlers.scheme(page.caller, ref)
     return render(
         request,
@@ -105,16 +94,15 @@ async def scheme_form(
 
 
 @router.post("/{olympiad_id}/{subject_code}/{grade}/scheme")
-async def set_scheme(
-    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
-) -> Response:
+async def set_scheme(request: Request, page: Page, ref: SubjectGradeAt) -> Response:
     """Set the criteria; refused (marks exist, a bad value) with the form as it was typed."""
     page.require(Role.JURY_CHAIR)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     form = handlers.SchemeForm.typed(await request.form())
     error = await handlers.set_scheme(page.caller, ref, form)
     if error is None:
-        return redirect(request, f"/chair/{olympiad_id}/{subject_code}/{grade}/scheme?saved=1")
+        return redirect(
+            request, f"/chair/{ref.olympiad_id}/{ref.subject_code}/{ref.grade}/scheme?saved=1"
+        )
     return render(
         request,
         "chair/scheme.html",

@@ -24,7 +24,16 @@ router = APIRouter(
     prefix="/marking", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
 )
 JURY = (Role.JURY_MEMBER, Role.JURY_CHAIR)
-Grade = Annotated[int, Path(ge=1, le=11)]
+
+
+def _subject_grade(
+    olympiad_id: uuid.UUID, subject_code: str, grade: Annotated[int, Path(ge=1, le=11)]
+) -> SubjectGradeRef:
+    return SubjectGradeRef(olympiad_id, subject_code, grade)
+
+
+# the subject and grade an address names: /…/{olympiad_id}/{subject_code}/{grade}/…
+SubjectGradeAt = Annotated[SubjectGradeRef, Depends(_subject_grade)]
 
 
 @router.get("", response_class=HTMLResponse)
@@ -40,12 +49,9 @@ async def queue(
     request: Request,
     page: Page,
     names: Names,
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
+    ref: SubjectGradeAt,
 ) -> Response:
     page.require(*JURY)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     progress = await handlers.my_progress(page.caller, ref)
     return render(
         request, "marking/queue.html", **page.values(), ref=ref, progress=progress, names=names
@@ -57,23 +63,18 @@ async def progress_panel(
     request: Request,
     page: Page,
     names: Names,
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
+    ref: SubjectGradeAt,
 ) -> Response:
     """The progress panel alone (htmx refreshes it)."""
     page.require(*JURY)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     progress = await handlers.my_progress(page.caller, ref)
     return render(request, "marking/_progress.html", ref=ref, progress=progress, names=names)
 
 
 @router.post("/{olympiad_id}/{subject_code}/{grade}/next")
-async def next_work(
-    request: Request, page: Page, olympiad_id: uuid.UUID, subject_code: str, grade: Grade
-) -> Response:
+async def next_work(request: Request, page: Page, ref: SubjectGradeAt) -> Response:
     page.require(*JURY)
-    return await _open_next(request, page, SubjectGradeRef(olympiad_id, subject_code, grade))
+    return await _open_next(request, page, ref)
 
 
 async def _open_next(request: Request, page: PageContext, ref: SubjectGradeRef) -> Response:
@@ -88,13 +89,10 @@ async def work(
     request: Request,
     page: Page,
     uow: Uow,
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
+    ref: SubjectGradeAt,
     work_code: str,
 ) -> Response:
     page.require(*JURY)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     # the work held by this member, whatever the address says: a work is the server's decision
     claim = await handlers.held_work(page.caller, ref, work_code)
     if claim is None:
@@ -119,13 +117,10 @@ async def save(
     request: Request,
     page: Page,
     uow: Uow,
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
+    ref: SubjectGradeAt,
     work_code: str,
 ) -> Response:
     page.require(*JURY)
-    ref = SubjectGradeRef(olympiad_id, subject_code, grade)
     typed = handlers.typed_points(await request.form())
     errors = await handlers.record_marks(page.caller, ref, work_code, typed)
     if not errors:
@@ -163,11 +158,9 @@ async def save(
 async def release(
     request: Request,
     page: Page,
-    olympiad_id: uuid.UUID,
-    subject_code: str,
-    grade: Grade,
+    ref: SubjectGradeAt,
     work_code: str,
 ) -> Response:
     page.require(*JURY)
-    await handlers.release_work(page.caller, olympiad_id, work_code)
-    return redirect(request, SubjectGradeRef(olympiad_id, subject_code, grade).page)
+    await handlers.release_work(page.caller, ref.olympiad_id, work_code)
+    return redirect(request, ref.page)
