@@ -4,6 +4,7 @@ virtual host, shared by the end-to-end tests of one run."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +16,14 @@ from olymp_core.settings import SERVICES
 from olymp_core.testing.databases import AMQP_URL
 from tests.support.cli import olymp_command
 
-LAYOUT = Layout(port_offset=1000, database_prefix="olymp_e2e_", amqp_url=AMQP_URL)
+# two runs on one machine (a developer beside CI) each set their own OLYMP_TEST_PORT_OFFSET and
+# OLYMP_TEST_VHOST: ports, databases and queues then never meet
+_OFFSET = int(os.environ.get("OLYMP_TEST_PORT_OFFSET", "1000"))
+LAYOUT = Layout(
+    port_offset=_OFFSET,
+    database_prefix="olymp_e2e_" if _OFFSET == 1000 else f"olymp_e2e{_OFFSET}_",
+    amqp_url=AMQP_URL,
+)
 
 
 async def _fresh_state() -> None:
