@@ -16,7 +16,15 @@ from olymp_coding.domain import (
     MistypedCode,
     SubjectNotFound,
 )
-from olymp_coding.schemas import CodeEntryRead, CodeTable, DecodingRead, WorkList, WorkRead
+from olymp_coding.schemas import (
+    CodeEntryRead,
+    CodeTable,
+    DecodingOverview,
+    DecodingRead,
+    GradeGateRead,
+    WorkList,
+    WorkRead,
+)
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow
 from olymp_core.errors import ErrorMap
@@ -25,6 +33,8 @@ from olymp_core.subjects import UnknownSubject, subject
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}/subjects/{subject_code}", tags=["coding"])
+# what spans the olympiad's subjects; the handler keeps to the subjects the caller is assigned
+olympiad_router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["coding"])
 
 _subject_scope = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 
@@ -38,6 +48,7 @@ CodingOfficer = Annotated[Principal, Depends(authorize(Role.CODING_OFFICER, scop
 Decoder = Annotated[
     Principal, Depends(authorize(Role.CODING_OFFICER, Role.JURY_CHAIR, scope=_subject_scope))
 ]
+AnyDecoder = Annotated[Principal, Depends(authorize(Role.CODING_OFFICER, Role.JURY_CHAIR))]
 
 ERRORS: ErrorMap = {
     CodingError: 422,
@@ -125,3 +136,32 @@ async def decode(
 ) -> DecodingRead:
     result = await handlers.decode(handlers.Decode(olympiad_id, subject_code, grade), uow, who)
     return DecodingRead(decoded=result.decoded)
+
+
+@olympiad_router.get(
+    "/decoding",
+    summary="Состояние декодирования по предметам и классам: сколько и какие работы не проверены",
+)
+async def decoding_overview(olympiad_id: uuid.UUID, who: AnyDecoder, uow: Uow) -> DecodingOverview:
+    overview = await handlers.decoding_overview(olympiad_id, uow, who)
+    return DecodingOverview(
+        grades=[
+            GradeGateRead(
+                subject_code=item.subject_code,
+                grade=item.grade,
+                works=item.gate.works,
+                checked=item.gate.checked,
+                annulled=item.gate.annulled,
+                unchecked_codes=list(item.gate.unchecked_codes),
+                decoded=item.gate.decoded,
+                decoded_count=item.gate.decoded_count,
+                decoded_at=item.decoding.decoded_at if item.decoding else None,
+                decoded_by=item.decoding.decoded_by if item.decoding else None,
+                coded_after_decoding=item.gate.coded_after_decoding,
+                allowed=item.gate.allowed,
+                reason=item.gate.reason,
+                queued_pages=item.queued_pages,
+            )
+            for item in overview
+        ]
+    )

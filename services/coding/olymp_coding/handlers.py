@@ -20,16 +20,19 @@ from olymp_coding.domain import (
     CodeAssignment,
     Decision,
     DecodingRefused,
+    GradeGate,
     JuryTableRow,
     RandomSource,
     WorkCheck,
     WorkToCode,
     assign_codes,
     can_decode,
+    grade_gate,
     jury_table,
 )
-from olymp_coding.store import StoredWork
-from olymp_core.auth import Principal
+from olymp_coding.scans import store as scans_store
+from olymp_coding.store import StoredDecoding, StoredWork
+from olymp_core.auth import Principal, ScopeKind
 from olymp_core.contracts.coding import DecodedWork, WorkCoded, WorksDecoded, WorkWithdrawn
 from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
 from olymp_core.contracts.scoring import SubjectGradeChecked
@@ -313,6 +316,8 @@ async def _decode_late_works(
     work of the subject and grade (its consumers keep pairs idempotently).
     """
     session = uow.session
+    # taken by every decoding (the first one comes through here too): the manual queue waits
+    await store.lock_grade(session, olympiad_id, subject_code, grade)
     decoded = await store.lock_decoding(session, olympiad_id, subject_code, grade)
     if decoded is None:
         return None  # not decoded yet: the officer decodes every work at once
@@ -415,3 +420,41 @@ async def decode(command: Decode, uow: UnitOfWork, actor: Principal) -> Decoding
     )
     await uow.commit()
     return Decoding(decoded=len(stored), first_time=True)
+
+
+@dataclass(frozen=True)
+class SubjectGradeGate:
+    """The decoding gate of one subject and grade, for the officer's screen."""
+
+    subject_code: str
+    grade: int
+    gate: GradeGate
+    decoding: StoredDecoding | None
+    queued_pages: int  # pages of the subject still in the manual queue: a work may lack one
+
+
+async def decoding_overview(
+    olympiad_id: uuid.UUID, uow: UnitOfWork, who: Principal
+) -> list[SubjectGradeGate]:
+    """Every subject and grade with works, of the subjects `who` is assigned to, with its gate."""
+    session = uow.session
+    by_grade: dict[tuple[str, int], list[WorkCheck]] = {}
+    for work in await store.works_of_olympiad(session, olympiad_id):
+        if who.may_access(ScopeKind.SUBJECT, work.subject_code):
+            key = (work.subject_code, work.task_grade)
+            by_grade.setdefault(key, []).append(WorkCheck(work.work_code, work.state))
+    decodings = await store.decodings_of(session, olympiad_id)
+    queued = await scans_store.queued_by_subject(session, olympiad_id)
+    overview = []
+    for (subject_code, grade), checks in sorted(by_grade.items()):
+        decoding = decodings.get((subject_code, grade))
+        overview.append(
+            SubjectGradeGate(
+                subject_code,
+                grade,
+                grade_gate(checks, decoding.decoded_count if decoding else None),
+                decoding,
+                queued.get(subject_code, 0),
+            )
+        )
+    return overview

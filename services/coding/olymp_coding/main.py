@@ -30,7 +30,7 @@ def build(
         name="coding",
         runtime=runtime,
         description="Шифрование работ (п. 60–65): шифры, таблица для жюри, декодирование.",
-        routers=[api.router, scans_api.router],
+        routers=[api.router, api.olympiad_router, scans_api.router],
         events=consumers.EVENTS.bind(prefix=settings.code_prefix),
         errors={**api.ERRORS, **scans_api.ERRORS},
         sweep_jobs=[sweeper.lost_check_ins_job(runtime)],

@@ -303,6 +303,52 @@ async def works_of(
     return [_work(row) for row in rows]
 
 
+# any constant: the class of the advisory locks that serialise a subject and grade's decoding with
+# the manual queue's changes to the pages of its works
+GRADE_LOCK_CLASS = 0x64656364
+
+
+async def lock_grade(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, grade: int
+) -> None:
+    """Until commit, no page joins or leaves a work of this subject and grade while it is decoded.
+
+    A decoding and a page assigned at the same moment would otherwise both see the other not yet
+    done: the page would join a work after its grade was decoded.
+    """
+    await lock_until_commit(session, GRADE_LOCK_CLASS, f"{olympiad_id}/{subject_code}/{grade}")
+
+
+@dataclass(frozen=True)
+class StoredDecoding:
+    decoded_count: int
+    decoded_at: dt.datetime
+    decoded_by: str
+
+
+async def decodings_of(
+    session: AsyncSession, olympiad_id: uuid.UUID
+) -> dict[tuple[str, int], StoredDecoding]:
+    """Every decoded (subject, grade) of the olympiad: how many works, when and by whom."""
+    rows = await session.execute(sa.select(decodings).where(decodings.c.olympiad_id == olympiad_id))
+    return {
+        (row.subject_code, int(row.grade)): StoredDecoding(
+            int(row.decoded_count), row.decoded_at, row.decoded_by
+        )
+        for row in rows
+    }
+
+
+async def works_of_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> Sequence[StoredWork]:
+    """Every work of the olympiad, by subject, grade and code."""
+    rows = await session.execute(
+        sa.select(works)
+        .where(works.c.olympiad_id == olympiad_id)
+        .order_by(works.c.subject_code, works.c.task_grade, works.c.work_code)
+    )
+    return [_work(row) for row in rows]
+
+
 async def decoded_count(
     session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, grade: int
 ) -> int | None:

@@ -13,7 +13,14 @@ from olymp_coding.domain.codes import (
     normalise_prefix,
     validate_code,
 )
-from olymp_coding.domain.decoding import CheckState, Decision, WorkCheck, can_decode
+from olymp_coding.domain.decoding import (
+    CheckState,
+    Decision,
+    GradeGate,
+    WorkCheck,
+    can_decode,
+    grade_gate,
+)
 from olymp_coding.domain.errors import (
     CodingError,
     DecodingRefused,
@@ -33,6 +40,7 @@ __all__ = [
     "CodingError",
     "Decision",
     "DecodingRefused",
+    "GradeGate",
     "InvalidSubject",
     "JuryTableRow",
     "MistypedCode",
@@ -43,6 +51,7 @@ __all__ = [
     "assign_codes",
     "can_decode",
     "generate_code",
+    "grade_gate",
     "jury_table",
     "normalise_prefix",
     "validate_code",

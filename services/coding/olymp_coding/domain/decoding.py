@@ -62,3 +62,62 @@ def can_decode(works_of_subject_grade: Iterable[WorkCheck]) -> Decision:
             unchecked_codes=unchecked,
         )
     return Decision(allowed=True)
+
+
+@dataclass(frozen=True)
+class GradeGate:
+    """The decoding gate of one subject and grade as the officer's screen shows it."""
+
+    works: int
+    checked: int
+    annulled: int
+    unchecked_codes: tuple[str, ...]
+    decoded_count: int | None  # None while not decoded
+    allowed: bool  # whether «Декодировать» would decode something now
+    reason: str  # Russian: why not, or what pressing it does
+
+    @property
+    def decoded(self) -> bool:
+        return self.decoded_count is not None
+
+    @property
+    def coded_after_decoding(self) -> int:
+        """Works coded after the decoding (a late check-in), not decoded yet."""
+        return max(0, self.works - (self.decoded_count or self.works))
+
+
+def grade_gate(works_of_subject_grade: Iterable[WorkCheck], decoded_count: int | None) -> GradeGate:
+    """The gate's state (§61) of a subject and grade, decoded `decoded_count` works ago or not."""
+    works = list(works_of_subject_grade)
+    decision = can_decode(works)
+    counts = {state: sum(w.state is state for w in works) for state in CheckState}
+
+    def gate(allowed: bool, reason: str) -> GradeGate:
+        return GradeGate(
+            works=len(works),
+            checked=counts[CheckState.CHECKED],
+            annulled=counts[CheckState.ANNULLED],
+            unchecked_codes=decision.unchecked_codes,
+            decoded_count=decoded_count,
+            allowed=allowed,
+            reason=reason,
+        )
+
+    if decoded_count is None:
+        if decision.allowed:
+            return gate(True, f"Все работы проверены: можно декодировать ({len(works)}).")
+        return gate(False, decision.reason)
+    if len(works) <= decoded_count:
+        return gate(False, f"Работы уже декодированы ({decoded_count}).")
+    late = len(works) - decoded_count
+    if decision.allowed:
+        return gate(
+            True,
+            f"Декодировано {decoded_count}; после декодирования зашифровано ещё {late}, "
+            "все проверены: их можно декодировать.",
+        )
+    return gate(
+        False,
+        f"Декодировано {decoded_count}; после декодирования зашифровано ещё {late}. "
+        "Они будут декодированы сами, как только жюри их проверит (п. 61).",
+    )

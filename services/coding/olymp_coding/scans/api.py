@@ -8,7 +8,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
@@ -16,14 +16,19 @@ from olymp_coding.api import CodingOfficer, SubjectCode
 from olymp_coding.domain import InvalidSubject
 from olymp_coding.scans import handlers
 from olymp_coding.scans.domain import (
+    GradeDecoded,
     LinkRefused,
     PageAlreadyAssigned,
     PageNotFound,
+    PageNotQueued,
+    PageNotReturnable,
+    Resolution,
     ScanError,
     ScanTooLarge,
     SubjectNotCoded,
     UnknownWorkCode,
     WrongSubject,
+    upright_rotation,
 )
 from olymp_coding.scans.handlers import ScanDesk
 from olymp_coding.scans.schemas import (
@@ -33,9 +38,15 @@ from olymp_coding.scans.schemas import (
     ManualQueue,
     PageLinkRead,
     PageOutcomeRead,
+    PageStateRead,
+    ResolutionCreate,
+    ResolvedPageRead,
+    ResolvedPages,
+    SuggestionRead,
     UploadRead,
     WorkPages,
 )
+from olymp_coding.scans.store import ScannedPage
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
@@ -56,6 +67,9 @@ ERRORS: ErrorMap = {
     ScanTooLarge: 413,
     PageNotFound: 404,
     PageAlreadyAssigned: 409,
+    PageNotQueued: 409,
+    PageNotReturnable: 409,
+    GradeDecoded: 409,
     WrongSubject: 409,
     UnknownWorkCode: 422,
     LinkRefused: 403,
@@ -167,25 +181,81 @@ async def upload_scan(
     )
 
 
+def _image_url(olympiad_id: uuid.UUID, page_id: uuid.UUID, size: str = "image") -> str:
+    return f"/olympiads/{olympiad_id}/scans/{page_id}/{size}"
+
+
+def _page_state(page: ScannedPage) -> PageStateRead:
+    resolution = Resolution(page.resolution) if page.resolution else None
+    return PageStateRead(
+        page_id=page.page_id,
+        kind=page.kind,
+        queue_state=page.queue_state,
+        resolution=resolution,
+        resolution_label=resolution.label if resolution else None,
+        work_code=page.work_code,
+    )
+
+
 @router.get("/scans/manual", summary="Очередь страниц, ожидающих ручной привязки к работе")
 async def manual_queue(olympiad_id: uuid.UUID, who: AnyCodingOfficer, uow: Uow) -> ManualQueue:
-    pages = await handlers.manual_queue(olympiad_id, uow, who)
+    queued = await handlers.manual_queue(olympiad_id, uow, who)
     return ManualQueue(
         pages=[
             ManualPageRead(
+                page_id=item.page.page_id,
+                kind=item.page.kind,
+                code_read=item.page.code_read,
+                reason=item.page.routing_reason,
+                station_subject=item.page.station_subject,
+                source_file=item.page.source_file,
+                source_page=item.page.source_page,
+                uploaded_at=item.page.uploaded_at,
+                rotation=upright_rotation(item.page.orientation),
+                suggestions=[
+                    SuggestionRead(work_code=s.work_code, reason=s.reason) for s in item.suggestions
+                ],
+                image_url=_image_url(olympiad_id, item.page.page_id),
+                thumbnail_url=_image_url(olympiad_id, item.page.page_id, "thumbnail"),
+            )
+            for item in queued
+        ]
+    )
+
+
+@router.get(
+    "/scans/resolved",
+    summary="Страницы, разобранные в очереди (последние 200): что решено, кем и можно ли вернуть",
+)
+async def resolved_pages(olympiad_id: uuid.UUID, who: AnyCodingOfficer, uow: Uow) -> ResolvedPages:
+    settled = await handlers.resolved_pages(olympiad_id, uow, who)
+    pages = []
+    for item in settled:
+        page = item.page
+        assert page.resolution and page.resolved_at and page.resolved_by
+        resolution = Resolution(page.resolution)
+        pages.append(
+            ResolvedPageRead(
                 page_id=page.page_id,
                 kind=page.kind,
-                code_read=page.code_read,
-                reason=page.routing_reason,
+                resolution=resolution,
+                resolution_label=resolution.label,
+                work_code=page.work_code,
+                grade=item.grade,
                 station_subject=page.station_subject,
                 source_file=page.source_file,
                 source_page=page.source_page,
-                uploaded_at=page.uploaded_at,
-                image_url=f"/olympiads/{olympiad_id}/scans/{page.page_id}/image",
+                resolved_at=page.resolved_at,
+                resolved_by=page.resolved_by,
+                returnable=item.returnable,
+                why_not=item.why_not,
+                thumbnail_url=_image_url(olympiad_id, page.page_id, "thumbnail"),
             )
-            for page in pages
-        ]
-    )
+        )
+    return ResolvedPages(pages=pages)
+
+
+_JPEG: dict[int | str, dict[str, Any]] = {200: {"content": {"image/jpeg": {}}}}
 
 
 @router.get(
@@ -202,6 +272,22 @@ async def page_image(
     )
 
 
+@router.get(
+    "/scans/{page_id}/thumbnail",
+    summary="Уменьшенное изображение страницы (оргкомитет, для ленты очереди)",
+    response_class=Response,
+    responses=_JPEG,
+)
+async def page_thumbnail(
+    olympiad_id: uuid.UUID, page_id: uuid.UUID, who: AnyCodingOfficer, desk: Desk, uow: Uow
+) -> Response:
+    command = handlers.ViewPage(olympiad_id, page_id)
+    image = await handlers.page_thumbnail(command, uow, who, desk=desk)
+    return Response(
+        image.data, media_type=image.content_type, headers={"Cache-Control": "no-store"}
+    )
+
+
 @router.post("/scans/{page_id}/assignment", summary="Привязать страницу из очереди к работе")
 async def assign_page(
     olympiad_id: uuid.UUID,
@@ -212,13 +298,46 @@ async def assign_page(
     uow: Uow,
 ) -> AssignedPageRead:
     command = handlers.AssignPage(
-        olympiad_id, page_id, body.work_code, _subject_code(body.subject_code), body.kind
+        olympiad_id,
+        page_id,
+        body.work_code,
+        _subject_code(body.subject_code),
+        body.kind,
+        body.rotation,
     )
     page = await handlers.assign_page(command, uow, who, desk=desk)
     assert page.work_code is not None
     return AssignedPageRead(
         page_id=page.page_id, work_code=page.work_code, kind=page.kind, queue_state=page.queue_state
     )
+
+
+@router.post(
+    "/scans/{page_id}/resolution",
+    summary="Отметить страницу из очереди как черновик (п. 45) или не относящуюся ни к одной работе",
+)
+async def set_page_aside(
+    olympiad_id: uuid.UUID,
+    page_id: uuid.UUID,
+    body: Annotated[ResolutionCreate, Body()],
+    who: AnyCodingOfficer,
+    uow: Uow,
+) -> PageStateRead:
+    command = handlers.SetPageAside(
+        olympiad_id, page_id, Resolution(body.resolution), body.rotation
+    )
+    return _page_state(await handlers.set_page_aside(command, uow, who))
+
+
+@router.delete(
+    "/scans/{page_id}/resolution",
+    summary="Вернуть разобранную страницу в очередь (привязанную — до декодирования её класса)",
+)
+async def return_page(
+    olympiad_id: uuid.UUID, page_id: uuid.UUID, who: AnyCodingOfficer, uow: Uow
+) -> PageStateRead:
+    command = handlers.ReturnPage(olympiad_id, page_id)
+    return _page_state(await handlers.return_page(command, uow, who))
 
 
 @router.get(
@@ -255,7 +374,11 @@ async def work_pages(
         work_code=work_code,
         pages=[
             PageLinkRead(
-                page_id=link.page_id, sheet=link.sheet, url=link.url, expires_at=link.expires_at
+                page_id=link.page_id,
+                sheet=link.sheet,
+                url=link.url,
+                expires_at=link.expires_at,
+                rotation=link.rotation,
             )
             for link in links
         ],

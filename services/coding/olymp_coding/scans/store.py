@@ -2,6 +2,8 @@
 
 A title page (it carries the participant's name, §63) is a row with `kind = 'title'` whose object
 lies under the `titles/` prefix; every query that serves the jury filters on `kind = 'answer'`.
+A page settled in the manual queue has a `resolution`: assigned to a work, a draft (§45) or
+discarded; only an assigned one (or one routed by its label, without a resolution) has a work.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ KIND_TITLE: Final = "title"
 QUEUE_NONE: Final = "none"  # routed by its label, never queued
 QUEUE_PENDING: Final = "pending"
 QUEUE_RESOLVED: Final = "resolved"
+RESOLUTION_ASSIGNED: Final = "assigned"
 
 scanned_pages = sa.Table(
     "scanned_pages",
@@ -50,9 +53,21 @@ scanned_pages = sa.Table(
     sa.Column("resolved_by", sa.Text),
     sa.Column("retain_until", sa.DateTime(timezone=True), nullable=False),
     sa.Column("retention_mode", sa.Text, nullable=False),
+    sa.Column("resolution", sa.Text),
     sa.UniqueConstraint("olympiad_id", "content_sha256", name="scanned_pages_once"),
     sa.Index("scanned_pages_by_work", "olympiad_id", "work_code"),
     sa.Index("scanned_pages_by_queue", "olympiad_id", "queue_state"),
+    sa.Index("scanned_pages_by_upload", "olympiad_id", "source_file", "uploaded_at"),
+)
+
+# a page that is on a work: routed by its label (no resolution) or assigned in the queue
+_ON_A_WORK: Final = sa.and_(
+    scanned_pages.c.work_code.is_not(None),
+    scanned_pages.c.queue_state != QUEUE_PENDING,
+    sa.or_(
+        scanned_pages.c.resolution.is_(None),
+        scanned_pages.c.resolution == RESOLUTION_ASSIGNED,
+    ),
 )
 
 
@@ -70,19 +85,28 @@ class ScannedPage:
     station_subject: str
     source_file: str
     source_page: int
+    orientation: int
     routing_reason: str | None
     queue_state: str
+    resolution: str | None
     uploaded_at: dt.datetime
+    uploaded_by: str
+    resolved_at: dt.datetime | None
+    resolved_by: str | None
     retain_until: dt.datetime
     retention_mode: str
 
     @property
     def for_jury(self) -> bool:
-        """An answer page settled on a work: the only kind of page a jury path may serve."""
+        """An answer page settled on a work: the only kind of page a jury path may serve.
+
+        A draft (§45) or a discarded page has no work and is never served, whatever its kind.
+        """
         return (
             self.kind == KIND_ANSWER
             and self.work_code is not None
             and self.queue_state != QUEUE_PENDING
+            and self.resolution in (None, RESOLUTION_ASSIGNED)
         )
 
 
@@ -162,9 +186,120 @@ async def manual_queue(session: AsyncSession, olympiad_id: uuid.UUID) -> list[Sc
             scanned_pages.c.olympiad_id == olympiad_id,
             scanned_pages.c.queue_state == QUEUE_PENDING,
         )
-        .order_by(scanned_pages.c.uploaded_at, scanned_pages.c.source_file)
+        .order_by(
+            scanned_pages.c.uploaded_at,
+            scanned_pages.c.source_file,
+            scanned_pages.c.source_page,
+        )
     )
     return [_page(row) for row in rows]
+
+
+async def resolved_pages(
+    session: AsyncSession, olympiad_id: uuid.UUID, limit: int
+) -> list[ScannedPage]:
+    """Pages settled in the manual queue, the latest decision first."""
+    rows = await session.execute(
+        sa.select(scanned_pages)
+        .where(
+            scanned_pages.c.olympiad_id == olympiad_id,
+            scanned_pages.c.queue_state == QUEUE_RESOLVED,
+        )
+        .order_by(scanned_pages.c.resolved_at.desc(), scanned_pages.c.page_id)
+        .limit(limit)
+    )
+    return [_page(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class UploadPage:
+    """A page of an upload that is on a work: a queued page's neighbour."""
+
+    source_file: str
+    uploaded_at: dt.datetime
+    source_page: int
+    work_code: str
+    sheet: int | None
+    kind: str
+
+
+async def upload_pages(
+    session: AsyncSession, olympiad_id: uuid.UUID, uploads: Collection[tuple[str, dt.datetime]]
+) -> list[UploadPage]:
+    """The pages on works of the given uploads (file name and the instant it was taken in)."""
+    if not uploads:
+        return []
+    rows = await session.execute(
+        sa.select(
+            scanned_pages.c.source_file,
+            scanned_pages.c.uploaded_at,
+            scanned_pages.c.source_page,
+            scanned_pages.c.work_code,
+            scanned_pages.c.sheet,
+            scanned_pages.c.kind,
+        ).where(
+            scanned_pages.c.olympiad_id == olympiad_id,
+            sa.tuple_(scanned_pages.c.source_file, scanned_pages.c.uploaded_at).in_(
+                sorted(uploads)
+            ),
+            _ON_A_WORK,
+        )
+    )
+    return [
+        UploadPage(r.source_file, r.uploaded_at, r.source_page, r.work_code, r.sheet, r.kind)
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SettledPages:
+    """What is on one work so far."""
+
+    sheets: frozenset[int]
+    answer_pages: int
+    title_pages: int
+
+
+async def settled_pages_of_subject(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
+) -> dict[str, SettledPages]:
+    """Per work code of the subject: its answer sheets' numbers and how many pages of each kind."""
+    answer = scanned_pages.c.kind == KIND_ANSWER
+    rows = await session.execute(
+        sa.select(
+            scanned_pages.c.work_code,
+            sa.func.array_agg(sa.distinct(scanned_pages.c.sheet))
+            .filter(answer, scanned_pages.c.sheet.is_not(None))
+            .label("sheets"),
+            sa.func.count().filter(answer).label("answer_pages"),
+            sa.func.count().filter(scanned_pages.c.kind == KIND_TITLE).label("title_pages"),
+        )
+        .where(
+            scanned_pages.c.olympiad_id == olympiad_id,
+            scanned_pages.c.subject_code == subject_code,
+            _ON_A_WORK,
+        )
+        .group_by(scanned_pages.c.work_code)
+    )
+    return {
+        row.work_code: SettledPages(
+            frozenset(row.sheets or ()), int(row.answer_pages), int(row.title_pages)
+        )
+        for row in rows
+    }
+
+
+async def queued_by_subject(session: AsyncSession, olympiad_id: uuid.UUID) -> dict[str, int]:
+    """How many pages wait in the manual queue, by the subject of the station that scanned them."""
+    rows = await session.execute(
+        sa.select(scanned_pages.c.station_subject, sa.func.count())
+        .where(
+            scanned_pages.c.olympiad_id == olympiad_id,
+            scanned_pages.c.queue_state == QUEUE_PENDING,
+        )
+        .group_by(scanned_pages.c.station_subject)
+    )
+    return {subject_code: int(count) for subject_code, count in rows.tuples()}
 
 
 async def pages_of_work(
@@ -176,7 +311,7 @@ async def pages_of_work(
             scanned_pages.c.olympiad_id == olympiad_id,
             scanned_pages.c.work_code == work_code,
             scanned_pages.c.kind == kind,
-            scanned_pages.c.queue_state != QUEUE_PENDING,
+            _ON_A_WORK,
         )
         .order_by(
             scanned_pages.c.sheet.nulls_last(),
@@ -195,9 +330,11 @@ async def resolve(
     subject_code: str,
     kind: str,
     object_key: str,
+    orientation: int,
     at: dt.datetime,
     by: str,
 ) -> None:
+    """Settle a queued page on a work."""
     await session.execute(
         sa.update(scanned_pages)
         .where(scanned_pages.c.page_id == page_id)
@@ -206,9 +343,52 @@ async def resolve(
             subject_code=subject_code,
             kind=kind,
             object_key=object_key,
+            orientation=orientation,
             queue_state=QUEUE_RESOLVED,
+            resolution=RESOLUTION_ASSIGNED,
             resolved_at=at,
             resolved_by=by,
+        )
+    )
+
+
+async def set_aside(
+    session: AsyncSession,
+    page_id: uuid.UUID,
+    *,
+    resolution: str,
+    orientation: int,
+    at: dt.datetime,
+    by: str,
+) -> None:
+    """Take a queued page out of the queue onto no work: a draft, or discarded."""
+    await session.execute(
+        sa.update(scanned_pages)
+        .where(scanned_pages.c.page_id == page_id)
+        .values(
+            work_code=None,
+            subject_code=None,
+            orientation=orientation,
+            queue_state=QUEUE_RESOLVED,
+            resolution=resolution,
+            resolved_at=at,
+            resolved_by=by,
+        )
+    )
+
+
+async def return_to_queue(session: AsyncSession, page_id: uuid.UUID) -> None:
+    """Undo a decision of the queue: the page waits again, on no work (who and when: audit)."""
+    await session.execute(
+        sa.update(scanned_pages)
+        .where(scanned_pages.c.page_id == page_id)
+        .values(
+            work_code=None,
+            subject_code=None,
+            queue_state=QUEUE_PENDING,
+            resolution=None,
+            resolved_at=None,
+            resolved_by=None,
         )
     )
 

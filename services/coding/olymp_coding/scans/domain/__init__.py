@@ -6,10 +6,13 @@ and record the outcome.
 from olymp_coding.scans.domain.errors import (
     CorruptDocument,
     EmptyFile,
+    GradeDecoded,
     LinkRefused,
     OutOfScope,
     PageAlreadyAssigned,
     PageNotFound,
+    PageNotQueued,
+    PageNotReturnable,
     PageTooLarge,
     ScanError,
     ScanTooLarge,
@@ -37,6 +40,13 @@ from olymp_coding.scans.domain.payload import (
     title_payload,
 )
 from olymp_coding.scans.domain.reading import CodeRead, read_code
+from olymp_coding.scans.domain.resolution import (
+    QUARTER_TURNS,
+    Resolution,
+    is_quarter_turn,
+    orientation_of,
+    upright_rotation,
+)
 from olymp_coding.scans.domain.retention import retain_until
 from olymp_coding.scans.domain.routing import (
     REASON_OTHER_SUBJECT,
@@ -49,12 +59,21 @@ from olymp_coding.scans.domain.routing import (
     route_page,
     subject_prefix,
 )
+from olymp_coding.scans.domain.suggestions import (
+    MAX_SUGGESTIONS,
+    FilePage,
+    Suggestion,
+    WorkPages,
+    suggest_works,
+)
 
 __all__ = [
     "LABEL_BAND",
     "MAX_RENDER_PIXELS",
     "MAX_SOURCE_PIXELS",
+    "MAX_SUGGESTIONS",
     "PDF_RENDER_DPI",
+    "QUARTER_TURNS",
     "REASON_OTHER_SUBJECT",
     "REASON_SEVERAL_CODES",
     "REASON_UNKNOWN_CODE",
@@ -65,6 +84,8 @@ __all__ = [
     "CorruptDocument",
     "Destination",
     "EmptyFile",
+    "FilePage",
+    "GradeDecoded",
     "LabelKind",
     "LabelPayload",
     "LinkRefused",
@@ -73,16 +94,23 @@ __all__ = [
     "Page",
     "PageAlreadyAssigned",
     "PageNotFound",
+    "PageNotQueued",
+    "PageNotReturnable",
     "PageTooLarge",
+    "Resolution",
     "Routing",
     "ScanError",
     "ScanTooLarge",
     "SubjectNotCoded",
+    "Suggestion",
     "UnknownWorkCode",
     "UnsupportedFileType",
+    "WorkPages",
     "WrongSubject",
     "answer_payload",
     "content_hash",
+    "is_quarter_turn",
+    "orientation_of",
     "page_key",
     "parse_payload",
     "read_code",
@@ -92,5 +120,7 @@ __all__ = [
     "sniff_kind",
     "split_document",
     "subject_prefix",
+    "suggest_works",
     "title_payload",
+    "upright_rotation",
 ]

@@ -63,6 +63,24 @@ class PageAlreadyAssigned(DomainError):
     title = "Страница уже привязана к работе"
 
 
+class PageNotQueued(DomainError):
+    """A decision on a page that is no longer in the manual queue (marked a draft, discarded)."""
+
+    title = "Страница уже не в очереди"
+
+
+class PageNotReturnable(DomainError):
+    """Returning a page to the queue that never passed through it, or is already there."""
+
+    title = "Страницу нельзя вернуть в очередь"
+
+
+class GradeDecoded(DomainError):
+    """The work's subject and grade is decoded (§65): its pages are settled for good."""
+
+    title = "Работы класса уже декодированы"
+
+
 class UnknownWorkCode(DomainError):
     """A well-formed code that no work of the olympiad carries."""
 

@@ -1,13 +1,26 @@
 """Handlers of the scan station and of what follows it: upload, manual queue, jury links, titles.
 
-`ingest` takes one uploaded file; `review` holds the commands and queries on stored pages.
+`ingest` takes one uploaded file; `queue` holds the coding officer's manual queue; `review` the
+other commands and queries on stored pages.
 """
 
 from olymp_coding.scans.handlers.desk import ScanDesk
 from olymp_coding.scans.handlers.ingest import PageOutcome, Upload, UploadReport, ingest
+from olymp_coding.scans.handlers.queue import (
+    AssignPage,
+    QueuedPage,
+    ReturnPage,
+    SetPageAside,
+    SettledPage,
+    assign_page,
+    manual_queue,
+    page_thumbnail,
+    resolved_pages,
+    return_page,
+    set_page_aside,
+)
 from olymp_coding.scans.handlers.retention import RetentionKeeper
 from olymp_coding.scans.handlers.review import (
-    AssignPage,
     IssuePageLinks,
     PageImage,
     PageLink,
@@ -15,10 +28,8 @@ from olymp_coding.scans.handlers.review import (
     ReadTitlePage,
     TitlePage,
     ViewPage,
-    assign_page,
     issue_page_links,
     label_sheets,
-    manual_queue,
     read_signed_page,
     read_title_page,
     view_page,
@@ -30,10 +41,14 @@ __all__ = [
     "PageImage",
     "PageLink",
     "PageOutcome",
+    "QueuedPage",
     "ReadSignedPage",
     "ReadTitlePage",
     "RetentionKeeper",
+    "ReturnPage",
     "ScanDesk",
+    "SetPageAside",
+    "SettledPage",
     "TitlePage",
     "Upload",
     "UploadReport",
@@ -43,7 +58,11 @@ __all__ = [
     "issue_page_links",
     "label_sheets",
     "manual_queue",
+    "page_thumbnail",
     "read_signed_page",
     "read_title_page",
+    "resolved_pages",
+    "return_page",
+    "set_page_aside",
     "view_page",
 ]

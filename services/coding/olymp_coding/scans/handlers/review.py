@@ -1,4 +1,6 @@
-"""Commands and queries on stored pages: the manual queue, the jury's links, title pages, labels.
+"""Commands and queries on stored pages: the jury's links, title pages, a page's image, labels.
+
+The manual queue's commands are in `queue`.
 
 Every read of a page's image — by the jury through a link, by a coding officer — leaves an audit
 entry in the same transaction that hands out the link or the bytes; so those reads are commands
@@ -20,34 +22,20 @@ from olymp_coding.scans.documents import label_sheets_pdf
 from olymp_coding.scans.domain import (
     LinkRefused,
     OutOfScope,
-    PageAlreadyAssigned,
     PageNotFound,
     SubjectNotCoded,
     UnknownWorkCode,
-    WrongSubject,
-    page_key,
-    retain_until,
+    upright_rotation,
 )
 from olymp_coding.scans.handlers.desk import ScanDesk
-from olymp_coding.scans.handlers.retention import MODE_OBJECT_LOCK
-from olymp_coding.scans.store import KIND_ANSWER, KIND_TITLE, QUEUE_PENDING, ScannedPage
+from olymp_coding.scans.store import KIND_ANSWER, KIND_TITLE, ScannedPage
 from olymp_core.auth import Principal, ScopeKind
-from olymp_core.contracts.coding import PageScanned
 from olymp_core.db import UnitOfWork
 from olymp_core.links import expiry
 from olymp_core.storage import StorageCapabilityError
 from olymp_core.subjects import subject
 
 ROOMS_UNKNOWN = "не указана"
-
-
-@dataclass(frozen=True)
-class AssignPage:
-    olympiad_id: uuid.UUID
-    page_id: uuid.UUID
-    work_code: str  # as typed; checked here
-    subject_code: str  # the subject the officer believes the work is in
-    kind: str  # answer or title
 
 
 @dataclass(frozen=True)
@@ -83,6 +71,7 @@ class PageLink:
     sheet: int | None
     url: str
     expires_at: dt.datetime
+    rotation: int  # degrees clockwise that stand the page upright (the scan itself is never turned)
 
 
 @dataclass(frozen=True)
@@ -98,12 +87,12 @@ class TitlePage:
     count: int  # how many title pages the work has; the latest is served
 
 
-def _subject_of(page: ScannedPage) -> str:
+def subject_of(page: ScannedPage) -> str:
     # A queued page belongs to no work yet: the station's subject is all that is known of it.
     return page.subject_code or page.station_subject
 
 
-def _require_subject(who: Principal, subject_code: str, what: str) -> None:
+def require_subject(who: Principal, subject_code: str, what: str) -> None:
     if not who.may_access(ScopeKind.SUBJECT, subject_code):
         raise OutOfScope(
             f"{what} относится к предмету «{subject(subject_code).name}», который вам не назначен. "
@@ -111,15 +100,7 @@ def _require_subject(who: Principal, subject_code: str, what: str) -> None:
         )
 
 
-async def manual_queue(
-    olympiad_id: uuid.UUID, uow: UnitOfWork, who: Principal
-) -> list[ScannedPage]:
-    """The queued pages of the subjects the officer is assigned to."""
-    pages = await store.manual_queue(uow.session, olympiad_id)
-    return [page for page in pages if who.may_access(ScopeKind.SUBJECT, _subject_of(page))]
-
-
-async def _known_work(uow: UnitOfWork, olympiad_id: uuid.UUID, typed_code: str) -> store.WorkByCode:
+async def known_work(uow: UnitOfWork, olympiad_id: uuid.UUID, typed_code: str) -> store.WorkByCode:
     code = validate_code(typed_code)  # MistypedCode: the check character caught a slip
     work = await store.work_by_code(uow.session, olympiad_id, code)
     if work is None:
@@ -127,74 +108,6 @@ async def _known_work(uow: UnitOfWork, olympiad_id: uuid.UUID, typed_code: str) 
             f"Шифр «{code}» не выдан ни одной работе этой олимпиады. Сверьте шифр с работой."
         )
     return work
-
-
-async def assign_page(
-    command: AssignPage, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
-) -> ScannedPage:
-    """Settle a page from the manual queue on a work (and say whether it is a title page)."""
-    moved_from: str | None = None
-    page = await store.page(uow.session, command.olympiad_id, command.page_id, for_update=True)
-    if page is None:
-        raise PageNotFound(f"Страница {command.page_id} не найдена среди загруженных сканов.")
-    _require_subject(actor, _subject_of(page), f"Страница {command.page_id}")
-    if page.queue_state != QUEUE_PENDING:
-        raise PageAlreadyAssigned(
-            f"Страница {command.page_id} уже отнесена к работе {page.work_code}; "
-            "повторная привязка не нужна."
-        )
-    work = await _known_work(uow, command.olympiad_id, command.work_code)
-    if work.subject_code != command.subject_code:
-        raise WrongSubject(
-            f"Шифр «{work.work_code}» относится к предмету «{subject(work.subject_code).name}», "
-            f"а указан предмет «{subject(command.subject_code).name}». "
-            "Проверьте шифр и предмет работы."
-        )
-    _require_subject(actor, work.subject_code, f"Работа {work.work_code}")
-    digest = page.object_key.rsplit("/", 1)[-1].split(".", 1)
-    key = page_key(
-        str(command.olympiad_id), digest[0], digest[1], title_page=command.kind == KIND_TITLE
-    )
-    if key != page.object_key:
-        # A title page must not stay under the scans prefix, nor an answer page under titles.
-        data = await desk.objects.get(page.object_key)
-        await desk.objects.put(key, data, content_type=page.content_type)
-        moved_from = page.object_key
-    await store.resolve(
-        uow.session,
-        page.page_id,
-        work_code=work.work_code,
-        subject_code=work.subject_code,
-        kind=command.kind,
-        object_key=key,
-        at=uow.clock.now(),
-        by=actor.subject,
-    )
-    if command.kind == KIND_ANSWER:
-        uow.publish(
-            PageScanned(
-                olympiad_id=command.olympiad_id,
-                work_code=work.work_code,
-                subject_code=work.subject_code,
-                page_id=page.page_id,
-                sheet=page.sheet,
-            )
-        )
-    await uow.audit(
-        actor=actor.subject,
-        action="scan.page_assigned",
-        object_type="scanned_page",
-        object_id=str(page.page_id),
-        payload={"work_code": work.work_code, "kind": command.kind, "reason": page.routing_reason},
-    )
-    await uow.commit()
-    resolved = await store.page(uow.session, command.olympiad_id, command.page_id)
-    assert resolved is not None
-    if moved_from is not None:
-        until = max(resolved.retain_until, retain_until(uow.clock.now(), desk.retention_years))
-        if await desk.retention.protect([key], until) != MODE_OBJECT_LOCK:
-            await desk.objects.delete(moved_from)  # a locked original stays until its date
-    return resolved
 
 
 def _signed_path(
@@ -211,7 +124,7 @@ async def issue_page_links(
     command: IssuePageLinks, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
 ) -> list[PageLink]:
     """The answer pages of a work (never its title page), each with a short-lived link."""
-    work = await _known_work(uow, command.olympiad_id, command.work_code)
+    work = await known_work(uow, command.olympiad_id, command.work_code)
     if not actor.may_access(ScopeKind.SUBJECT, work.subject_code):
         raise OutOfScope(f"Работа {work.work_code} относится к предмету, который вам не назначен.")
     pages = await store.pages_of_work(uow.session, command.olympiad_id, work.work_code, KIND_ANSWER)
@@ -226,7 +139,9 @@ async def issue_page_links(
         except StorageCapabilityError:
             url = _signed_path(desk, command.olympiad_id, page.page_id, expires, actor.subject)
             via = "service"
-        links.append(PageLink(page.page_id, page.sheet, url, expires_at))
+        links.append(
+            PageLink(page.page_id, page.sheet, url, expires_at, upright_rotation(page.orientation))
+        )
         await uow.audit(
             actor=actor.subject,
             action="scan.page_link_issued",
@@ -280,8 +195,8 @@ async def read_title_page(
     command: ReadTitlePage, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
 ) -> TitlePage:
     """The latest title page of a work (coding role only), and how many are stored."""
-    work = await _known_work(uow, command.olympiad_id, command.work_code)
-    _require_subject(actor, work.subject_code, f"Работа {work.work_code}")
+    work = await known_work(uow, command.olympiad_id, command.work_code)
+    require_subject(actor, work.subject_code, f"Работа {work.work_code}")
     titles = await store.pages_of_work(uow.session, command.olympiad_id, work.work_code, KIND_TITLE)
     if not titles:
         raise PageNotFound(f"Титульный лист работы {work.work_code} ещё не отсканирован.")
@@ -305,7 +220,7 @@ async def view_page(
     page = await store.page(uow.session, command.olympiad_id, command.page_id)
     if page is None:
         raise PageNotFound(f"Страница {command.page_id} не найдена среди загруженных сканов.")
-    _require_subject(actor, _subject_of(page), f"Страница {command.page_id}")
+    require_subject(actor, subject_of(page), f"Страница {command.page_id}")
     data = await desk.objects.get(page.object_key)
     await uow.audit(
         actor=actor.subject,
