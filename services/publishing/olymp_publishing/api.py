@@ -41,6 +41,7 @@ from olymp_publishing.domain import (
 from olymp_publishing.domain.errors import AppealsNotOver, FinalNotSubmitted
 from olymp_publishing.handlers import PublishedFile, PublishedFiles, TableAddress
 from olymp_publishing.schemas import (
+    BoundaryTiesRead,
     FinalStatusRead,
     QuotaPolicyRead,
     QuotaPolicyWrite,
@@ -49,6 +50,8 @@ from olymp_publishing.schemas import (
     ResultVersionRead,
     TieDecisionCreate,
     TieDecisionRead,
+    TieGroupRead,
+    TieMemberRead,
 )
 
 # §117: the organiser sets the quota; a jury chair may read it but not change it.
@@ -144,6 +147,63 @@ async def post_tie_decision(
     )
 
 
+@jury_router.get(
+    "/ties",
+    summary="The tie groups at the quota boundary, for the chair's ruling (§117)",
+    description="The current table (after appeals): each group of equal totals that does not fit"
+    " whole under a status by the quota, with its participants (work code and full name, as in the"
+    " jury protocol), what the chair may rule and the ruling in force. Before decoding there is no"
+    " table: `ready` is false and `not_ready_reason` says why.",
+)
+async def get_ties(
+    olympiad_id: uuid.UUID, subject_code: str, grade: Grade, who: JuryChair, uow: Uow
+) -> BoundaryTiesRead:
+    key = SubjectGrade(olympiad_id, subject_code, grade)
+    found = await handlers.boundary_ties(key, uow)
+    table = found.table
+    return BoundaryTiesRead(
+        olympiad_id=olympiad_id,
+        subject_code=subject_code,
+        grade=grade,
+        ready=table is not None,
+        not_ready_reason=found.not_ready,
+        quota_places=None if table is None else table.quota_places,
+        ranked=None if table is None else len(table.rows),
+        max_total=None if table is None else points_text(table.max_total),
+        undecided=0 if table is None else len(table.unresolved_ties),
+        ties=[_tie_group_read(group) for group in found.groups],
+    )
+
+
+def _tie_group_read(group: handlers.TieGroup) -> TieGroupRead:
+    tie = group.tie
+    return TieGroupRead(
+        total=points_text(tie.total),
+        participants=len(tie.participant_ids),
+        place=group.rows[0].place if group.rows else "",
+        places_left=tie.places_left,
+        statuses=list(tie.choices),
+        default=tie.default,
+        decision=tie.chair_decision,
+        decided_by=group.decided_by,
+        decided_at=group.decided_at,
+        members=[
+            TieMemberRead(
+                position=ranked.position,
+                place=ranked.place,
+                work_code=ranked.row.work_code,
+                participant=" ".join(
+                    part
+                    for part in (ranked.row.surname, ranked.row.name, ranked.row.patronymic)
+                    if part
+                ),
+                school=ranked.row.school,
+            )
+            for ranked in group.rows
+        ],
+    )
+
+
 @jury_router.post(
     "/final/submission",
     status_code=status.HTTP_201_CREATED,
@@ -202,8 +262,11 @@ def _final_status(key: SubjectGrade, found: handlers.FinalStatus) -> FinalStatus
         submitted_at=found.submitted_at,
         appeal_deadline=None if found.appeals is None else found.appeals.deadline,
         undecided_appeals=0 if found.appeals is None else found.appeals.undecided,
-        blockers=list(found.blockers),
-        can_approve=found.submitted_by is not None and not found.blockers,
+        blockers=[*found.submission_blockers, *found.blockers],
+        submission_blockers=list(found.submission_blockers),
+        can_approve=found.submitted_by is not None
+        and not found.blockers
+        and not found.submission_blockers,
         last_round_day=None if term is None else term.last_round_day,
         approval_due=None if term is None else term.due,
         approval_day=None if term is None else term.day,

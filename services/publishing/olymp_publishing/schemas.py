@@ -77,6 +77,48 @@ class TieDecisionRead(BaseModel):
     status: Status
 
 
+class TieMemberRead(BaseModel):
+    """One participant of a tie group, as the jury protocol names them (after decoding)."""
+
+    position: int
+    place: str = Field(description="The place the group shares, e.g. «2–4».")
+    work_code: str
+    participant: str = Field(description="Surname, name and patronymic.")
+    school: str
+
+
+class TieGroupRead(BaseModel):
+    """Participants with one total who do not all fit under a status by the quota (§117)."""
+
+    total: str = Field(description="The group's total, as text: «35.5».")
+    participants: int
+    place: str = Field(description="The places the group shares, e.g. «2–4».")
+    places_left: int = Field(description="How many of the group the quota would still admit.")
+    statuses: list[Status] = Field(
+        description="What the chair may rule for the whole group, best first."
+    )
+    default: Status = Field(description="The group's status until the chair rules.")
+    decision: Status | None = Field(description="The chair's ruling in force; null until made.")
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    members: list[TieMemberRead]
+
+
+class BoundaryTiesRead(BaseModel):
+    """The tie groups at the quota boundary of the current table (after appeals) (§117)."""
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    ready: bool = Field(description="The table is built: works decoded, every work scored.")
+    not_ready_reason: str | None = Field(description="Why there is no table yet (Russian).")
+    quota_places: int | None = Field(description="Winners and prize-winners together, at most.")
+    ranked: int | None = Field(description="Participants ranked (annulled works are not).")
+    max_total: str | None
+    undecided: int = Field(description="Tie groups still waiting for the chair's ruling.")
+    ties: list[TieGroupRead]
+
+
 class VersionSummary(BaseModel):
     version: int
     stage: Literal["preliminary", "final"]
@@ -168,7 +210,12 @@ class FinalStatusRead(BaseModel):
     )
     undecided_appeals: int = Field(description="Appeals of this grade without a decision.")
     blockers: list[str] = Field(
-        description="Why approval would be refused now (Russian); empty when nothing stands."
+        description="Why approval would be refused now (Russian), the submission's blockers"
+        " first; empty when nothing stands."
+    )
+    submission_blockers: list[str] = Field(
+        description="Why the jury chair's submission would be refused now (Russian): the table"
+        " is not built yet, or a tie at the quota boundary waits for the chair's ruling."
     )
     can_approve: bool
     last_round_day: dt.date | None = Field(description="Local date of the subject's last round.")

@@ -6,6 +6,8 @@ approves it, which publishes the final version. Approval is refused while:
 - the appeal window of the subject is open (§96: filing ends two working days after the show);
 - any appeal of that subject and grade awaits the commission's decision (§112–114);
 - a tie group at the quota boundary has no ruling of the chair (§117, checked with the table).
+A table not built yet and a tie without a ruling refuse the chair's submission as well:
+`submission_blockers` names those, `appeal_blockers` the appeals'.
 
 §121 gives the organiser "up to 21 calendar days from the last date of the rounds": counted in
 the olympiad's time zone from the local date the last round of the subject ended, the term ends
@@ -19,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from olymp_core.clock import to_local
+from olymp_publishing.domain.model import RankingTable, points_text
 
 TERM_DAYS = 21
 WARN_FROM_DAY = 18
@@ -90,3 +93,18 @@ def appeal_blockers(
             f"{appeals.undecided} (п. 112–114)"
         )
     return reasons
+
+
+def submission_blockers(table: RankingTable | None) -> list[str]:
+    """Why the chair's submission would be refused now (§61, §65, §117), in Russian; [] if none."""
+    if table is None:
+        return [
+            "предварительные результаты ещё не сформированы: нужны расшифровка работ и"
+            " проверенные баллы всех работ (п. 61, 65)"
+        ]
+    return [
+        "нет решения председателя жюри по участникам с равной суммой баллов"
+        f" {points_text(tie.total).replace('.', ',')} на границе квоты:"
+        f" {len(tie.participant_ids)} чел., мест по квоте осталось {tie.places_left} (п. 117)"
+        for tie in table.unresolved_ties
+    ]

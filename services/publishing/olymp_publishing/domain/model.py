@@ -114,6 +114,11 @@ class TieAtBoundary:
     def status(self) -> Status:
         return self.chair_decision if self.chair_decision is not None else self.default
 
+    @property
+    def choices(self) -> tuple[Status, ...]:
+        """What the chair may rule for the whole group, best first (§117)."""
+        return tuple(s for s in Status if self.upper.rank <= s.rank <= self.default.rank)
+
 
 @dataclass(frozen=True)
 class RankedRow:

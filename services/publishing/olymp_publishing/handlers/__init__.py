@@ -9,8 +9,11 @@ from olymp_publishing.handlers.approval import (
     submit_final,
 )
 from olymp_publishing.handlers.commands import (
+    BoundaryTies,
     DecideTie,
     SetQuotaPolicy,
+    TieGroup,
+    boundary_ties,
     decide_tie,
     quota_policy,
     set_quota_policy,
@@ -40,6 +43,7 @@ from olymp_publishing.handlers.tables import preliminary_if_ready
 
 __all__ = [
     "ApproveFinal",
+    "BoundaryTies",
     "DecideTie",
     "FinalStatus",
     "ProtocolAsked",
@@ -51,7 +55,9 @@ __all__ = [
     "SetQuotaPolicy",
     "SubmitFinal",
     "TableAddress",
+    "TieGroup",
     "approve_final",
+    "boundary_ties",
     "decide_tie",
     "final_status",
     "on_appeals_state",

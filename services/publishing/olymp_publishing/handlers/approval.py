@@ -18,8 +18,8 @@ from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import store
 from olymp_publishing.domain import (
     FINAL,
+    RankingRuleError,
     RankingTable,
-    Status,
     UndecidedTie,
     canonical_sha256,
     points_text,
@@ -33,6 +33,7 @@ from olymp_publishing.domain.approval import (
     ApprovalTerm,
     appeal_blockers,
     approval_term,
+    submission_blockers,
 )
 from olymp_publishing.domain.errors import AppealsNotOver, FinalNotSubmitted
 from olymp_publishing.handlers.commands import not_ready
@@ -64,17 +65,19 @@ class FinalStatus:
     submitted_by: str | None
     submitted_at: dt.datetime | None
     appeals: AppealsSnapshot | None
-    blockers: tuple[str, ...]  # why approval would be refused now, in Russian
+    blockers: tuple[str, ...]  # what of the appeals stands in the way of approval, in Russian
     term: ApprovalTerm | None  # None while the rounds' dates are unknown
+    # why the chair's submission (and so the approval too) would be refused now, in Russian
+    submission_blockers: tuple[str, ...] = ()
 
 
 async def submit_final(command: SubmitFinal, uow: UnitOfWork, actor: Principal) -> FinalStatus:
     key = command.subject_grade
     require_known_subject(key.subject_code)
-    await _ready_table(uow, key)
+    table = await _ready_table(uow, key)
     if await approval_store.submission(uow.session, key) is not None:
         # submitted already (a retry after a lost answer, or a second click): it stands once
-        return await final_status(key, uow)
+        return await final_status(key, uow, table=table)
     await approval_store.save_submission(uow.session, key, actor.subject, uow.clock.now())
     await uow.audit(
         actor=actor.subject,
@@ -83,7 +86,7 @@ async def submit_final(command: SubmitFinal, uow: UnitOfWork, actor: Principal) 
         object_id=key.object_id,
         payload={},
     )
-    status = await final_status(key, uow)
+    status = await final_status(key, uow, table=table)
     await uow.commit()
     return status
 
@@ -102,7 +105,7 @@ async def approve_final(
         # the same request again (a retry after a lost answer, a double click): the final table
         # it asks for is already the latest version, and a second copy would only confuse readers
         return latest
-    status = await final_status(key, uow)
+    status = await final_status(key, uow, table=table)
     what = f"«{subject_name(key.subject_code)}», {key.grade} класс"
     if status.submitted_by is None:
         raise FinalNotSubmitted(
@@ -173,7 +176,10 @@ async def republish_corrected(
     )
 
 
-async def final_status(key: SubjectGrade, uow: UnitOfWork) -> FinalStatus:
+async def final_status(
+    key: SubjectGrade, uow: UnitOfWork, *, table: RankingTable | None = None
+) -> FinalStatus:
+    """Where approval stands; `table`: the current table when the caller has just built it."""
     session = uow.session
     now = uow.clock.now()
     olympiad = await store.olympiad_of(session, key.olympiad_id)
@@ -191,12 +197,19 @@ async def final_status(key: SubjectGrade, uow: UnitOfWork) -> FinalStatus:
         if last_round is None or time_zone is None
         else approval_term(last_round, time_zone, now)
     )
+    try:
+        if table is None:
+            table = await current_table(uow, key)
+        table_blockers = submission_blockers(table)
+    except RankingRuleError as refused:  # data the rules cannot rank: the chair must hear why
+        table_blockers = [refused.detail]
     return FinalStatus(
         submitted_by=None if submitted is None else submitted.submitted_by,
         submitted_at=None if submitted is None else submitted.submitted_at,
         appeals=appeals,
         blockers=tuple(appeal_blockers(appeals, now, time_zone)),
         term=term,
+        submission_blockers=tuple(table_blockers),
     )
 
 
@@ -222,9 +235,7 @@ async def _ready_table(uow: UnitOfWork, key: SubjectGrade) -> RankingTable:
                     "participants": len(tie.participant_ids),
                     "places_left": tie.places_left,
                     # Best first: what the chair may choose for the whole group (§117).
-                    "statuses": [
-                        str(s) for s in Status if tie.upper.rank <= s.rank <= tie.default.rank
-                    ],
+                    "statuses": [str(s) for s in tie.choices],
                 }
                 for tie in table.unresolved_ties
             ],

@@ -7,6 +7,7 @@ unit of work and does not commit.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,8 +21,11 @@ from olymp_publishing.domain import (
     ChairDecision,
     InvalidQuotaPolicy,
     QuotaPolicy,
+    RankedRow,
+    RankingTable,
     ResultsNotReady,
     Status,
+    TieAtBoundary,
     build_table,
     points_text,
     policy_to_json,
@@ -32,6 +36,7 @@ from olymp_publishing.domain import (
 from olymp_publishing.handlers.tables import (
     chair_rulings,
     current_policy,
+    current_table,
     result_rows,
     unbuildable,
 )
@@ -119,6 +124,49 @@ async def decide_tie(command: DecideTie, uow: UnitOfWork, actor: Principal) -> N
         payload={"total": points_text(command.total), "status": str(command.status)},
     )
     await uow.commit()
+
+
+@dataclass(frozen=True)
+class TieGroup:
+    """A tie group at a quota boundary as the chair rules on it: who is in it, what may be ruled,
+    and the ruling in force with who made it and when."""
+
+    tie: TieAtBoundary
+    rows: tuple[RankedRow, ...]  # the group's rows of the table, in table order
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class BoundaryTies:
+    """The current table's tie groups at the quota boundary; `table` is None until it is built."""
+
+    table: RankingTable | None
+    groups: tuple[TieGroup, ...]
+    not_ready: str | None = None  # why there is no table yet, in Russian
+
+
+async def boundary_ties(key: SubjectGrade, uow: UnitOfWork) -> BoundaryTies:
+    """The tie groups the chair rules on (§117): the current table, after appeals, with the rulings
+    that still stand. Before decoding there is no table and nothing to rule on."""
+    require_known_subject(key.subject_code)
+    table = await current_table(uow, key)
+    if table is None:
+        return BoundaryTies(None, (), not_ready(key).detail)
+    records = {r.total: r for r in await store.chair_decisions_of(uow.session, key)}
+    groups = []
+    for tie in table.ties:
+        record = records.get(tie.total) if tie.resolved else None
+        members = tuple(ranked for ranked in table.rows if ranked.row.total == tie.total)
+        groups.append(
+            TieGroup(
+                tie,
+                members,
+                decided_by=None if record is None else record.decided_by,
+                decided_at=None if record is None else record.decided_at,
+            )
+        )
+    return BoundaryTies(table, tuple(groups))
 
 
 def not_ready(key: SubjectGrade) -> ResultsNotReady:

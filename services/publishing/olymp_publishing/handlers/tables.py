@@ -91,8 +91,8 @@ async def result_rows(uow: UnitOfWork, key: SubjectGrade) -> list[ResultRow] | N
 
 async def chair_rulings(uow: UnitOfWork, key: SubjectGrade) -> list[ChairDecision]:
     return [
-        ChairDecision(total, Status(status))
-        for total, status in await store.chair_decisions_of(uow.session, key)
+        ChairDecision(record.total, Status(record.status))
+        for record in await store.chair_decisions_of(uow.session, key)
     ]
 
 

@@ -26,7 +26,7 @@ from olymp_publishing.store.files import (
     save_index_written,
     unwritten_versions,
 )
-from olymp_publishing.store.records import Olympiad, StoredVersion, VersionRef
+from olymp_publishing.store.records import ChairDecisionRecord, Olympiad, StoredVersion, VersionRef
 from olymp_publishing.store.tables import (
     chair_decisions,
     decoded_works,
@@ -42,6 +42,7 @@ from olymp_publishing.store.tables import (
 )
 
 __all__ = [
+    "ChairDecisionRecord",
     "Olympiad",
     "StoredVersion",
     "VersionRef",
@@ -291,13 +292,20 @@ async def save_chair_decision(
     )
 
 
-async def chair_decisions_of(session: AsyncSession, key: SubjectGrade) -> list[tuple[Decimal, str]]:
+async def chair_decisions_of(session: AsyncSession, key: SubjectGrade) -> list[ChairDecisionRecord]:
     rows = await session.execute(
-        sa.select(chair_decisions.c.total, chair_decisions.c.status)
+        sa.select(
+            chair_decisions.c.total,
+            chair_decisions.c.status,
+            chair_decisions.c.decided_by,
+            chair_decisions.c.decided_at,
+        )
         .where(key.where(chair_decisions))
         .order_by(chair_decisions.c.total)
     )
-    return [(row.total, row.status) for row in rows]
+    return [
+        ChairDecisionRecord(row.total, row.status, row.decided_by, row.decided_at) for row in rows
+    ]
 
 
 async def insert_version(

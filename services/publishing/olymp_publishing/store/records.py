@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from olymp_core.subject_grade import SubjectGrade
@@ -15,6 +16,16 @@ class Olympiad:
     olympiad_id: uuid.UUID
     title: str
     time_zone: str | None
+
+
+@dataclass(frozen=True)
+class ChairDecisionRecord:
+    """A ruling of the jury chair on a tie group (§117), with who made it and when."""
+
+    total: Decimal
+    status: str
+    decided_by: str
+    decided_at: dt.datetime
 
 
 @dataclass(frozen=True)
