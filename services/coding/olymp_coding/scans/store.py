@@ -299,7 +299,7 @@ async def queued_by_subject(session: AsyncSession, olympiad_id: uuid.UUID) -> di
         )
         .group_by(scanned_pages.c.station_subject)
     )
-    return {subject_code: int(count) for subject_code, count in rows.tuples()}
+    return {row[0]: int(row[1]) for row in rows}
 
 
 async def pages_of_work(
