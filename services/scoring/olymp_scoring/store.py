@@ -71,11 +71,24 @@ works = sa.Table(
     # task scores after appeals (§116); NULL while the marks alone decide
     sa.Column("appealed_scores", JSONB),
     sa.Column("coded_at", sa.DateTime(timezone=True), nullable=False),
+    # the work's place in the marking queue's random order, drawn by the database at insert
+    sa.Column("queue_rank", sa.Float, nullable=False, server_default=sa.text("random()")),
     sa.ForeignKeyConstraint(
         ["olympiad_id", "subject_code", "grade"],
         [subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade],
     ),
     sa.Index("works_by_subject_grade", "olympiad_id", "subject_code", "grade"),
+    # the marking queue: the works still to be marked, in rank order, so the next one is found by
+    # walking the index from a member's place instead of sorting the grade (see next_claimable)
+    sa.Index(
+        "works_open_by_rank",
+        "olympiad_id",
+        "subject_code",
+        "grade",
+        "status",
+        "queue_rank",
+        postgresql_where=sa.text("status IN ('awaiting_marks', 'needs_third_mark')"),
+    ),
 )
 
 marks = sa.Table(
@@ -109,6 +122,18 @@ claims = sa.Table(
     sa.ForeignKeyConstraint(["olympiad_id", "work_code"], [works.c.olympiad_id, works.c.work_code]),
     # "does this member hold a claim already": asked at every request for the next work
     sa.Index("claims_by_member", "olympiad_id", "jury_member_id"),
+)
+
+# where each member's walk through a subject and grade's queue stands: the rank of the work the
+# walk gave them last (next_claimable goes on after it)
+claim_cursors = sa.Table(
+    "claim_cursors",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("grade", sa.Integer, primary_key=True),
+    sa.Column("jury_member_id", sa.Text, primary_key=True),
+    sa.Column("queue_rank", sa.Float, nullable=False),
 )
 
 # a removal (§53) that arrived before its work was coded: applied when the work appears
@@ -483,30 +508,31 @@ async def active_claims(
     return [ClaimRow(row.work_code, row.jury_member_id, row.expires_at) for row in rows]
 
 
-async def next_claimable(
-    session: AsyncSession,
-    key: SubjectGrade,
-    member: str,
-    now: dt.datetime,
-    *,
-    skip: Sequence[str],
-    lock: bool,
-) -> str | None:
-    """The next work `member` may take, or None.
+@dataclass(frozen=True)
+class Candidate:
+    """A work the queue found for a member (locked, when the search was asked to lock)."""
 
-    Works needing a third mark come first (they hold the subject's announcement back), then the
-    rest in an order of the member's own (md5 of code and member), so thirty members asking at
-    once start on thirty different rows. `lock=True` locks the row found, skipping rows another
-    transaction holds; `lock=False` only looks. The counts are from the statement's snapshot and
-    only narrow the choice: the caller re-checks them after the lock (`domain.claims.may_take`,
-    which these conditions mirror).
-    """
-    of_this_work = sa.and_(
+    work: WorkRow
+    queue_rank: float
+    # found by the member's walk through the random order, not as a third mark or a work they
+    # gave back: their next walk goes on after it (move_cursor)
+    walked: bool
+
+
+def _marks_of_work() -> sa.ColumnElement[bool]:
+    return sa.and_(
         marks.c.olympiad_id == works.c.olympiad_id, marks.c.work_code == works.c.work_code
     )
+
+
+def _open_to(member: str, now: dt.datetime) -> list[sa.ColumnElement[bool]]:
+    """The work admits `member` now: `domain.claims.may_take`, as conditions on a works row.
+
+    Evaluated only for the rows an index walk passes, so the counts cost a few index probes.
+    """
     marked_by = (
         sa.select(sa.func.count(sa.distinct(marks.c.jury_member_id)))
-        .where(of_this_work)
+        .where(_marks_of_work())
         .scalar_subquery()
     )
     claimed_by_others = (
@@ -515,35 +541,147 @@ async def next_claimable(
         .where(_claims_of_work(), claims.c.jury_member_id != member, claims.c.expires_at > now)
         .scalar_subquery()
     )
-    third = works.c.status == WorkStatus.NEEDS_THIRD_MARK.value
-    given_back = sa.exists().where(
-        _claims_of_work(), claims.c.jury_member_id == member, claims.c.released_at.is_not(None)
-    )
-    conditions = [
-        key.where(works),
-        # cheap and first: checked and annulled works never reach the counting subqueries below
-        works.c.status.in_([WorkStatus.AWAITING_MARKS.value, WorkStatus.NEEDS_THIRD_MARK.value]),
-        ~sa.exists().where(of_this_work, marks.c.jury_member_id == member),
+    return [
+        ~sa.exists().where(_marks_of_work(), marks.c.jury_member_id == member),
         sa.or_(
             sa.and_(
                 works.c.status == WorkStatus.AWAITING_MARKS.value,
                 marked_by + claimed_by_others < MARKERS_PER_WORK,
             ),
-            sa.and_(third, claimed_by_others < THIRD_MARKERS_AT_ONCE),
+            sa.and_(
+                works.c.status == WorkStatus.NEEDS_THIRD_MARK.value,
+                claimed_by_others < THIRD_MARKERS_AT_ONCE,
+            ),
         ),
     ]
-    if skip:
-        conditions.append(works.c.work_code.not_in(list(skip)))
-    query = (
-        sa.select(works.c.work_code)
-        .where(*conditions)
-        .order_by(third.desc(), given_back.asc(), sa.func.md5(works.c.work_code + member))
+
+
+def _given_back_by(member: str) -> sa.ColumnElement[bool]:
+    return sa.exists().where(
+        _claims_of_work(), claims.c.jury_member_id == member, claims.c.released_at.is_not(None)
+    )
+
+
+async def next_claimable(
+    session: AsyncSession,
+    key: SubjectGrade,
+    member: str,
+    now: dt.datetime,
+    *,
+    start: float,
+    skip: Sequence[str],
+    lock: bool,
+) -> Candidate | None:
+    """The next work `member` may take, or None.
+
+    In this order: works needing a third mark (they hold the subject's announcement back); then
+    the member's walk through the works awaiting marks in rank order, going on after the rank of
+    the work the walk gave them last (`start` before their first), round to the beginning after
+    the last; last, the works they gave back, the earliest given back first. Each is one
+    `LIMIT 1` walk of `works_open_by_rank` that stops at the first work open to the member, so a
+    request costs about the same whatever the size of the grade.
+
+    `lock=True` locks the row found, skipping rows another transaction holds; `lock=False` only
+    looks. The conditions are read in the statement's snapshot and only narrow the choice: the
+    caller re-checks them after the lock (`domain.claims.may_take`, which `_open_to` mirrors).
+    """
+    kept = [works.c.work_code.not_in(list(skip))] if skip else []
+    cursor = sa.func.coalesce(
+        sa.select(claim_cursors.c.queue_rank)
+        .where(key.where(claim_cursors), claim_cursors.c.jury_member_id == member)
+        .scalar_subquery(),
+        start,
+    )
+    of_status = {
+        status: [key.where(works), works.c.status == status.value, ~_given_back_by(member)]
+        for status in (WorkStatus.NEEDS_THIRD_MARK, WorkStatus.AWAITING_MARKS)
+    }
+    walks = [
+        (of_status[WorkStatus.NEEDS_THIRD_MARK], False),
+        ([*of_status[WorkStatus.AWAITING_MARKS], works.c.queue_rank > cursor], True),
+        (of_status[WorkStatus.AWAITING_MARKS], True),  # round to the beginning
+    ]
+    for conditions, walked in walks:
+        query = (
+            sa.select(works)
+            .where(*conditions, *_open_to(member, now), *kept)
+            .order_by(works.c.queue_rank)
+            .limit(1)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        row = (await session.execute(query)).first()
+        if row is not None:
+            return Candidate(_work_row(row), row.queue_rank, walked)
+    mine = claims.alias("given_back")  # apart from the claims that _open_to counts
+    given_back = (
+        sa.select(works)
+        .join(
+            mine,
+            sa.and_(
+                mine.c.olympiad_id == works.c.olympiad_id,
+                mine.c.work_code == works.c.work_code,
+                mine.c.jury_member_id == member,
+                mine.c.released_at.is_not(None),
+            ),
+        )
+        .where(
+            key.where(works),
+            works.c.status.in_(
+                [WorkStatus.AWAITING_MARKS.value, WorkStatus.NEEDS_THIRD_MARK.value]
+            ),
+            *_open_to(member, now),
+            *kept,
+        )
+        .order_by(mine.c.released_at, works.c.queue_rank)
         .limit(1)
     )
     if lock:
-        query = query.with_for_update(of=works, skip_locked=True)
-    found: str | None = await session.scalar(query)
-    return found
+        given_back = given_back.with_for_update(of=works, skip_locked=True)
+    row = (await session.execute(given_back)).first()
+    return Candidate(_work_row(row), row.queue_rank, False) if row is not None else None
+
+
+async def move_cursor(
+    session: AsyncSession, key: SubjectGrade, member: str, queue_rank: float
+) -> None:
+    """The member's next walk through the queue goes on after `queue_rank`."""
+    statement = pg_insert(claim_cursors).values(
+        olympiad_id=key.olympiad_id,
+        subject_code=key.subject_code,
+        grade=key.grade,
+        jury_member_id=member,
+        queue_rank=queue_rank,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(claim_cursors.primary_key.columns),
+            set_={"queue_rank": queue_rank},
+        )
+    )
+
+
+@dataclass(frozen=True)
+class WorkClaim:
+    jury_member_id: str
+    expires_at: dt.datetime
+    released_at: dt.datetime | None
+
+    def stale(self, now: dt.datetime) -> bool:
+        """Expired unfulfilled: it counts for nothing and may go (`delete_stale_claims`)."""
+        return self.expires_at <= now and self.released_at is None
+
+
+async def work_claims(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str
+) -> list[WorkClaim]:
+    """Every claim row of the work, expired and given back ones too."""
+    rows = await session.execute(
+        sa.select(claims.c.jury_member_id, claims.c.expires_at, claims.c.released_at).where(
+            claims.c.olympiad_id == olympiad_id, claims.c.work_code == work_code
+        )
+    )
+    return [WorkClaim(row.jury_member_id, row.expires_at, row.released_at) for row in rows]
 
 
 async def claimants(

@@ -4,10 +4,16 @@ The server hands out the next work ("a claim"), so a work must never have more h
 rules allow: two different members mark every work (§69), and a disputed task is checked by one
 third member (§73). The hands on a work are those who marked it and those who hold an unexpired
 claim on it; a member who already marked the work is never given it again.
+
+The order in which works are handed out is random but need not differ per member: each work draws
+a rank when it is coded, and a member walks the works in rank order from a point of their own,
+going on from the work they took last. Thirty members asking at once thus start at thirty scattered
+places of one random order, and finding the next work never means sorting every work of the grade.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection
 
 from olymp_scoring.domain.work import MARKERS_PER_WORK, WorkStatus
@@ -30,3 +36,13 @@ def may_take(
 ) -> bool:
     """`member` may be given the work: they have not marked it and a hand is free."""
     return member not in marked_by and free_hands(status, len(marked_by), claimed_by_others) > 0
+
+
+def starting_point(member: str, queue: str) -> float:
+    """Where `member` first enters `queue` (a subject and grade), in [0, 1) like the works' ranks.
+
+    A hash rather than a draw: the same member starts at the same place after a restart, and
+    different members at places scattered uniformly over the order.
+    """
+    digest = hashlib.blake2b(f"{queue}\n{member}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64

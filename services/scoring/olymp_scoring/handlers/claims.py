@@ -4,6 +4,9 @@ A member asks for the next work of a subject and grade and gets one they may mar
 (a claim) until it expires (`ScoringSettings.claim_minutes`). The rule of how many hands a work
 takes is `domain.claims`; here it is made to hold under thirty members asking at once:
 
+- The next work is found by walking an index (`store.next_claimable`): the grade's works in one
+  random order, each member going on from their own place in it (`domain.claims.starting_point`,
+  then the work they took last), so a request reads a few rows whatever the size of the grade.
 - Candidates are locked with `FOR UPDATE SKIP LOCKED`, so members asking at once take different
   rows instead of queueing on one.
 - Under READ COMMITTED the candidate was chosen from the statement's snapshot, which may predate a
@@ -26,7 +29,7 @@ import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from olymp_core.auth import Principal, Role
@@ -34,6 +37,7 @@ from olymp_core.db import UnitOfWork
 from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring import store
 from olymp_scoring.domain import Mark, WorkSheet, WorkStatus, may_take, plain
+from olymp_scoring.domain.claims import starting_point
 from olymp_scoring.domain.errors import ClaimsBusy
 from olymp_scoring.handlers.marking import locked_work, required_scheme
 from olymp_scoring.store import ClaimRow, StoredScheme, WorkRow
@@ -127,27 +131,36 @@ async def claim_next(command: ClaimNext, uow: UnitOfWork, actor: Principal) -> C
         if claim is not None:
             await uow.commit()
             return claim
+    start = starting_point(member, key.object_id)
     tried: list[str] = []
     for _ in range(MAX_ATTEMPTS):
         savepoint = await session.begin_nested()
-        code = await store.next_claimable(session, key, member, now, skip=tried, lock=True)
-        if code is None:
+        found = await store.next_claimable(
+            session, key, member, now, start=start, skip=tried, lock=True
+        )
+        if found is None:
             # every row left may only be busy (another member claiming or marking it): look
             # without locking, and wait for the first one found holding no other work row
             await savepoint.rollback()
-            code = await store.next_claimable(session, key, member, now, skip=tried, lock=False)
-            if code is None:
+            found = await store.next_claimable(
+                session, key, member, now, start=start, skip=tried, lock=False
+            )
+            if found is None:
                 await uow.commit()  # the member's void claims, if any, are gone
                 return None
             savepoint = await session.begin_nested()
-            await store.get_work(session, key.olympiad_id, code, lock=True)
-        claim = await _take(uow, stored, key, code, member, command.lifetime)
+            work = await store.get_work(session, key.olympiad_id, found.work.work_code, lock=True)
+            assert work is not None, "works are never deleted"
+            found = replace(found, work=work)
+        claim = await _take(uow, stored, found.work, member, command.lifetime)
         if claim is not None:
+            if found.walked:
+                await store.move_cursor(session, key, member, found.queue_rank)
             await savepoint.commit()
             await uow.commit()
             return claim
         await savepoint.rollback()  # releases the row: another member may need it
-        tried.append(code)
+        tried.append(found.work.work_code)
     raise ClaimsBusy(
         f"Работы по предмету «{key.subject_code}», {key.grade} класс, сейчас одновременно "
         "разбирают многие члены жюри: повторите запрос следующей работы через несколько секунд."
@@ -271,26 +284,29 @@ async def _still_theirs(
 async def _take(
     uow: UnitOfWork,
     stored: StoredScheme,
-    key: SubjectGrade,
-    work_code: str,
+    work: WorkRow,
     member: str,
     lifetime: dt.timedelta,
 ) -> Claim | None:
-    """Claim the locked work for the member if it still admits them; None when it does not."""
+    """Claim the locked work for the member if it still admits them; None when it does not.
+
+    `work` is the row as locked (a locking read returns the newest version, whatever the
+    statement's snapshot); its marks and claims are read in new statements, after the lock, so
+    they include every one committed on this work.
+    """
     session = uow.session
+    olympiad_id = work.key.olympiad_id
     now = uow.clock.now()
-    # new statements, after the lock: they see every claim and mark committed on this work
-    work = await store.get_work(session, key.olympiad_id, work_code)
-    assert work is not None, "the work was just locked"
     sheet = await _sheet(uow, stored, work)
-    claimed = await store.claimants(session, key.olympiad_id, work_code, now)
-    others = len(claimed) - (member in claimed)
+    held = await store.work_claims(session, olympiad_id, work.work_code)
+    others = sum(1 for c in held if c.expires_at > now and c.jury_member_id != member)
     if not may_take(member, sheet.status, sheet.jury_member_ids, others):
         return None
-    await store.delete_stale_claims(session, key.olympiad_id, work_code, now)
+    if any(c.stale(now) for c in held):
+        await store.delete_stale_claims(session, olympiad_id, work.work_code, now)
     expires_at = now + lifetime
-    await store.save_claim(session, key.olympiad_id, work_code, member, now, expires_at)
-    return Claim(work_code, sheet.status, _tasks(stored, sheet), expires_at)
+    await store.save_claim(session, olympiad_id, work.work_code, member, now, expires_at)
+    return Claim(work.work_code, sheet.status, _tasks(stored, sheet), expires_at)
 
 
 async def _sheet(uow: UnitOfWork, stored: StoredScheme, work: WorkRow) -> WorkSheet:
