@@ -1,5 +1,8 @@
 """The portal's own pages: sign-in, the choice of role, sign-out, the start page, static files.
 
+Sign-in through an OpenID Connect provider has its routes in `oidc/api.py`; it ends the same
+way as a password does, in `session_started`.
+
 The olympiad's screens live in their sub-features (`marking/`, `chair/`, `coding/`); each page
 calls the services with the person's token and shows their answers.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 import uuid
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Annotated
 
@@ -16,7 +20,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Role, authorize
-from olymp_core.dependencies import Uow
+from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
 from olymp_portal import handlers
 from olymp_portal.clients import Refused, Unavailable
@@ -45,7 +49,9 @@ from olymp_portal.pages import (
     safe_next,
     session_policy,
     set_login_csrf,
+    templates,
 )
+from olymp_portal.settings import PortalSettings
 
 # Pages admit anyone at the HTTP level: the session (not a bearer token) decides, in `Page`.
 router = APIRouter(dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False)
@@ -64,14 +70,62 @@ ERRORS: ErrorMap = {
 }
 
 
+@dataclass(frozen=True)
+class SignInChoices:
+    """What the sign-in page offers: the password form, the OIDC provider, or both."""
+
+    password: bool
+    provider: str | None  # «Войти через …», when OIDC is on
+
+
+def sign_in_choices(request: Request) -> SignInChoices:
+    """Read from the application's settings, so a refused sign-in's page offers the same."""
+    settings = context(PortalSettings)(request)
+    return SignInChoices(
+        password=settings.password_sign_in,
+        provider=settings.oidc_display_name if settings.oidc_enabled else None,
+    )
+
+
+templates.globals["sign_in_choices"] = sign_in_choices
+
+
+def session_started(
+    request: Request, signed: handlers.SignedIn, settings: PortalSettings, target: str
+) -> Response:
+    """The way into the portal after any sign-in: the session cookie, then the role or the page."""
+    if signed.grant is None:
+        target = f"/role?next={target}"
+    response = redirect(request, target)
+    response.set_cookie(
+        SESSION_COOKIE,
+        signed.cookie,
+        max_age=settings.session_max_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(
     request: Request,
     next_: Annotated[str | None, Query(alias="next")] = None,
     why: str | None = None,
+    out: bool = False,
 ) -> Response:
     token = login_csrf(request)
-    response = render(request, "login.html", next=safe_next(next_), why=why, csrf=token, login="")
+    response = render(
+        request,
+        "login.html",
+        next=safe_next(next_),
+        why=why,
+        signed_out=out,
+        csrf=token,
+        login="",
+    )
     set_login_csrf(response, token, request)
     return response
 
@@ -85,6 +139,12 @@ async def login(
     password: Annotated[str, Form()] = "",
     next_: Annotated[str, Form(alias="next")] = "/",
 ) -> Response:
+    if not settings.password_sign_in:
+        raise SignInRefused(
+            "Вход по паролю в этой установке отключён: войдите через "
+            f"{settings.oidc_display_name}.",
+            next_=safe_next(next_),
+        )
     window = dt.timedelta(minutes=settings.login_window_minutes)
     address = request.client.host if request.client else "-"
     signed = await handlers.sign_in(
@@ -93,19 +153,7 @@ async def login(
         throttle=LoginThrottle(settings.login_max_failures, window),
         address_throttle=LoginThrottle(settings.login_max_failures_per_address, window),
     )
-    target = safe_next(next_)
-    if signed.grant is None:
-        target = f"/role?next={target}"
-    response = redirect(request, target)
-    response.set_cookie(
-        SESSION_COOKIE,
-        signed.cookie,
-        max_age=settings.session_max_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=settings.cookie_secure,
-        path="/",
-    )
+    response = session_started(request, signed, settings, safe_next(next_))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
@@ -113,7 +161,8 @@ async def login(
 @router.post("/logout")
 async def logout(request: Request, who: VisitorDep, uow: Uow) -> Response:
     await handlers.sign_out(uow, who)
-    response = redirect(request, "/login?why=" + "Вы вышли из портала.")
+    # out=1: the sign-in page then offers to sign out of the OIDC provider too (a shared computer)
+    response = redirect(request, "/login?why=" + "Вы вышли из портала." + "&out=1")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -13,6 +13,8 @@ from olymp_portal.chair import api as chair_api
 from olymp_portal.clients import Backends
 from olymp_portal.coding import api as coding_api
 from olymp_portal.marking import api as marking_api
+from olymp_portal.oidc import api as oidc_api
+from olymp_portal.oidc.provider import OidcProvider
 from olymp_portal.pages import SecurityHeaders, install_page_errors
 from olymp_portal.settings import PortalSettings
 
@@ -40,14 +42,22 @@ def build(
             settings.backend_urls(), issuer, dt.timedelta(minutes=settings.token_minutes)
         )
     runtime.checks["signing_key"] = backends.signing_check
+    # present when OIDC is off too (its routes then say so); it reaches the provider on first use
+    oidc = OidcProvider(settings, runtime.clock)
     service = Service(
         name="portal",
         runtime=runtime,
         description="The staff portal: server-rendered pages over the six services' APIs.",
-        routers=[api.router, marking_api.router, chair_api.router, coding_api.router],
+        routers=[
+            api.router,
+            oidc_api.router,
+            marking_api.router,
+            chair_api.router,
+            coding_api.router,
+        ],
         errors=api.ERRORS,
-        contexts=[backends],
-        lifecycles=[backends],
+        contexts=[backends, oidc],
+        lifecycles=[backends, oidc],
         front=SecurityHeaders,
     )
     install_page_errors(service.app)

@@ -174,3 +174,36 @@ async def visitor(cookie: str | None, uow: UnitOfWork, policy: SessionPolicy) ->
     return Visitor(
         found.id_hash, found.account, found.grant, found.csrf, policy.expires_at(found.created_at)
     )
+
+
+async def open_session(
+    uow: UnitOfWork, account: Account, address: str, *, method: str, **details: object
+) -> SignedIn:
+    """A session for a person whose identity another way established (the OIDC provider).
+
+    The same session as after a password: a new cookie, the role chosen at once when the person
+    holds one, a CSRF token. The caller commits (and audits the refusals it makes itself).
+    """
+    cookie = secrets.token_urlsafe(32)
+    grant = account.grants[0] if len(account.grants) == 1 else None
+    await store.insert_session(
+        uow.session,
+        store.session_key(cookie),
+        account.login,
+        grant,
+        secrets.token_urlsafe(32),
+        uow.clock.now(),
+    )
+    await uow.audit(
+        actor=account.login,
+        action="portal.signed_in",
+        object_type="account",
+        object_id=account.login,
+        payload={
+            "address": address,
+            "grant": grant.to_json() if grant else None,
+            "method": method,
+            **details,
+        },
+    )
+    return SignedIn(cookie, account, grant)
