@@ -21,11 +21,14 @@ import pytest
 import sqlalchemy as sa
 
 from olymp_core.clock import ManualClock
+from olymp_core.migrations import drop_database
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_portal import handlers
 from olymp_portal.domain import Grant
+from olymp_portal.domain.accounts import password_matches
 from olymp_portal.handlers.accounts import LinkIdentity, link_identity, unknown_password
 from tests.integration.portal.conftest import CHAIR_PHYSICS, JURY_MATH, csrf_of
+from tests.integration.portal.test_user_command import POSTGRES, olymp, stored
 from tests.support.oidc_provider import OpenIdProvider, running_provider
 
 PORTAL = "http://portal.test"
@@ -511,3 +514,43 @@ async def test_a_provider_that_does_not_answer_is_a_page_saying_so(
     assert page.status_code == 503
     assert "Служба входа не отвечает" in page.text
     assert "по логину и паролю" in page.text
+
+
+@pytest.fixture
+async def prefix() -> AsyncIterator[str]:
+    """A portal database of the test's own for `olymp user`, dropped afterwards."""
+    found = f"olymp_test_oidc_users_{uuid.uuid4().hex[:8]}_"
+    yield found
+    await drop_database(f"{POSTGRES}{found}portal")
+
+
+async def test_an_operator_names_a_persons_provider_identity_without_a_password(
+    prefix: str,
+) -> None:
+    added = olymp(
+        "user", "add", "Kuzmina", "--name", "Кузьмина Ольга Петровна", "--role", "jury_member",
+        "--scope", "subject=math", "--oidc-subject", "kuzmina.op", "--no-password",
+        "--database-prefix", prefix,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "Учётная запись kuzmina создана: член жюри (предмет: math)" in added.stdout
+    assert "Вход только через службу входа: «kuzmina.op»." in added.stdout
+    account = await stored(prefix, "kuzmina")
+    # no password anyone knows opens it: not an empty one, not the name, not the identity
+    for guess in ("", "kuzmina", "kuzmina.op", "Кузьмина Ольга Петровна"):
+        assert not password_matches(account.password_hash, guess)
+    listed = olymp("user", "list", "--database-prefix", prefix)
+    assert "[служба входа: «kuzmina.op», ещё не входил]" in listed.stdout
+    taken = olymp(
+        "user", "add", "petrova", "--name", "Петрова Анна Сергеевна", "--role", "jury_member",
+        "--oidc-subject", "kuzmina.op", "--no-password", "--database-prefix", prefix,
+    )  # fmt: skip
+    assert taken.returncode != 0
+    assert "«kuzmina.op» в службе входа уже привязан к учётной записи kuzmina" in taken.stderr
+    assert "petrova" not in olymp("user", "list", "--database-prefix", prefix).stdout
+    nobody = olymp(
+        "user", "add", "sokolov", "--name", "Соколов Илья Ёлкин", "--role", "jury_member",
+        "--no-password", "--database-prefix", prefix,
+    )  # fmt: skip
+    assert nobody.returncode != 0
+    assert "Без пароля войти можно только через службу входа" in nobody.stderr

@@ -1,4 +1,5 @@
-"""`olymp user`: the staff portal's local accounts (sign-in with a login and a password)."""
+"""`olymp user`: the staff portal's local accounts (sign-in with a login and a password, or
+through the OIDC provider when the account names the person there)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from olymp_portal import handlers, store
 from olymp_portal.domain import Account, Grant
 from olymp_portal.domain.accounts import STAFF_ROLES
 from olymp_portal.domain.errors import InvalidAccount
+from olymp_portal.handlers.accounts import LinkIdentity, link_identity, unknown_password
 
 
 def _layout_options(f: click.decorators.FC) -> click.decorators.FC:
@@ -71,6 +73,20 @@ def user() -> None:
     help="Read the password from the first line of standard input (for scripts); otherwise "
     "it is asked for twice, not shown.",
 )
+@click.option(
+    "--oidc-subject",
+    "identity",
+    metavar="VALUE",
+    help="The person at the OIDC provider: the value of the ID token's claim named by "
+    "OLYMP_PORTAL_OIDC_IDENTITY_CLAIM (sub by default; preferred_username or a verified email). "
+    "Their first sign-in there pins the provider's subject to this account.",
+)
+@click.option(
+    "--no-password",
+    is_flag=True,
+    help="The account signs in only through the OIDC provider (needs --oidc-subject, now or "
+    "given before); a password it had stops working.",
+)
 @_layout_options
 def add(
     login: str,
@@ -79,18 +95,27 @@ def add(
     scopes: Mapping[ScopeKind, set[str]],
     keep_roles: bool,
     password_stdin: bool,
+    identity: str | None,
+    no_password: bool,
     port_offset: int,
     database_prefix: str,
 ) -> None:
-    """Create a portal account, or replace its roles and password (its sessions then end).
+    """Create a portal account, or replace its roles and password (its sessions then end);
+    --oidc-subject names its person at the OIDC provider.
 
     \b
     Examples:
       olymp user add petrova --name "Петрова Анна Сергеевна" --role jury_member --scope subject=math
       printf '%s\\n' "$PASSWORD" | olymp user add sidorov --name "Сидоров Пётр Ильич" \\
         --role jury_chair --scope subject=math --password-stdin
+      olymp user add kuzmina --name "Кузьмина Ольга Петровна" --role jury_member \\
+        --scope subject=math --oidc-subject kuzmina.op --no-password
     """
-    if password_stdin:
+    if no_password and password_stdin:
+        raise click.UsageError("--no-password and --password-stdin exclude each other")
+    if no_password:
+        password = unknown_password()
+    elif password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Пароль", hide_input=True, confirmation_prompt="Повторите пароль")
@@ -98,8 +123,14 @@ def add(
     grants = tuple(Grant(Role(role), frozen) for role in roles)
     layout = Layout.from_env(port_offset, database_prefix)
     try:
-        created = asyncio.run(
-            _add(layout.database_url("portal"), login, name, grants, password, keep_roles)
+        created, grants = asyncio.run(
+            _add(
+                layout.database_url("portal"),
+                handlers.AddAccount(login, name, grants, password),
+                keep_roles=keep_roles,
+                identity=identity,
+                no_password=no_password,
+            )
         )
     except InvalidAccount as refusal:
         raise click.ClickException(refusal.detail) from None
@@ -107,31 +138,54 @@ def add(
     click.echo(
         f"Учётная запись {login.strip().lower()} {verb}: " + "; ".join(g.label for g in grants)
     )
+    if identity is not None:
+        way = "только через службу входа" if no_password else "через службу входа"
+        click.echo(f"Вход {way}: «{identity.strip()}».")
 
 
 async def _add(
     database_url: str,
-    login: str,
-    name: str,
-    grants: tuple[Grant, ...],
-    password: str,
+    command: handlers.AddAccount,
+    *,
     keep_roles: bool,
-) -> bool:
+    identity: str | None,
+    no_password: bool,
+) -> tuple[bool, tuple[Grant, ...]]:
     await ensure_database(database_url)
     await asyncio.to_thread(upgrade, "olymp_portal", database_url)
     engine = make_engine(database_url, pool_size=1)
+    login = command.login.strip().lower()
     try:
         uows = UnitOfWorkFactory(async_sessionmaker(engine, expire_on_commit=False), SystemClock())
-        if keep_roles:
-            async with uows() as uow:
-                existing = await store.get_account(uow.session, login.strip().lower())
-            if existing is not None:
-                known = {grant.key for grant in grants}
-                grants = tuple(g for g in existing.grants if g.key not in known) + grants
         async with uows() as uow:
-            return await handlers.add_account(
-                handlers.AddAccount(login, name, grants, password), uow, operator="olymp-cli"
+            existing = await store.get_account(uow.session, login)
+            link = await store.link_of(uow.session, login)
+            owner = await store.identity_owner(uow.session, identity.strip()) if identity else None
+        # refused before anything is written: no account half made
+        if no_password and not identity and link is None:
+            raise InvalidAccount(
+                "Без пароля войти можно только через службу входа: укажите, кто этот человек "
+                "там (--oidc-subject)."
             )
+        if owner is not None and owner != login:
+            raise InvalidAccount(
+                f"«{identity}» в службе входа уже привязан к учётной записи {owner}: один "
+                "человек службы входа открывает одну учётную запись."
+            )
+        grants = command.grants
+        if keep_roles and existing is not None:
+            known = {grant.key for grant in grants}
+            grants = tuple(g for g in existing.grants if g.key not in known) + grants
+        async with uows() as uow:
+            created = await handlers.add_account(
+                handlers.AddAccount(command.login, command.name, grants, command.password),
+                uow,
+                operator="olymp-cli",
+            )
+        if identity is not None:
+            async with uows() as uow:
+                await link_identity(LinkIdentity(login, identity), uow, operator="olymp-cli")
+        return created, grants
     finally:
         await engine.dispose()
 
@@ -139,21 +193,28 @@ async def _add(
 @user.command(name="list")
 @_layout_options
 def list_(port_offset: int, database_prefix: str) -> None:
-    """The portal's accounts with their roles (never their passwords)."""
+    """The portal's accounts with their roles and their person at the OIDC provider (never
+    their passwords)."""
     layout = Layout.from_env(port_offset, database_prefix)
 
-    async def read() -> list[Account]:
+    async def read() -> tuple[list[Account], dict[str, store.OidcLink]]:
         engine = make_engine(layout.database_url("portal"), pool_size=1)
         try:
             uows = UnitOfWorkFactory(
                 async_sessionmaker(engine, expire_on_commit=False), SystemClock()
             )
             async with uows() as uow:
-                return await store.list_accounts(uow.session)
+                return await store.list_accounts(uow.session), await store.links(uow.session)
         finally:
             await engine.dispose()
 
-    for account in asyncio.run(read()):
+    accounts, links = asyncio.run(read())
+    for account in accounts:
         state = " (отключена)" if account.disabled else ""
         roles = "; ".join(grant.label for grant in account.grants)
-        click.echo(f"{account.login:<24} {account.name}{state}: {roles}")
+        link = links.get(account.login)
+        oidc = ""
+        if link is not None:
+            pinned = "привязан" if link.subject is not None else "ещё не входил"
+            oidc = f" [служба входа: «{link.identity}», {pinned}]"
+        click.echo(f"{account.login:<24} {account.name}{state}: {roles}{oidc}")
