@@ -226,6 +226,30 @@ async def test_the_subject_is_pinned_at_the_first_sign_in_a_reused_username_open
     assert "оператора системы" in refused.text
 
 
+async def test_naming_the_person_anew_unpins_the_subject_and_ends_their_sessions(
+    portal: ServiceHarness, provider: OpenIdProvider
+) -> None:
+    identity = provider_name()
+    login = await add_person(portal, identity, JURY_MATH)
+    first = act_as(provider, identity)
+    async with opened_browser(portal) as browser:
+        assert (await browser.sign_in()).status_code == 303
+        async with portal.uows() as uow:  # the operator repeats the same name: nothing changes
+            assert not await link_identity(LinkIdentity(login, identity), uow, operator="test")
+        assert (await browser.portal.get("/")).status_code == 200
+        renamed = provider_name()
+        async with portal.uows() as uow:
+            assert await link_identity(LinkIdentity(login, renamed), uow, operator="test")
+        gone = await browser.portal.get("/")
+        assert gone.status_code == 303 and gone.headers["location"].startswith("/login")
+    provider.person = {"sub": first, "preferred_username": identity}
+    async with opened_browser(portal) as browser:
+        assert (await browser.sign_in()).status_code == 401  # the old name opens nothing now
+    act_as(provider, renamed)
+    async with opened_browser(portal) as browser:
+        assert (await browser.sign_in()).status_code == 303
+
+
 async def test_a_person_with_two_roles_picks_one_after_the_provider(
     portal: ServiceHarness, provider: OpenIdProvider, browser: Browser
 ) -> None:
