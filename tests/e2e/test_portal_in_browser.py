@@ -399,3 +399,114 @@ async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Bro
         finally:
             await context.close()
     assert found == {}, found
+
+
+async def test_the_coding_officer_turns_assigns_takes_back_drafts_and_sees_the_decoding_gate(
+    day: Day, people: People, browser: Browser
+) -> None:
+    """Keyboard only: r turns the page, 1 takes the first suggestion (its turn reaches the jury's
+    link), u (г) gives it back, x (ч) marks a draft (§45); the decoding gate names what is
+    unchecked; axe finds no serious violation on the three screens."""
+    import httpx  # the coding service's API, to scan a packet and to read the jury's link
+
+    from tests.support.scan_pages import pdf_of
+
+    issuer = TokenIssuer(PRIVATE_KEY.read_bytes())
+    coding = day.layout.base_url("coding")
+    code = day.works[2]  # its sheet 1 is scanned already; sheets 2 and 4 come now, 3 lost its label
+    packet = pdf_of(
+        [
+            make_page_image((answer_payload(code, 2),), seed=72),
+            make_page_image((), seed=73),
+            make_page_image((answer_payload(code, 4),), seed=74),
+        ]
+    )
+    async with httpx.AsyncClient(base_url=coding, timeout=60) as api:
+        scanned = await api.post(
+            f"/olympiads/{day.olympiad_id}/scans",
+            params={"filename": "пакет-кабинет-12.pdf", "subject_code": "math"},
+            content=packet,
+            headers={"Authorization": "Bearer " + issuer.issue("scan-station-2", [Role.SCANNER])},
+        )
+        assert scanned.status_code == 200, scanned.text
+        torn = next(p["page_id"] for p in scanned.json()["pages"] if p["outcome"] == "manual")
+
+        officer = await people.sign_in(day, "coding-orlov")
+        page = officer.page
+        await page.goto(f"{day.portal}/coding/{day.olympiad_id}?page={torn}")
+        current = page.locator("#current-page")
+        assert await current.get_attribute("data-page") == torn
+        first = current.locator("button[data-key='1']")
+        assert await first.get_attribute("value") == code
+        assert "не хватает листа 3" in await current.inner_text()
+        await page.wait_for_function("document.activeElement?.name === 'work_code'")
+        await page.keyboard.press("Escape")  # out of the code field: the keys are commands now
+        await page.keyboard.press("r")
+        assert "rot-90" in (
+            await current.locator("[data-role=page-image]").get_attribute("class") or ""
+        )
+        await page.keyboard.press("?")
+        assert await page.locator("#keys").is_visible()
+        await page.keyboard.press("Escape")
+        await officer.shot("coding-queue-turned")
+        await page.keyboard.press("1")
+        await page.wait_for_selector("#current-page [role=status]")
+        assert f"к работе {code}" in await page.locator("#current-page [role=status]").inner_text()
+        jury = {"Authorization": "Bearer " + issuer.issue("jury-check", [Role.JURY_CHAIR])}
+        links = await api.get(f"/olympiads/{day.olympiad_id}/works/{code}/pages", headers=jury)
+        turned = {p["page_id"]: p["rotation"] for p in links.json()["pages"]}
+        assert turned[torn] == 90  # the jury's viewer is told how to stand it upright
+        await officer.shot("coding-assigned")
+
+        await page.keyboard.press("Escape")
+        await page.keyboard.press("u")  # г on a Russian layout: take it back, large again
+        await page.wait_for_function(
+            "id => document.querySelector('#current-page')?.dataset.page === id", arg=torn
+        )
+        assert "возвращена в очередь" in await page.locator("#current-page").inner_text()
+        links = await api.get(f"/olympiads/{day.olympiad_id}/works/{code}/pages", headers=jury)
+        assert torn not in {p["page_id"] for p in links.json()["pages"]}
+        await page.keyboard.press("Escape")
+        await page.keyboard.press("x")  # ч on a Russian layout
+        await page.wait_for_function(
+            "() => document.querySelector('#current-page [role=status]')"
+            "?.innerText.includes('черновик')"
+        )
+
+    await page.goto(f"{day.portal}/coding/{day.olympiad_id}/resolved")
+    row = page.locator(f"#resolved-{torn}")
+    assert "черновик" in await row.inner_text()
+    await page.goto(f"{day.portal}/coding/{day.olympiad_id}/decoding")
+    gate = page.locator(f"#grade-math-{day.grade}")
+    assert await gate.locator("button[disabled]").count() == 1
+    assert "п. 61" in await gate.inner_text()
+    await officer.shot("coding-decoding")
+
+    axe = AXE.read_text()
+    assert hashlib.sha256(axe.encode()).hexdigest() == AXE_SHA256
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768})
+    found: dict[str, list[str]] = {}
+    try:
+        checker = await context.new_page()
+        await checker.goto(f"{day.portal}/login")
+        await checker.fill("#login", "coding-orlov")
+        await checker.fill("#password", DEMO_PASSWORD)
+        await checker.press("#password", "Enter")
+        await checker.wait_for_load_state()
+        for address in (
+            f"/coding/{day.olympiad_id}?page={torn}",
+            f"/coding/{day.olympiad_id}/resolved",
+            f"/coding/{day.olympiad_id}/decoding",
+        ):
+            await checker.goto(day.portal + address)
+            await checker.add_script_tag(content=axe)
+            result = await checker.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+            )
+            if result:
+                found[address] = result
+    finally:
+        await context.close()
+    assert found == {}, found
