@@ -53,8 +53,9 @@ class ApprovalTerm:
                 f"Срок утверждения итоговых результатов (п. 121: 21 календарный день после "
                 f"последнего тура, {self.last_round_day:%d.%m.%Y}) истёк {due}."
             )
-        left = f"осталось {self.days_left} дн." if self.days_left else "сегодня последний день"
-        return f"Итоговые результаты нужно утвердить до {due} включительно (п. 121): {left}."
+        # «дн.» ends the sentence itself: no second full stop after it
+        left = f"осталось {self.days_left} дн." if self.days_left else "сегодня последний день."
+        return f"Итоговые результаты нужно утвердить до {due} включительно (п. 121): {left}"
 
 
 def approval_term(
