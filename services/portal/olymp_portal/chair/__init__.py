@@ -1,1 +1,2 @@
-"""The jury chair's screens: the course of checking, the marking scheme, annulment."""
+"""The jury chair's screens: the course of checking, the criteria, annulment, the ties at the quota
+boundary, the submission of the final table and the protocols."""

@@ -1,8 +1,9 @@
-"""What the chair's screens ask of scoring."""
+"""The course of checking as the chair sees it: works, progress, annulment, the criteria (scoring)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -50,9 +51,115 @@ async def work(caller: Caller, ref: SubjectGradeRef, work_code: str) -> WorkLine
     return next((line for line in await works(caller, ref) if line.work_code == work_code), None)
 
 
-async def progress(caller: Caller, ref: SubjectGradeRef) -> dict[str, Any]:
-    found: dict[str, Any] = await caller.get_json("scoring", ref.path + "/marking-progress")
-    return found
+@dataclass(frozen=True)
+class HeldWork:
+    work_code: str
+    third_mark: bool
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """One jury member's part: works marked, and how often their pair's marks differed (§73)."""
+
+    jury_member_id: str
+    works_marked: int  # as one of the first two (§69)
+    third_marks: int
+    paired: int  # of their works, those both first members have marked
+    disputed: int  # of those, works with a significant discrepancy on some task (scoring's call)
+    held: tuple[HeldWork, ...]
+
+    @property
+    def rate(self) -> str:
+        return percent(self.disputed, self.paired)
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    task_number: int
+    marks: int
+    pairs: int
+    disputed: int
+    awaiting_third: int  # works whose third mark of this task is still to come
+    in_third_now: int  # of those, works held by a third member now
+
+    @property
+    def rate(self) -> str:
+        return percent(self.disputed, self.pairs)
+
+
+@dataclass(frozen=True)
+class ChairProgress:
+    totals: dict[str, int]
+    members: tuple[MemberLine, ...]
+    tasks: tuple[TaskLine, ...]
+
+
+def percent(part: int, whole: int) -> str:
+    """«12,5 %»; a dash before there is anything to count."""
+    if not whole:
+        return "—"
+    return f"{round(100 * part / whole, 1):g}".replace(".", ",") + " %"
+
+
+def chair_progress(found: Mapping[str, Any], lines: Sequence[WorkLine]) -> ChairProgress:
+    """Scoring's progress, with what the chair also asks of it: per member, how many of their
+    works went to a third member, and per task, the third marks waiting and under way now.
+
+    Nothing is judged here: a work is disputed when scoring says so (it needs a third mark, or a
+    third member has marked it), and `jury_member_ids` lists the first two members first.
+    """
+    held_third = {
+        claim["work_code"]
+        for member in found["members"]
+        for claim in member["claims"]
+        if claim.get("third_mark")
+    }
+    paired: dict[str, int] = {}
+    disputed: dict[str, int] = {}
+    awaiting: dict[int, int] = {}
+    under_way: dict[int, int] = {}
+    for line in lines:
+        if line.status == "annulled" or len(line.markers) < 2:
+            continue
+        dispute = len(line.markers) > 2 or bool(line.open_tasks)
+        for member in line.markers[:2]:
+            paired[member] = paired.get(member, 0) + 1
+            disputed[member] = disputed.get(member, 0) + int(dispute)
+        for number in line.open_tasks:
+            awaiting[number] = awaiting.get(number, 0) + 1
+            if line.work_code in held_third:
+                under_way[number] = under_way.get(number, 0) + 1
+    members = tuple(
+        MemberLine(
+            jury_member_id=m["jury_member_id"],
+            works_marked=int(m["works_marked"]),
+            third_marks=int(m["third_marks"]),
+            paired=paired.get(m["jury_member_id"], 0),
+            disputed=disputed.get(m["jury_member_id"], 0),
+            held=tuple(HeldWork(c["work_code"], bool(c.get("third_mark"))) for c in m["claims"]),
+        )
+        for m in found["members"]
+    )
+    tasks = tuple(
+        TaskLine(
+            task_number=int(t["task_number"]),
+            marks=int(t["marks"]),
+            pairs=int(t["pairs"]),
+            disputed=int(t["disputed"]),
+            awaiting_third=awaiting.get(int(t["task_number"]), 0),
+            in_third_now=under_way.get(int(t["task_number"]), 0),
+        )
+        for t in found.get("tasks") or ()
+    )
+    return ChairProgress(dict(found["totals"]), members, tasks)
+
+
+async def progress(caller: Caller, ref: SubjectGradeRef) -> tuple[ChairProgress, list[WorkLine]]:
+    """The progress and the works (one read of each, asked at once)."""
+    found, lines = await asyncio.gather(
+        caller.get_json("scoring", ref.path + "/marking-progress"), works(caller, ref)
+    )
+    return chair_progress(found, lines), lines
 
 
 async def annul(caller: Caller, ref: SubjectGradeRef, work_code: str, reason: str) -> str | None:
