@@ -14,7 +14,7 @@ from olymp_portal.clients import Backends
 from olymp_portal.coding import api as coding_api
 from olymp_portal.marking import api as marking_api
 from olymp_portal.oidc import api as oidc_api
-from olymp_portal.oidc.provider import OidcProvider
+from olymp_portal.oidc.clients import OidcProvider
 from olymp_portal.pages import SecurityHeaders, install_page_errors
 from olymp_portal.settings import PortalSettings
 

@@ -51,7 +51,8 @@ class PortalSettings(ServiceSettings):
     # `olymp user add --oidc-subject`. "sub" is the provider's stable id; a readable login
     # (preferred_username) or a verified e-mail is linked to the sub at the first sign-in.
     oidc_identity_claim: Literal["sub", "preferred_username", "email"] = "sub"
-    # «Войти через …» on the sign-in page: the provider as people know it
+    # «Войти через …» on the sign-in page: the provider as people know it, in the accusative
+    # («региональную службу входа», «Госуслуги»)
     oidc_display_name: str = "службу входа"
     # where the services answer HTTP; empty: the single-machine layout's port
     registration_url: str = ""

@@ -1,5 +1,5 @@
 """The code flow's rules without a provider: PKCE, the authorization address, the ID token's
-claims, the discovery document, and the settings that switch OIDC on."""
+claims, the discovery document, the provider's keys, and the settings that switch OIDC on."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import datetime as dt
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import ValidationError
 
-from olymp_portal.oidc.protocol import (
+from olymp_core.clock import ManualClock
+from olymp_portal.oidc.clients import Discovery, OidcUnavailable, ProviderKeys
+from olymp_portal.oidc.domain import (
     OidcRefused,
-    OidcUnavailable,
     authorization_url,
     check_id_token_claims,
     identity_of,
@@ -20,7 +23,6 @@ from olymp_portal.oidc.protocol import (
     pkce_challenge,
     same_secret,
 )
-from olymp_portal.oidc.provider import Discovery
 from olymp_portal.settings import PortalSettings
 
 NOW = dt.datetime(2026, 11, 20, 7, 30, tzinfo=dt.UTC)
@@ -233,3 +235,43 @@ def test_profile_prod_wants_the_provider_and_the_callback_over_https() -> None:
         PortalSettings(**{**prod, "oidc_issuer": ISSUER})
     with pytest.raises(ValidationError, match="set oidc_redirect_url"):
         PortalSettings(**{**good, "oidc_redirect_url": "http://portal.example/login/oidc/callback"})
+
+
+def jwks_of(*kids: str) -> dict[str, Any]:
+    keys = []
+    for kid in kids:
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        public = jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key(), as_dict=True)
+        keys.append({**public, "kid": kid, "use": "sig", "alg": "RS256"})
+    return {"keys": keys}
+
+
+async def test_the_providers_keys_follow_a_rotation_but_not_a_flood_of_made_up_kids() -> None:
+    clock = ManualClock(NOW)
+    published = {"document": jwks_of("k1")}
+    fetched: list[dt.datetime] = []
+
+    async def fetch(url: str) -> dict[str, Any]:
+        fetched.append(clock.now())
+        return published["document"]
+
+    keys = ProviderKeys("https://sso.example/certs", clock, fetch)
+    assert (await keys.key_for("k1")) is not None
+    assert len(fetched) == 1
+    for made_up in ("x1", "x2", "x3"):  # within 30 s of the last fetch: no more requests
+        assert await keys.key_for(made_up) is None
+    assert len(fetched) == 1
+    published["document"] = jwks_of("k2")  # the provider rotates its key
+    clock.advance(dt.timedelta(seconds=31))
+    assert (await keys.key_for("k2")) is not None and len(fetched) == 2
+    clock.advance(dt.timedelta(minutes=10))  # kept ten minutes, then read again
+    await keys.key_for("k2")
+    assert len(fetched) == 3
+
+
+async def test_symmetric_keys_in_a_jwks_are_never_used() -> None:
+    async def fetch(url: str) -> dict[str, Any]:
+        return {"keys": [{"kty": "oct", "k": "c2VjcmV0", "kid": "hs", "alg": "HS256"}]}
+
+    with pytest.raises(OidcUnavailable, match="ключи службы входа"):
+        await ProviderKeys("https://sso.example/certs", ManualClock(NOW), fetch).key_for("hs")

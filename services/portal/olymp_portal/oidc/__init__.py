@@ -21,9 +21,12 @@ How it goes (settings `OLYMP_PORTAL_OIDC_*`; off while the issuer is empty):
 Every refusal is a page in Russian saying what to do, is in the audit trail like a refused
 password, and counts towards the address's throttle of failed sign-ins.
 
-Why no OAuth client library: the suite already verifies provider-signed tokens with PyJWT and
-caches JWKS with its rotation and flood rules (`olymp_core.auth.JwksKeys`, on the injected clock);
-what remains of the code flow is an address with parameters, one form POST and the S256 hash of
-RFC 7636, each tested here. A second JOSE stack (Authlib brings joserfc) would verify the same
-signatures with other rules and without the clock the tests move.
+Why no OAuth client library: the suite already verifies provider-signed tokens with PyJWT, and
+the provider's keys are kept here by the same rules as the services' JWKS cache, on the injected
+clock the tests move; what remains of the code flow is an address with parameters, one form POST
+and the S256 hash of RFC 7636, each tested. A second JOSE stack (Authlib brings joserfc) would
+verify the same signatures with rules of its own and the process's clock.
+
+`domain` holds the rules (no I/O), `clients` the provider over HTTP, `handlers` the two steps
+with their transactions, `api` the routes.
 """

@@ -18,8 +18,8 @@ from olymp_core.dependencies import Uow, context
 from olymp_portal.api import session_started
 from olymp_portal.domain import LoginThrottle
 from olymp_portal.oidc import handlers
-from olymp_portal.oidc.protocol import PENDING_FOR
-from olymp_portal.oidc.provider import OidcProvider
+from olymp_portal.oidc.clients import OidcProvider
+from olymp_portal.oidc.domain import PENDING_FOR
 from olymp_portal.pages import Settings, safe_next
 from olymp_portal.settings import PortalSettings
 

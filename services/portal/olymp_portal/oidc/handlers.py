@@ -17,7 +17,8 @@ from olymp_portal import store
 from olymp_portal.domain import LoginThrottle
 from olymp_portal.domain.errors import TooManyAttempts
 from olymp_portal.handlers.sessions import SignedIn, open_session
-from olymp_portal.oidc.protocol import (
+from olymp_portal.oidc.clients import OidcProvider
+from olymp_portal.oidc.domain import (
     MAX_PENDING_PER_ADDRESS,
     PENDING_FOR,
     START_AGAIN,
@@ -27,7 +28,6 @@ from olymp_portal.oidc.protocol import (
     same_secret,
     state_key,
 )
-from olymp_portal.oidc.provider import OidcProvider
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """The OIDC provider as the portal talks to it: discovery, the token endpoint, the ID token's keys.
 
 One HTTP client for all of it (the CA bundle of `SSL_CERT_FILE`, short timeouts). The discovery
-document is kept for an hour and fetched again after a failure; the keys are the suite's JWKS
-cache (`JwksKeys`: refetched when a token names an unknown `kid`, so the provider's key rotation
-just works, at most once per 30 s whatever the tokens claim).
+document is kept for an hour; after a failure the last one stands a minute more. The keys follow
+the rules of the services' JWKS cache: kept ten minutes, fetched again when a token names an
+unknown `kid` (the provider's key rotation just works) but at most every 30 s whatever the tokens
+claim, and only asymmetric keys of the suite's algorithms.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode, urlsplit
@@ -19,14 +20,13 @@ from urllib.parse import quote_plus, urlencode, urlsplit
 import httpx
 import jwt
 
-from olymp_core.auth import AuthUnavailable, JwksKeys
+from olymp_core.auth.verifier import ACCEPTED_ALGORITHMS
 from olymp_core.clock import Clock
-from olymp_core.problems import Unauthorized
-from olymp_portal.oidc.protocol import (
+from olymp_portal.clients import Unavailable
+from olymp_portal.oidc.domain import (
     ASK_OPERATOR,
     START_AGAIN,
     OidcRefused,
-    OidcUnavailable,
     authorization_url,
     check_id_token_claims,
 )
@@ -38,6 +38,12 @@ DISCOVERY_TTL = dt.timedelta(hours=1)
 # after a failed discovery the last document stands this long before the next try
 DISCOVERY_RETRY = dt.timedelta(minutes=1)
 ClientAuth = Literal["client_secret_basic", "client_secret_post", "none"]
+
+
+class OidcUnavailable(Unavailable):
+    """The provider cannot be reached or answers nonsense: nothing the person can fix."""
+
+    title = "Служба входа недоступна"
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,78 @@ def _client_auth(document: Mapping[str, Any], has_secret: bool) -> ClientAuth:
     return "client_secret_post" if "client_secret_basic" not in supported else "client_secret_basic"
 
 
+@dataclass(frozen=True)
+class SigningKey:
+    key: Any
+    algorithm: str
+
+
+class ProviderKeys:
+    """The provider's signing keys from its JWKS, by `kid`."""
+
+    TTL = dt.timedelta(minutes=10)
+    MIN_REFETCH = dt.timedelta(seconds=30)
+
+    def __init__(
+        self, url: str, clock: Clock, fetch: Callable[[str], Awaitable[Mapping[str, Any]]]
+    ) -> None:
+        self.url = url
+        self._clock = clock
+        self._fetch = fetch
+        self._keys: dict[str | None, SigningKey] = {}
+        self._fetched_at: dt.datetime | None = None
+        self._tried_at: dt.datetime | None = None
+        self._lock = asyncio.Lock()
+
+    async def key_for(self, kid: str | None) -> SigningKey | None:
+        """The key, or None when the provider publishes none of that `kid`."""
+        now = self._clock.now()
+        if self._fetched_at is None or now - self._fetched_at >= self.TTL:
+            await self._refresh()
+        found = self._find(kid)
+        if found is None and (self._tried_at is None or now - self._tried_at >= self.MIN_REFETCH):
+            await self._refresh()
+            found = self._find(kid)
+        return found
+
+    def _find(self, kid: str | None) -> SigningKey | None:
+        if kid is None and len(self._keys) == 1:
+            return next(iter(self._keys.values()))
+        return self._keys.get(kid)
+
+    async def _refresh(self) -> None:
+        async with self._lock:
+            now = self._clock.now()
+            self._tried_at = now
+            try:
+                self._keys = _signing_keys(await self._fetch(self.url))
+                self._fetched_at = now
+            except (httpx.HTTPError, ValueError, TypeError, KeyError) as exc:
+                if not self._keys:
+                    raise OidcUnavailable(
+                        "Не удалось получить ключи службы входа, поэтому вход нельзя проверить. "
+                        "Повторите через минуту. " + ASK_OPERATOR
+                    ) from exc
+                log.warning("JWKS refresh from %s failed, keeping the keys: %s", self.url, exc)
+
+
+def _signing_keys(document: Mapping[str, Any]) -> dict[str | None, SigningKey]:
+    keys: dict[str | None, SigningKey] = {}
+    for jwk in document["keys"]:
+        if jwk.get("use", "sig") != "sig":
+            continue
+        try:
+            parsed = jwt.PyJWK(jwk)
+        except (jwt.PyJWKError, jwt.InvalidKeyError):
+            continue  # a kind of key this portal does not verify with
+        # never a symmetric key (kty=oct): anyone reading the JWKS would hold it
+        if parsed.algorithm_name in ACCEPTED_ALGORITHMS:
+            keys[jwk.get("kid")] = SigningKey(parsed.key, parsed.algorithm_name)
+    if not keys:
+        raise ValueError("the JWKS holds no usable signing key")
+    return keys
+
+
 class OidcProvider:
     """The configured provider, or none (`enabled` false) when OIDC is off."""
 
@@ -114,7 +192,7 @@ class OidcProvider:
         self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
         self._discovery: Discovery | None = None
         self._refresh_due: dt.datetime | None = None
-        self._keys: JwksKeys | None = None
+        self._keys: ProviderKeys | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -140,7 +218,7 @@ class OidcProvider:
                 self._refresh_due = now + DISCOVERY_RETRY
                 return self._discovery
             if self._keys is None or self._keys.url != found.jwks_uri:
-                self._keys = JwksKeys(found.jwks_uri, clock=self.clock, fetch=self._get_json)
+                self._keys = ProviderKeys(found.jwks_uri, self.clock, self._get_json)
             self._discovery, self._refresh_due = found, now + DISCOVERY_TTL
             return found
 
@@ -268,15 +346,9 @@ class OidcProvider:
         except jwt.DecodeError as exc:
             raise _damaged(next_) from exc
         kid = header.get("kid")
-        try:
-            key = await self._keys.key_for(kid if isinstance(kid, str) else None)
-        except AuthUnavailable as exc:
-            raise OidcUnavailable(
-                "Не удалось получить ключи службы входа, поэтому вход нельзя проверить. "
-                "Повторите через минуту. " + ASK_OPERATOR
-            ) from exc
-        except Unauthorized as exc:
-            raise _bad_signature(next_, "unknown-key") from exc
+        key = await self._keys.key_for(kid if isinstance(kid, str) else None)
+        if key is None:
+            raise _bad_signature(next_, "unknown-key")
         try:
             claims: Mapping[str, Any] = jwt.decode(
                 id_token,

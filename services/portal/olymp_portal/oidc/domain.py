@@ -1,4 +1,4 @@
-"""The rules of the code flow with PKCE, without I/O: values, addresses and ID token claims.
+"""The rules of the code flow with PKCE, without I/O: secrets, addresses and ID token claims.
 
 The refusals say what went wrong in words a jury member can act on; `reason` is the short name
 kept in the audit trail.
@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from olymp_portal.clients import Unavailable
 from olymp_portal.domain.errors import SignInRefused
 
 # the person has this long at the provider (typing a password, a second factor) before the
@@ -42,12 +41,6 @@ class OidcRefused(SignInRefused):
         super().__init__(detail, next_=next_)
         self.reason = reason
         self.identity = identity
-
-
-class OidcUnavailable(Unavailable):
-    """The provider cannot be reached or answers nonsense: nothing the person can fix."""
-
-    title = "Служба входа недоступна"
 
 
 def new_secret() -> str:
