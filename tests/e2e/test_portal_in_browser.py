@@ -510,3 +510,115 @@ async def test_the_coding_officer_turns_assigns_takes_back_drafts_and_sees_the_d
     finally:
         await context.close()
     assert found == {}, found
+
+
+async def test_the_chair_rules_on_a_tie_at_the_quota_boundary_and_submits_the_final_table(
+    day: Day, people: People, browser: Browser
+) -> None:
+    """Another grade of the day, marked through scoring so that the quota boundary cuts through
+    a group of equal totals, then decoded: with the keyboard alone the chair rules on the group
+    (a choice, a confirmation, Enter; htmx swaps the ties and unblocks the submission) and hands
+    the final table to the organiser (§117, §121); axe finds no serious violation there."""
+    from olymp_cli.demo.client import until
+
+    issuer = TokenIssuer(PRIVATE_KEY.read_bytes())
+    suite = SuiteClient({s: day.layout.base_url(s) for s in SERVICES}, issuer)
+    oid = day.olympiad_id
+    try:
+        listed = await suite.json(
+            "GET", "scoring", f"/olympiads/{oid}/subject-grades", role=Role.JURY_CHAIR
+        )
+        others = [g for g in listed["subject_grades"] if int(g["grade"]) != day.grade]
+        grade = int(max(others, key=lambda g: g["works_total"])["grade"])
+        path = f"/olympiads/{oid}/subjects/math/grades/{grade}"
+        works = await suite.json("GET", "scoring", path + "/works", role=Role.JURY_CHAIR)
+        codes = sorted(w["work_code"] for w in works["works"] if w["status"] != "annulled")
+        quota = len(codes) * 45 // 100  # the default quota: 45 % of those ranked, rounded down
+        assert quota >= 2, f"grade {grade} has {len(codes)} works: too few for a tie"
+        # one winner at 48, then `quota` works at 35,5 for the quota - 1 places left
+        top, tie, rest = ["10", "10", "10", "10", "8"], ["10", "10", "10", "5.5", "0"], ["2"] * 5
+        for index, code in enumerate(codes):
+            marks = top if index == 0 else tie if index <= quota else rest
+            for member in ("jury-sokolov", "jury-yolkina"):
+                await suite.json(
+                    "POST", "scoring", f"/olympiads/{oid}/works/{code}/marks",
+                    json={"task_scores": {str(n): p for n, p in enumerate(marks, start=1)}},
+                    role=Role.JURY_MEMBER, sub=member,
+                )  # fmt: skip
+
+        async def decoded() -> bool:
+            answer = await suite.call(
+                "POST", "coding", f"/olympiads/{oid}/subjects/math/grades/{grade}/decode",
+                role=Role.CODING_OFFICER, expect=(200, 409),
+            )  # fmt: skip
+            return answer.status_code == 200
+
+        await until(decoded, f"decoding of grade {grade}", within_s=60)
+
+        async def published() -> bool:
+            answer = await suite.call(
+                "GET", "publishing", f"/results/{oid}/math/{grade}",
+                params={"stage": "preliminary"}, expect=(200, 404),
+            )  # fmt: skip
+            return answer.status_code == 200
+
+        await until(published, f"the preliminary table of grade {grade}", within_s=60)
+    finally:
+        await suite.close()
+
+    chair = await people.sign_in(day, "chair-smirnova")
+    page = chair.page
+    results = f"{day.portal}/chair/{oid}/math/{grade}/results"
+    await page.goto(results)
+    group = page.locator("article.tie")
+    assert await group.count() == 1
+    assert "Сумма баллов 35,5" in await group.inner_text()
+    assert await group.locator("tbody tr").count() == quota
+    assert await page.locator("#final-submit").is_disabled()
+    await chair.shot("chair-results-tie")
+    # the first choice («призёр»), Space; Tab to the confirmation, Space; Tab to the button, Enter
+    await group.locator("input[type=radio]").first.focus()
+    await page.keyboard.press("Space")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Space")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("article.tie .decision")
+    assert "статус «призёр»" in await page.locator("article.tie .decision").inner_text()
+    assert await page.locator("#final-submit").is_enabled()  # swapped in out of band
+    await chair.shot("chair-results-ruled")
+    await page.locator("#final-confirm").focus()
+    await page.keyboard.press("Space")
+    await page.keyboard.press("Tab")
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    assert page.url == results + "?submitted=1"
+    submitted = await page.locator("#final").inner_text()
+    assert "передана организатору на утверждение" in submitted
+    assert "Смирнова Татьяна Викторовна" in submitted
+    await chair.shot("chair-results-submitted")
+
+    axe = AXE.read_text()
+    assert hashlib.sha256(axe.encode()).hexdigest() == AXE_SHA256
+    context = await browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768})
+    found: dict[str, list[str]] = {}
+    try:
+        checker = await context.new_page()
+        await checker.goto(f"{day.portal}/login")
+        await checker.fill("#login", "chair-smirnova")
+        await checker.fill("#password", DEMO_PASSWORD)
+        await checker.press("#password", "Enter")
+        await checker.wait_for_load_state()
+        for address in (f"/chair/{oid}/math/{grade}/results", f"/chair/{oid}/math/{grade}"):
+            await checker.goto(day.portal + address)
+            await checker.add_script_tag(content=axe)
+            result = await checker.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+            )
+            if result:
+                found[address] = result
+    finally:
+        await context.close()
+    assert found == {}, found
