@@ -28,8 +28,10 @@ from olymp_scoring.domain.errors import (
     ScoringError,
     WorkNotFound,
 )
+from olymp_scoring.domain.notes import Annotation, MarkingNotes
 from olymp_scoring.handlers import MarkingProgress, WorkView
 from olymp_scoring.schemas import (
+    AnnotationRead,
     AnnulmentCreate,
     AnnulmentRead,
     ClaimRead,
@@ -246,6 +248,8 @@ async def get_rounds(
                 label=r.label,
                 jury_member_id=r.jury_member_id,
                 task_scores={str(n): p for n, p in r.task_scores.items()},
+                comment=r.notes.comment,
+                annotations=[AnnotationRead(**a.to_json()) for a in r.notes.annotations],
             )
             for r in found.rounds
         ],
@@ -254,15 +258,20 @@ async def get_rounds(
 
 @router.post(
     "/works/{work_code}/marks",
-    summary="Record one jury member's marks of a work",
-    description="The member's claim on the work, if any, is fulfilled. Refused (409"
+    summary="Record one jury member's marks of a work, with a comment and annotations on its scans",
+    description="The comment and annotations are kept with the marks and shown only with the"
+    " rounds (the third member, the chair), never to the other first member (§69)."
+    " The member's claim on the work, if any, is fulfilled. Refused (409"
     " `claimed-by-others`) to a member without a claim when other members' claims hold every"
     " place at the work; with no claims, any member may mark.",
 )
 async def post_marks(
     olympiad_id: uuid.UUID, work_code: str, body: MarkingCreate, who: JuryAnyWork, uow: Uow
 ) -> MarkingRead:
-    command = handlers.RecordMarking(olympiad_id, work_code, body.task_scores)
+    annotations = [Annotation(**a.model_dump()) for a in body.annotations]
+    command = handlers.RecordMarking(
+        olympiad_id, work_code, body.task_scores, MarkingNotes.of(body.comment, annotations)
+    )
     result = await handlers.record_marking(command, uow, who)
     return MarkingRead(
         work_code=result.work_code,

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from olymp_scoring.domain import AnnulmentReason, WorkStatus
+from olymp_scoring.domain.notes import (
+    ANNOTATIONS_MAX,
+    COMMENT_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    AnnotationKind,
+)
 
 
 class TaskMax(BaseModel):
@@ -34,10 +41,33 @@ class SchemeRead(SchemeUpdate):
     pass
 
 
+class AnnotationWrite(BaseModel):
+    """A mark on a scanned page; x, y (and a box's width, height) are shares of the page, from its
+    top left corner as scanned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page_id: uuid.UUID = Field(description="The page, as coding lists it for the work")
+    kind: AnnotationKind
+    x: float = Field(ge=0, le=1)
+    y: float = Field(ge=0, le=1)
+    width: float = Field(0.0, ge=0, le=1, description="A box only")
+    height: float = Field(0.0, ge=0, le=1, description="A box only")
+    text: str = Field("", max_length=NOTE_MAX_CHARS, description="A box's note or the text")
+
+
+class AnnotationRead(AnnotationWrite):
+    pass
+
+
 class MarkingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     task_scores: dict[int, Decimal] = Field(min_length=1)
+    comment: str = Field(
+        "", max_length=COMMENT_MAX_CHARS, description="The member's comment on the work"
+    )
+    annotations: list[AnnotationWrite] = Field(default_factory=list, max_length=ANNOTATIONS_MAX)
 
 
 class MarkingRead(BaseModel):
@@ -180,6 +210,8 @@ class MarkingRoundRead(BaseModel):
     label: str
     jury_member_id: str
     task_scores: dict[str, Decimal]
+    comment: str = Field(description="The member's comment on the work; empty if none")
+    annotations: list[AnnotationRead] = Field(description="The member's marks on the scans")
 
 
 class WorkRoundsRead(BaseModel):

@@ -37,6 +37,7 @@ from olymp_scoring.domain import (
     scoring_rule,
 )
 from olymp_scoring.domain.claims import THIRD_MARKERS_AT_ONCE
+from olymp_scoring.domain.notes import Annotation, MarkingNotes
 from olymp_scoring.domain.work import MARKERS_PER_WORK
 
 metadata = sa.MetaData()
@@ -134,6 +135,19 @@ claim_cursors = sa.Table(
     sa.Column("grade", sa.Integer, primary_key=True),
     sa.Column("jury_member_id", sa.Text, primary_key=True),
     sa.Column("queue_rank", sa.Float, nullable=False),
+)
+
+# a member's comment and annotations on a work, saved with that member's marks (domain.notes)
+marking_notes = sa.Table(
+    "marking_notes",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("work_code", sa.Text, primary_key=True),
+    sa.Column("jury_member_id", sa.Text, primary_key=True),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("annotations", JSONB, nullable=False, server_default="[]"),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(["olympiad_id", "work_code"], [works.c.olympiad_id, works.c.work_code]),
 )
 
 # a removal (§53) that arrived before its work was coded: applied when the work appears
@@ -340,6 +354,44 @@ async def marks_of(
     for row in rows:
         found[row.work_code].append(Mark(row.task_number, row.jury_member_id, row.points))
     return {code: tuple(listed) for code, listed in found.items()}
+
+
+async def save_notes(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    work_code: str,
+    member: str,
+    notes: MarkingNotes,
+    recorded_at: dt.datetime,
+) -> None:
+    """Keep the member's comment and annotations; written once, with the member's marks."""
+    await session.execute(
+        sa.insert(marking_notes).values(
+            olympiad_id=olympiad_id,
+            work_code=work_code,
+            jury_member_id=member,
+            comment=notes.comment,
+            annotations=notes.annotations_json(),
+            recorded_at=recorded_at,
+        )
+    )
+
+
+async def notes_of(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str
+) -> dict[str, MarkingNotes]:
+    """Every member's comment and annotations on the work, by member."""
+    rows = await session.execute(
+        sa.select(marking_notes).where(
+            marking_notes.c.olympiad_id == olympiad_id, marking_notes.c.work_code == work_code
+        )
+    )
+    return {
+        row.jury_member_id: MarkingNotes(
+            row.comment, tuple(Annotation.from_json(a) for a in row.annotations)
+        )
+        for row in rows
+    }
 
 
 def sheet_of(work: WorkRow, stored: StoredScheme, work_marks: tuple[Mark, ...]) -> WorkSheet:

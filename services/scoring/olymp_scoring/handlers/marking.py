@@ -38,6 +38,7 @@ from olymp_scoring.domain.errors import (
     ResultsFinal,
     WorkNotFound,
 )
+from olymp_scoring.domain.notes import MarkingNotes
 from olymp_scoring.handlers.announcement import Settlement, audit_settlement, settle
 from olymp_scoring.store import StoredScheme, WorkRow
 
@@ -63,6 +64,7 @@ class RecordMarking:
     olympiad_id: uuid.UUID
     work_code: str
     task_scores: Mapping[int, Decimal]
+    notes: MarkingNotes = field(default_factory=MarkingNotes)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,10 @@ async def record_marking(
     await store.delete_stale_claims(uow.session, command.olympiad_id, command.work_code, now)
     new_marks = updated.marks[len(sheet.marks) :]
     await store.insert_marks(uow.session, command.olympiad_id, command.work_code, new_marks, now)
+    if not command.notes.empty:
+        await store.save_notes(
+            uow.session, command.olympiad_id, command.work_code, member, command.notes, now
+        )
     await store.update_work(
         uow.session, command.olympiad_id, command.work_code, status=updated.status.value
     )
@@ -167,6 +173,8 @@ async def record_marking(
         payload={
             "task_scores": {str(m.task_number): str(m.points) for m in new_marks},
             "status": updated.status.value,
+            "comment": command.notes.comment,
+            "annotations": len(command.notes.annotations),
         },
     )
     await audit_settlement(uow, work.key, settlement, actor=member)
@@ -265,6 +273,7 @@ class MarkingRound:
     number: int
     jury_member_id: str
     task_scores: dict[int, Decimal]
+    notes: MarkingNotes = field(default_factory=MarkingNotes)
 
     @property
     def label(self) -> str:
@@ -304,10 +313,11 @@ async def work_rounds(
     stored = await required_scheme(uow, work.key)
     marks = (await store.marks_of(uow.session, olympiad_id, [work_code]))[work_code]
     sheet = store.sheet_of(work, stored, marks)
+    notes = await store.notes_of(uow.session, olympiad_id, work_code)
     rounds = []
     for number, member in enumerate(sheet.jury_member_ids, start=1):
         scores = {m.task_number: plain(m.points) for m in marks if m.jury_member_id == member}
-        rounds.append(MarkingRound(number, member, scores))
+        rounds.append(MarkingRound(number, member, scores, notes.get(member, MarkingNotes())))
     disputed = sheet.disputed_tasks() if work.status is not WorkStatus.ANNULLED else ()
     return WorkRounds(work_code, sheet.status, disputed, tuple(rounds))
 
