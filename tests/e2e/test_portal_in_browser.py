@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -210,6 +211,42 @@ async def mark_with_keys(page: Page, points: list[str]) -> str:
     return code
 
 
+PETROV_SAYS = "Задание 1: ответ без обоснования — 0 баллов."
+
+
+async def annotate(page: Page) -> bool:
+    """With the mouse, as on paper: a tick, and a box with a note; then a comment. False when
+    the work has no scanned page to mark on. The focus goes back to the first task."""
+    figure = page.locator("figure.page:not([hidden])")
+    if not await figure.count():
+        return False
+    await figure.locator("img").evaluate("img => img.decode()")  # its size is the page's
+    await page.click("button[data-tool=tick]")
+    place = await figure.bounding_box()
+    assert place is not None
+    # near the top of the page: the part of a tall scan that is on the screen without scrolling
+    await page.mouse.click(place["x"] + place["width"] * 0.3, place["y"] + place["height"] * 0.15)
+    await page.click("button[data-tool=box]")
+    await page.mouse.move(place["x"] + place["width"] * 0.5, place["y"] + place["height"] * 0.1)
+    await page.mouse.down()
+    await page.mouse.move(place["x"] + place["width"] * 0.6, place["y"] + place["height"] * 0.15)
+    await page.mouse.move(place["x"] + place["width"] * 0.7, place["y"] + place["height"] * 0.2)
+    await page.mouse.up()
+    await page.wait_for_selector("#note-dialog[open]")
+    await page.keyboard.type("нет обоснования")
+    await page.keyboard.press("Enter")
+    await page.keyboard.press("Escape")  # the tool is put down; the work stays
+    await page.fill("#comment", PETROV_SAYS)
+    kept = json.loads(await page.locator("#annotations").input_value())
+    assert [a["kind"] for a in kept] == ["tick", "box"]
+    tick, box = kept
+    assert abs(tick["x"] - 0.3) < 0.02 and abs(tick["y"] - 0.15) < 0.02, tick
+    assert abs(box["width"] - 0.2) < 0.02 and box["text"] == "нет обоснования", box
+    assert await page.locator("figure.page:not([hidden]) .ann.mine").count() == 2
+    await page.locator("#task-1").focus()
+    return True
+
+
 async def test_the_jury_marks_with_the_keyboard_blind_and_a_third_member_settles_a_dispute(
     day: Day, people: People
 ) -> None:
@@ -269,18 +306,24 @@ async def test_the_jury_marks_with_the_keyboard_blind_and_a_third_member_settles
     await page2.goto(day.marking)
     await open_next(page2)
     disputed = None
+    annotated = set()
     for _ in range(len(day.works)):
         code = await current_work(page2)
         # blind (§69): nothing of the first member's marks or name on the second member's screen
         html = await page2.content()
         assert "jury-ivanova" not in html and "Иванова" not in html
+        assert await page2.locator(".ann.theirs, #rounds-annotations").count() == 0
         values = [await page2.locator(f"#task-{n}").input_value() for n in range(1, 6)]
         assert values == [""] * 5
+        if await annotate(page2):
+            annotated.add(code)
+            if len(annotated) == 1:
+                await second.shot("marking-annotations")
         await mark_with_keys(page2, ["0", "10", "10", "10", "10"])
         if code in marked:
             disputed = code
             break
-    assert disputed is not None
+    assert disputed is not None and annotated, "the second member marked no work with pages"
     await second.shot("marking-second-member")
 
     third = await people.sign_in(day, "jury-kuzmina")
@@ -295,6 +338,15 @@ async def test_the_jury_marks_with_the_keyboard_blind_and_a_third_member_settles
     earlier = await page3.locator("table.rounds").inner_text()
     assert "1-я проверка" in earlier and "2-я проверка" in earlier
     assert "Иванова Елена Андреевна" in earlier and "Петров Сергей Николаевич" in earlier
+    if disputed in annotated:
+        # the second round's marks on the scan and its comment, labelled; none from the first
+        assert await page3.locator(".ann.theirs.round-2").count() == 2
+        assert await page3.locator(".ann.theirs.round-1").count() == 0
+        assert PETROV_SAYS in await page3.locator("blockquote.round-comment").inner_text()
+        await page3.locator("input[data-round='2']").uncheck()
+        assert not await page3.locator(".ann.theirs.round-2").first.is_visible()
+        await page3.locator("input[data-round='2']").check()
+        await page3.locator("#task-1").focus()
     await third.shot("marking-third-member")
     await mark_with_keys(page3, ["5"])
 

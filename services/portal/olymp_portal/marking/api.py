@@ -106,6 +106,7 @@ async def work(
         **page.values(),
         screen=screen,
         typed={},
+        notes=handlers.NotesField(),
         errors={},
         # names are shown only with the earlier rounds, to a third member
         names=await portal_handlers.names(uow) if screen.rounds else {},
@@ -121,8 +122,10 @@ async def save(
     work_code: str,
 ) -> Response:
     page.require(*JURY)
-    typed = handlers.typed_points(await request.form())
-    errors = await handlers.record_marks(page.caller, ref, work_code, typed)
+    form = await request.form()
+    typed = handlers.typed_points(form)
+    notes = handlers.typed_notes(form)
+    errors = await handlers.record_marks(page.caller, ref, work_code, typed, notes)
     if not errors:
         return await _open_next(request, page, ref)
     claim = await handlers.take_work(page.caller, ref)
@@ -149,6 +152,7 @@ async def save(
         **page.values(),
         screen=screen,
         typed={n: f.text for n, f in typed.items()},
+        notes=notes,
         errors=errors,
         names=await portal_handlers.names(uow) if screen.rounds else {},
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import time
 import uuid
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from olymp_portal.clients import Caller, Refused
 from olymp_portal.schemas import PointsField
@@ -54,6 +56,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class ScanPage:
+    page_id: str  # coding's id: annotations name their page by it
     sheet: int | None
     url: str  # the portal's own address of the image
 
@@ -63,6 +66,8 @@ class Round:
     label: str
     jury_member_id: str
     task_scores: dict[int, str]
+    comment: str = ""
+    annotations: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class WorkScreen:
     pages: tuple[ScanPage, ...]
     # the earlier rounds, for a third member only (§73); empty for the first two (§69)
     rounds: tuple[Round, ...] = ()
+    # the olympiad's own time zone: "held until 10:35" is read on the olympiad's clocks
+    zone: dt.tzinfo = dt.UTC
 
 
 @dataclass(frozen=True)
@@ -153,17 +160,36 @@ async def release_work(caller: Caller, olympiad_id: uuid.UUID, work_code: str) -
     await caller.call("scoring", "DELETE", f"/olympiads/{olympiad_id}/works/{work_code}/claim")
 
 
+# An olympiad's time zone, kept for a while: the work page is opened hundreds of times an hour
+# and the zone is set when the olympiad is created.
+ZONE_KEPT_S = 600.0
+_zones: dict[uuid.UUID, tuple[ZoneInfo, float]] = {}
+
+
+async def olympiad_zone(caller: Caller, olympiad_id: uuid.UUID) -> ZoneInfo:
+    kept = _zones.get(olympiad_id)
+    if kept is not None and time.monotonic() - kept[1] < ZONE_KEPT_S:
+        return kept[0]
+    olympiad = await caller.get_json("registration", f"/olympiads/{olympiad_id}")
+    zone = ZoneInfo(olympiad["time_zone"])
+    _zones[olympiad_id] = (zone, time.monotonic())
+    return zone
+
+
 async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> WorkScreen:
-    # the criteria and the pages are independent: asked at once
-    scheme, listed = await asyncio.gather(
+    # the criteria, the pages and the zone are independent: asked at once
+    scheme, listed, zone = await asyncio.gather(
         caller.get_json("scoring", ref.path + "/scheme"),
         caller.get_json("coding", f"/olympiads/{ref.olympiad_id}/works/{claim.work_code}/pages"),
+        olympiad_zone(caller, ref.olympiad_id),
     )
     step = Decimal(scheme["step"])
     by_number = {int(t["number"]): Decimal(t["max_points"]) for t in scheme["tasks"]}
     tasks = tuple(Task(n, by_number[n], step) for n in claim.tasks if n in by_number)
     pages = tuple(
-        ScanPage(page.get("sheet"), portal_scan_url(ref.olympiad_id, page["url"]))
+        ScanPage(
+            str(page["page_id"]), page.get("sheet"), portal_scan_url(ref.olympiad_id, page["url"])
+        )
         for page in listed["pages"]
     )
     rounds: tuple[Round, ...] = ()
@@ -176,10 +202,12 @@ async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> Wor
                 r["label"],
                 r["jury_member_id"],
                 {int(n): str(p).replace(".", ",") for n, p in r["task_scores"].items()},
+                r.get("comment", ""),
+                tuple(r.get("annotations", ())),
             )
             for r in found["rounds"]
         )
-    return WorkScreen(ref, claim, tasks, pages, rounds)
+    return WorkScreen(ref, claim, tasks, pages, rounds, zone)
 
 
 def portal_scan_url(olympiad_id: uuid.UUID, signed_url: str) -> str:
@@ -199,8 +227,35 @@ def typed_points(form: Mapping[str, Any]) -> dict[int, PointsField]:
     return dict(sorted(typed.items()))
 
 
+@dataclass(frozen=True)
+class NotesField:
+    """The comment and the annotations (JSON the page's script keeps) as the browser sent them."""
+
+    comment: str = ""
+    annotations_text: str = ""
+
+    @property
+    def annotations(self) -> list[Any] | None:
+        """The annotations, or None when the text is not a JSON list (scoring checks the rest)."""
+        if not self.annotations_text.strip():
+            return []
+        try:
+            found = json.loads(self.annotations_text)
+        except ValueError:
+            return None
+        return found if isinstance(found, list) else None
+
+
+def typed_notes(form: Mapping[str, Any]) -> NotesField:
+    return NotesField(str(form.get("comment", "")), str(form.get("annotations", "")))
+
+
 async def record_marks(
-    caller: Caller, ref: SubjectGradeRef, work_code: str, typed: Mapping[int, PointsField]
+    caller: Caller,
+    ref: SubjectGradeRef,
+    work_code: str,
+    typed: Mapping[int, PointsField],
+    notes: NotesField = NotesField(),
 ) -> dict[int, str]:
     """Send the typed points; the refusals by field (0: the whole work), empty when recorded.
 
@@ -217,6 +272,12 @@ async def record_marks(
                 f"Балл за задание {number} — не число: «{field.text}». "
                 "Введите число, дробную часть через запятую или точку."
             )
+    annotations = notes.annotations
+    if annotations is None:
+        errors[0] = (
+            "Пометки на страницах не прочитаны (страница работы повреждена). "
+            "Обновите страницу: баллы и комментарий сохранены в этом браузере."
+        )
     if errors:
         return errors
     points = {n: f.value for n, f in typed.items() if f.value is not None}
@@ -225,7 +286,11 @@ async def record_marks(
             "scoring",
             "POST",
             f"/olympiads/{ref.olympiad_id}/works/{work_code}/marks",
-            json={"task_scores": {str(n): str(v) for n, v in points.items()}},
+            json={
+                "task_scores": {str(n): str(v) for n, v in points.items()},
+                "comment": notes.comment,
+                "annotations": annotations,
+            },
         )
     except Refused as refusal:
         return field_errors(refusal) or {0: refusal.detail}
