@@ -59,6 +59,7 @@ class ScanPage:
     page_id: str  # coding's id: annotations name their page by it
     sheet: int | None
     url: str  # the portal's own address of the image
+    rotation: int = 0  # degrees clockwise that stand the page upright (the coding officer's)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,10 @@ async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> Wor
     tasks = tuple(Task(n, by_number[n], step) for n in claim.tasks if n in by_number)
     pages = tuple(
         ScanPage(
-            str(page["page_id"]), page.get("sheet"), portal_scan_url(ref.olympiad_id, page["url"])
+            str(page["page_id"]),
+            page.get("sheet"),
+            portal_scan_url(ref.olympiad_id, page["url"]),
+            int(page.get("rotation", 0)),
         )
         for page in listed["pages"]
     )

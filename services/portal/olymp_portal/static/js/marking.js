@@ -39,7 +39,9 @@
   }
   function apply() {
     pages.forEach((page) => {
-      page.style.transform = "rotate(" + rotation + "deg) scale(" + zoom + ")";
+      // the coding officer's turn (a page scanned sideways) and the member's own, together
+      const turn = (Number(page.dataset.rotation) || 0) + rotation;
+      page.style.transform = "rotate(" + turn + "deg) scale(" + zoom + ")";
     });
   }
   function setZoom(value) { zoom = Math.max(0.25, Math.min(4, value)); apply(); }
