@@ -167,7 +167,7 @@ async def test_the_chairs_start_page_leads_to_each_subject_grade(
     assert page.status_code == 200
     line = re.search(rf'<li><a href="{olympiad.chair}">(.*?)</li>', page.text, re.S)
     assert line is not None
-    assert "математика, 9 класс" in line.group(1) and "проверено 0 из 3" in line.group(1)
+    assert "Математика, 9 класс" in line.group(1) and "проверено 0 из 3" in line.group(1)
     assert f'href="{olympiad.chair}/results"' in line.group(1)
 
 
@@ -190,7 +190,7 @@ async def test_the_course_of_checking_per_member_and_per_task(
         panel = await browser.get(olympiad.chair + "/progress", headers=HX)
     assert page.status_code == 200 and '<html lang="ru">' in page.text
     html = page.text
-    assert "математика, 9 класс: ход проверки" in html
+    assert "Математика, 9 класс: ход проверки" in html
     assert f'href="{olympiad.chair}/scheme"' in html and f'href="{olympiad.chair}/results"' in html
     progress = section(html, "progress")
     assert f'hx-get="{olympiad.chair}/progress" hx-trigger="every 30s"' in progress
