@@ -408,23 +408,7 @@ async def test_the_chair_annuls_a_work_with_its_reason(day: Day, people: People)
 async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Browser) -> None:
     axe = AXE.read_text()
     assert hashlib.sha256(axe.encode()).hexdigest() == AXE_SHA256
-    pages = {
-        "jury-ivanova": [
-            "/login",
-            "/",
-            "/marking",
-            day.marking.removeprefix(day.portal),
-            # the work screen: the address of any work opens the one the queue gives her
-            day.marking.removeprefix(day.portal) + f"/works/{day.works[0]}",
-        ],
-        "chair-smirnova": [
-            "/chair",
-            f"/chair/{day.olympiad_id}/math/{day.grade}",
-            f"/chair/{day.olympiad_id}/math/{day.grade}/scheme",
-        ],
-        "coding-orlov": ["/coding", f"/coding/{day.olympiad_id}"],
-        "jury-yolkina": ["/role"],
-    }
+    pages = every_page(day)
     found: dict[str, list[str]] = {}
     for login, addresses in pages.items():
         # axe is injected as a script of its own: this context alone lets it past the CSP
@@ -433,11 +417,7 @@ async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Bro
         )
         page = await context.new_page()
         try:
-            await page.goto(f"{day.portal}/login")
-            await page.fill("#login", login)
-            await page.fill("#password", DEMO_PASSWORD)
-            await page.press("#password", "Enter")
-            await page.wait_for_load_state()
+            await sign_in_quickly(page, day, login)
             for address in addresses:
                 await page.goto(day.portal + address)
                 await page.add_script_tag(content=axe)
@@ -451,6 +431,81 @@ async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Bro
         finally:
             await context.close()
     assert found == {}, found
+
+
+# a laptop of the jury room, and a tablet held either way (a member reading on the sofa)
+SCREENS = {
+    "1366×768": {"width": 1366, "height": 768},
+    "планшет 1024×768": {"width": 1024, "height": 768},
+    "планшет 768×1024": {"width": 768, "height": 1024},
+}
+
+
+async def test_every_page_fits_a_laptop_and_a_tablet_without_sideways_scrolling(
+    day: Day, browser: Browser
+) -> None:
+    """Nothing wider than the screen, and every button and field can be reached on it."""
+    found: dict[str, str] = {}
+    for screen, size in SCREENS.items():
+        touch = screen.startswith("планшет")
+        for login, addresses in every_page(day).items():
+            context = await browser.new_context(viewport=size, has_touch=touch, is_mobile=touch)
+            page = await context.new_page()
+            try:
+                await sign_in_quickly(page, day, login)
+                for address in addresses:
+                    await page.goto(day.portal + address)
+                    wide = await page.evaluate(
+                        "() => [document.documentElement.scrollWidth, window.innerWidth,"
+                        " Array.from(document.querySelectorAll('button, input, select, textarea, a'))"
+                        ".filter(e => e.offsetParent !== null && e.type !== 'hidden')"
+                        # the skip link waits off the screen until it has the focus
+                        ".filter(e => !e.matches('a.skip, .sr-only, .sr-only *'))"
+                        ".filter(e => { const r = e.getBoundingClientRect();"
+                        " return r.right > window.innerWidth + 1 || r.left < -1; })"
+                        ".map(e => e.outerHTML.slice(0, 80))]"
+                    )
+                    scroll_width, width, outside = wide
+                    if scroll_width > width or outside:
+                        found[f"{screen} {login} {address}"] = f"{scroll_width}>{width} {outside}"
+            finally:
+                await context.close()
+    assert found == {}, found
+
+
+async def sign_in_quickly(page: Page, day: Day, login: str) -> None:
+    await page.goto(f"{day.portal}/login")
+    await page.fill("#login", login)
+    await page.fill("#password", DEMO_PASSWORD)
+    await page.press("#password", "Enter")
+    await page.wait_for_load_state()
+
+
+def every_page(day: Day) -> dict[str, list[str]]:
+    """Each person's pages, by their address in the portal."""
+    return {
+        "jury-ivanova": [
+            "/login",
+            "/",
+            "/marking",
+            day.marking.removeprefix(day.portal),
+            # the work screen: the address of any work opens the one the queue gives her
+            day.marking.removeprefix(day.portal) + f"/works/{day.works[0]}",
+        ],
+        "chair-smirnova": [
+            "/chair",
+            f"/chair/{day.olympiad_id}/math/{day.grade}",
+            f"/chair/{day.olympiad_id}/math/{day.grade}/scheme",
+            f"/chair/{day.olympiad_id}/math/{day.grade}/results",
+        ],
+        "coding-orlov": [
+            "/coding",
+            f"/coding/{day.olympiad_id}",
+            f"/coding/{day.olympiad_id}/resolved",
+            f"/coding/{day.olympiad_id}/decoding",
+        ],
+        "jury-yolkina": ["/role"],
+    }
 
 
 async def test_the_coding_officer_turns_assigns_takes_back_drafts_and_sees_the_decoding_gate(
