@@ -580,7 +580,9 @@ def _marks_of_work() -> sa.ColumnElement[bool]:
 def _open_to(member: str, now: dt.datetime) -> list[sa.ColumnElement[bool]]:
     """The work admits `member` now: `domain.claims.may_take`, as conditions on a works row.
 
-    Evaluated only for the rows an index walk passes, so the counts cost a few index probes.
+    Each is a scalar subquery, evaluated only for the rows the index walk passes, a few index
+    probes each. (PostgreSQL turns a `NOT EXISTS` into an anti-join, whose inner side it may
+    plan as a scan of every mark of the member, repeated for each row passed.)
     """
     marked_by = (
         sa.select(sa.func.count(sa.distinct(marks.c.jury_member_id)))
@@ -593,8 +595,13 @@ def _open_to(member: str, now: dt.datetime) -> list[sa.ColumnElement[bool]]:
         .where(_claims_of_work(), claims.c.jury_member_id != member, claims.c.expires_at > now)
         .scalar_subquery()
     )
+    marked_by_member = (
+        sa.select(sa.func.count())
+        .where(_marks_of_work(), marks.c.jury_member_id == member)
+        .scalar_subquery()
+    )
     return [
-        ~sa.exists().where(_marks_of_work(), marks.c.jury_member_id == member),
+        marked_by_member == 0,
         sa.or_(
             sa.and_(
                 works.c.status == WorkStatus.AWAITING_MARKS.value,
@@ -608,10 +615,18 @@ def _open_to(member: str, now: dt.datetime) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _given_back_by(member: str) -> sa.ColumnElement[bool]:
-    return sa.exists().where(
-        _claims_of_work(), claims.c.jury_member_id == member, claims.c.released_at.is_not(None)
+def _not_given_back_by(member: str) -> sa.ColumnElement[bool]:
+    given_back = (
+        sa.select(sa.func.count())
+        .select_from(claims)
+        .where(
+            _claims_of_work(),
+            claims.c.jury_member_id == member,
+            claims.c.released_at.is_not(None),
+        )
+        .scalar_subquery()
     )
+    return given_back == 0
 
 
 async def next_claimable(
@@ -645,7 +660,7 @@ async def next_claimable(
         start,
     )
     of_status = {
-        status: [key.where(works), works.c.status == status.value, ~_given_back_by(member)]
+        status: [key.where(works), works.c.status == status.value, _not_given_back_by(member)]
         for status in (WorkStatus.NEEDS_THIRD_MARK, WorkStatus.AWAITING_MARKS)
     }
     walks = [
