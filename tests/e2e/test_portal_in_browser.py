@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
 from olymp_cli.demo.client import SuiteClient
 from olymp_cli.demo.run import DEMO_PASSWORD, ensure_demo_accounts, run_day
@@ -434,7 +434,7 @@ async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Bro
 
 
 # a laptop of the jury room, and a tablet held either way (a member reading on the sofa)
-SCREENS = {
+SCREENS: dict[str, ViewportSize] = {
     "1366×768": {"width": 1366, "height": 768},
     "планшет 1024×768": {"width": 1024, "height": 768},
     "планшет 768×1024": {"width": 768, "height": 1024},
@@ -497,6 +497,7 @@ def every_page(day: Day) -> dict[str, list[str]]:
             f"/chair/{day.olympiad_id}/math/{day.grade}",
             f"/chair/{day.olympiad_id}/math/{day.grade}/scheme",
             f"/chair/{day.olympiad_id}/math/{day.grade}/results",
+            f"/chair/{day.olympiad_id}/math/{day.grade}/works/{day.works[1]}",
         ],
         "coding-orlov": [
             "/coding",

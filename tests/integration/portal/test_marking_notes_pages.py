@@ -54,6 +54,12 @@ async def suite(
     async with running_suite(tmp_path_factory.mktemp("notes-suite"), clock) as found:
         for login, name in JURY.items():
             await add_account(found.portal, login, Grant(Role.JURY_MEMBER, MATH), name=name)
+        await add_account(
+            found.portal,
+            "chair-smirnova",
+            Grant(Role.JURY_CHAIR, MATH),
+            name="Смирнова Нина Петровна",
+        )
         yield found
 
 
@@ -124,3 +130,23 @@ async def test_notes_go_with_the_points_and_only_the_third_member_reads_them(
         ]
         assert first[1]["text"] == "нет обоснования" and second == []
         assert "1-я проверка (2)" in page and "2-я проверка (0)" in page
+
+    # the chair opens the work from the course of checking: every round, labelled, with the notes
+    async with signed_in(suite, "chair-smirnova") as browser:
+        overview = (await browser.get(olympiad.chair)).text
+        review_address = f"{olympiad.chair}/works/{code}"
+        assert f'href="{review_address}"' in overview
+        review = await browser.get(review_address)
+        assert review.status_code == 200, review.text
+        page = review.text
+        assert "Оценки по проверкам" in page and "3-я проверка" not in page
+        assert "Иванова Елена Андреевна" in page and "Петров Сергей Николаевич" in page
+        assert "1-я проверка:</strong> " + markup.escape(SAYS, quote=False) in page
+        assert "(расхождение)" in page  # task 1: 1 against 9
+        assert 'data-tool="box"' not in page and 'name="comment"' not in page  # nothing to edit
+        layers = re.search(
+            r'<script type="application/json" id="rounds-annotations">(.*?)</script>', page, re.S
+        )
+        assert layers is not None and len(json.loads(layers.group(1))[0]) == 2
+    async with signed_in(suite, "jury-petrov") as browser:
+        assert (await browser.get(review_address)).status_code == 403  # the chair's alone

@@ -103,6 +103,24 @@ async def annul(
     )
 
 
+@router.get("/{olympiad_id}/{subject_code}/{grade}/works/{work_code}", response_class=HTMLResponse)
+async def work_review(
+    request: Request, page: Page, names: Names, ref: SubjectGradeAt, work_code: str
+) -> Response:
+    """One work: its pages with every round's marks on them, the points and comments, labelled."""
+    page.require(Role.JURY_CHAIR)
+    review = await handlers.work_review(page.caller, ref, work_code)
+    return render(
+        request,
+        "chair/work.html",
+        **page.values(),
+        review=review,
+        base=_base(ref),
+        reasons=ANNULMENT_REASONS,
+        names=names,
+    )
+
+
 @router.get("/{olympiad_id}/{subject_code}/{grade}/scheme", response_class=HTMLResponse)
 async def scheme_form(request: Request, page: Page, ref: SubjectGradeAt) -> Response:
     page.require(Role.JURY_CHAIR)

@@ -179,29 +179,59 @@ async def olympiad_zone(caller: Caller, olympiad_id: uuid.UUID) -> ZoneInfo:
 
 async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> WorkScreen:
     # the criteria, the pages and the zone are independent: asked at once
-    scheme, listed, zone = await asyncio.gather(
+    scheme, pages, zone = await asyncio.gather(
         caller.get_json("scoring", ref.path + "/scheme"),
-        caller.get_json("coding", f"/olympiads/{ref.olympiad_id}/works/{claim.work_code}/pages"),
+        scan_pages(caller, ref.olympiad_id, claim.work_code),
         olympiad_zone(caller, ref.olympiad_id),
     )
+    by_number = scheme_tasks(scheme)
+    tasks = tuple(by_number[n] for n in claim.tasks if n in by_number)
+    rounds: tuple[Round, ...] = ()
+    if claim.third_mark:
+        rounds = (await work_rounds(caller, ref.olympiad_id, claim.work_code)).rounds
+    return WorkScreen(ref, claim, tasks, pages, rounds, zone)
+
+
+def scheme_tasks(scheme: Mapping[str, Any]) -> dict[int, Task]:
+    """scoring's criteria, task by task."""
     step = Decimal(scheme["step"])
-    by_number = {int(t["number"]): Decimal(t["max_points"]) for t in scheme["tasks"]}
-    tasks = tuple(Task(n, by_number[n], step) for n in claim.tasks if n in by_number)
-    pages = tuple(
+    return {
+        int(t["number"]): Task(int(t["number"]), Decimal(t["max_points"]), step)
+        for t in scheme["tasks"]
+    }
+
+
+async def scan_pages(
+    caller: Caller, olympiad_id: uuid.UUID, work_code: str
+) -> tuple[ScanPage, ...]:
+    """The work's pages as coding lists them for this person, with links through the portal."""
+    listed = await caller.get_json("coding", f"/olympiads/{olympiad_id}/works/{work_code}/pages")
+    return tuple(
         ScanPage(
             str(page["page_id"]),
             page.get("sheet"),
-            portal_scan_url(ref.olympiad_id, page["url"]),
+            portal_scan_url(olympiad_id, page["url"]),
             int(page.get("rotation", 0)),
         )
         for page in listed["pages"]
     )
-    rounds: tuple[Round, ...] = ()
-    if claim.third_mark:
-        found = await caller.get_json(
-            "scoring", f"/olympiads/{ref.olympiad_id}/works/{claim.work_code}/rounds"
-        )
-        rounds = tuple(
+
+
+@dataclass(frozen=True)
+class Rounds:
+    status: str
+    disputed_tasks: tuple[int, ...]
+    rounds: tuple[Round, ...]
+
+
+async def work_rounds(caller: Caller, olympiad_id: uuid.UUID, work_code: str) -> Rounds:
+    """Every round of the work, labelled: scoring shows them to the chair and to the third member
+    holding the work only (§69, §73)."""
+    found = await caller.get_json("scoring", f"/olympiads/{olympiad_id}/works/{work_code}/rounds")
+    return Rounds(
+        found["status"],
+        tuple(int(n) for n in found["disputed_tasks"]),
+        tuple(
             Round(
                 r["label"],
                 r["jury_member_id"],
@@ -210,8 +240,8 @@ async def work_screen(caller: Caller, ref: SubjectGradeRef, claim: Claim) -> Wor
                 tuple(r.get("annotations", ())),
             )
             for r in found["rounds"]
-        )
-    return WorkScreen(ref, claim, tasks, pages, rounds, zone)
+        ),
+    )
 
 
 def portal_scan_url(olympiad_id: uuid.UUID, signed_url: str) -> str:

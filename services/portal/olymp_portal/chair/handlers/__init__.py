@@ -9,11 +9,13 @@ from olymp_portal.chair.handlers.checking import (
     ChairProgress,
     SchemeForm,
     WorkLine,
+    WorkReview,
     annul,
     progress,
     scheme,
     set_scheme,
     work,
+    work_review,
     works,
 )
 from olymp_portal.chair.handlers.results import (
@@ -41,6 +43,7 @@ __all__ = [
     "SchemeForm",
     "TieChoice",
     "WorkLine",
+    "WorkReview",
     "annul",
     "decide_tie",
     "progress",
@@ -50,5 +53,6 @@ __all__ = [
     "set_scheme",
     "submit_final",
     "work",
+    "work_review",
     "works",
 ]

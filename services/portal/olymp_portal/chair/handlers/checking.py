@@ -9,7 +9,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from olymp_portal.clients import Caller, Refused
-from olymp_portal.marking.handlers import SubjectGradeRef
+from olymp_portal.marking.handlers import (
+    Rounds,
+    ScanPage,
+    SubjectGradeRef,
+    Task,
+    scan_pages,
+    scheme_tasks,
+    work_rounds,
+)
 
 # §47, §52, §68 identifying marks; §53 removal; §119 a violation found before approval
 ANNULMENT_REASONS = {
@@ -263,3 +271,26 @@ async def set_scheme(caller: Caller, ref: SubjectGradeRef, form: SchemeForm) -> 
     except Refused as refusal:
         return refusal.detail
     return None
+
+
+@dataclass(frozen=True)
+class WorkReview:
+    """One work as the chair reviews it: its pages and every round's points, marks and comment."""
+
+    ref: SubjectGradeRef
+    work_code: str
+    tasks: tuple[Task, ...]
+    pages: tuple[ScanPage, ...]
+    rounds: Rounds
+    line: WorkLine | None
+
+
+async def work_review(caller: Caller, ref: SubjectGradeRef, work_code: str) -> WorkReview:
+    scheme, pages, rounds, line = await asyncio.gather(
+        caller.get_json("scoring", ref.path + "/scheme"),
+        scan_pages(caller, ref.olympiad_id, work_code),
+        work_rounds(caller, ref.olympiad_id, work_code),
+        work(caller, ref, work_code),
+    )
+    tasks = tuple(task for _, task in sorted(scheme_tasks(scheme).items()))
+    return WorkReview(ref, work_code, tasks, pages, rounds, line)

@@ -1,22 +1,24 @@
 // The marking screen: page viewer, annotations, keys, live total, and drafts kept in this browser.
+// Without the marks form (the chair's view of a work) only the viewer and the rounds' marks work.
 "use strict";
 (function () {
   const work = document.querySelector(".work");
   if (!work) return;
   const code = work.dataset.work;
   const form = document.getElementById("marks-form");
+  const editing = form !== null;
   const release = document.getElementById("release-form");
   const pages = Array.from(work.querySelectorAll("figure.page"));
   const pageIndex = work.querySelector("[data-role=page-index]");
-  const fields = Array.from(form.querySelectorAll("input[name^=task-]"));
+  const fields = editing ? Array.from(form.querySelectorAll("input[name^=task-]")) : [];
   const comment = document.getElementById("comment");
   const stored = document.getElementById("annotations");
   const total = document.getElementById("total");
   const keys = document.getElementById("keys");
   const noteDialog = document.getElementById("note-dialog");
   const noteText = document.getElementById("note-text");
-  const noteLabel = noteDialog.querySelector("[data-role=note-label]");
-  const noteError = noteDialog.querySelector("[data-role=note-error]");
+  const noteLabel = editing ? noteDialog.querySelector("[data-role=note-label]") : null;
+  const noteError = editing ? noteDialog.querySelector("[data-role=note-error]") : null;
   const list = document.getElementById("annotation-list");
   const count = work.querySelector("[data-role=annotation-count]");
   const toolButtons = Array.from(work.querySelectorAll("button[data-tool]"));
@@ -78,6 +80,7 @@
     overlay.appendChild(mark);
   }
   function render() {
+    if (!editing) return;
     pages.forEach((page) => {
       page.querySelectorAll(".ann.mine").forEach((el) => el.remove());
       const overlay = page.querySelector(".overlay");
@@ -130,7 +133,7 @@
       noteText.focus();
     });
   }
-  noteDialog.querySelector("form").addEventListener("submit", (event) => {
+  if (editing) noteDialog.querySelector("form").addEventListener("submit", (event) => {
     const ok = event.submitter ? event.submitter.value === "ok" : true;
     if (ok && asking === "text" && !noteText.value.trim()) {
       event.preventDefault();
@@ -138,7 +141,7 @@
     }
   });
 
-  pages.forEach((page) => {
+  if (editing) pages.forEach((page) => {
     const overlay = page.querySelector(".overlay");
     overlay.addEventListener("pointerdown", (event) => {
       if (!tool || event.button !== 0) return;
@@ -187,7 +190,7 @@
     const x = Math.min(start.x, end.x), y = Math.min(start.y, end.y);
     return { x: x, y: y, width: clamp(Math.abs(end.x - start.x)), height: clamp(Math.abs(end.y - start.y)) };
   }
-  list.addEventListener("click", (event) => {
+  if (editing) list.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-remove]");
     if (button) removeAt(Number(button.dataset.remove));
   });
@@ -216,16 +219,19 @@
     return Number(cleaned);
   }
   function recount() {
+    if (!editing) return;
     let sum = 0;
     fields.forEach((f) => { const v = parse(f.value); if (v !== null) sum += v; });
     total.textContent = String(Math.round(sum * 100) / 100).replace(".", ",");
   }
   function saveDraft() {
+    if (!editing) return;
     const values = { comment: comment.value, annotations: annotations };
     fields.forEach((f) => { values[f.name] = f.value; });
     try { sessionStorage.setItem(draftKey, JSON.stringify(values)); } catch (e) { /* private mode */ }
   }
   function restore() {
+    if (!editing) return;
     // what the server sent back (a refused form) wins; else this work's draft in this browser
     try { annotations = stored.value ? JSON.parse(stored.value) : []; } catch (e) { annotations = []; }
     try {
@@ -262,20 +268,24 @@
     })[button.dataset.action]();
   });
   fields.forEach((f) => f.addEventListener("input", () => { recount(); saveDraft(); }));
-  comment.addEventListener("input", saveDraft);
-  release.addEventListener("submit", () => { try { sessionStorage.removeItem(draftKey); } catch (e) { /* */ } });
+  if (editing) {
+    comment.addEventListener("input", saveDraft);
+    release.addEventListener("submit", () => { try { sessionStorage.removeItem(draftKey); } catch (e) { /* */ } });
+  }
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (keys.open || noteDialog.open) return; // a dialog handles its own keys (Esc closes it)
+    if (keys.open || (noteDialog && noteDialog.open)) return; // a dialog handles its own keys
     if (event.key === "Escape") {
+      if (typing(event.target)) { event.preventDefault(); event.target.blur(); return; }
+      if (!editing) return;
       event.preventDefault();
-      if (typing(event.target)) { event.target.blur(); return; }
       if (tool) { choose(null); return; }
       release.requestSubmit();
       return;
     }
     if (typing(event.target)) return; // Enter in a field submits the form natively
+    if (!editing && ["1", "2", "3", "4", "Backspace", "Delete", "Enter"].includes(event.key)) return;
     switch (event.key) {
       case "PageDown": event.preventDefault(); show(current + 1); break;
       case "PageUp": event.preventDefault(); show(current - 1); break;
@@ -298,7 +308,9 @@
   render();
   recount();
   show(0);
-  const invalid = form.querySelector("[aria-invalid=true]");
-  (invalid || fields[0] || form).focus();
-  if (invalid) invalid.select();
+  if (editing) {
+    const invalid = form.querySelector("[aria-invalid=true]");
+    (invalid || fields[0] || form).focus();
+    if (invalid) invalid.select();
+  }
 })();
