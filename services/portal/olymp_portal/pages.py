@@ -167,7 +167,8 @@ async def _check_csrf(request: Request, expected: str) -> None:
         form = await request.form()  # cached by Starlette: the route's Form() reads it again
         value = form.get("csrf")
         sent = value if isinstance(value, str) else None
-    if not sent or not hmac.compare_digest(sent, expected):
+    # bytes: compare_digest refuses str with characters outside ASCII (a forged token may have them)
+    if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise CsrfRefused(
             "Форма устарела или открыта в другом сеансе: обновите страницу (F5) и повторите. "
             "Введённые на экране проверки баллы сохранены в этом браузере."
@@ -233,7 +234,7 @@ def login_csrf(request: Request) -> str:
 
 def check_login_csrf(request: Request, sent: Annotated[str, Form(alias="csrf")] = "") -> None:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
-    if not expected or not sent or not hmac.compare_digest(expected, sent):
+    if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
         raise CsrfRefused(
             "Страница входа устарела: обновите её (F5) и войдите снова. Если повторяется — "
             "разрешите этому сайту сохранять файлы cookie."

@@ -115,6 +115,11 @@ async def test_a_person_with_two_roles_picks_one_and_the_choice_needs_the_csrf_t
         assert "председатель жюри (предмет: physics)" in chooser.text
         forged = await browser.post("/role", data={"grant": CHAIR_PHYSICS.key, "next": "/"})
         assert forged.status_code == 403
+        # a forged token of letters outside ASCII is refused the same way, not with an error
+        cyrillic = await browser.post(
+            "/role", data={"grant": CHAIR_PHYSICS.key, "next": "/", "csrf": "ёлка-подделка"}
+        )
+        assert cyrillic.status_code == 403
         chosen = await browser.post(
             "/role", data={"grant": CHAIR_PHYSICS.key, "next": "/", "csrf": csrf_of(chooser.text)}
         )
