@@ -235,6 +235,9 @@ async def annotate(page: Page) -> bool:
     await page.wait_for_selector("#note-dialog[open]")
     await page.keyboard.type("нет обоснования")
     await page.keyboard.press("Enter")
+    await page.wait_for_function(
+        "() => document.querySelectorAll('figure.page:not([hidden]) .ann.mine').length === 2"
+    )
     await page.keyboard.press("Escape")  # the tool is put down; the work stays
     await page.fill("#comment", PETROV_SAYS)
     kept = json.loads(await page.locator("#annotations").input_value())
@@ -355,6 +358,17 @@ async def test_the_jury_marks_with_the_keyboard_blind_and_a_third_member_settles
     row = chair.page.locator(f"#work-{disputed}")
     checked = await row.inner_text()
     assert "проверена" in checked and "Кузьмина-Ветрова Ольга Ильинична" in checked
+    # the chair opens the work: three rounds, labelled, and the second's marks on the scan
+    async with chair.page.expect_navigation():
+        await row.get_by_role("link", name=disputed).click()
+    assert "3-я проверка" in await chair.page.locator("table.rounds").inner_text()
+    if disputed in annotated:
+        assert await chair.page.locator(".ann.theirs.round-2").count() == 2
+        assert PETROV_SAYS in await chair.page.locator("blockquote.round-comment").inner_text()
+    await chair.shot("chair-work")
+    assert await chair.page.evaluate(
+        "() => document.documentElement.scrollWidth <= window.innerWidth"
+    ), "the chair's view of a work is wider than the screen"
 
 
 async def test_the_coding_officer_assigns_a_page_from_the_manual_queue(

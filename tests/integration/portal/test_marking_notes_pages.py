@@ -142,7 +142,7 @@ async def test_notes_go_with_the_points_and_only_the_third_member_reads_them(
         assert "Оценки по проверкам" in page and "3-я проверка" not in page
         assert "Иванова Елена Андреевна" in page and "Петров Сергей Николаевич" in page
         assert "1-я проверка:</strong> " + markup.escape(SAYS, quote=False) in page
-        assert "(расхождение)" in page  # task 1: 1 against 9
+        assert "значительное расхождение оценок (п. 73)" in page  # task 1: 1 against 9
         assert 'data-tool="box"' not in page and 'name="comment"' not in page  # nothing to edit
         layers = re.search(
             r'<script type="application/json" id="rounds-annotations">(.*?)</script>', page, re.S
