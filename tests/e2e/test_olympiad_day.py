@@ -10,7 +10,8 @@ import pytest
 
 from olymp_cli.audit import verify_all
 from olymp_cli.demo.run import run_day
-from olymp_cli.suite import Layout
+from olymp_cli.suite import PRIVATE_KEY, Layout
+from olymp_core.auth import Role, TokenIssuer
 from olymp_core.settings import SERVICES
 from olymp_publishing.domain.collation import name_part_key
 
@@ -40,7 +41,9 @@ async def test_one_olympiad_day_ends_in_final_tables_that_obey_the_rules(
     running_suite: Layout,
 ) -> None:
     lines: list[str] = []
-    report = await run_day(running_suite, participants=60, schools=12, seed=7, say=lines.append)
+    report = await run_day(
+        running_suite, participants=60, schools=12, seed=7, say=lines.append, scans=True
+    )
     assert report.participants >= 50
     assert report.schools >= 12
     assert report.removed == 1
@@ -59,6 +62,15 @@ async def test_one_olympiad_day_ends_in_final_tables_that_obey_the_rules(
             _assert_table_rules(table)
             for suffix in (".csv", ".xlsx", ".html"):
                 assert (await client.get(url + suffix)).status_code == 200
+        # the scan station's sheets all found their works by the label: nothing waits by hand
+        officer = TokenIssuer(PRIVATE_KEY.read_bytes()).issue("coding-1", [Role.CODING_OFFICER])
+        manual = await client.get(
+            f"{running_suite.base_url('coding')}/olympiads/{report.olympiad_id}/scans/manual",
+            headers={"Authorization": f"Bearer {officer}"},
+        )
+        assert manual.status_code == 200 and manual.json()["pages"] == []
+    scanned = [line for line in lines if "Сканирование:" in line]
+    assert scanned and int(scanned[0].split()[1]) >= report.works
     results = await verify_all(running_suite, SERVICES)
     assert all(result.ok for result in results.values()), results
 

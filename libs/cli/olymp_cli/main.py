@@ -327,6 +327,12 @@ def audit_verify(port_offset: int, database_prefix: str, services: tuple[str, ..
     help="Stop after this stage; 'coded' leaves coded works with their criteria for the jury to "
     "mark in the staff portal.",
 )
+@click.option(
+    "--scans/--no-scans",
+    default=True,
+    show_default=True,
+    help="Upload every work's answer sheets (synthetic scans) after coding, for the portal.",
+)
 def demo(
     port_offset: int,
     database_prefix: str,
@@ -334,11 +340,12 @@ def demo(
     schools: int,
     seed: int,
     until: str | None,
+    scans: bool,
 ) -> None:
     """Run one olympiad day against the running suite and print each step.
 
     Creates an olympiad, imports participants, pushes and releases materials, checks in, codes,
-    marks (with third marks), annuls, decodes, publishes, runs appeals and approves final results.
+    uploads the answer sheets' scans, marks (with third marks), annuls, decodes, publishes, runs appeals and approves final results.
     Creates the demo's accounts of the staff portal (password olymp-demo-2026) if missing.
     """
     from olymp_cli.demo.run import run_demo
@@ -352,6 +359,7 @@ def demo(
             seed=seed,
             say=suite.say,
             until=until,
+            scans=scans,
         )
     )
     click.echo(report)

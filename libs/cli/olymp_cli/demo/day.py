@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import random
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +24,8 @@ from typing import Any
 
 from olymp_cli.demo.archives import archive_names, winzip_aes
 from olymp_cli.demo.client import SuiteClient, SuiteError, until
+from olymp_cli.demo.sheets import encode, make_page_image
+from olymp_coding.scans.domain import answer_payload
 from olymp_core.auth import Role
 from olymp_core.clock import to_local
 from olymp_core.testing.synthetic import generate_participants, to_csv
@@ -82,10 +85,12 @@ class OlympiadDay:
         subjects: Sequence[str] = SUBJECTS,
         jury: Sequence[str] = JURY,
         concurrency: int = 1,
+        scans: bool = False,
     ) -> None:
         """`concurrency` requests at once where people work side by side (venues checking in,
         jury members marking); 1 sends every request in turn, and the same seed then also sends
-        the same commands in the same order."""
+        the same commands in the same order. `scans`: the scan station uploads every work's
+        answer sheets after coding, so that people can open them in the staff portal."""
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.suite = suite
@@ -98,6 +103,7 @@ class OlympiadDay:
             raise ValueError("a work needs two jury members and a third for discrepancies")
         self.jury = tuple(jury)
         self.concurrency = concurrency
+        self.scans = scans
         self.in_flight = asyncio.Semaphore(concurrency)
         # how long to wait for events to travel grows with the day: a thousand works take longer
         # to code and settle than sixty
@@ -121,6 +127,7 @@ class OlympiadDay:
             ("materials_release", self.push_and_release_materials),
             ("check_in", self.check_in),
             ("coding", self.code_works),
+            ("scanning", self.scan_works),
             ("criteria", self.set_criteria),
             ("marking", self.mark_works),
             ("decoding", self.decode),
@@ -361,6 +368,41 @@ class OlympiadDay:
         self.say(
             f"5. Шифрование: {self.report.works} работ получили шифры (неугадываемые, с "
             "контрольным символом)"
+        )
+
+    async def scan_works(self) -> None:
+        """The scan station uploads each work's answer sheets, one or two pages, each labelled with
+        its code and sheet number as coding prints them; coding routes them by the label."""
+        if not self.scans:
+            return
+        uploads = []
+        for code in self.subjects:
+            for work in await self.works_of(code):
+                # per work, not per participant: the codes are random, the look need not repeat
+                sheets = 1 + zlib.crc32(f"{self.seed}:{work['work_code']}".encode()) % 2
+                uploads += [(code, work["work_code"], n) for n in range(1, sheets + 1)]
+        # a station's scanner and the coding service work side by side: a few pages in flight
+        in_flight = asyncio.Semaphore(4)
+
+        async def upload(code: str, work_code: str, sheet: int) -> None:
+            async with in_flight:
+                image = await asyncio.to_thread(_answer_sheet, work_code, sheet)
+                await self.suite.call(
+                    "POST",
+                    "coding",
+                    f"/olympiads/{self.oid}/scans",
+                    role=Role.SCANNER,
+                    sub="scan-station-1",
+                    params={"filename": f"{work_code}-{sheet}.jpg", "subject_code": code},
+                    content=image,
+                )
+
+        async with asyncio.TaskGroup() as group:
+            for item in uploads:
+                group.create_task(upload(*item))
+        self.say(
+            f"   Сканирование: {len(uploads)} страниц бланков ответов загружено и привязано "
+            "к работам по шифрам"
         )
 
     def grades_of(self, code: str) -> list[int]:
@@ -690,3 +732,9 @@ def person_key(participant: dict[str, Any]) -> tuple[str, ...]:
 
 
 __all__ = ["DayReport", "OlympiadDay", "SuiteError"]
+
+
+def _answer_sheet(work_code: str, sheet: int) -> bytes:
+    # 120 dpi: a label is still read at once, and a page is a fifth of a 200 dpi scan's size
+    page = make_page_image((answer_payload(work_code, sheet),), dpi=120, seed=sheet)
+    return encode(page)

@@ -32,6 +32,7 @@ async def run_day(
     jury: Sequence[str] = JURY,
     concurrency: int = 1,
     until: str | None = None,
+    scans: bool = False,
 ) -> DayReport:
     """One day on the running suite; with `retry_within_s` calls survive restarting services,
     `on_command(n, what)` hears of each command before it is sent; `concurrency` requests at once
@@ -51,6 +52,7 @@ async def run_day(
             subjects=subjects,
             jury=jury,
             concurrency=concurrency,
+            scans=scans,
         )
         return await day.run(until)
     finally:
@@ -65,6 +67,7 @@ async def run_demo(
     seed: int,
     say: Callable[[str], None],
     until: str | None = None,
+    scans: bool = True,
 ) -> str:
     created = await ensure_demo_accounts(layout)
     say(
@@ -72,7 +75,13 @@ async def run_demo(
         f"пароль «{DEMO_PASSWORD}»" + (f" (созданы: {len(created)})" if created else "")
     )
     report = await run_day(
-        layout, participants=participants, schools=schools, seed=seed, say=say, until=until
+        layout,
+        participants=participants,
+        schools=schools,
+        seed=seed,
+        say=say,
+        until=until,
+        scans=scans,
     )
     if until:
         return (
