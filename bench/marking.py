@@ -15,8 +15,11 @@ task's points differ now and then by more than the threshold, so third marks hap
 Prints claims per second, the server time of "save and next" (the POST that records the marks
 and claims the next work, as the browser waits for it; p50/p99) and of opening a work page, and
 checks from scoring's database that no work was marked by more members than the rules allow.
+Where the time goes: the CPU each service process, the PostgreSQL server and the whole machine
+spent per work opened while the members marked (from /proc; the PostgreSQL server and the
+machine include whatever else runs on them, so note the load average printed with it).
 The last line is JSON: {"members": …, "works": …, "claims_per_s": …, "next_p99_ms": …,
-"double_claims": …}.
+"double_claims": …, "cpu_ms_per_claim": {…}, "load_1m": …}.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -73,7 +78,11 @@ async def create_accounts(layout: Any, logins: list[str]) -> None:
 
 
 async def sign_in(portal: str, login: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=portal, timeout=60)
+    # idle connections are dropped before the server's own 5 s keep-alive ends: a request sent on
+    # a connection the server is closing at that instant fails ("disconnected without a response")
+    client = httpx.AsyncClient(
+        base_url=portal, timeout=60, limits=httpx.Limits(keepalive_expiry=2.0)
+    )
     form = await client.get("/login")
     csrf = CSRF.search(form.text)
     assert csrf, form.text
@@ -142,6 +151,62 @@ async def over_marked(layout: Any) -> int:
         await engine.dispose()
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pid: int, *, children: bool = False) -> int:
+    """User and system CPU of a process (and of its reaped children), in clock ticks; 0 if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    own = int(fields[11]) + int(fields[12])
+    return own + (int(fields[13]) + int(fields[14]) if children else 0)
+
+
+def postgres_ticks() -> int:
+    """CPU of the whole PostgreSQL server: the running backends, and through the postmaster's
+    reaped children those that ended (the services' pools open and close connections)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv0 = (entry / "cmdline").read_bytes().split(b"\0", 1)[0]
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if b"postgres" in argv0:
+            parents[int(entry.name)] = parent
+    # the postmaster, the one whose parent is not PostgreSQL, also carries its reaped children
+    return sum(cpu_ticks(pid, children=parent not in parents) for pid, parent in parents.items())
+
+
+def machine_ticks() -> int:
+    """Busy CPU of the machine (all cores, every process), in clock ticks."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(values) - values[3] - values[4]  # minus idle and iowait
+
+
+def cpu_snapshot(layout: Any) -> dict[str, int]:
+    services = json.loads(Path(layout.state_file).read_text())["services"]
+    found = {name: cpu_ticks(entry["pid"]) for name, entry in services.items()}
+    found["postgres_server"] = postgres_ticks()
+    found["bench_client"] = cpu_ticks(os.getpid())
+    found["machine"] = machine_ticks()
+    return found
+
+
+def cpu_per_claim(before: dict[str, int], after: dict[str, int], claims: int) -> dict[str, float]:
+    spent = {name: (after[name] - before[name]) * TICK_MS / max(claims, 1) for name in before}
+    shown = {name: spent[name] for name in ("portal", "scoring", "coding")}
+    others = set(before) - {*shown, "postgres_server", "bench_client", "machine"}
+    shown["other_services"] = sum(spent[name] for name in others)
+    for name in ("postgres_server", "bench_client", "machine"):
+        shown[name] = spent[name]
+    return {name: round(ms, 1) for name, ms in shown.items()}
+
+
 async def run(layout: Any, args: argparse.Namespace) -> dict[str, Any]:
     from olymp_cli.demo.run import run_day
 
@@ -165,6 +230,8 @@ async def run(layout: Any, args: argparse.Namespace) -> dict[str, Any]:
     assert grades, grades_page.text
     tally = Tally()
     print(f"{report.works} works coded; {args.members} members marking in {len(grades)} grades")
+    load_1m = os.getloadavg()[0]
+    cpu_before = cpu_snapshot(layout)
     started = time.monotonic()
     rng = random.Random(args.seed)
     await asyncio.gather(
@@ -180,6 +247,7 @@ async def run(layout: Any, args: argparse.Namespace) -> dict[str, Any]:
         )
     )
     seconds = time.monotonic() - started
+    cpu = cpu_per_claim(cpu_before, cpu_snapshot(layout), tally.claims)
     for client in clients:
         await client.aclose()
     double = await over_marked(layout) + sum("claimed-by-others" in r for r in tally.refused)
@@ -198,6 +266,8 @@ async def run(layout: Any, args: argparse.Namespace) -> dict[str, Any]:
         "think_ms": args.think_ms,
         "refused": len(tally.refused),
         "double_claims": double,
+        "cpu_ms_per_claim": cpu,
+        "load_1m": round(load_1m, 2),
     }
 
 
@@ -212,6 +282,11 @@ def main(args: argparse.Namespace) -> None:
         f"save and next p50 {result['next_p50_ms']} ms, p99 {result['next_p99_ms']} ms; "
         f"opening a work p50 {result['open_p50_ms']} ms, p99 {result['open_p99_ms']} ms; "
         f"refused {result['refused']}, double claims {result['double_claims']}"
+    )
+    print(
+        "CPU per work opened (ms): "
+        + ", ".join(f"{name} {ms}" for name, ms in result["cpu_ms_per_claim"].items())
+        + f"; load average at the start {result['load_1m']}"
     )
     print(json.dumps(result))
 
