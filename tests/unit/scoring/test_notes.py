@@ -29,9 +29,7 @@ def test_each_kind_round_trips_through_its_stored_form() -> None:
     assert [Annotation.from_json(a.to_json()) for a in made] == made
 
 
-@pytest.mark.parametrize(
-    ("x", "y"), [(-0.01, 0.5), (0.5, 1.01), (math.nan, 0.5), (math.inf, 0.0)]
-)
+@pytest.mark.parametrize(("x", "y"), [(-0.01, 0.5), (0.5, 1.01), (math.nan, 0.5), (math.inf, 0.0)])
 def test_a_place_off_the_page_is_refused(x: float, y: float) -> None:
     with pytest.raises(InvalidMarks, match="вне страницы"):
         Annotation(PAGE, AnnotationKind.TICK, x, y)
