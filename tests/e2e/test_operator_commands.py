@@ -23,6 +23,7 @@ from olymp_core.auth import Role, TokenIssuer
 from olymp_core.clock import local_instant, to_local
 from olymp_core.settings import SERVICES
 from olymp_core.testing.synthetic import generate_participants, to_csv
+from tests.e2e.conftest import LAYOUT
 from tests.support.cli import olymp_command
 from tests.support.media import write_video
 from tests.support.scan_pages import encode, make_page_image
@@ -97,7 +98,7 @@ async def olympiad(running_suite: Layout) -> AsyncIterator[Olympiad]:
 
 
 async def run(*args: str) -> tuple[int, str]:
-    result = await asyncio.to_thread(olymp_command, *args)
+    result = await asyncio.to_thread(olymp_command, *args, env={"OLYMP_AMQP_URL": LAYOUT.amqp_url})
     return result.returncode, result.stdout + result.stderr
 
 

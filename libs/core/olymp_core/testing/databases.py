@@ -22,10 +22,10 @@ AMQP_URL = os.environ.get("OLYMP_TEST_AMQP_URL", f"amqp://guest:guest@127.0.0.1:
 
 
 @functools.cache
-def ensure_test_vhost() -> None:
-    """Create the test virtual host and let guest use it (idempotent, once per process), so that a
-    benchmark or a test run works on a fresh broker. With OLYMP_TEST_AMQP_URL set, the broker is
-    someone else's: nothing is created."""
+def ensure_test_vhost(vhost: str = TEST_VHOST) -> None:
+    """Create a virtual host of the tests and let guest use it (idempotent, once per process and
+    host), so that a benchmark or a test run works on a fresh broker. With OLYMP_TEST_AMQP_URL
+    set, the broker is someone else's: nothing is created."""
     if os.environ.get("OLYMP_TEST_AMQP_URL"):
         return
     rabbitmqctl = shutil.which("rabbitmqctl")
@@ -35,12 +35,21 @@ def ensure_test_vhost() -> None:
             "virtual host the tests and benchmarks may use"
         )
     # the broker's own tool with fixed arguments and the vhost's name
-    subprocess.run([rabbitmqctl, "-q", "add_vhost", TEST_VHOST], capture_output=True, check=False)  # noqa: S603
+    subprocess.run([rabbitmqctl, "-q", "add_vhost", vhost], capture_output=True, check=False)  # noqa: S603
     subprocess.run(  # noqa: S603
-        [rabbitmqctl, "-q", "set_permissions", "-p", TEST_VHOST, "guest", ".*", ".*", ".*"],
+        [rabbitmqctl, "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
         capture_output=True,
         check=True,
     )
+
+
+def amqp_url_of(vhost: str) -> str:
+    """The broker URL of another of the tests' virtual hosts: a whole suite started by the tests
+    gets one of its own, since its services would take the events of the services the
+    integration tests start beside it (and answer them with their own)."""
+    if os.environ.get("OLYMP_TEST_AMQP_URL"):
+        return AMQP_URL
+    return f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
 
 
 def database_url(name: str) -> str:
