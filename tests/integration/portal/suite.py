@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import shutil
 import socket
+import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -28,6 +30,7 @@ from starlette.types import ASGIApp
 
 from olymp_core.auth import Role, ScopeKind, generate_local_key
 from olymp_core.clock import ManualClock, to_local
+from olymp_core.testing.databases import TEST_VHOST, amqp_url_of, ensure_test_vhost
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_core.testing.synthetic import SCHOOL_STAGE_SCORE, SyntheticParticipant, to_csv
 from tests.integration.portal.conftest import client_of, sign_in
@@ -94,6 +97,17 @@ class Suite:
         return self.services[name]
 
 
+def _delete_vhost(vhost: str) -> None:
+    if os.environ.get("OLYMP_TEST_AMQP_URL"):
+        return  # someone else's broker: nothing was created
+    subprocess.run(
+        ["rabbitmqctl", "-q", "delete_vhost", vhost],
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+
+
 @asynccontextmanager
 async def running_suite(workdir: Path, clock: ManualClock) -> AsyncIterator[Suite]:
     """The four services on `clock`, and the portal in front of them on the real clock."""
@@ -106,12 +120,18 @@ async def running_suite(workdir: Path, clock: ManualClock) -> AsyncIterator[Suit
         shutil.copy(key, folder / "keys" / "auth.pem")  # running_service keeps a key it finds
         return folder
 
+    # a virtual host of the suite's own: another test's coding in the test vhost would code this
+    # suite's participants a second time (the exchanges there reach every service started in it)
+    vhost = f"{TEST_VHOST}-suite-{uuid.uuid4().hex[:8]}"
+    await asyncio.to_thread(ensure_test_vhost, vhost)
+    broker = amqp_url_of(vhost)
     async with AsyncExitStack() as stack:
+        stack.callback(_delete_vhost, vhost)
         services: dict[str, ServiceHarness] = {}
         urls: dict[str, Any] = {}
         for name in BACKENDS:
             harness = await stack.enter_async_context(
-                running_service(name, workdir_of(name), clock=clock)
+                running_service(name, workdir_of(name), clock=clock, amqp_url=broker)
             )
             services[name] = harness
             urls[f"{name}_url"] = await stack.enter_async_context(serving(harness.service.asgi))
@@ -120,6 +140,7 @@ async def running_suite(workdir: Path, clock: ManualClock) -> AsyncIterator[Suit
             running_service(
                 "portal",
                 folder,
+                amqp_url=broker,
                 auth_local_private_key_file=folder / "keys" / "auth.pem",
                 **urls,
             )

@@ -61,8 +61,11 @@ async def running_service(
     workdir: Path,
     *,
     clock: Clock | None = None,
+    amqp_url: str = AMQP_URL,
     **settings: Any,
 ) -> AsyncIterator[ServiceHarness]:
+    """`amqp_url`: services that must hear only each other (a whole suite in one test) share a
+    virtual host of their own; the test vhost's exchanges reach every service started in it."""
     ensure_test_vhost()  # a benchmark on a fresh broker, too (cached: once per process)
     package = f"olymp_{name}"
     settings_module = importlib.import_module(f"{package}.settings")
@@ -80,7 +83,7 @@ async def running_service(
         config = settings_cls(
             profile="test",
             database_url=database_url,
-            amqp_url=AMQP_URL,
+            amqp_url=amqp_url,
             storage_url=f"file:{workdir / 'storage'}",
             grpc_port=0,
             auth_local_public_key_file=public_key,
@@ -94,13 +97,13 @@ async def running_service(
             transport = httpx.ASGITransport(app=service.asgi)
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
                 yield ServiceHarness(service, client, issuer, database_url)
-        await _delete_queues([s.queue for s in service.subscriptions])  # prefixed already
+        await _delete_queues([s.queue for s in service.subscriptions], amqp_url)  # prefixed
 
 
-async def _delete_queues(queues: list[str]) -> None:
+async def _delete_queues(queues: list[str], amqp_url: str = AMQP_URL) -> None:
     if not queues:
         return
-    connection = await connect(AMQP_URL, name="olymp-test-cleanup")
+    connection = await connect(amqp_url, name="olymp-test-cleanup")
     try:
         channel = await connection.channel()
         for queue in queues:
