@@ -61,12 +61,13 @@ async def running_service(
     workdir: Path,
     *,
     clock: Clock | None = None,
-    amqp_url: str = AMQP_URL,
     **settings: Any,
 ) -> AsyncIterator[ServiceHarness]:
-    """`amqp_url`: services that must hear only each other (a whole suite in one test) share a
-    virtual host of their own; the test vhost's exchanges reach every service started in it."""
+    """`settings` override the service's; `amqp_url` among them: services that must hear only
+    each other (a whole suite in one test) share a virtual host of their own, since the test
+    vhost's exchanges reach every service started in it."""
     ensure_test_vhost()  # a benchmark on a fresh broker, too (cached: once per process)
+    amqp_url = str(settings.pop("amqp_url", AMQP_URL))
     package = f"olymp_{name}"
     settings_module = importlib.import_module(f"{package}.settings")
     settings_cls = getattr(settings_module, f"{name.title()}Settings")
