@@ -45,6 +45,7 @@ VHOST = "olymp-bench-marking"
 PASSWORD = "bench-marking-пароль"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TASK = re.compile(r'name="(task-\d+)"')
+ALERT = re.compile(r'role="alert">([^<]*)<')
 
 
 @dataclass
@@ -114,8 +115,10 @@ async def member(
             tally.opens_ms.append((time.perf_counter() - started) * 1000)
             tasks = TASK.findall(page.text)
             if not tasks:
+                said = ALERT.search(page.text)  # the portal's explanation, on an error page
                 tally.refused.append(
-                    f"{page.status_code}: no fields on {answer.headers['location']}"
+                    f"{page.status_code}: no fields on {answer.headers['location']} "
+                    + (said.group(1) if said else page.headers.get("location", ""))
                 )
                 break
             if think_s:  # reading the scan and typing: a person, not a loop
@@ -265,6 +268,7 @@ async def run(layout: Any, args: argparse.Namespace) -> dict[str, Any]:
         "open_p99_ms": round(opens[int(len(opens) * 0.99) - 1], 1),
         "think_ms": args.think_ms,
         "refused": len(tally.refused),
+        "refusals": tally.refused[:5],
         "double_claims": double,
         "cpu_ms_per_claim": cpu,
         "load_1m": round(load_1m, 2),
@@ -288,6 +292,8 @@ def main(args: argparse.Namespace) -> None:
         + ", ".join(f"{name} {ms}" for name, ms in result["cpu_ms_per_claim"].items())
         + f"; load average at the start {result['load_1m']}"
     )
+    for refusal in result.pop("refusals"):
+        print(f"refused: {refusal}")
     print(json.dumps(result))
 
 
