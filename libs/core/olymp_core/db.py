@@ -31,8 +31,10 @@ from olymp_core.events.tables import outbox
 from olymp_core.lifecycle import Wakeup
 
 
-def make_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
-    return create_async_engine(database_url, pool_size=pool_size, pool_pre_ping=True)
+def make_engine(database_url: str, *, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        database_url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+    )
 
 
 async def lock_until_commit(session: AsyncSession, purpose: int, key: str) -> None:
@@ -114,6 +116,18 @@ class UnitOfWork:
                 actor, action, object_type, object_id, dict(payload or {}), self.clock.now()
             )
         )
+
+    async def release(self) -> None:
+        """End a transaction that only read: its connection goes back to the pool at once.
+
+        For a request that reads first and then waits on other services (the portal's session
+        lookup, then seconds of calls): holding the connection idle in transaction meanwhile caps
+        the requests served at once at the pool's size. The session stays usable; its next
+        statement begins a new transaction.
+        """
+        if self._pending or self._audits:
+            raise RuntimeError("release() would drop recorded events or audit entries; commit()")
+        await self.session.rollback()
 
     async def commit(self) -> None:
         events, self._pending = self._pending, []

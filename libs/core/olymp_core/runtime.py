@@ -29,7 +29,11 @@ class Runtime(Generic[S]):
     def __init__(self, settings: S, clock: Clock | None = None) -> None:
         self.settings: S = settings
         self.clock: Clock = clock or SystemClock()
-        self.engine: AsyncEngine = make_engine(settings.database_url)
+        self.engine: AsyncEngine = make_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # a commit with events wakes the outbox relay at once instead of at its next poll
         self.outbox_wakeup = Wakeup()

@@ -346,6 +346,10 @@ def run(service_factory: Callable[[], Service[Any]]) -> None:
         server_header=False,  # the server's name and version are nobody's business
         loop=loop,
         http=CoalescingHttpToolsProtocol,  # one write per response (olymp_core.http_protocol)
+        # longer than the callers' clients keep an idle connection (httpx: 5 s), so the caller is
+        # always the one to close it: with equal times a request sent down a connection the server
+        # is closing at that moment got no answer (the portal's rare «Служба … не отвечает»)
+        timeout_keep_alive=30,
     )
     shared = (
         [_shared_port(settings.http_host, settings.http_port)] if settings.http_reuse_port else None

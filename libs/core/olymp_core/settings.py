@@ -45,6 +45,11 @@ class ServiceSettings(BaseSettings):
     service_name: str = "service"
     profile: Literal["dev", "test", "prod"] = "dev"
     database_url: str = ""
+    # connections kept open to the database: a request that finds none free opens an extra one
+    # (up to the overflow) and closes it after, ~11 ms of CPU each, so the pool covers the usual
+    # concurrency (thirty jury members marking at once) and the overflow only the peaks
+    database_pool_size: int = 20
+    database_max_overflow: int = 10
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     storage_url: str = "file:.olymp/storage"
     http_host: str = "127.0.0.1"

@@ -44,7 +44,9 @@ async def add_account(command: AddAccount, uow: UnitOfWork, operator: str) -> bo
 
 async def names(uow: UnitOfWork) -> dict[str, str]:
     """Each account's full name by login: the services know people by their login only."""
-    return {account.login: account.name for account in await store.list_accounts(uow.session)}
+    found = {account.login: account.name for account in await store.list_accounts(uow.session)}
+    await uow.release()
+    return found
 
 
 def unknown_password() -> str:

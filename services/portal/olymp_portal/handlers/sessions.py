@@ -171,6 +171,8 @@ async def visitor(cookie: str | None, uow: UnitOfWork, policy: SessionPolicy) ->
     if policy.needs_touch(found.last_seen_at, now):
         await store.update_session(uow.session, found.id_hash, last_seen_at=now)
         await uow.commit()
+    else:
+        await uow.release()  # the page now waits on the services; the connection is not needed
     return Visitor(
         found.id_hash, found.account, found.grant, found.csrf, policy.expires_at(found.created_at)
     )
