@@ -1,4 +1,5 @@
-"""HTTP API of the appeals service: deadline, commission, filing, hearing, votes, decision."""
+"""HTTP API of the appeals service: analysis and show with the filing window, commission, filing,
+hearing, votes, decision."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from olymp_appeals.domain import (
     DecisionFinal,
     HearingAfterVoting,
     OlympiadUnknown,
+    ShowSchedule,
     WindowNotSet,
     WorkingDayCalendar,
     WorkNotAppealable,
@@ -27,11 +29,13 @@ from olymp_appeals.schemas import (
     AppealList,
     AppealRead,
     AppealWindowRead,
-    AppealWindowUpdate,
     CommissionRead,
     CommissionUpdate,
     DecisionRead,
     HearingCreate,
+    ScheduleList,
+    ShowScheduleUpdate,
+    SubjectScheduleRead,
     VoteCreate,
     VoteRead,
 )
@@ -40,16 +44,20 @@ from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["appeals"])
+# what the olympiad's public page shows: no token needed
+public_router = APIRouter(
+    prefix="/olympiads/{olympiad_id}",
+    tags=["appeals"],
+    dependencies=[Depends(authorize(Role.PUBLIC))],
+)
 
 _SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 
-WindowSetter = Annotated[
-    Principal, Depends(authorize(Role.JURY_CHAIR, Role.COORDINATOR, scope=_SUBJECT))
-]
-Coordinator = Annotated[Principal, Depends(authorize(Role.COORDINATOR, scope=_SUBJECT))]
+# the organiser (§4: the municipal authority) schedules the analysis and the show (§82, §87) and
+# forms the commission (§102); the regional coordinator does not act for a municipality
+Organiser = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT))]
 Registrar = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR))]
 AppealMember = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER))]
-Decider = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR))]
 Reader = Annotated[
     Principal,
     Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR, Role.OBSERVER, scope=_SUBJECT)),
@@ -72,21 +80,34 @@ ERRORS: ErrorMap = {
 
 
 @router.put(
-    "/subjects/{subject_code}/appeal-window",
-    summary="Set when the analysis and show ended; returns the filing deadline (§96)",
+    "/subjects/{subject_code}/analysis-and-show",
+    summary="Schedule the analysis of tasks and the show of works; returns the filing window (§96)",
 )
-async def set_appeal_window(
+async def set_show_schedule(
     olympiad_id: uuid.UUID,
     subject_code: str,
-    body: AppealWindowUpdate,
-    who: WindowSetter,
+    body: ShowScheduleUpdate,
+    who: Organiser,
     uow: Uow,
     calendar: Calendar,
 ) -> AppealWindowRead:
-    # `body.time_zone` is deprecated and ignored: the olympiad's own zone is used.
-    command = handlers.SetAppealWindow(olympiad_id, subject_code, body.analysis_and_show_ends_at)
-    window = await handlers.set_appeal_window(command, uow, who, calendar=calendar)
-    return AppealWindowRead(deadline=window.deadline, time_zone=window.time_zone)
+    schedule = ShowSchedule(body.analysis.procedure(), body.show.procedure())
+    command = handlers.SetShowSchedule(olympiad_id, subject_code, schedule)
+    window = await handlers.set_show_schedule(command, uow, who, calendar=calendar)
+    return AppealWindowRead(
+        opens_at=window.opens_at, deadline=window.deadline, time_zone=window.time_zone
+    )
+
+
+@public_router.get(
+    "/schedule",
+    summary="The analysis, show and appeal window of each subject, as the public reads them",
+)
+async def read_schedule(olympiad_id: uuid.UUID, uow: Uow) -> ScheduleList:
+    windows = await handlers.public_schedule(olympiad_id, uow)
+    return ScheduleList(
+        subjects=[SubjectScheduleRead.of(code, window) for code, window in windows.items()]
+    )
 
 
 @router.put(
@@ -94,12 +115,15 @@ async def set_appeal_window(
     summary="Set the appeal commission's listed members and chair (§102)",
 )
 async def set_commission(
-    olympiad_id: uuid.UUID, subject_code: str, body: CommissionUpdate, who: Coordinator, uow: Uow
+    olympiad_id: uuid.UUID, subject_code: str, body: CommissionUpdate, who: Organiser, uow: Uow
 ) -> CommissionRead:
     command = handlers.SetCommission(olympiad_id, subject_code, tuple(body.members), body.chair)
     commission = await handlers.set_commission(command, uow, who)
     return CommissionRead(
-        members=list(commission.members), chair=commission.chair, majority=commission.majority
+        members=list(commission.members),
+        chair=commission.chair,
+        majority=commission.majority,
+        odd=commission.odd,
     )
 
 
@@ -175,10 +199,13 @@ async def cast_vote(
 
 @router.post(
     "/appeals/{appeal_id}/decision",
-    summary="Count the votes and decide (§106–107, §110, §112); the decision is final (§114)",
+    summary=(
+        "The commission's chair counts the votes and closes them (§106–107, §110, §112); "
+        "the decision is final (§114)"
+    ),
 )
 async def decide(
-    olympiad_id: uuid.UUID, appeal_id: uuid.UUID, who: Decider, uow: Uow
+    olympiad_id: uuid.UUID, appeal_id: uuid.UUID, who: AppealMember, uow: Uow
 ) -> DecisionRead:
     decision = await handlers.decide(handlers.DecideAppeal(olympiad_id, appeal_id), uow, who)
     return DecisionRead.of(appeal_id, decision)

@@ -18,7 +18,7 @@ def build(
         name="appeals",
         runtime=runtime,
         description="Appeals: filing deadline, commission, hearing, votes and final decisions.",
-        routers=[api.router],
+        routers=[api.router, api.public_router],
         events=consumers.EVENTS,
         errors=api.ERRORS,
         contexts=[calendar],

@@ -9,9 +9,9 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from olymp_appeals.domain import AppealDecision, Resolution
+from olymp_appeals.domain import AppealDecision, Procedure, Resolution
 from olymp_appeals.handlers import CODE_OF_OUTCOME, changed_scores, outcome_code
-from olymp_appeals.store import AppealRow
+from olymp_appeals.store import AppealRow, Window
 from olymp_core.contracts.appeals import AppealOutcome
 
 TaskScores = dict[str, Decimal]
@@ -20,23 +20,52 @@ Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 SubjectCode = Annotated[str, Field(pattern=r"^[a-z_]{1,40}$", examples=["math"])]
 
 
-class AppealWindowUpdate(BaseModel):
+class ProcedureUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    analysis_and_show_ends_at: AwareDatetime = Field(
-        description="When the analysis of tasks and the show of works ended (§96), with its offset."
+    starts_at: AwareDatetime = Field(description="Start, with its offset.")
+    ends_at: AwareDatetime = Field(description="End, with its offset; after the start.")
+    place: Text = Field(
+        default="",
+        max_length=500,
+        examples=["МБОУ «СОШ № 12», актовый зал"],
+        description="Where it is held; empty when only online.",
     )
-    time_zone: str | None = Field(
-        default=None,
-        deprecated=True,
-        description=(
-            "Deprecated and ignored: the deadline is counted in the olympiad's own time zone, "
-            "which registration announces (see `time_zone` in the answer)."
-        ),
+    online_url: Text = Field(
+        default="",
+        max_length=500,
+        description="An https link to the video conference when held online (§97); else empty.",
     )
+
+    def procedure(self) -> Procedure:
+        return Procedure(self.starts_at, self.ends_at, self.place, self.online_url)
+
+
+class ShowScheduleUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    analysis: ProcedureUpdate = Field(description="The analysis of tasks and solutions (§82–86).")
+    show: ProcedureUpdate = Field(description="The show of works, after the analysis (§87–89).")
+
+
+class ProcedureRead(BaseModel):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    online_url: str
+
+    @classmethod
+    def of(cls, procedure: Procedure) -> ProcedureRead:
+        return cls(
+            starts_at=procedure.starts_at,
+            ends_at=procedure.ends_at,
+            place=procedure.place,
+            online_url=procedure.online_url,
+        )
 
 
 class AppealWindowRead(BaseModel):
+    opens_at: dt.datetime = Field(description="First instant to file: the show's start (§89).")
     deadline: dt.datetime = Field(
         description="Last instant to file: end of the 2nd working day after the show (§96)."
     )
@@ -45,10 +74,37 @@ class AppealWindowRead(BaseModel):
     )
 
 
+class SubjectScheduleRead(BaseModel):
+    subject_code: str
+    analysis: ProcedureRead | None = Field(description="None: set before schedules were kept.")
+    show: ProcedureRead | None
+    opens_at: dt.datetime | None = Field(description="First instant to file an appeal.")
+    deadline: dt.datetime = Field(description="Last instant to file an appeal (§96).")
+    time_zone: str
+
+    @classmethod
+    def of(cls, subject_code: str, window: Window) -> SubjectScheduleRead:
+        schedule = window.schedule
+        return cls(
+            subject_code=subject_code,
+            analysis=ProcedureRead.of(schedule.analysis) if schedule else None,
+            show=ProcedureRead.of(schedule.show) if schedule else None,
+            opens_at=window.opens_at,
+            deadline=window.deadline,
+            time_zone=window.time_zone,
+        )
+
+
+class ScheduleList(BaseModel):
+    subjects: list[SubjectScheduleRead]
+
+
 class CommissionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    members: list[Text] = Field(description="Listed members (§102): an odd number, at least 3.")
+    members: list[Text] = Field(
+        description="Listed members (§102): at least 3; an odd number is recommended."
+    )
     chair: Text = Field(description="The chair, one of the members; decides a tie (§107).")
 
 
@@ -56,6 +112,9 @@ class CommissionRead(BaseModel):
     members: list[str]
     chair: str
     majority: int = Field(description="Votes a decision needs: over half of the listed (§106).")
+    odd: bool = Field(
+        description="The size §102 recommends; with an even one a tie falls to the chair (§107)."
+    )
 
 
 class AppealCreate(BaseModel):

@@ -97,19 +97,46 @@ class Olympiad:
             )
         )
 
-    async def open_window(self, show_ends: dt.datetime) -> httpx.Response:
-        await self.announce()
+    def schedule(
+        self, show_ends: dt.datetime, show_starts: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        """An analysis of tasks, then the show ending at `show_ends` (§89). By default the show
+        has begun by the test clock's now, so filing is open (the tests of §96 move the clock)."""
+        starts = show_starts or min(show_ends - dt.timedelta(hours=1), self.appeals.clock.now())
+        analysis_starts = starts - dt.timedelta(hours=1)
+        return {
+            "analysis": {
+                "starts_at": analysis_starts.isoformat(),
+                "ends_at": starts.isoformat(),
+                "place": "МБОУ «СОШ № 12», актовый зал",
+            },
+            "show": {
+                "starts_at": starts.isoformat(),
+                "ends_at": show_ends.isoformat(),
+                "place": "МБОУ «СОШ № 12», кабинет 204",
+            },
+        }
+
+    async def put_schedule(
+        self, body: dict[str, Any], role: Role = Role.MUNICIPAL_COORDINATOR
+    ) -> httpx.Response:
         return await self.client.put(
-            f"{self.base}/subjects/{self.subject_code}/appeal-window",
-            json={"analysis_and_show_ends_at": show_ends.isoformat()},
-            headers=self.auth(Role.JURY_CHAIR),
+            f"{self.base}/subjects/{self.subject_code}/analysis-and-show",
+            json=body,
+            headers=self.auth(role),
         )
+
+    async def open_window(
+        self, show_ends: dt.datetime, show_starts: dt.datetime | None = None
+    ) -> httpx.Response:
+        await self.announce()
+        return await self.put_schedule(self.schedule(show_ends, show_starts))
 
     async def appoint(self, members: list[str], chair: str) -> httpx.Response:
         return await self.client.put(
             f"{self.base}/subjects/{self.subject_code}/commission",
             json={"members": members, "chair": chair},
-            headers=self.auth(Role.COORDINATOR),
+            headers=self.auth(Role.MUNICIPAL_COORDINATOR),
         )
 
     async def file(self, participant_id: uuid.UUID, tasks: list[int]) -> httpx.Response:

@@ -222,18 +222,41 @@ async def test_only_listed_members_vote_and_only_the_chair_decides(olympiad: Oly
     )
     await olympiad.vote(appeal_id, "m1", "reject")
     await olympiad.vote(appeal_id, "m2", "reject")
+    # the jury whose marks are appealed does not close the commission's vote, even its chair
     jury_chair = await olympiad.client.post(
         f"{olympiad.base}/appeals/{appeal_id}/decision",
-        headers=olympiad.auth(Role.JURY_CHAIR, sub="jury-chair"),
+        headers=olympiad.auth(Role.JURY_CHAIR, sub="chair"),
     )
+    commission_chair = await olympiad.decide(appeal_id, by="chair")
 
     assert stranger.status_code == 403
     assert member_decides.status_code == 403
+    assert "только председатель апелляционной комиссии (chair)" in member_decides.json()["detail"]
     assert observer_votes.status_code == 403
     assert anonymous.status_code == 401
     assert other_subject.status_code == 403
-    assert jury_chair.status_code == 200
-    assert jury_chair.json()["outcome"] == "reject"
+    assert jury_chair.status_code == 403
+    assert commission_chair.status_code == 200
+    assert commission_chair.json()["outcome"] == "reject"
+
+
+async def test_p102_p107_an_even_commission_splits_two_two_and_its_chair_decides(
+    olympiad: Olympiad,
+) -> None:
+    appoint = await olympiad.appoint(["chair", "m1", "m2", "m3"], chair="chair")
+    assert appoint.status_code == 200, appoint.text
+    assert (appoint.json()["majority"], appoint.json()["odd"]) == (3, False)
+    appeal_id = await olympiad.ready_appeal(["chair", "m1", "m2", "m3"], tasks=[1])
+
+    await olympiad.vote(appeal_id, "chair", "raise", {"1": "7"})
+    await olympiad.vote(appeal_id, "m1", "raise", {"1": "7"})
+    await olympiad.vote(appeal_id, "m2", "reject")
+    await olympiad.vote(appeal_id, "m3", "reject")
+    decided = await olympiad.decide(appeal_id, by="chair")
+
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["outcome"] == "raise"
+    assert decided.json()["by_casting_vote"] is True
 
 
 async def test_p106_commission_is_frozen_once_members_voted(olympiad: Olympiad) -> None:

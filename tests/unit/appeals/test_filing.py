@@ -69,3 +69,16 @@ def test_p75_work_scores_are_checked() -> None:
             "p", (TaskScore(1, Decimal(1), Decimal(2)), TaskScore(1, Decimal(0), Decimal(2)))
         )
     assert WORK.total == Decimal("10.5")
+
+
+def test_p89_p96_appeal_before_the_show_is_refused_saying_when_it_begins() -> None:
+    show_starts = local_instant(dt.date(2025, 11, 20), dt.time(15), OMSK)
+    with pytest.raises(AppealRuleError) as refused:
+        file_appeal(
+            WORK, [1], show_starts - dt.timedelta(seconds=1), DEADLINE, OMSK, opens_at=show_starts
+        )
+    message = str(refused.value)
+    assert "20.11.2025 в 15:00" in message
+    assert "после показа работ" in message
+    appeal = file_appeal(WORK, [1], show_starts, DEADLINE, OMSK, opens_at=show_starts)
+    assert appeal.filed_at == show_starts

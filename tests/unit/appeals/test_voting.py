@@ -86,3 +86,20 @@ def test_p112_motion_carries_new_scores_exactly_when_it_changes_them() -> None:
 def test_p106_nobody_votes_no_decision() -> None:
     tally = count_votes(THREE, [])
     assert (tally.adopted, tally.counts, tally.decided) == (None, (), False)
+
+
+FOUR = Commission(("chair", "m1", "m2", "m3"), chair="chair")
+
+
+def test_p102_p107_even_commission_split_two_two_is_decided_by_the_chair() -> None:
+    tally = count_votes(FOUR, votes(chair=RAISE_7, m1=RAISE_7, m2=REJECT, m3=REJECT))
+    assert (tally.majority, tally.adopted, tally.by_casting_vote) == (3, RAISE_7, True)
+
+
+def test_p106_even_commission_needs_three_of_four_without_a_tie() -> None:
+    # Two for, one against, one absent: two is not a majority of four, and there is no tie.
+    tally = count_votes(FOUR, votes(chair=RAISE_7, m1=RAISE_7, m2=REJECT))
+    assert tally.adopted is None
+    assert count_votes(FOUR, votes(chair=REJECT, m1=RAISE_7, m2=RAISE_7, m3=RAISE_7)).adopted == (
+        RAISE_7
+    )

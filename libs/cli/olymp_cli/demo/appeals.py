@@ -12,11 +12,12 @@ if TYPE_CHECKING:
     from olymp_cli.demo.day import OlympiadDay
 
 SUBJECT = "math"
+VENUE = "МБОУ «Средняя общеобразовательная школа № 12»"
 
 
 async def run_appeals(day: OlympiadDay) -> dict[str, dict[str, Any]]:
     """File, hear, vote on and decide four appeals; returns each decision as the service gave it."""
-    from olymp_cli.demo.day import COMMISSION, TIME_ZONE
+    from olymp_cli.demo.day import COMMISSION
 
     suite, oid = day.suite, day.oid
     chair, second, third = COMMISSION
@@ -25,17 +26,29 @@ async def run_appeals(day: OlympiadDay) -> dict[str, dict[str, Any]]:
         "appeals",
         f"/olympiads/{oid}/subjects/{SUBJECT}/commission",
         json={"members": list(COMMISSION), "chair": chair},
-        role=Role.COORDINATOR,
+        role=Role.MUNICIPAL_COORDINATOR,
     )
+    # the analysis of tasks and the show of works have just taken place (§82–89): filing is open
+    now = dt.datetime.now(dt.UTC)
     await suite.json(
         "PUT",
         "appeals",
-        f"/olympiads/{oid}/subjects/{SUBJECT}/appeal-window",
+        f"/olympiads/{oid}/subjects/{SUBJECT}/analysis-and-show",
         json={
-            "analysis_and_show_ends_at": dt.datetime.now(dt.UTC).isoformat(),
-            "time_zone": TIME_ZONE,
+            "analysis": {
+                "starts_at": (now - dt.timedelta(hours=3)).isoformat(),
+                "ends_at": (now - dt.timedelta(hours=2)).isoformat(),
+                "place": f"{VENUE}, актовый зал",
+                "online_url": "",
+            },
+            "show": {
+                "starts_at": (now - dt.timedelta(hours=2)).isoformat(),
+                "ends_at": now.isoformat(),
+                "place": f"{VENUE}, кабинет 204",
+                "online_url": "",
+            },
         },
-        role=Role.JURY_CHAIR,
+        role=Role.MUNICIPAL_COORDINATOR,
     )
     codes = await suite.json(
         "GET", "coding", f"/olympiads/{oid}/subjects/{SUBJECT}/codes", role=Role.CODING_OFFICER

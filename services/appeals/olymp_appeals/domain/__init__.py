@@ -35,6 +35,7 @@ from olymp_appeals.domain.errors import (
     WorkNotAppealable,
 )
 from olymp_appeals.domain.filing import Appeal, TaskScore, WorkScores, file_appeal
+from olymp_appeals.domain.schedule import Procedure, ShowSchedule
 from olymp_appeals.domain.voting import Ballot, Motion, Outcome, VoteTally, count_votes
 
 __all__ = [
@@ -57,7 +58,9 @@ __all__ = [
     "Motion",
     "OlympiadUnknown",
     "Outcome",
+    "Procedure",
     "Resolution",
+    "ShowSchedule",
     "TaskScore",
     "VoteTally",
     "WindowNotSet",

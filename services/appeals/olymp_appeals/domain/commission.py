@@ -1,4 +1,8 @@
-"""The appeal commission (§102): an odd number of members, at least three, one of them the chair."""
+"""The appeal commission (§102): at least three members, one of them the chair.
+
+§102 recommends an odd number; an even one is lawful, and a tie in it is settled by the chair's
+vote (§107), so the service accepts it and says it is not the recommended size.
+"""
 
 from __future__ import annotations
 
@@ -23,16 +27,21 @@ class Commission:
                 f"Член апелляционной комиссии {', '.join(repeated)} указан в составе дважды."
             )
         size = len(self.members)
-        if size < 3 or size % 2 == 0:
+        if size < 3:
             raise AppealRuleError(
-                f"В составе апелляционной комиссии {size} чел.: нужно нечётное число членов,"
-                " не менее трёх (п. 102). Дополните или сократите состав."
+                f"В составе апелляционной комиссии {size} чел.: нужно не менее трёх человек"
+                " (п. 102). Дополните состав."
             )
         if self.chair not in self.members:
             raise AppealRuleError(
                 f"Председатель {self.chair} не входит в состав апелляционной комиссии."
                 " Укажите председателя из числа её членов."
             )
+
+    @property
+    def odd(self) -> bool:
+        """The size §102 recommends; with an even one, ties fall to the chair's vote (§107)."""
+        return len(self.members) % 2 == 1
 
     @property
     def majority(self) -> int:

@@ -71,6 +71,7 @@ def file_appeal(
     deadline: dt.datetime,
     tz_name: str,
     *,
+    opens_at: dt.datetime | None = None,
     review_without_participant: bool = False,
 ) -> Appeal:
     """Accept an application or refuse it with a message for the participant."""
@@ -91,6 +92,11 @@ def file_appeal(
         raise AppealRuleError(
             f"В работе нет задания № {_listing(unknown)}; в ней задания № {_listing(work.numbers)}."
             " Исправьте номера заданий в заявлении."
+        )
+    if opens_at is not None and filed_at < opens_at:
+        raise AppealRuleError(
+            f"Апелляция подаётся после показа работ (п. 89, 96), а показ по этому предмету "
+            f"начнётся {_moment(opens_at, tz_name)}. Подайте заявление после показа."
         )
     if to_local(filed_at, tz_name) > to_local(deadline, tz_name):
         raise AppealRuleError(

@@ -23,12 +23,13 @@ from olymp_appeals.handlers.review import (
 from olymp_appeals.handlers.setup import (
     AppealWindow,
     FileAppeal,
-    SetAppealWindow,
     SetCommission,
+    SetShowSchedule,
     appeals_of,
+    public_schedule,
     register_appeal,
-    set_appeal_window,
     set_commission,
+    set_show_schedule,
 )
 
 __all__ = [
@@ -38,8 +39,8 @@ __all__ = [
     "DecideAppeal",
     "FileAppeal",
     "RecordHearing",
-    "SetAppealWindow",
     "SetCommission",
+    "SetShowSchedule",
     "appeals_of",
     "cast_vote",
     "changed_scores",
@@ -49,8 +50,9 @@ __all__ = [
     "on_work_rescored",
     "on_works_decoded",
     "outcome_code",
+    "public_schedule",
     "record_hearing",
     "register_appeal",
-    "set_appeal_window",
     "set_commission",
+    "set_show_schedule",
 ]

@@ -38,7 +38,7 @@ from olymp_appeals.handlers.common import (
     work_of,
     work_scores,
 )
-from olymp_core.auth import Principal, Role
+from olymp_core.auth import Principal
 from olymp_core.contracts.appeals import AppealDecided, AppealOutcome
 from olymp_core.db import UnitOfWork
 from olymp_core.errors import NotPermitted
@@ -218,10 +218,12 @@ async def decide(command: DecideAppeal, uow: UnitOfWork, actor: Principal) -> Ap
 
 
 def _require_decider(actor: Principal, commission: Commission) -> None:
-    if not (actor.has_role(Role.JURY_CHAIR) or actor.subject == commission.chair):
+    # the commission's chair closes its vote (§107 gives the chair the casting vote); the jury
+    # whose marks are appealed has no part in the commission's decision
+    if actor.subject != commission.chair:
         raise NotPermitted(
-            "Подвести итог голосования может председатель апелляционной комиссии"
-            f" ({commission.chair}) или председатель жюри."
+            "Подвести итог голосования может только председатель апелляционной комиссии"
+            f" ({commission.chair}). Попросите его закрыть голосование."
         )
 
 

@@ -1,4 +1,5 @@
-"""Before the hearing: the filing deadline (§96), the commission (§102), registering appeals.
+"""Before the hearing: the analysis and show with the filing window they open (§82–89, §96), the
+commission (§102), registering appeals.
 
 Each command handler takes `(command, uow, actor)` and commits.
 """
@@ -16,6 +17,7 @@ from olymp_appeals.domain import (
     Commission,
     CommissionFrozen,
     OlympiadUnknown,
+    ShowSchedule,
     WindowNotSet,
     WorkingDayCalendar,
     appeal_deadline,
@@ -28,14 +30,15 @@ from olymp_core.db import UnitOfWork
 
 
 @dataclass(frozen=True)
-class SetAppealWindow:
+class SetShowSchedule:
     olympiad_id: uuid.UUID
     subject_code: str
-    analysis_and_show_ends_at: dt.datetime
+    schedule: ShowSchedule
 
 
 @dataclass(frozen=True)
 class AppealWindow:
+    opens_at: dt.datetime
     deadline: dt.datetime
     time_zone: str  # the olympiad's, in which the deadline was counted
 
@@ -58,13 +61,14 @@ class FileAppeal:
     review_without_participant: bool
 
 
-async def set_appeal_window(
-    command: SetAppealWindow, uow: UnitOfWork, actor: Principal, *, calendar: WorkingDayCalendar
+async def set_show_schedule(
+    command: SetShowSchedule, uow: UnitOfWork, actor: Principal, *, calendar: WorkingDayCalendar
 ) -> AppealWindow:
-    """§96: fix when the analysis and show ended; the filing deadline follows from it.
+    """§82–89, §96: the analysis of tasks and the show of works; filing opens when the show
+    starts and closes at the end of the second working day after it ends.
 
-    "The end of the second working day" is counted in the olympiad's own time zone, which
-    registration announced with OlympiadCreated — never in one a caller names.
+    The working days are counted in the olympiad's own time zone, which registration announced
+    with OlympiadCreated — never in one a caller names.
     """
     time_zone = await store.olympiad_zone(uow.session, command.olympiad_id)
     if time_zone is None:
@@ -80,25 +84,32 @@ async def set_appeal_window(
             f"Часовой пояс олимпиады «{time_zone}» не известен этой службе: обновите базу "
             "часовых поясов (пакет tzdata) на сервере апелляций."
         ) from None
-    deadline = appeal_deadline(command.analysis_and_show_ends_at, calendar, time_zone)
-    window = store.Window(command.analysis_and_show_ends_at, time_zone, deadline)
+    schedule = command.schedule
+    deadline = appeal_deadline(schedule.show_ends_at, calendar, time_zone)
+    window = store.Window(schedule.show_ends_at, time_zone, deadline, schedule.opens_at, schedule)
     await store.upsert_window(
         uow.session, command.olympiad_id, command.subject_code, window, uow.clock.now()
     )
     await uow.audit(
         actor=actor.subject,
-        action="appeal_window.set",
+        action="show_schedule.set",
         object_type="subject",
         object_id=f"{command.olympiad_id}/{command.subject_code}",
         payload={
-            "analysis_and_show_ends_at": command.analysis_and_show_ends_at,
+            "schedule": store.schedule_to_json(schedule),
             "time_zone": time_zone,
+            "opens_at": schedule.opens_at,
             "deadline": deadline,
         },
     )
     await announce_state(uow, command.olympiad_id, command.subject_code)
     await uow.commit()
-    return AppealWindow(deadline, time_zone)
+    return AppealWindow(schedule.opens_at, deadline, time_zone)
+
+
+async def public_schedule(olympiad_id: uuid.UUID, uow: UnitOfWork) -> dict[str, store.Window]:
+    """Every subject's analysis, show and filing window, as the olympiad's page publishes them."""
+    return await store.windows_of(uow.session, olympiad_id)
 
 
 async def set_commission(command: SetCommission, uow: UnitOfWork, actor: Principal) -> Commission:
@@ -137,8 +148,8 @@ async def register_appeal(
     window = await store.get_window(session, command.olympiad_id, command.subject_code)
     if window is None:
         raise WindowNotSet(
-            "Срок подачи апелляций по этому предмету ещё не установлен: сначала укажите окончание"
-            " анализа заданий и показа работ (appeal-window)."
+            "Срок подачи апелляций по этому предмету ещё не установлен: сначала организатор "
+            "назначает анализ заданий и показ работ (analysis-and-show)."
         )
     work_row = await store.find_work(
         session, command.olympiad_id, command.subject_code, command.participant_id
@@ -169,6 +180,7 @@ async def register_appeal(
         filed_at,
         window.deadline,
         window.time_zone,
+        opens_at=window.opens_at,
         review_without_participant=command.review_without_participant,
     )
     appeal_id = uuid.uuid4()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from olymp_appeals.domain.schedule import Procedure, ShowSchedule
 from olymp_appeals.store.tables import (
     appeal_votes,
     appeal_windows,
@@ -39,6 +40,38 @@ class Window:
     analysis_and_show_ends_at: dt.datetime
     time_zone: str
     deadline: dt.datetime
+    opens_at: dt.datetime | None = None
+    schedule: ShowSchedule | None = None
+
+
+def schedule_to_json(schedule: ShowSchedule) -> dict[str, Any]:
+    return {name: _procedure_to_json(getattr(schedule, name)) for name in ("analysis", "show")}
+
+
+def schedule_from_json(stored: dict[str, Any] | None) -> ShowSchedule | None:
+    if not stored:
+        return None
+    return ShowSchedule(
+        _procedure_from_json(stored["analysis"]), _procedure_from_json(stored["show"])
+    )
+
+
+def _procedure_to_json(procedure: Procedure) -> dict[str, str]:
+    return {
+        "starts_at": procedure.starts_at.isoformat(),
+        "ends_at": procedure.ends_at.isoformat(),
+        "place": procedure.place,
+        "online_url": procedure.online_url,
+    }
+
+
+def _procedure_from_json(stored: dict[str, str]) -> Procedure:
+    return Procedure(
+        dt.datetime.fromisoformat(stored["starts_at"]),
+        dt.datetime.fromisoformat(stored["ends_at"]),
+        stored["place"],
+        stored["online_url"],
+    )
 
 
 @dataclass(frozen=True)
@@ -112,6 +145,8 @@ async def upsert_window(
         "analysis_and_show_ends_at": window.analysis_and_show_ends_at,
         "time_zone": window.time_zone,
         "deadline": window.deadline,
+        "opens_at": window.opens_at,
+        "schedule": schedule_to_json(window.schedule) if window.schedule else None,
         "set_at": at,
     }
     statement = pg_insert(appeal_windows).values(
@@ -131,13 +166,37 @@ async def get_window(
                 appeal_windows.c.analysis_and_show_ends_at,
                 appeal_windows.c.time_zone,
                 appeal_windows.c.deadline,
+                appeal_windows.c.opens_at,
+                appeal_windows.c.schedule,
             ).where(
                 appeal_windows.c.olympiad_id == olympiad_id,
                 appeal_windows.c.subject_code == subject_code,
             )
         )
     ).one_or_none()
-    return None if row is None else Window(*row)
+    return None if row is None else _window(row)
+
+
+async def windows_of(session: AsyncSession, olympiad_id: uuid.UUID) -> dict[str, Window]:
+    """Every subject's window of the olympiad, by subject code (the public schedule)."""
+    rows = await session.execute(
+        sa.select(
+            appeal_windows.c.subject_code,
+            appeal_windows.c.analysis_and_show_ends_at,
+            appeal_windows.c.time_zone,
+            appeal_windows.c.deadline,
+            appeal_windows.c.opens_at,
+            appeal_windows.c.schedule,
+        )
+        .where(appeal_windows.c.olympiad_id == olympiad_id)
+        .order_by(appeal_windows.c.subject_code)
+    )
+    return {row.subject_code: _window(row[1:]) for row in rows}
+
+
+def _window(row: Any) -> Window:
+    ends_at, time_zone, deadline, opens_at, schedule = row
+    return Window(ends_at, time_zone, deadline, opens_at, schedule_from_json(schedule))
 
 
 async def next_state_revision(

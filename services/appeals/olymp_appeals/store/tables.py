@@ -30,6 +30,10 @@ appeal_windows = sa.Table(
     sa.Column("analysis_and_show_ends_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("time_zone", sa.Text, nullable=False),
     sa.Column("deadline", sa.DateTime(timezone=True), nullable=False),
+    # filing opens when the show starts; the analysis and the show as the organiser set them
+    # (when, where, online link), shown on the olympiad's public page
+    sa.Column("opens_at", sa.DateTime(timezone=True)),
+    sa.Column("schedule", JSONB),
     sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
     # numbers the AppealsState statements of the subject (handlers.common.announce_state)
     sa.Column("state_revision", sa.Integer, nullable=False, server_default="0"),
