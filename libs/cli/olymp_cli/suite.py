@@ -99,6 +99,8 @@ class Layout:
             if service == "portal"
             else {}
         )
+        if service == "publishing":  # its analytic report asks scoring for the checking protocol
+            backends[prefix + "SCORING_URL"] = self.base_url("scoring")
         return {
             **backends,
             prefix + "DATABASE_URL": self.database_url(service),

@@ -6,6 +6,8 @@ from olymp_core.clock import Clock
 from olymp_core.runtime import Runtime
 from olymp_core.service import Service
 from olymp_publishing import api, background, consumers, sweeper
+from olymp_publishing.analytics import api as analytics_api
+from olymp_publishing.analytics.clients import ScoringDocuments
 from olymp_publishing.handlers import PublishedFiles
 from olymp_publishing.settings import PublishingSettings
 
@@ -25,11 +27,15 @@ def build(
         name="publishing",
         runtime=runtime,
         description="Рейтинговые таблицы муниципального этапа ВсОШ: предварительные и итоговые.",
-        routers=[api.quota_router, api.jury_router, api.public_router],
+        # the analytic report's address before the protocols' «/protocols/{kind}.{extension}»
+        routers=[api.quota_router, analytics_api.router, api.jury_router, api.public_router],
         events=consumers.EVENTS.bind(files=files),
         errors=api.ERRORS,
         sweep_jobs=sweeper.sweep_jobs(runtime, files),
-        contexts=[files],
+        contexts=[
+            files,
+            ScoringDocuments(settings.scoring_url, timeout_s=settings.scoring_timeout_s),
+        ],
         lifecycles=[
             background.files_writer(runtime, files),
             background.latest_refresher(runtime, files),

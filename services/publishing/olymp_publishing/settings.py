@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from olymp_core.settings import ServiceSettings, service_config
+from olymp_core.settings import SERVICE_PORTS, ServiceSettings, service_config
 
 
 class PublishingSettings(ServiceSettings):
@@ -21,3 +21,8 @@ class PublishingSettings(ServiceSettings):
     results_refresh_s: float = 1.0
     # Memory for the published versions' files kept in each process (least recently used go).
     results_cache_mb: int = 64
+    # Where scoring answers HTTP (OLYMP_PUBLISHING_SCORING_URL): the analytic report (App. 13)
+    # asks it for the checking protocol's marks with its caller's token. Default: the
+    # single-machine layout's port.
+    scoring_url: str = f"http://127.0.0.1:{SERVICE_PORTS['scoring'][0]}"
+    scoring_timeout_s: float = 10.0

@@ -33,7 +33,8 @@ def full_name(row: Mapping[str, Any]) -> str:
     return " ".join(part for part in (row["surname"], row["name"], row["patronymic"]) if part)
 
 
-def _heading(document: Mapping[str, Any], what: str) -> tuple[str, ...]:
+def heading(document: Mapping[str, Any], what: str) -> tuple[str, ...]:
+    """The lines above a document of a version: olympiad, title, subject and grade, version."""
     olympiad = document.get("olympiad_title") or "Муниципальный этап всероссийской олимпиады"
     return (
         olympiad,
@@ -83,7 +84,7 @@ def results_protocol(document: Mapping[str, Any], protocol: Mapping[str, Any]) -
         for row in protocol["rows"]
     )
     return Protocol(
-        heading=_heading(document, "Протокол результатов (Приложение № 11, п. 75, 77)"),
+        heading=heading(document, "Протокол результатов (Приложение № 11, п. 75, 77)"),
         header=(
             "№",
             "Шифр",
@@ -123,7 +124,7 @@ def jury_protocol(document: Mapping[str, Any], protocol: Mapping[str, Any]) -> P
         for row in protocol["rows"]
     )
     return Protocol(
-        heading=_heading(
+        heading=heading(
             document,
             "Протокол жюри по определению победителей и призёров (Приложение № 12)",
         ),

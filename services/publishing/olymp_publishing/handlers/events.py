@@ -116,7 +116,10 @@ async def on_subject_grade_checked(
     else:
         max_total = max((work.max_total for work in event.works), default=Decimal(0))
     now = uow.clock.now()
-    await store.mark_subject_grade(uow.session, key, checked_at=now, max_total=max_total)
+    state: dict[str, object] = {"checked_at": now, "max_total": max_total}
+    if event.task_max:  # a statement without them leaves the maxima stored before
+        state["task_max"] = {task: str(points) for task, points in event.task_max.items()}
+    await store.mark_subject_grade(uow.session, key, **state)
     # A later statement replaces what it covers (§119: a work annulled after the preliminary
     # table is not ranked in the final one); one older than a stored appeal change does not.
     await store.save_scored_works(

@@ -15,6 +15,7 @@ from olymp_core.subject_grade import SubjectGrade
 from olymp_publishing import store
 from olymp_publishing.documents import protocols
 from olymp_publishing.domain import NotPublished, require_known_subject, subject_name
+from olymp_publishing.store import StoredVersion
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,25 @@ class ProtocolFile:
     filename: str
 
 
-async def protocol_file(command: ProtocolAsked, uow: UnitOfWork, actor: Principal) -> ProtocolFile:
-    key = command.subject_grade
+async def published_version(
+    uow: UnitOfWork, key: SubjectGrade, version: int | None, what: str = "протокол строится"
+) -> StoredVersion:
+    """The version a document is built from (the latest when `version` is None), or NotPublished
+    saying that `what` («протокол строится», «отчёт строится») needs a published version."""
     require_known_subject(key.subject_code)
-    stored = await store.find_version(uow.session, key, version=command.version)
+    stored = await store.find_version(uow.session, key, version=version)
     if stored is None:
-        which = "" if command.version is None else f" версии {command.version}"
+        which = "" if version is None else f" версии {version}"
         raise NotPublished(
             f"Результаты{which} по предмету «{subject_name(key.subject_code)}», {key.grade} класс,"
-            " не опубликованы: протокол строится по опубликованной версии."
+            f" не опубликованы: {what} по опубликованной версии."
         )
+    return stored
+
+
+async def protocol_file(command: ProtocolAsked, uow: UnitOfWork, actor: Principal) -> ProtocolFile:
+    key = command.subject_grade
+    stored = await published_version(uow, key, command.version)
     body = await asyncio.to_thread(
         protocols.render, command.kind, command.extension, stored.document, stored.protocol
     )

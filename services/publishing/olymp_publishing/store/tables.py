@@ -38,6 +38,8 @@ subject_grades = sa.Table(
     sa.Column("decoded_at", sa.DateTime(timezone=True)),
     sa.Column("checked_at", sa.DateTime(timezone=True)),
     sa.Column("max_total", sa.Numeric(10, 2)),
+    # task -> its maximum as decimal text (scoring's statement); null until one states it
+    sa.Column("task_max", JSONB),
 )
 
 decoded_works = sa.Table(
