@@ -4,6 +4,7 @@ hearing, votes, decision."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -33,6 +34,10 @@ from olymp_appeals.schemas import (
     CommissionUpdate,
     DecisionRead,
     HearingCreate,
+    ParticipantAppealCreate,
+    ParticipantAppealRead,
+    ParticipantWorkRead,
+    ParticipantWorks,
     ScheduleList,
     ShowScheduleUpdate,
     SubjectScheduleRead,
@@ -58,6 +63,16 @@ _SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 Organiser = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT))]
 Registrar = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR))]
 AppealMember = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER))]
+# a participant signed in with their access code: pinned to themselves, on every route
+Participant = Annotated[
+    Principal,
+    Depends(
+        authorize(
+            Role.PARTICIPANT,
+            scope=ScopeRule(ScopeKind.PARTICIPANT, "participant_id", required=True),
+        )
+    ),
+]
 Reader = Annotated[
     Principal,
     Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR, Role.OBSERVER, scope=_SUBJECT)),
@@ -209,3 +224,55 @@ async def decide(
 ) -> DecisionRead:
     decision = await handlers.decide(handlers.DecideAppeal(olympiad_id, appeal_id), uow, who)
     return DecisionRead.of(appeal_id, decision)
+
+
+@router.get(
+    "/participants/{participant_id}/works",
+    summary="The participant's own checked works, points per task, appeal and its decision",
+)
+async def participant_works(
+    olympiad_id: uuid.UUID, participant_id: uuid.UUID, who: Participant, uow: Uow
+) -> ParticipantWorks:
+    found = await handlers.participant_view(olympiad_id, participant_id, uow)
+    return ParticipantWorks(
+        participant_id=participant_id,
+        works=[
+            ParticipantWorkRead(
+                subject_code=item.subject_code,
+                grade=item.work.grade,
+                task_scores={k: v for k, v in (item.work.task_scores or {}).items()},
+                task_max={k: v for k, v in (item.work.task_max or {}).items()},
+                total=sum((item.work.task_scores or {}).values(), Decimal(0)),
+                annulled=item.work.annulled,
+                schedule=(
+                    SubjectScheduleRead.of(item.subject_code, item.window) if item.window else None
+                ),
+                appeal=ParticipantAppealRead.of(item.appeal) if item.appeal else None,
+            )
+            for item in found
+        ],
+    )
+
+
+@router.post(
+    "/participants/{participant_id}/appeals",
+    status_code=status.HTTP_201_CREATED,
+    summary="The participant files their own appeal online (§96–98, §101, §105)",
+)
+async def file_own_appeal(
+    olympiad_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    body: ParticipantAppealCreate,
+    who: Participant,
+    uow: Uow,
+) -> ParticipantAppealRead:
+    command = handlers.FileAppeal(
+        olympiad_id,
+        participant_id,
+        body.subject_code,
+        tuple(body.tasks),
+        body.statement,
+        body.review_without_participant,
+    )
+    row = await handlers.register_appeal(command, uow, who)
+    return ParticipantAppealRead.of(row)

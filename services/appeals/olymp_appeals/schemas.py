@@ -240,3 +240,60 @@ class DecisionRead(BaseModel):
             majority=None if tally is None else tally.majority,
             by_casting_vote=bool(tally and tally.by_casting_vote),
         )
+
+
+class ParticipantAppealCreate(BaseModel):
+    """The participant's own appeal (§98): the subject, the tasks (§105), the statement (§101)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject_code: SubjectCode
+    tasks: list[int] = Field(description="Numbers of the tasks appealed; only these are reviewed.")
+    statement: Text = Field(min_length=1, max_length=20_000, description="The written appeal.")
+    review_without_participant: bool = Field(
+        default=False, description="Review in my absence (§101)."
+    )
+
+
+class ParticipantAppealRead(BaseModel):
+    """An appeal as its participant reads it: no statement of the commission's members, no votes."""
+
+    appeal_id: uuid.UUID
+    tasks: list[int]
+    statement: str
+    review_without_participant: bool
+    filed_at: dt.datetime
+    status: str
+    outcome: str | None = Field(description="reject, raise, lower or not_reviewed once decided.")
+    new_task_scores: TaskScores | None = Field(description="The tasks' new points, once decided.")
+    decided_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: AppealRow) -> ParticipantAppealRead:
+        return cls(
+            appeal_id=row.appeal_id,
+            tasks=list(row.task_numbers),
+            statement=row.statement,
+            review_without_participant=row.review_without_participant,
+            filed_at=row.filed_at,
+            status=row.status,
+            outcome=row.outcome,
+            new_task_scores=row.new_task_scores,
+            decided_at=row.decided_at,
+        )
+
+
+class ParticipantWorkRead(BaseModel):
+    subject_code: str
+    grade: int
+    task_scores: TaskScores = Field(description="Points per task, as the jury recorded them (§75).")
+    task_max: TaskScores
+    total: Decimal
+    annulled: bool
+    schedule: SubjectScheduleRead | None = Field(description="Analysis, show and filing window.")
+    appeal: ParticipantAppealRead | None
+
+
+class ParticipantWorks(BaseModel):
+    participant_id: uuid.UUID
+    works: list[ParticipantWorkRead]

@@ -50,7 +50,7 @@ router = APIRouter(prefix="/olympiads", tags=["registration"])
 _ORGANISERS = (Role.COORDINATOR, Role.MUNICIPAL_COORDINATOR)
 # Venues do not import the region's application: only the organisers do.
 _IMPORTERS = _ORGANISERS
-_STAFF = tuple(role for role in Role if role is not Role.PUBLIC)
+_STAFF = tuple(role for role in Role if role not in (Role.PUBLIC, Role.PARTICIPANT))
 _SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 
 Organiser = Annotated[Principal, Depends(authorize(*_ORGANISERS))]

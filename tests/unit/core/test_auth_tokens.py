@@ -418,6 +418,25 @@ def test_scope_rule_reads_the_request_parameter() -> None:
     policy.enforce(regional, request(municipality="tara"))
 
 
+def test_a_required_scope_refuses_callers_not_pinned_to_one_value() -> None:
+    rule = ScopeRule(ScopeKind.PARTICIPANT, "participant_id", required=True)
+    policy = Policy.of(Role.PARTICIPANT, scope=rule)
+    pinned = Principal(
+        "p", frozenset({Role.PARTICIPANT}), {ScopeKind.PARTICIPANT: frozenset({"p-17"})}
+    )
+    policy.enforce(pinned, request(participant_id="p-17"))
+    with pytest.raises(Forbidden, match="запрошено «p-18»"):
+        policy.enforce(pinned, request(participant_id="p-18"))
+    unpinned = Principal("p", frozenset({Role.PARTICIPANT}))
+    with pytest.raises(Forbidden, match="доступно только с таким ограничением"):
+        policy.enforce(unpinned, request(participant_id="p-17"))
+    everyone = Principal(
+        "p", frozenset({Role.PARTICIPANT}), {ScopeKind.PARTICIPANT: frozenset("*")}
+    )
+    with pytest.raises(Forbidden, match="доступно только с таким ограничением"):
+        policy.enforce(everyone, request(participant_id="p-17"))
+
+
 def test_router_and_route_policies_merge_to_the_stricter() -> None:
     router = Policy.of(Role.JURY_MEMBER, Role.JURY_CHAIR)
     route = Policy.of(Role.JURY_CHAIR, scope=ScopeRule(ScopeKind.SUBJECT, "subject"))

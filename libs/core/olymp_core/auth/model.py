@@ -21,6 +21,8 @@ class Role(StrEnum):
     JURY_CHAIR = "jury_chair"
     APPEAL_MEMBER = "appeal_member"
     OBSERVER = "observer"
+    # a participant who signed in with their personal access code: always scoped to themselves
+    PARTICIPANT = "participant"
     PUBLIC = "public"
     SERVICE = "service"
 
@@ -40,6 +42,7 @@ _ROLE_LABELS = {
     Role.JURY_CHAIR: "председатель жюри",
     Role.APPEAL_MEMBER: "член апелляционной комиссии",
     Role.OBSERVER: "общественный наблюдатель",
+    Role.PARTICIPANT: "участник олимпиады",
     Role.PUBLIC: "любой посетитель",
     Role.SERVICE: "служба системы",
 }
@@ -50,6 +53,7 @@ class ScopeKind(StrEnum):
     MUNICIPALITY = "municipality"
     VENUE = "venue"
     SUBJECT = "subject"
+    PARTICIPANT = "participant"
 
     @property
     def label(self) -> str:
@@ -61,6 +65,7 @@ _SCOPE_LABELS = {
     ScopeKind.MUNICIPALITY: "муниципалитет",
     ScopeKind.VENUE: "место проведения",
     ScopeKind.SUBJECT: "предмет",
+    ScopeKind.PARTICIPANT: "участник",
 }
 
 
@@ -91,10 +96,15 @@ class Principal:
 
 @dataclass(frozen=True)
 class ScopeRule:
-    """The request parameter `param` names a `kind` value the caller must be scoped to."""
+    """The request parameter `param` names a `kind` value the caller must be scoped to.
+
+    `required`: a caller with no scope of this kind is refused instead of admitted everywhere —
+    for the routes whose callers must always be pinned to one value (a participant to themselves).
+    """
 
     kind: ScopeKind
     param: str
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,6 +145,12 @@ class Policy:
                 admitted_roles=sorted(role.value for role in self.roles),
             )
         for rule in self.scopes:
+            if rule.required and not principal.is_restricted(rule.kind):
+                raise Forbidden(
+                    f"Ваш доступ не ограничен значением «{rule.kind.label}», а это действие "
+                    "доступно только с таким ограничением. Войдите заново по своему коду доступа "
+                    "или попросите координатора выдать токен с нужным ограничением."
+                )
             if not principal.is_restricted(rule.kind):
                 continue
             value = param(rule.param)

@@ -12,6 +12,7 @@ from olymp_appeals.handlers.events import (
     on_work_rescored,
     on_works_decoded,
 )
+from olymp_appeals.handlers.participant import ParticipantSubject, participant_view
 from olymp_appeals.handlers.review import (
     CastVote,
     DecideAppeal,
@@ -38,6 +39,7 @@ __all__ = [
     "CastVote",
     "DecideAppeal",
     "FileAppeal",
+    "ParticipantSubject",
     "RecordHearing",
     "SetCommission",
     "SetShowSchedule",
@@ -50,6 +52,7 @@ __all__ = [
     "on_work_rescored",
     "on_works_decoded",
     "outcome_code",
+    "participant_view",
     "public_schedule",
     "record_hearing",
     "register_appeal",

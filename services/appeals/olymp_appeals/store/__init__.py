@@ -373,6 +373,62 @@ async def _one_work(session: AsyncSession, *where: sa.ColumnElement[bool]) -> Wo
     )
 
 
+@dataclass(frozen=True)
+class ParticipantWork:
+    """One decoded and checked work of a participant, as the participant may read it."""
+
+    subject_code: str
+    work: WorkRow
+
+
+async def works_of_participant(
+    session: AsyncSession, olympiad_id: uuid.UUID, participant_id: uuid.UUID
+) -> list[ParticipantWork]:
+    """The participant's works that are decoded and checked (never another participant's)."""
+    rows = await session.execute(
+        sa.select(
+            works.c.subject_code,
+            works.c.work_code,
+            works.c.grade,
+            works.c.participant_id,
+            works.c.task_scores,
+            works.c.task_max,
+            works.c.annulled,
+        )
+        .where(
+            works.c.olympiad_id == olympiad_id,
+            works.c.participant_id == participant_id,
+            works.c.task_scores.is_not(None),
+        )
+        .order_by(works.c.subject_code)
+    )
+    return [
+        ParticipantWork(
+            row.subject_code,
+            WorkRow(
+                row.work_code,
+                row.grade,
+                row.participant_id,
+                scores_from_json(row.task_scores),
+                None if row.task_max is None else scores_from_json(row.task_max),
+                row.annulled,
+            ),
+        )
+        for row in rows
+    ]
+
+
+async def appeals_of_participant(
+    session: AsyncSession, olympiad_id: uuid.UUID, participant_id: uuid.UUID
+) -> dict[str, AppealRow]:
+    rows = await session.execute(
+        sa.select(appeals).where(
+            appeals.c.olympiad_id == olympiad_id, appeals.c.participant_id == participant_id
+        )
+    )
+    return {row.subject_code: _appeal(row) for row in rows}
+
+
 async def find_appeal_of(
     session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, participant_id: uuid.UUID
 ) -> uuid.UUID | None:

@@ -17,8 +17,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from olymp_core.auth import Role, ScopeKind
 from olymp_portal.domain.errors import InvalidAccount
 
-# the portal's own roles are staff roles; the public and the services never sign in here
-STAFF_ROLES = tuple(role for role in Role if role not in (Role.PUBLIC, Role.SERVICE))
+# the portal's accounts are staff's; the public and the services never sign in here, and a
+# participant signs in with a personal access code, never with an account an operator made
+STAFF_ROLES = tuple(
+    role for role in Role if role not in (Role.PUBLIC, Role.SERVICE, Role.PARTICIPANT)
+)
 LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD = 10
 
