@@ -1,9 +1,11 @@
 """The general-education subjects of the municipal stage (§3), as data every service shares.
 
 A subject has a stable ASCII `code` used in URLs, events and tables, and its official Russian name.
-Two rules of the stage live here because several services need them:
+Rules of the stage that several services need live here:
 - coding (§60): works are anonymised before checking, except informatics (checked by an
   automatic testing system) and the oral round of German and French (IDs given at registration);
+- checking (§67): informatics is checked by the testing system, not marked by two jury members, so
+  its points are imported from the system's results file;
 - the equipment list package (§24) is sent 7 days ahead only for technology, PE and OBZh.
 """
 
@@ -40,6 +42,8 @@ class Subject:
     """Whether an equipment list package goes out 7 days before the olympiad (§24)."""
     oral_round_uncoded: bool = False
     """German and French have a second, oral round whose works are not coded (§60)."""
+    checked_automatically: bool = False
+    """Solutions are checked by an automatic testing system, whose points are imported (§67)."""
 
     @property
     def rounds(self) -> tuple[Round, ...]:
@@ -69,6 +73,7 @@ def _subject(code: str, name: str, **flags: bool) -> Subject:
         coded=flags.get("coded", True),
         needs_equipment_list=flags.get("needs_equipment_list", False),
         oral_round_uncoded=flags.get("oral_round_uncoded", False),
+        checked_automatically=flags.get("checked_automatically", False),
     )
 
 
@@ -80,7 +85,7 @@ SUBJECTS: Final[tuple[Subject, ...]] = (
     _subject("french", "французский язык", oral_round_uncoded=True),
     _subject("spanish", "испанский язык"),
     _subject("chinese", "китайский язык"),
-    _subject("informatics", "информатика", coded=False),
+    _subject("informatics", "информатика", coded=False, checked_automatically=True),
     _subject("physics", "физика"),
     _subject("chemistry", "химия"),
     _subject("biology", "биология"),

@@ -18,6 +18,7 @@ from olymp_scoring.domain import WorkSheet, WorkStatus, plain
 from olymp_scoring.domain.work import MARKERS_PER_WORK
 
 TITLE = "Протокол проверки работ (Приложение № 10, п. 69–75)"
+TESTING_SYSTEM = "тестирующая система"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ def _points(value: Decimal) -> str:
 
 def _rounds(sheet: WorkSheet, task: int) -> tuple[str, str, str]:
     """«member: points» for the first, the second and the third marking of a task."""
+    if sheet.checked_automatically:
+        # §67: no jury marking; the testing system's points stand in the first column
+        imported = (sheet.imported_scores or {}).get(task)
+        found = "—" if imported is None else f"{TESTING_SYSTEM}: {_points(imported)}"
+        return found, "—", "—"
     members = sheet.jury_member_ids
     by_member = {m.jury_member_id: m.points for m in sheet.marks if m.task_number == task}
     cells: list[str] = []
@@ -104,6 +110,14 @@ def checking_protocol(
         after=(
             f"Работ: {len(works)}; проверено: {checked}; аннулировано: {annulled};"
             f" с третьей проверкой: {third_marked}.",
+            *(
+                [
+                    "Решения проверены автоматической тестирующей системой (п. 43, 67): баллы"
+                    " внесены из файла её результатов."
+                ]
+                if any(work.sheet.checked_automatically for work in works)
+                else []
+            ),
             *(["Аннулированные работы:", *annulled_lines] if annulled_lines else []),
         ),
         signatures=(signature_line("Председатель жюри"), signature_line("Члены жюри")),

@@ -178,6 +178,9 @@ class MarkingTotals(BaseModel):
     works_total: int
     works_checked: int
     works_awaiting_marks: int
+    works_awaiting_results: int = Field(
+        0, description="Works of a subject the testing system checks, its results not imported yet"
+    )
     works_needing_third_mark: int
     works_annulled: int
     works_claimed: int = Field(description="Works someone holds an unexpired claim on")
@@ -197,6 +200,11 @@ class SubjectGradeRead(BaseModel):
     subject_code: str
     grade: int
     criteria_set: bool = Field(description="The jury chair has set the marking criteria")
+    checked_automatically: bool = Field(
+        False,
+        description="Checked by the testing system (informatics, §67): its points are imported"
+        " from the system's results file, the marking queue never hands its works out",
+    )
     works_total: int
     works_checked: int = Field(description="Checked or annulled: nothing more to mark")
 
@@ -219,3 +227,53 @@ class WorkRoundsRead(BaseModel):
     status: WorkStatus
     disputed_tasks: list[int]
     rounds: list[MarkingRoundRead]
+
+
+class ResultChangeRead(BaseModel):
+    registration_number: str = Field(
+        description="The work's code: the participant's registration number (§60)"
+    )
+    task_scores_before: dict[str, Decimal] | None = Field(
+        description="The points imported before; null for the first import of the work"
+    )
+    task_scores_after: dict[str, Decimal]
+
+
+class ResultsImportRead(BaseModel):
+    """What a testing system's results file changed (§67)."""
+
+    import_id: uuid.UUID | None = Field(
+        description="null: the file changed nothing (the same points again), nothing was recorded"
+    )
+    rows: int = Field(description="Rows read, each a participant")
+    changed: list[ResultChangeRead] = Field(
+        description="The works whose points the file set or replaced"
+    )
+    unchanged: int = Field(description="Rows whose points were already so")
+    annulled_rows: list[str] = Field(
+        description="Registration numbers of annulled works (§53) in the file: passed over"
+    )
+    ignored_columns: list[str] = Field(
+        description="Columns that name neither the participant, a task nor the total"
+    )
+    progress: ProgressRead
+    announced: bool = Field(
+        description="This import completed the subject and grade: SubjectGradeChecked was published"
+    )
+
+
+class ResultImportRead(BaseModel):
+    import_id: uuid.UUID
+    sha256: str
+    file_format: str
+    file_name: str
+    rows: int
+    changed: int
+    imported_at: dt.datetime
+    imported_by: str
+
+
+class ResultImportList(BaseModel):
+    imports: list[ResultImportRead] = Field(
+        description="The files that changed points, oldest first"
+    )

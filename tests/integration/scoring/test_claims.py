@@ -335,6 +335,7 @@ async def test_p69_a_member_sees_only_their_own_line_of_the_marking_progress(
         "works_total": 3,
         "works_checked": 2,
         "works_awaiting_marks": 1,
+        "works_awaiting_results": 0,
         "works_needing_third_mark": 0,
         "works_annulled": 0,
         "works_claimed": 1,

@@ -301,6 +301,11 @@ UPLOADS = {
     "materials": {
         "POST /olympiads/{olympiad_id}/subjects/{subject_code}/packages/{kind}": 256 << 20
     },
+    "scoring": {
+        "POST /olympiads/{olympiad_id}/subjects/{subject_code}/grades/{grade}/testing-results": (
+            8 << 20
+        ),
+    },
     "registration": {
         "POST /olympiads/{olympiad_id}/participants/import": 20 << 20,
         "PUT /olympiads/{olympiad_id}/venues/{venue}/video/uploads/{upload_id}/parts/{number}": (
@@ -310,7 +315,7 @@ UPLOADS = {
 }
 
 
-@pytest.mark.parametrize("service", [*sorted(UPLOADS), "scoring", "appeals", "publishing"])
+@pytest.mark.parametrize("service", [*sorted(UPLOADS), "appeals", "publishing"])
 def test_only_the_upload_routes_take_more_than_the_default(service: str, tmp_path: Path) -> None:
     assert declared_limits(service, tmp_path) == UPLOADS.get(service, {})
 

@@ -29,6 +29,12 @@ class MarkingRefused(ScoringError):
     title = "Оценка не принимается"
 
 
+class ResultsImportRefused(ScoringError):
+    """The subject is marked by the jury, not checked by a testing system (§67, §69)."""
+
+    title = "Результаты тестирующей системы не принимаются"
+
+
 class ClaimedByOthers(MarkingRefused):
     """Other members hold every free place at the work (§69, §73): the caller takes the next one."""
 

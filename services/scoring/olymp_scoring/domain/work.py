@@ -7,6 +7,8 @@
 - Annulment (identifying marks §47/§52/§68, removal from the venue §53, a violation found before the
   results are approved §119) is allowed at any point and is final; an annulled work has no score,
   but counts as done for decoding.
+- A subject checked by the automatic testing system (informatics, §43, §67) is never marked by the
+  jury: its work awaits the system's results, and the points imported from them are its scores.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
+from olymp_core.subjects import UnknownSubject, subject
 from olymp_scoring.domain.discrepancy import DiscrepancyThreshold
 from olymp_scoring.domain.errors import MarkingRefused, ScoringError
 from olymp_scoring.domain.marking_scheme import MarkingScheme
@@ -24,8 +27,17 @@ from olymp_scoring.domain.rules import DEFAULT_RULE, ScoringRule
 MARKERS_PER_WORK = 2
 
 
+def checked_automatically(subject_code: str) -> bool:
+    """§67: the subject's solutions are checked by the testing system, not marked by the jury."""
+    try:
+        return subject(subject_code).checked_automatically
+    except UnknownSubject:
+        return False
+
+
 class WorkStatus(StrEnum):
     AWAITING_MARKS = "awaiting_marks"
+    AWAITING_RESULTS = "awaiting_results"
     NEEDS_THIRD_MARK = "needs_third_mark"
     CHECKED = "checked"
     ANNULLED = "annulled"
@@ -42,6 +54,7 @@ class WorkStatus(StrEnum):
 
 _STATUS_LABELS = {
     WorkStatus.AWAITING_MARKS: "ожидает проверки",
+    WorkStatus.AWAITING_RESULTS: "ожидает результатов тестирующей системы",
     WorkStatus.NEEDS_THIRD_MARK: "требуется проверка третьим членом жюри",
     WorkStatus.CHECKED: "проверена",
     WorkStatus.ANNULLED: "аннулирована",
@@ -102,6 +115,9 @@ class WorkSheet:
     policy: CheckingPolicy
     marks: tuple[Mark, ...] = ()
     annulment: AnnulmentReason | None = None
+    # §67: the testing system checks the work; `imported_scores` are its points, None until imported
+    checked_automatically: bool = False
+    imported_scores: Mapping[int, Decimal] | None = None
 
     @property
     def jury_member_ids(self) -> tuple[str, ...]:
@@ -112,6 +128,10 @@ class WorkSheet:
     def status(self) -> WorkStatus:
         if self.annulment is not None:
             return WorkStatus.ANNULLED
+        if self.checked_automatically:
+            if self.imported_scores is None:
+                return WorkStatus.AWAITING_RESULTS
+            return WorkStatus.CHECKED
         if len(self.jury_member_ids) < MARKERS_PER_WORK:
             return WorkStatus.AWAITING_MARKS
         if self.tasks_needing_third_mark():
@@ -136,7 +156,7 @@ class WorkSheet:
 
     def disputed_tasks(self) -> tuple[int, ...]:
         """Tasks whose two marks differ by more than the threshold (§73); none before both marks."""
-        if len(self._pair) < MARKERS_PER_WORK:
+        if self.checked_automatically or len(self._pair) < MARKERS_PER_WORK:
             return ()
         disputed = []
         for number in self.scheme.task_numbers:
@@ -155,6 +175,12 @@ class WorkSheet:
         if self.annulment is not None:
             raise MarkingRefused(
                 f"Работа {self.work_code} аннулирована и не проверяется: оценки не принимаются."
+            )
+        if self.checked_automatically:
+            raise MarkingRefused(
+                f"Работу {self.work_code} проверяет автоматическая тестирующая система (п. 43, 67):"
+                " члены жюри её не оценивают. Баллы вносятся загрузкой файла результатов"
+                " тестирующей системы."
             )
         if jury_member_id in self.jury_member_ids:
             raise MarkingRefused(
@@ -198,6 +224,29 @@ class WorkSheet:
                 "задания " + ", ".join(map(str, extra)) + " третьей проверки не требуют."
             )
 
+    def import_results(self, points: Mapping[int, Decimal]) -> WorkSheet:
+        """The testing system's points of every task (§67); a later import replaces them."""
+        if self.annulment is not None:
+            raise MarkingRefused(
+                f"Работа {self.work_code} аннулирована: баллы тестирующей системы не вносятся. "
+                + self.annulment.text
+            )
+        if not self.checked_automatically:
+            raise MarkingRefused(
+                f"Работу {self.work_code} проверяют члены жюри (п. 69): результаты тестирующей "
+                "системы вносятся только по предметам, которые она проверяет (информатика)."
+            )
+        for number, value in points.items():
+            self.scheme.validate_points(number, value)
+        missing = [n for n in self.scheme.task_numbers if n not in points]
+        if missing:
+            raise MarkingRefused(
+                f"В результатах тестирующей системы для работы {self.work_code} нет баллов за "
+                "задания " + ", ".join(map(str, missing)) + ": нужны баллы за каждое задание.",
+                task_numbers=missing,
+            )
+        return replace(self, imported_scores=dict(points))
+
     def final_scores(self) -> dict[int, Decimal]:
         """The score of every task by the olympiad's rule; only for a checked work."""
         status = self.status
@@ -212,6 +261,8 @@ class WorkSheet:
                 f"Проверка работы {self.work_code} не завершена ({status.label}): "
                 "итоговые баллы появятся после неё."
             )
+        if self.imported_scores is not None:
+            return dict(self.imported_scores)
         scores = {}
         for number in self.scheme.task_numbers:
             first, second, third = self._pair_and_third(number)

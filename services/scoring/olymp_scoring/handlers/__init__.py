@@ -32,6 +32,12 @@ from olymp_scoring.handlers.marking import (
     work_rounds,
 )
 from olymp_scoring.handlers.protocols import ProtocolFile, checking_protocol
+from olymp_scoring.handlers.results_import import (
+    ImportResults,
+    ResultsImported,
+    import_results,
+    result_imports,
+)
 
 __all__ = [
     "AnnulWork",
@@ -39,17 +45,20 @@ __all__ = [
     "ClaimNext",
     "CorrectScores",
     "Correction",
+    "ImportResults",
     "MarkingProgress",
     "MarkingResult",
     "ProtocolFile",
     "RecordMarking",
     "ReleaseClaim",
+    "ResultsImported",
     "SetScheme",
     "WorkView",
     "annul_work",
     "checking_protocol",
     "claim_next",
     "correct_scores",
+    "import_results",
     "list_works",
     "marking_progress",
     "on_appeal_decided",
@@ -60,6 +69,7 @@ __all__ = [
     "record_marking",
     "release_claim",
     "required_scheme",
+    "result_imports",
     "set_scheme",
     "subject_grades",
     "work_rounds",

@@ -110,6 +110,7 @@ class MarkingProgress:
     works_total: int
     works_checked: int
     works_awaiting_marks: int
+    works_awaiting_results: int
     works_needing_third_mark: int
     works_annulled: int
     works_claimed: int
@@ -203,6 +204,7 @@ async def marking_progress(key: SubjectGrade, uow: UnitOfWork, actor: Principal)
         works_total=found.works_total,
         works_checked=found.works_checked,
         works_awaiting_marks=found.works_awaiting_marks,
+        works_awaiting_results=found.works_awaiting_results,
         works_needing_third_mark=found.works_needing_third_mark,
         works_annulled=found.works_annulled,
         works_claimed=found.works_claimed,
@@ -251,6 +253,7 @@ def tally(
         works_total=len(rows),
         works_checked=counts[WorkStatus.CHECKED],
         works_awaiting_marks=counts[WorkStatus.AWAITING_MARKS],
+        works_awaiting_results=counts[WorkStatus.AWAITING_RESULTS],
         works_needing_third_mark=counts[WorkStatus.NEEDS_THIRD_MARK],
         works_annulled=counts[WorkStatus.ANNULLED],
         works_claimed=len({claim.work_code for claim in claims}),

@@ -23,6 +23,7 @@ from olymp_scoring.domain import (
     WorkStatus,
     apply_appeal,
 )
+from olymp_scoring.domain.work import checked_automatically
 from olymp_scoring.handlers.announcement import audit_settlement, scored_work, settle
 from olymp_scoring.handlers.marking import annul, work_id
 
@@ -36,11 +37,17 @@ OUTCOMES = {
 
 
 async def on_work_coded(event: WorkCoded, uow: UnitOfWork) -> None:
-    """Create the anonymous work; a late one reopens a subject and grade already announced."""
+    """Create the anonymous work; a late one reopens a subject and grade already announced.
+
+    A work of a subject the testing system checks (informatics, §67) awaits its results file, not
+    the jury's marks: the marking queue never hands it out."""
     key = SubjectGrade(event.olympiad_id, event.subject_code, event.task_grade)
     await store.lock_work_arrival(uow.session, event.olympiad_id, event.work_code)
     await store.ensure_subject_grade(uow.session, key)
-    if not await store.insert_work(uow.session, key, event.work_code, uow.clock.now()):
+    automatic = checked_automatically(event.subject_code)
+    if not await store.insert_work(
+        uow.session, key, event.work_code, uow.clock.now(), checked_automatically=automatic
+    ):
         return
     early_reason = await store.take_early_withdrawal(uow.session, key.olympiad_id, event.work_code)
     if early_reason is None:

@@ -39,6 +39,7 @@ from olymp_scoring.domain.errors import (
     WorkNotFound,
 )
 from olymp_scoring.domain.notes import MarkingNotes
+from olymp_scoring.domain.work import checked_automatically
 from olymp_scoring.handlers.announcement import Settlement, audit_settlement, settle
 from olymp_scoring.store import StoredScheme, WorkRow
 
@@ -96,7 +97,8 @@ class WorkView:
 
 
 async def set_scheme(command: SetScheme, uow: UnitOfWork, actor: Principal) -> StoredScheme:
-    """Set the criteria of a subject and grade; refused once any work has a mark."""
+    """Set the criteria of a subject and grade; refused once any work has a mark or imported
+    points (for a subject the testing system checks, the tasks and their maxima of its file)."""
     key = command.subject_grade
     scheme = MarkingScheme.of(command.tasks, command.step)
     threshold = DiscrepancyThreshold(
@@ -105,10 +107,11 @@ async def set_scheme(command: SetScheme, uow: UnitOfWork, actor: Principal) -> S
     stored = StoredScheme(scheme, CheckingPolicy(threshold, scoring_rule(command.rule)))
     await store.ensure_subject_grade(uow.session, key)
     await store.lock_subject_grade(uow.session, key)
-    if await store.any_marks(uow.session, key):
+    if await store.any_marks(uow.session, key) or await store.any_imported(uow.session, key):
         raise CriteriaLocked(
             f"Работы по предмету «{key.subject_code}», {key.grade} класс, уже оцениваются: "
-            "критерии оценивания после начала проверки не меняются."
+            "критерии оценивания после начала проверки (или загрузки результатов тестирующей "
+            "системы) не меняются."
         )
     await store.save_scheme(uow.session, key, stored)
     await uow.audit(
@@ -328,6 +331,8 @@ class SubjectGradeSummary:
     criteria_set: bool
     works_total: int
     works_checked: int
+    # §67: its points come from the testing system's results file, not from the marking queue
+    checked_automatically: bool = False
 
 
 async def subject_grades(
@@ -339,7 +344,15 @@ async def subject_grades(
         if not actor.may_access(ScopeKind.SUBJECT, key.subject_code):
             continue
         checked = sum(1 for status in statuses if status.done)
-        found.append(SubjectGradeSummary(key, has_scheme, len(statuses), checked))
+        found.append(
+            SubjectGradeSummary(
+                key,
+                has_scheme,
+                len(statuses),
+                checked,
+                checked_automatically(key.subject_code),
+            )
+        )
     return found
 
 

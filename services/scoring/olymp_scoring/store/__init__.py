@@ -2,7 +2,8 @@
 
 - `tables`: every table (its own database; no other service reads them);
 - `checking`: subjects and grades, works, marks, notes, the announcement's bookkeeping;
-- `marking_queue`: claims and the members' walks through the queue.
+- `marking_queue`: claims and the members' walks through the queue;
+- `results_import`: the testing system's points (§67) and the files that brought them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from olymp_scoring.store.checking import (
     sheet_of,
     subject_grade_summaries,
     take_early_withdrawal,
+    task_points,
+    task_points_json,
     update_work,
     work_row,
     work_statuses,
@@ -53,6 +56,17 @@ from olymp_scoring.store.marking_queue import (
     save_claim,
     work_claims,
 )
+from olymp_scoring.store.results_import import (
+    RESULTS_IMPORT_LOCK_CLASS,
+    ResultImport,
+    any_imported,
+    list_result_imports,
+    lock_results_import,
+    lock_works,
+    save_imported_scores,
+    save_result_import,
+    work_grades,
+)
 from olymp_scoring.store.tables import (
     claim_cursors,
     claims,
@@ -60,19 +74,23 @@ from olymp_scoring.store.tables import (
     marking_notes,
     marks,
     metadata,
+    result_imports,
     subject_grades,
     works,
 )
 
 __all__ = [
     "CLAIMANT_LOCK_CLASS",
+    "RESULTS_IMPORT_LOCK_CLASS",
     "WORK_ARRIVAL_LOCK_CLASS",
     "Candidate",
     "ClaimRow",
+    "ResultImport",
     "StoredScheme",
     "WorkClaim",
     "WorkRow",
     "active_claims",
+    "any_imported",
     "any_marks",
     "claim_cursors",
     "claimants",
@@ -88,11 +106,14 @@ __all__ = [
     "insert_marks",
     "insert_work",
     "keep_early_withdrawal",
+    "list_result_imports",
     "list_works",
     "load_scheme",
     "lock_claimant",
+    "lock_results_import",
     "lock_subject_grade",
     "lock_work_arrival",
+    "lock_works",
     "mark_announced",
     "mark_final_published",
     "marking_notes",
@@ -103,15 +124,21 @@ __all__ = [
     "next_claimable",
     "next_revision",
     "notes_of",
+    "result_imports",
     "save_claim",
+    "save_imported_scores",
     "save_notes",
+    "save_result_import",
     "save_scheme",
     "sheet_of",
     "subject_grade_summaries",
     "subject_grades",
     "take_early_withdrawal",
+    "task_points",
+    "task_points_json",
     "update_work",
     "work_claims",
+    "work_grades",
     "work_row",
     "work_statuses",
     "works",

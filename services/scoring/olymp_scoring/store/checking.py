@@ -78,18 +78,28 @@ class WorkRow:
     status: WorkStatus
     annulment_reason: AnnulmentReason | None
     appealed_scores: dict[int, Decimal] | None
+    checked_automatically: bool = False
+    imported_scores: dict[int, Decimal] | None = None
+
+
+def task_points(found: Mapping[str, Any] | None) -> dict[int, Decimal] | None:
+    """Task scores as a JSONB column keeps them ({"1": "7.5"}), by task number."""
+    return {int(k): Decimal(v) for k, v in found.items()} if found is not None else None
+
+
+def task_points_json(points: Mapping[int, Decimal]) -> dict[str, str]:
+    return {str(n): str(p) for n, p in sorted(points.items())}
 
 
 def work_row(row: sa.Row[Any]) -> WorkRow:
-    appealed = row.appealed_scores
     return WorkRow(
         key=SubjectGrade(row.olympiad_id, row.subject_code, row.grade),
         work_code=row.work_code,
         status=WorkStatus(row.status),
         annulment_reason=AnnulmentReason(row.annulment_reason) if row.annulment_reason else None,
-        appealed_scores=(
-            {int(k): Decimal(v) for k, v in appealed.items()} if appealed is not None else None
-        ),
+        appealed_scores=task_points(row.appealed_scores),
+        checked_automatically=row.checked_automatically,
+        imported_scores=task_points(row.imported_scores),
     )
 
 
@@ -138,9 +148,16 @@ async def any_marks(session: AsyncSession, key: SubjectGrade) -> bool:
 
 
 async def insert_work(
-    session: AsyncSession, key: SubjectGrade, work_code: str, at: dt.datetime
+    session: AsyncSession,
+    key: SubjectGrade,
+    work_code: str,
+    at: dt.datetime,
+    *,
+    checked_automatically: bool = False,
 ) -> bool:
-    """Create the work awaiting marks; False when it already exists (a redelivered WorkCoded)."""
+    """Create the work awaiting marks (or the testing system's results, §67); False when it
+    already exists (a redelivered WorkCoded)."""
+    status = WorkStatus.AWAITING_RESULTS if checked_automatically else WorkStatus.AWAITING_MARKS
     result = await session.execute(
         pg_insert(works)
         .values(
@@ -148,7 +165,8 @@ async def insert_work(
             work_code=work_code,
             subject_code=key.subject_code,
             grade=key.grade,
-            status=WorkStatus.AWAITING_MARKS.value,
+            status=status.value,
+            checked_automatically=checked_automatically,
             coded_at=at,
         )
         .on_conflict_do_nothing()
@@ -272,6 +290,8 @@ def sheet_of(work: WorkRow, stored: StoredScheme, work_marks: tuple[Mark, ...]) 
         policy=stored.policy,
         marks=work_marks,
         annulment=work.annulment_reason,
+        checked_automatically=work.checked_automatically,
+        imported_scores=work.imported_scores,
     )
 
 

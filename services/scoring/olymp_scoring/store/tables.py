@@ -42,6 +42,10 @@ works = sa.Table(
     sa.Column("annulment_reason", sa.Text),
     # task scores after appeals (§116); NULL while the marks alone decide
     sa.Column("appealed_scores", JSONB),
+    # §67: the testing system checks the work (informatics), decided when it is coded; its points
+    # are imported from the system's results file, NULL until then
+    sa.Column("checked_automatically", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("imported_scores", JSONB),
     sa.Column("coded_at", sa.DateTime(timezone=True), nullable=False),
     # the work's place in the marking queue's random order, drawn by the database at insert
     sa.Column("queue_rank", sa.Float, nullable=False, server_default=sa.text("random()")),
@@ -119,6 +123,29 @@ marking_notes = sa.Table(
     sa.Column("annotations", JSONB, nullable=False, server_default="[]"),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(["olympiad_id", "work_code"], [works.c.olympiad_id, works.c.work_code]),
+)
+
+# each results file of a testing system that changed a subject and grade's points (§67); the points
+# before and after are in the audit trail
+result_imports = sa.Table(
+    "result_imports",
+    metadata,
+    sa.Column("import_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("subject_code", sa.Text, nullable=False),
+    sa.Column("grade", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("file_format", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False, server_default=""),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("changed", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("imported_by", sa.Text, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["olympiad_id", "subject_code", "grade"],
+        [subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade],
+    ),
+    sa.Index("result_imports_by_subject_grade", "olympiad_id", "subject_code", "grade"),
 )
 
 # a removal (§53) that arrived before its work was coded: applied when the work appears

@@ -1,32 +1,30 @@
-"""HTTP API of the scoring service: criteria, the marking queue, marks, annulment, progress."""
+"""Routes of the jury's checking: criteria, the marking queue, marks, annulment, corrections,
+the checking protocol, progress."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Response
 
 from olymp_core import protocol_documents
-from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
-from olymp_core.dependencies import Uow, context
-from olymp_core.errors import ErrorMap
+from olymp_core.dependencies import Uow
 from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring import handlers
-from olymp_scoring.domain.errors import (
-    AlreadyAnnulled,
-    ClaimedByOthers,
-    ClaimsBusy,
-    CriteriaLocked,
-    CriteriaMissing,
-    InvalidMarks,
-    InvalidScheme,
-    MarkingRefused,
-    ResultsFinal,
-    ScoringError,
-    WorkNotFound,
+from olymp_scoring.api.common import (
+    Chair,
+    ChairOnly,
+    Corrector,
+    Grade,
+    Jury,
+    JuryAnyWork,
+    ProtocolReader,
+    Settings,
+    Watchers,
+    points_read,
 )
 from olymp_scoring.domain.notes import Annotation, MarkingNotes
 from olymp_scoring.handlers import MarkingProgress, WorkView
@@ -54,43 +52,8 @@ from olymp_scoring.schemas import (
     WorkRead,
     WorkRoundsRead,
 )
-from olymp_scoring.settings import ScoringSettings
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["scoring"])
-
-_SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
-Chair = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR, scope=_SUBJECT))]
-ChairOnly = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR))]
-ProtocolReader = Annotated[
-    Principal,
-    Depends(authorize(Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT)),
-]
-# §120, §21: the organiser reviews the protocols and corrects; the jury chair may too
-Corrector = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR))]
-Jury = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, scope=_SUBJECT))]
-JuryAnyWork = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR))]
-Watchers = Annotated[
-    Principal,
-    Depends(authorize(Role.JURY_CHAIR, Role.CODING_OFFICER, Role.OBSERVER, scope=_SUBJECT)),
-]
-# the grades of the municipal stage; outside them the address names nothing (and no database
-# column holds a number that large)
-Grade = Annotated[int, Path(ge=1, le=11, description="Класс (параллель)")]
-Settings = Annotated[ScoringSettings, Depends(context(ScoringSettings))]
-
-ERRORS: ErrorMap = {
-    ScoringError: 422,
-    WorkNotFound: 404,
-    InvalidScheme: 422,
-    InvalidMarks: 422,
-    MarkingRefused: 409,
-    ClaimedByOthers: 409,
-    ClaimsBusy: 409,
-    CriteriaMissing: 409,
-    CriteriaLocked: 409,
-    AlreadyAnnulled: 409,
-    ResultsFinal: 409,
-}
 
 
 @router.put(
@@ -143,6 +106,7 @@ async def get_subject_grades(
                 subject_code=item.key.subject_code,
                 grade=item.key.grade,
                 criteria_set=item.criteria_set,
+                checked_automatically=item.checked_automatically,
                 works_total=item.works_total,
                 works_checked=item.works_checked,
             )
@@ -357,18 +321,14 @@ async def get_progress(
     )
 
 
-def _points(scores: dict[int, Decimal] | None) -> dict[str, Decimal] | None:
-    return None if scores is None else {str(n): p for n, p in sorted(scores.items())}
-
-
 def _work_read(view: WorkView) -> WorkRead:
     return WorkRead(
         work_code=view.work_code,
         status=view.status,
         status_label=view.status.label,
         needs_third_mark_tasks=list(view.needs_third_mark_tasks),
-        my_marks=_points(view.my_marks) or {},
-        final_scores=_points(view.final_scores),
+        my_marks=points_read(view.my_marks) or {},
+        final_scores=points_read(view.final_scores),
         total=view.total,
         annulment_reason=view.annulment_reason,
         jury_member_ids=list(view.jury_member_ids) if view.jury_member_ids else None,
@@ -381,6 +341,7 @@ def _marking_progress_read(found: MarkingProgress) -> MarkingProgressRead:
             works_total=found.works_total,
             works_checked=found.works_checked,
             works_awaiting_marks=found.works_awaiting_marks,
+            works_awaiting_results=found.works_awaiting_results,
             works_needing_third_mark=found.works_needing_third_mark,
             works_annulled=found.works_annulled,
             works_claimed=found.works_claimed,
