@@ -349,6 +349,29 @@ async def works_of_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> Se
     return [_work(row) for row in rows]
 
 
+async def decoded_works_of_participant(
+    session: AsyncSession, olympiad_id: uuid.UUID, participant_id: uuid.UUID
+) -> Sequence[StoredWork]:
+    """The participant's works whose subject and grade are decoded: only then is a work theirs
+    to see (before, the code must stay apart from the person, §60–62)."""
+    decoded = sa.exists().where(
+        decodings.c.olympiad_id == works.c.olympiad_id,
+        decodings.c.subject_code == works.c.subject_code,
+        decodings.c.grade == works.c.task_grade,
+    )
+    rows = await session.execute(
+        sa.select(works)
+        .where(
+            works.c.olympiad_id == olympiad_id,
+            works.c.participant_id == participant_id,
+            works.c.coded,
+            decoded,
+        )
+        .order_by(works.c.subject_code)
+    )
+    return [_work(row) for row in rows]
+
+
 async def decoded_count(
     session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, grade: int
 ) -> int | None:

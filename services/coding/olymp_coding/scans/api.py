@@ -36,6 +36,8 @@ from olymp_coding.scans.schemas import (
     AssignmentCreate,
     ManualPageRead,
     ManualQueue,
+    OwnWorkRead,
+    OwnWorks,
     PageLinkRead,
     PageOutcomeRead,
     PageStateRead,
@@ -83,6 +85,16 @@ Scanner = Annotated[
 ]
 AnyCodingOfficer = Annotated[Principal, Depends(authorize(Role.CODING_OFFICER))]
 Jury = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR))]
+# a participant signed in with their access code, pinned to themselves (§91)
+Participant = Annotated[
+    Principal,
+    Depends(
+        authorize(
+            Role.PARTICIPANT,
+            scope=ScopeRule(ScopeKind.PARTICIPANT, "participant_id", required=True),
+        )
+    ),
+]
 # The link's signature is the credential: an <img> cannot carry a bearer token.
 LinkHolder = Annotated[Principal, Depends(authorize(Role.PUBLIC))]
 Desk = Annotated[ScanDesk, Depends(context(ScanDesk))]
@@ -382,6 +394,35 @@ async def work_pages(
             )
             for link in links
         ],
+    )
+
+
+@router.get(
+    "/participants/{participant_id}/works",
+    summary="Свои проверенные работы участника: страницы с ответами (после декодирования)",
+)
+async def own_works(
+    olympiad_id: uuid.UUID, participant_id: uuid.UUID, who: Participant, desk: Desk, uow: Uow
+) -> OwnWorks:
+    found = await handlers.participant_pages(olympiad_id, participant_id, uow, who, desk=desk)
+    return OwnWorks(
+        works=[
+            OwnWorkRead(
+                subject_code=work.subject_code,
+                grade=work.grade,
+                pages=[
+                    PageLinkRead(
+                        page_id=link.page_id,
+                        sheet=link.sheet,
+                        url=link.url,
+                        expires_at=link.expires_at,
+                        rotation=link.rotation,
+                    )
+                    for link in work.pages
+                ],
+            )
+            for work in found
+        ]
     )
 
 

@@ -143,3 +143,15 @@ class PageLinkRead(BaseModel):
 class WorkPages(BaseModel):
     work_code: str
     pages: list[PageLinkRead]
+
+
+class OwnWorkRead(BaseModel):
+    """A participant's own work: no work code (it would tie the person to the code, §60–62)."""
+
+    subject_code: str
+    grade: int
+    pages: list[PageLinkRead] = Field(description="Answer pages only, never the title page.")
+
+
+class OwnWorks(BaseModel):
+    works: list[OwnWorkRead]

@@ -10,6 +10,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 import sqlalchemy as sa
 
+from olymp_coding import store as coding_store
 from olymp_coding.scans.domain import TITLES_PREFIX, answer_payload, title_payload
 from olymp_core.audit import audit_log
 from olymp_core.auth import Role, ScopeKind
@@ -296,3 +297,67 @@ async def test_p63_coding_officer_of_one_subject_sees_no_pages_of_another(
     assert [p["page_id"] for p in theirs.json()["pages"]] == [page_id]
     own = await svc.client.get(f"{olympiad.base}/titles/{physics}", headers=physicist)
     assert own.status_code == 200
+
+
+async def _participant_of(olympiad: Olympiad, code: str) -> uuid.UUID:
+    codes = await olympiad.svc.client.get(
+        f"{olympiad.base}/subjects/math/codes", headers=olympiad.svc.auth(Role.CODING_OFFICER)
+    )
+    [entry] = [e for e in codes.json()["entries"] if e["work_code"] == code]
+    return uuid.UUID(entry["participant_id"])
+
+
+async def test_p91_a_participant_sees_their_own_answer_pages_only_after_decoding(
+    olympiad: Olympiad,
+) -> None:
+    svc, code, other = olympiad.svc, olympiad.math[0], olympiad.math[1]
+    await upload_work(olympiad, code)
+    await upload_work(olympiad, other)
+    me, them = await _participant_of(olympiad, code), await _participant_of(olympiad, other)
+
+    def as_participant(who: uuid.UUID) -> dict[str, str]:
+        return svc.auth(
+            Role.PARTICIPANT,
+            sub=f"participant-{who.hex[:8]}",
+            scopes={ScopeKind.PARTICIPANT: [str(who)]},
+        )
+
+    url = f"{olympiad.base}/participants/{me}/works"
+    before = await svc.client.get(url, headers=as_participant(me))
+    assert before.status_code == 200, before.text
+    assert before.json()["works"] == []  # coded, not decoded: the work is nobody's yet
+
+    async with svc.uows() as uow:
+        await coding_store.insert_decoding(
+            uow.session,
+            olympiad_id=olympiad.olympiad_id,
+            subject_code="math",
+            grade=9,
+            count=3,
+            at=olympiad.clock.now(),
+            by="coding-officer",
+        )
+        await uow.commit()
+    after = await svc.client.get(url, headers=as_participant(me))
+
+    [work] = after.json()["works"]
+    assert (work["subject_code"], work["grade"]) == ("math", 9)
+    assert "work_code" not in work and code not in after.text
+    assert [p["sheet"] for p in work["pages"]] == [1, 2]  # never the title page
+    rows = {str(row.page_id): row for row in await olympiad.pages()}
+    assert {rows[p["page_id"]].work_code for p in work["pages"]} == {code}
+    image = await svc.client.get(work["pages"][0]["url"])
+    assert image.status_code == 200
+
+    for headers, target in (
+        (as_participant(me), them),  # another participant's works
+        (svc.auth(Role.PARTICIPANT, sub="participant-x"), me),  # a token pinned to nobody
+        (svc.auth(Role.JURY_MEMBER), me),  # staff do not read through this route
+    ):
+        refused = await svc.client.get(
+            f"{olympiad.base}/participants/{target}/works", headers=headers
+        )
+        assert refused.status_code == 403, refused.text
+    for staff_route in (f"{olympiad.base}/works/{other}/pages", f"{olympiad.base}/titles/{code}"):
+        refused = await svc.client.get(staff_route, headers=as_participant(me))
+        assert refused.status_code == 403, (staff_route, refused.text)

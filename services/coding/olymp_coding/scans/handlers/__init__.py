@@ -22,6 +22,7 @@ from olymp_coding.scans.handlers.queue import (
 from olymp_coding.scans.handlers.retention import RetentionKeeper
 from olymp_coding.scans.handlers.review import (
     IssuePageLinks,
+    OwnWork,
     PageImage,
     PageLink,
     ReadSignedPage,
@@ -30,6 +31,7 @@ from olymp_coding.scans.handlers.review import (
     ViewPage,
     issue_page_links,
     label_sheets,
+    participant_pages,
     read_signed_page,
     read_title_page,
     view_page,
@@ -38,6 +40,7 @@ from olymp_coding.scans.handlers.review import (
 __all__ = [
     "AssignPage",
     "IssuePageLinks",
+    "OwnWork",
     "PageImage",
     "PageLink",
     "PageOutcome",
@@ -59,6 +62,7 @@ __all__ = [
     "label_sheets",
     "manual_queue",
     "page_thumbnail",
+    "participant_pages",
     "read_signed_page",
     "read_title_page",
     "resolved_pages",

@@ -127,7 +127,49 @@ async def issue_page_links(
     work = await known_work(uow, command.olympiad_id, command.work_code)
     if not actor.may_access(ScopeKind.SUBJECT, work.subject_code):
         raise OutOfScope(f"Работа {work.work_code} относится к предмету, который вам не назначен.")
-    pages = await store.pages_of_work(uow.session, command.olympiad_id, work.work_code, KIND_ANSWER)
+    links = await _answer_page_links(uow, command.olympiad_id, work.work_code, actor, desk)
+    await uow.commit()
+    return links
+
+
+@dataclass(frozen=True)
+class OwnWork:
+    subject_code: str
+    grade: int
+    pages: list[PageLink]
+
+
+async def participant_pages(
+    olympiad_id: uuid.UUID,
+    participant_id: uuid.UUID,
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    desk: ScanDesk,
+) -> list[OwnWork]:
+    """§91: a participant's own decoded works, answer pages only (never a title page), each
+    with a short-lived link; no work code is given, so nothing links the person to a code."""
+    found = await coding_store.decoded_works_of_participant(
+        uow.session, olympiad_id, participant_id
+    )
+    works = [
+        OwnWork(
+            work.subject_code,
+            work.task_grade,
+            await _answer_page_links(uow, olympiad_id, work.work_code, actor, desk),
+        )
+        for work in found
+        if not work.withdrawn
+    ]
+    await uow.commit()
+    return works
+
+
+async def _answer_page_links(
+    uow: UnitOfWork, olympiad_id: uuid.UUID, work_code: str, actor: Principal, desk: ScanDesk
+) -> list[PageLink]:
+    """Links to a work's answer pages, each issue audited (the caller commits)."""
+    pages = await store.pages_of_work(uow.session, olympiad_id, work_code, KIND_ANSWER)
     now = uow.clock.now()
     ttl = dt.timedelta(seconds=desk.link_ttl_s)
     expires_at, expires = now + ttl, expiry(now, desk.link_ttl_s)
@@ -137,7 +179,7 @@ async def issue_page_links(
             url = await desk.objects.presigned_get_url(page.object_key, ttl)
             via = "presigned"
         except StorageCapabilityError:
-            url = _signed_path(desk, command.olympiad_id, page.page_id, expires, actor.subject)
+            url = _signed_path(desk, olympiad_id, page.page_id, expires, actor.subject)
             via = "service"
         links.append(
             PageLink(page.page_id, page.sheet, url, expires_at, upright_rotation(page.orientation))
@@ -147,13 +189,8 @@ async def issue_page_links(
             action="scan.page_link_issued",
             object_type="scanned_page",
             object_id=str(page.page_id),
-            payload={
-                "work_code": work.work_code,
-                "via": via,
-                "expires_at": expires_at.isoformat(),
-            },
+            payload={"work_code": work_code, "via": via, "expires_at": expires_at.isoformat()},
         )
-    await uow.commit()
     return links
 
 
