@@ -9,6 +9,7 @@ from olymp_publishing import api, background, consumers, sweeper
 from olymp_publishing.analytics import api as analytics_api
 from olymp_publishing.analytics.clients import ScoringDocuments
 from olymp_publishing.handlers import PublishedFiles
+from olymp_publishing.handover import api as handover_api
 from olymp_publishing.settings import PublishingSettings
 
 
@@ -28,7 +29,13 @@ def build(
         runtime=runtime,
         description="Рейтинговые таблицы муниципального этапа ВсОШ: предварительные и итоговые.",
         # the analytic report's address before the protocols' «/protocols/{kind}.{extension}»
-        routers=[api.quota_router, analytics_api.router, api.jury_router, api.public_router],
+        routers=[
+            api.quota_router,
+            analytics_api.router,
+            api.jury_router,
+            handover_api.router,
+            api.public_router,
+        ],
         events=consumers.EVENTS.bind(files=files),
         errors=api.ERRORS,
         sweep_jobs=sweeper.sweep_jobs(runtime, files),

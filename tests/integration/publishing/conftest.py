@@ -65,7 +65,13 @@ class Subject:
             subjects=(),
         )
 
-    def registered(self) -> list[ParticipantRegistered]:
+    def registered(
+        self,
+        birth_dates: dict[str, dt.date] | None = None,
+        schools: dict[str, str] | None = None,
+    ) -> list[ParticipantRegistered]:
+        """Registration's messages; `birth_dates` and `schools` by surname, where given."""
+        birth_dates, schools = birth_dates or {}, schools or {}
         return [
             ParticipantRegistered(
                 olympiad_id=self.olympiad_id,
@@ -76,8 +82,9 @@ class Subject:
                 patronymic=patronymic,
                 grade=GRADE,
                 task_grade=GRADE,
-                school=school,
+                school=schools.get(surname, school),
                 consent_to_publish=consent,
+                birth_date=birth_dates.get(surname),
             )
             for surname, name, patronymic, school, _, consent in PEOPLE
         ]

@@ -29,7 +29,7 @@ class OlympiadCreated(Event):
 
 @event("registration", "participant_registered", 1)
 class ParticipantRegistered(Event):
-    """A participant entered for one subject; publishing keeps the personal data it may publish."""
+    """A participant entered for one subject, with what publishing publishes or hands over."""
 
     olympiad_id: uuid.UUID
     participant_id: uuid.UUID
@@ -41,6 +41,9 @@ class ParticipantRegistered(Event):
     task_grade: int
     school: str
     consent_to_publish: bool
+    # for the results handed to the regional organiser (§21); None when the application had none
+    # (added with a default: a message from before it still reads)
+    birth_date: dt.date | None = None
 
 
 @event("registration", "participant_checked_in", 1)

@@ -79,6 +79,7 @@ async def on_participant_registered(
             "task_grade": event.task_grade,
             "school": event.school,
             "consent_to_publish": event.consent_to_publish,
+            "birth_date": event.birth_date,
             "registered_at": uow.clock.now(),
         },
     )

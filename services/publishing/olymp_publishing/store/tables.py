@@ -27,6 +27,8 @@ participants = sa.Table(
     sa.Column("school", sa.Text, nullable=False),
     sa.Column("consent_to_publish", sa.Boolean, nullable=False),
     sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+    # handed to the regional organiser only (§21), never published; null when not given
+    sa.Column("birth_date", sa.Date),
 )
 
 subject_grades = sa.Table(
