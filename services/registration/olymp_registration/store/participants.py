@@ -1,5 +1,4 @@
-"""Tables of the registration service (its own database; no other service reads them) and the
-repository functions handlers call with their unit of work's session."""
+"""Participants, the application files imported, day marks and removals."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,138 +16,16 @@ from olymp_registration.domain import (
     Attendance,
     DayMark,
     EligibilityBasis,
-    Olympiad,
     Participant,
     Removal,
-    Room,
-    RoundSlot,
     SubjectAttendance,
-    SubjectSchedule,
-    Venue,
 )
-
-metadata = sa.MetaData()
-
-olympiads = sa.Table(
-    "olympiads",
-    metadata,
-    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("title", sa.Text, nullable=False),
-    sa.Column("school_year", sa.Text, nullable=False),
-    sa.Column("time_zone", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("created_by", sa.Text, nullable=False),
-)
-
-# Wall-clock times in the olympiad's zone, as the organiser set them; UTC instants are derived.
-olympiad_rounds = sa.Table(
-    "olympiad_rounds",
-    metadata,
-    sa.Column(
-        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), primary_key=True
-    ),
-    sa.Column("subject_code", sa.Text, primary_key=True),
-    sa.Column("round_code", sa.Text, primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("day", sa.Date, nullable=False),
-    sa.Column("starts_at", sa.Time, nullable=False),
-    sa.Column("ends_at", sa.Time, nullable=False),
-)
-
-venues = sa.Table(
-    "venues",
-    metadata,
-    sa.Column(
-        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), primary_key=True
-    ),
-    sa.Column("name", sa.Text, primary_key=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("address", sa.Text, nullable=False, server_default=""),
-    sa.Column("rooms", JSONB, nullable=False),
-)
-
-participants = sa.Table(
-    "participants",
-    metadata,
-    sa.Column("participant_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column(
-        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), nullable=False
-    ),
-    sa.Column("subject_code", sa.Text, nullable=False),
-    sa.Column("surname", sa.Text, nullable=False),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("patronymic", sa.Text, nullable=False),
-    sa.Column("grade", sa.SmallInteger, nullable=False),
-    sa.Column("task_grade", sa.SmallInteger, nullable=False),
-    sa.Column("school", sa.Text, nullable=False),
-    sa.Column("eligibility", sa.Text, nullable=False),
-    sa.Column("consent_to_publish", sa.Boolean, nullable=False),
-    sa.Column("special_conditions", sa.Text, nullable=False),
-    # The venue the application assigns the participant to (as the olympiad names it), if any.
-    sa.Column("venue", sa.Text),
-    # The loose identity of the person (case, «ё», school quotes folded): one application per
-    # person and subject, even across files.
-    sa.Column("person_key", sa.Text, nullable=False),
-    sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("registered_by", sa.Text, nullable=False),
-    sa.UniqueConstraint("olympiad_id", "subject_code", "person_key", name="participants_once"),
-    sa.Index("participants_by_subject", "olympiad_id", "subject_code"),
-)
-
-# The application files imported, by content hash, with the participants each one registered
-# (in file order): the same file again is answered with them (handlers.importing).
-participant_imports = sa.Table(
-    "participant_imports",
-    metadata,
-    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
-    sa.Column("sha256", sa.String(64), primary_key=True),
-    sa.Column("participant_ids", JSONB, nullable=False),
-    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("imported_by", sa.Text, nullable=False),
-)
-
-day_marks = sa.Table(
-    "day_marks",
-    metadata,
-    sa.Column(
-        "participant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("participants.participant_id"),
-        primary_key=True,
-    ),
-    sa.Column("day", sa.Date, primary_key=True),
-    sa.Column("attendance", sa.Text, nullable=False),
-    sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("marked_by", sa.Text, nullable=False),
-    sa.Column("venue", sa.Text),
-)
-
-removals = sa.Table(
-    "removals",
-    metadata,
-    sa.Column(
-        "participant_id",
-        UUID(as_uuid=True),
-        sa.ForeignKey("participants.participant_id"),
-        primary_key=True,
-    ),
-    sa.Column("day", sa.Date, nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("removed_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("removed_by", sa.Text, nullable=False),
-)
+from olymp_registration.store.tables import day_marks, participant_imports, participants, removals
 
 
 def person_key_text(participant: Participant) -> str:
     # The unit separator cannot occur in cleaned names or school names.
     return "\x1f".join(str(part) for part in participant.person_key)
-
-
-@dataclass(frozen=True)
-class StoredOlympiad:
-    olympiad_id: uuid.UUID
-    olympiad: Olympiad
-    created_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -179,102 +55,6 @@ class StoredParticipant:
             self.marks,
             self.removal,
         )
-
-
-async def add_olympiad(
-    session: AsyncSession,
-    olympiad_id: uuid.UUID,
-    olympiad: Olympiad,
-    *,
-    created_at: dt.datetime,
-    created_by: str,
-) -> None:
-    await session.execute(
-        sa.insert(olympiads).values(
-            olympiad_id=olympiad_id,
-            title=olympiad.title,
-            school_year=olympiad.school_year,
-            time_zone=olympiad.time_zone,
-            created_at=created_at,
-            created_by=created_by,
-        )
-    )
-    rounds = [
-        {
-            "olympiad_id": olympiad_id,
-            "subject_code": schedule.subject_code,
-            "round_code": slot.round_code,
-            "position": position,
-            "day": slot.day,
-            "starts_at": slot.starts_at,
-            "ends_at": slot.ends_at,
-        }
-        for position, schedule in enumerate(olympiad.subjects)
-        for slot in schedule.rounds
-    ]
-    if rounds:
-        await session.execute(sa.insert(olympiad_rounds), rounds)
-    if olympiad.venues:
-        await session.execute(
-            sa.insert(venues),
-            [
-                {
-                    "olympiad_id": olympiad_id,
-                    "name": venue.name,
-                    "position": position,
-                    "address": venue.address,
-                    "rooms": [{"name": r.name, "capacity": r.capacity} for r in venue.rooms],
-                }
-                for position, venue in enumerate(olympiad.venues)
-            ],
-        )
-
-
-async def olympiad_ids(session: AsyncSession) -> list[uuid.UUID]:
-    """Every olympiad, the newest first."""
-    rows = await session.scalars(
-        sa.select(olympiads.c.olympiad_id).order_by(
-            olympiads.c.created_at.desc(), olympiads.c.olympiad_id
-        )
-    )
-    return list(rows)
-
-
-async def get_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> StoredOlympiad | None:
-    row = (
-        await session.execute(sa.select(olympiads).where(olympiads.c.olympiad_id == olympiad_id))
-    ).one_or_none()
-    if row is None:
-        return None
-    round_rows = (
-        await session.execute(
-            sa.select(olympiad_rounds)
-            .where(olympiad_rounds.c.olympiad_id == olympiad_id)
-            .order_by(
-                olympiad_rounds.c.position, olympiad_rounds.c.day, olympiad_rounds.c.starts_at
-            )
-        )
-    ).all()
-    schedules: dict[str, list[RoundSlot]] = {}
-    for r in round_rows:
-        slot = RoundSlot(r.round_code, r.day, r.starts_at, r.ends_at)
-        schedules.setdefault(r.subject_code, []).append(slot)
-    venue_rows = (
-        await session.execute(
-            sa.select(venues).where(venues.c.olympiad_id == olympiad_id).order_by(venues.c.position)
-        )
-    ).all()
-    olympiad = Olympiad(
-        title=row.title,
-        school_year=row.school_year,
-        time_zone=row.time_zone,
-        subjects=tuple(SubjectSchedule(code, tuple(slots)) for code, slots in schedules.items()),
-        venues=tuple(
-            Venue(v.name, tuple(Room(r["name"], int(r["capacity"])) for r in v.rooms), v.address)
-            for v in venue_rows
-        ),
-    )
-    return StoredOlympiad(row.olympiad_id, olympiad, row.created_at)
 
 
 async def registered_person_keys(

@@ -1,0 +1,117 @@
+"""Tables of the registration service: its own database, which no other service reads."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+metadata = sa.MetaData()
+
+olympiads = sa.Table(
+    "olympiads",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("school_year", sa.Text, nullable=False),
+    sa.Column("time_zone", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+)
+
+# Wall-clock times in the olympiad's zone, as the organiser set them; UTC instants are derived.
+olympiad_rounds = sa.Table(
+    "olympiad_rounds",
+    metadata,
+    sa.Column(
+        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), primary_key=True
+    ),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("round_code", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("starts_at", sa.Time, nullable=False),
+    sa.Column("ends_at", sa.Time, nullable=False),
+)
+
+venues = sa.Table(
+    "venues",
+    metadata,
+    sa.Column(
+        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), primary_key=True
+    ),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("address", sa.Text, nullable=False, server_default=""),
+    sa.Column("rooms", JSONB, nullable=False),
+)
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("participant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column(
+        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), nullable=False
+    ),
+    sa.Column("subject_code", sa.Text, nullable=False),
+    sa.Column("surname", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("patronymic", sa.Text, nullable=False),
+    sa.Column("grade", sa.SmallInteger, nullable=False),
+    sa.Column("task_grade", sa.SmallInteger, nullable=False),
+    sa.Column("school", sa.Text, nullable=False),
+    sa.Column("eligibility", sa.Text, nullable=False),
+    sa.Column("consent_to_publish", sa.Boolean, nullable=False),
+    sa.Column("special_conditions", sa.Text, nullable=False),
+    # The venue the application assigns the participant to (as the olympiad names it), if any.
+    sa.Column("venue", sa.Text),
+    # The loose identity of the person (case, «ё», school quotes folded): one application per
+    # person and subject, even across files.
+    sa.Column("person_key", sa.Text, nullable=False),
+    sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("registered_by", sa.Text, nullable=False),
+    sa.UniqueConstraint("olympiad_id", "subject_code", "person_key", name="participants_once"),
+    sa.Index("participants_by_subject", "olympiad_id", "subject_code"),
+)
+
+# The application files imported, by content hash, with the participants each one registered
+# (in file order): the same file again is answered with them (handlers.importing).
+participant_imports = sa.Table(
+    "participant_imports",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("participant_ids", JSONB, nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("imported_by", sa.Text, nullable=False),
+)
+
+day_marks = sa.Table(
+    "day_marks",
+    metadata,
+    sa.Column(
+        "participant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("participants.participant_id"),
+        primary_key=True,
+    ),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("attendance", sa.Text, nullable=False),
+    sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("marked_by", sa.Text, nullable=False),
+    sa.Column("venue", sa.Text),
+)
+
+removals = sa.Table(
+    "removals",
+    metadata,
+    sa.Column(
+        "participant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("participants.participant_id"),
+        primary_key=True,
+    ),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("removed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("removed_by", sa.Text, nullable=False),
+)
