@@ -196,6 +196,8 @@ async def choose_role(
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, page: Page, settings: Settings) -> Response:
+    if page.role is Role.PARTICIPANT:
+        return redirect(request, "/participant")
     policy = session_policy(settings)
     return render(
         request, "home.html", **page.values(), expires_at=page.visitor.expires_at, policy=policy

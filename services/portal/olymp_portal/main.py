@@ -15,7 +15,9 @@ from olymp_portal.coding import api as coding_api
 from olymp_portal.marking import api as marking_api
 from olymp_portal.oidc import api as oidc_api
 from olymp_portal.oidc.clients import OidcProvider
+from olymp_portal.organiser import api as organiser_api
 from olymp_portal.pages import SecurityHeaders, install_page_errors
+from olymp_portal.participant import api as participant_api
 from olymp_portal.settings import PortalSettings
 
 
@@ -54,6 +56,8 @@ def build(
             marking_api.router,
             chair_api.router,
             coding_api.router,
+            participant_api.router,
+            organiser_api.router,
         ],
         errors=api.ERRORS,
         contexts=[backends, oidc],

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -34,11 +35,13 @@ from olymp_portal import handlers
 from olymp_portal.clients import Backends, Caller, Refused, Unavailable
 from olymp_portal.domain import Grant, SessionPolicy
 from olymp_portal.domain.errors import (
+    CodeRefused,
     CsrfRefused,
     RoleNeeded,
     SignInNeeded,
     SignInRefused,
     TooManyAttempts,
+    TooManyCodes,
     WrongRole,
 )
 from olymp_portal.settings import PortalSettings
@@ -91,7 +94,7 @@ templates = Environment(
 templates.globals["static_version"] = _static_version()
 
 
-def _subject_name(code: str) -> str:
+def subject_name(code: str) -> str:
     """«Математика» for math; a code the suite does not know stays as it is."""
     try:
         return subject(code).name
@@ -99,7 +102,15 @@ def _subject_name(code: str) -> str:
         return code
 
 
-templates.filters["subject_name"] = _subject_name
+def points(value: Decimal | str) -> str:
+    """Points as the protocols write them: «3,5», «10» (no trailing zeros, a decimal comma)."""
+    number = Decimal(value).normalize()
+    text = f"{number:f}" if number != number.to_integral() else str(int(number))
+    return text.replace(".", ",")
+
+
+templates.filters["subject_name"] = subject_name
+templates.filters["points"] = points
 templates.globals["Role"] = Role
 
 
@@ -311,6 +322,21 @@ def install_page_errors(app: FastAPI) -> None:
         set_login_csrf(response, token, request)
         return response
 
+    async def code_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CodeRefused)
+        token = login_csrf(request)
+        # the code is a secret: never typed back into a page
+        response = render(
+            request,
+            "participant/login.html",
+            status=429 if isinstance(exc, TooManyCodes) else 401,
+            error=exc.detail,
+            csrf=token,
+        )
+        set_login_csrf(response, token, request)
+        return response
+
+    app.add_exception_handler(CodeRefused, code_refused)
     app.add_exception_handler(SignInNeeded, sign_in_needed)
     app.add_exception_handler(SignInRefused, sign_in_refused)
     app.add_exception_handler(RoleNeeded, role_needed)

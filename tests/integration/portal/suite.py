@@ -109,8 +109,11 @@ def _delete_vhost(vhost: str) -> None:
 
 
 @asynccontextmanager
-async def running_suite(workdir: Path, clock: ManualClock) -> AsyncIterator[Suite]:
-    """The four services on `clock`, and the portal in front of them on the real clock."""
+async def running_suite(
+    workdir: Path, clock: ManualClock, backends: Sequence[str] = BACKENDS
+) -> AsyncIterator[Suite]:
+    """The services (four by default) on `clock`, and the portal in front of them on the real
+    clock."""
     key = workdir / "keys" / "auth.pem"
     generate_local_key(key)
 
@@ -129,7 +132,7 @@ async def running_suite(workdir: Path, clock: ManualClock) -> AsyncIterator[Suit
         stack.callback(_delete_vhost, vhost)
         services: dict[str, ServiceHarness] = {}
         urls: dict[str, Any] = {}
-        for name in BACKENDS:
+        for name in backends:
             harness = await stack.enter_async_context(
                 running_service(name, workdir_of(name), clock=clock, amqp_url=broker)
             )

@@ -32,6 +32,16 @@ class TooManyAttempts(SignInRefused):
         self.retry_at = retry_at
 
 
+class CodeRefused(PortalError):
+    """A participant's access code not accepted; the form comes back empty (a code is a secret)."""
+
+    title = "Вход не выполнен"
+
+
+class TooManyCodes(CodeRefused):
+    title = "Слишком много попыток входа"
+
+
 class SignInNeeded(PortalError):
     """No valid session: the person signs in (again) and comes back to the page they asked for."""
 

@@ -1,0 +1,245 @@
+"""The participant's pages and the organiser's access codes over httpx, against the real
+registration, coding, scoring, appeals and publishing (§91, §95–98, §113)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from olymp_core.auth import Role, ScopeKind
+from olymp_core.clock import ManualClock
+from olymp_portal.domain import Grant
+from tests.integration.portal.conftest import add_account, client_of, csrf_of
+from tests.integration.portal.suite import (
+    BACKENDS,
+    SUBJECT,
+    Olympiad,
+    Suite,
+    new_olympiad,
+    participant,
+    running_suite,
+    services_clock,
+    signed_in,
+    until,
+)
+
+pytestmark = pytest.mark.integration
+
+ORGANISER = "organiser-ust-ishim"
+PEOPLE = {
+    ("Ёлкина", "Алёна", "Фёдоровна", "МБОУ «Лицей»"): ["7", "3.5", "10", "0", "5"],
+    ("Ёлкин", "Семён", "Ильич", "МБОУ «Лицей»"): ["4", "4", "4", "4", "4"],
+    ("Римская-Корсакова", "Варвара", "Петровна", "МБОУ «СОШ № 2»"): ["10", "9", "8", "7", "6"],
+}
+CODE = re.compile(r'class="code">([0-9A-Z-]{19})<')
+
+
+@pytest.fixture(scope="module")
+def clock() -> ManualClock:
+    return services_clock()
+
+
+@pytest.fixture(scope="module")
+async def suite(
+    tmp_path_factory: pytest.TempPathFactory, clock: ManualClock
+) -> AsyncIterator[Suite]:
+    backends = (*BACKENDS, "appeals")
+    async with running_suite(tmp_path_factory.mktemp("participant"), clock, backends) as found:
+        await add_account(
+            found.portal, ORGANISER, Grant(Role.MUNICIPAL_COORDINATOR), name="Орлова Нина Павловна"
+        )
+        yield found
+
+
+@pytest.fixture(scope="module")
+async def olympiad(suite: Suite) -> Olympiad:
+    """Three works marked and decoded; the show has begun, the commission is set."""
+    found = await new_olympiad(suite, [participant(*person) for person in PEOPLE])
+    await found.set_scheme()
+    for person, marks in PEOPLE.items():
+        code = found.code_of(person[0] + " " + person[1])
+        for member in ("jury-ivanova", "jury-petrov"):
+            await found.mark(code, member, marks)
+    await found.decode()
+    now = suite.clock.now()
+    organiser = suite["appeals"].auth(Role.MUNICIPAL_COORDINATOR)
+    base = f"/olympiads/{found.olympiad_id}/subjects/{SUBJECT}"
+
+    async def schedule_set() -> bool:  # appeals hears of the olympiad through the broker
+        response = await suite["appeals"].client.put(
+            base + "/analysis-and-show",
+            json={
+                "analysis": {
+                    "starts_at": (now - dt.timedelta(hours=3)).isoformat(),
+                    "ends_at": (now - dt.timedelta(hours=2)).isoformat(),
+                    "place": "МБОУ «Усть-Ишимская СОШ № 1», актовый зал",
+                },
+                "show": {
+                    "starts_at": (now - dt.timedelta(hours=2)).isoformat(),
+                    "ends_at": (now - dt.timedelta(hours=1)).isoformat(),
+                    "place": "МБОУ «Усть-Ишимская СОШ № 1», кабинет 1",
+                },
+            },
+            headers=organiser,
+        )
+        return response.status_code == 200
+
+    await until(schedule_set, "appeals to hear of the olympiad")
+    commission = await suite["appeals"].client.put(
+        base + "/commission",
+        json={"members": ["ap-chair", "ap-1", "ap-2"], "chair": "ap-chair"},
+        headers=organiser,
+    )
+    assert commission.status_code == 200, commission.text
+    return found
+
+
+async def participant_id_of(olympiad: Olympiad, surname: str, name: str) -> uuid.UUID:
+    listed = await olympiad.suite["registration"].client.get(
+        f"/olympiads/{olympiad.olympiad_id}/participants",
+        headers=olympiad.suite["registration"].auth(Role.MUNICIPAL_COORDINATOR),
+    )
+    [found] = [
+        p for p in listed.json()["participants"] if (p["surname"], p["name"]) == (surname, name)
+    ]
+    return uuid.UUID(found["participant_id"])
+
+
+async def issue_code(suite: Suite, olympiad: Olympiad, who: uuid.UUID) -> str:
+    async with signed_in(suite, ORGANISER) as organiser:
+        page = await organiser.get(f"/organiser/{olympiad.olympiad_id}/codes")
+        assert page.status_code == 200, page.text
+        slips = await organiser.post(
+            f"/organiser/{olympiad.olympiad_id}/codes",
+            data={"csrf": csrf_of(page.text), "participant": str(who)},
+        )
+        assert slips.status_code == 200, slips.text
+        assert slips.headers["cache-control"] == "no-store"
+        [code] = CODE.findall(slips.text)
+        return str(code)
+
+
+async def code_sign_in(suite: Suite, browser: httpx.AsyncClient, code: str) -> httpx.Response:
+    form = await browser.get("/login/code")
+    return await browser.post("/login/code", data={"code": code, "csrf": csrf_of(form.text)})
+
+
+async def test_p91_the_organiser_issues_a_code_and_the_participant_reads_their_points(
+    suite: Suite, olympiad: Olympiad
+) -> None:
+    alyona = await participant_id_of(olympiad, "Ёлкина", "Алёна")
+    async with signed_in(suite, ORGANISER) as organiser:
+        listing = await organiser.get(f"/organiser/{olympiad.olympiad_id}/codes")
+    assert "Римская-Корсакова Варвара Петровна" in listing.text
+    assert "не выдан" in listing.text
+    code = await issue_code(suite, olympiad, alyona)
+
+    async with client_of(suite.portal) as browser:
+        signed = await code_sign_in(suite, browser, code.lower().replace("-", " "))
+        assert signed.status_code == 303, signed.text
+        assert signed.headers["location"] == "/participant"
+        page = await browser.get("/participant")
+
+    assert page.status_code == 200, page.text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert "Ёлкина Алёна Фёдоровна" in text  # the header names the person
+    assert "Математика, 9 класс" in text
+    assert "1 7 10 2 3,5 10 3 10 10 4 0 10 5 5 10 Итого 25,5 50" in text
+    assert "кабинет 1" in text and "Подача апелляций" in text
+    assert "Подать апелляцию" in text
+    for other in ("Ёлкин Семён", "Римская-Корсакова"):
+        assert other not in text
+    for code_of_work in olympiad.codes:
+        assert code_of_work not in page.text  # no work code beside the person
+
+
+async def test_p98_the_participant_files_an_appeal_online_and_a_refusal_keeps_the_text(
+    suite: Suite, olympiad: Olympiad
+) -> None:
+    semyon = await participant_id_of(olympiad, "Ёлкин", "Семён")
+    code = await issue_code(suite, olympiad, semyon)
+    statement = "Прошу пересмотреть задания 2 и 4: решения полные, ответ «х = ё-5» верен."
+    async with client_of(suite.portal) as browser:
+        assert (await code_sign_in(suite, browser, code)).status_code == 303
+        page = await browser.get("/participant")
+        no_tasks = await browser.post(
+            "/participant/appeals",
+            data={"csrf": csrf_of(page.text), "subject_code": SUBJECT, "statement": statement},
+        )
+        assert no_tasks.status_code == 422
+        assert "не указано ни одного задания" in no_tasks.text
+        assert "ответ «х = ё-5» верен" in no_tasks.text.replace("&#34;", '"')  # kept as typed
+
+        filed = await browser.post(
+            "/participant/appeals",
+            data={
+                "csrf": csrf_of(page.text),
+                "subject_code": SUBJECT,
+                "tasks": ["2", "4"],
+                "statement": statement,
+                "review_without_participant": "true",
+            },
+        )
+        assert filed.status_code == 303, filed.text
+        after = await browser.get(filed.headers["location"])
+
+    assert "Заявление на апелляцию принято" in after.text
+    assert "по заданиям № 2, 4" in after.text
+    assert "рассмотрение без моего участия" in after.text
+    listed = await suite["appeals"].client.get(
+        f"/olympiads/{olympiad.olympiad_id}/appeals",
+        headers=suite["appeals"].auth(Role.APPEAL_MEMBER),
+    )
+    [appeal] = [a for a in listed.json()["items"] if a["participant_id"] == str(semyon)]
+    assert appeal["tasks"] == [2, 4]
+    assert appeal["statement"] == statement
+
+
+async def test_a_wrong_or_revoked_code_opens_nothing_and_is_never_shown_back(
+    suite: Suite, olympiad: Olympiad
+) -> None:
+    varvara = await participant_id_of(olympiad, "Римская-Корсакова", "Варвара")
+    first = await issue_code(suite, olympiad, varvara)
+    second = await issue_code(suite, olympiad, varvara)  # a lost slip: the first code ends
+    async with client_of(suite.portal) as browser:
+        revoked = await code_sign_in(suite, browser, first)
+        assert revoked.status_code == 401
+        assert "Код не подошёл" in revoked.text
+        assert first not in revoked.text
+        nonsense = await code_sign_in(suite, browser, "<script>1</script>")
+        assert nonsense.status_code == 401 and "<script>1" not in nonsense.text
+        assert (await code_sign_in(suite, browser, second)).status_code == 303
+        # a participant's session is no key to the staff's screens
+        for staff_page in (
+            "/chair",
+            "/marking",
+            "/coding",
+            f"/organiser/{olympiad.olympiad_id}/codes",
+        ):
+            refused = await browser.get(staff_page)
+            assert refused.status_code == 403, (staff_page, refused.status_code)
+
+
+async def test_the_participant_services_refuse_a_token_for_another_participant(
+    suite: Suite, olympiad: Olympiad
+) -> None:
+    """What the participant's page relies on: the services, not the portal, keep people apart."""
+    alyona = await participant_id_of(olympiad, "Ёлкина", "Алёна")
+    semyon = await participant_id_of(olympiad, "Ёлкин", "Семён")
+    for service in ("appeals", "coding"):
+        harness = suite[service]
+        token = harness.auth(
+            Role.PARTICIPANT, sub="participant-x", scopes={ScopeKind.PARTICIPANT: [str(alyona)]}
+        )
+        mine = await harness.client.get(
+            f"/olympiads/{olympiad.olympiad_id}/participants/{alyona}/works", headers=token
+        )
+        theirs = await harness.client.get(
+            f"/olympiads/{olympiad.olympiad_id}/participants/{semyon}/works", headers=token
+        )
+        assert (mine.status_code, theirs.status_code) == (200, 403), service
