@@ -34,6 +34,8 @@ from olymp_appeals.schemas import (
     CommissionUpdate,
     DecisionRead,
     HearingCreate,
+    HearingRead,
+    MemberVoteRead,
     ParticipantAppealCreate,
     ParticipantAppealRead,
     ParticipantWorkRead,
@@ -173,6 +175,36 @@ async def list_appeals(
     return AppealList(items=[AppealRead.of(row) for row in rows])
 
 
+@router.get(
+    "/appeals/{appeal_id}",
+    summary="The hearing of an appeal for the commission's listed members (§103–108)",
+)
+async def read_hearing(
+    olympiad_id: uuid.UUID, appeal_id: uuid.UUID, who: AppealMember, uow: Uow
+) -> HearingRead:
+    found = await handlers.hearing_view(olympiad_id, appeal_id, uow, who)
+    work = found.work
+    return HearingRead(
+        appeal=AppealRead.of(found.appeal),
+        work_code=found.appeal.work_code,
+        task_scores=dict(work.task_scores or {}) if work else {},
+        task_max=dict(work.task_max or {}) if work else {},
+        annulled=bool(work and work.annulled),
+        commission_members=list(found.commission.members),
+        commission_chair=found.commission.chair,
+        majority=found.commission.majority,
+        votes=[
+            MemberVoteRead(
+                member_id=vote.member_id,
+                outcome=vote.outcome,
+                new_task_scores=dict(vote.new_task_scores),
+            )
+            for vote in found.votes
+        ],
+        decided_at=found.appeal.decided_at,
+    )
+
+
 @router.post(
     "/appeals/{appeal_id}/hearing",
     summary="Record whether the participant attended the hearing (§109–110)",
@@ -236,6 +268,8 @@ async def participant_works(
     found = await handlers.participant_view(olympiad_id, participant_id, uow)
     return ParticipantWorks(
         participant_id=participant_id,
+        olympiad_title=found.olympiad_title,
+        time_zone=found.time_zone,
         works=[
             ParticipantWorkRead(
                 subject_code=item.subject_code,
@@ -249,7 +283,7 @@ async def participant_works(
                 ),
                 appeal=ParticipantAppealRead.of(item.appeal) if item.appeal else None,
             )
-            for item in found
+            for item in found.subjects
         ],
     )
 

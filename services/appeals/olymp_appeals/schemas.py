@@ -296,4 +296,27 @@ class ParticipantWorkRead(BaseModel):
 
 class ParticipantWorks(BaseModel):
     participant_id: uuid.UUID
+    olympiad_title: str
+    time_zone: str = Field(description="The olympiad's IANA zone: show every time in it.")
     works: list[ParticipantWorkRead]
+
+
+class MemberVoteRead(BaseModel):
+    member_id: str
+    outcome: AppealOutcome
+    new_task_scores: TaskScores
+
+
+class HearingRead(BaseModel):
+    """The hearing of one appeal as the listed members see it (§103–108)."""
+
+    appeal: AppealRead
+    work_code: str = Field(description="To open the checked work and its marking rounds (§108).")
+    task_scores: TaskScores = Field(description="The work's current points per task.")
+    task_max: TaskScores
+    annulled: bool
+    commission_members: list[str]
+    commission_chair: str
+    majority: int
+    votes: list[MemberVoteRead] = Field(description="The votes cast so far, one per member.")
+    decided_at: dt.datetime | None

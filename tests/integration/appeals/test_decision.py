@@ -283,3 +283,32 @@ async def test_p121_the_subjects_appeal_state_is_announced_after_every_change(
     assert [s["revision"] for s in states] == [1, 2, 3]
     assert [s["undecided_by_grade"] for s in states] == [{}, {"9": 1}, {}]
     assert len({s["deadline"] for s in states}) == 1
+
+
+async def test_p108_listed_members_read_the_hearing_with_the_work_code_and_votes(
+    olympiad: Olympiad,
+) -> None:
+    appeal_id = await olympiad.ready_appeal(["chair", "m1", "m2"], tasks=[1, 2])
+    await olympiad.vote(appeal_id, "m1", "raise", {"1": "7"})
+
+    member = await olympiad.client.get(
+        f"{olympiad.base}/appeals/{appeal_id}", headers=olympiad.auth(Role.APPEAL_MEMBER, sub="m2")
+    )
+    stranger = await olympiad.client.get(
+        f"{olympiad.base}/appeals/{appeal_id}", headers=olympiad.auth(Role.APPEAL_MEMBER, sub="m9")
+    )
+    jury_chair = await olympiad.client.get(
+        f"{olympiad.base}/appeals/{appeal_id}", headers=olympiad.auth(Role.JURY_CHAIR, sub="chair")
+    )
+
+    assert member.status_code == 200, member.text
+    hearing = member.json()
+    assert hearing["work_code"].startswith("M9-")
+    assert hearing["task_scores"] == {"1": "6", "2": "3.5", "3": "4"}
+    assert hearing["appeal"]["tasks"] == [1, 2]
+    assert (hearing["commission_chair"], hearing["majority"]) == ("chair", 2)
+    assert hearing["votes"] == [
+        {"member_id": "m1", "outcome": "raise", "new_task_scores": {"1": "7"}}
+    ]
+    assert stranger.status_code == 403
+    assert jury_chair.status_code == 403

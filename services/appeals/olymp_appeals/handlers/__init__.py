@@ -12,7 +12,11 @@ from olymp_appeals.handlers.events import (
     on_work_rescored,
     on_works_decoded,
 )
-from olymp_appeals.handlers.participant import ParticipantSubject, participant_view
+from olymp_appeals.handlers.participant import (
+    ParticipantSubject,
+    ParticipantView,
+    participant_view,
+)
 from olymp_appeals.handlers.review import (
     CastVote,
     DecideAppeal,
@@ -21,6 +25,7 @@ from olymp_appeals.handlers.review import (
     decide,
     record_hearing,
 )
+from olymp_appeals.handlers.session import HearingView, hearing_view
 from olymp_appeals.handlers.setup import (
     AppealWindow,
     FileAppeal,
@@ -39,7 +44,9 @@ __all__ = [
     "CastVote",
     "DecideAppeal",
     "FileAppeal",
+    "HearingView",
     "ParticipantSubject",
+    "ParticipantView",
     "RecordHearing",
     "SetCommission",
     "SetShowSchedule",
@@ -47,6 +54,7 @@ __all__ = [
     "cast_vote",
     "changed_scores",
     "decide",
+    "hearing_view",
     "on_olympiad_created",
     "on_subject_grade_checked",
     "on_work_rescored",

@@ -14,6 +14,13 @@ from olymp_core.db import UnitOfWork
 
 
 @dataclass(frozen=True)
+class ParticipantView:
+    olympiad_title: str
+    time_zone: str  # the olympiad's: the page shows every time in it
+    subjects: list[ParticipantSubject]
+
+
+@dataclass(frozen=True)
 class ParticipantSubject:
     subject_code: str
     work: store.WorkRow
@@ -23,12 +30,13 @@ class ParticipantSubject:
 
 async def participant_view(
     olympiad_id: uuid.UUID, participant_id: uuid.UUID, uow: UnitOfWork
-) -> list[ParticipantSubject]:
+) -> ParticipantView:
     """Each checked and decoded work of the participant, with its subject's window and appeal."""
+    title, time_zone = await store.olympiad_title_and_zone(uow.session, olympiad_id) or ("", "UTC")
     works = await store.works_of_participant(uow.session, olympiad_id, participant_id)
     appeals = await store.appeals_of_participant(uow.session, olympiad_id, participant_id)
     windows = await store.windows_of(uow.session, olympiad_id)
-    return [
+    subjects = [
         ParticipantSubject(
             found.subject_code,
             found.work,
@@ -37,3 +45,4 @@ async def participant_view(
         )
         for found in works
     ]
+    return ParticipantView(title, time_zone, subjects)

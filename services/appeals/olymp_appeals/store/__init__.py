@@ -126,6 +126,19 @@ async def save_olympiad(
     )
 
 
+async def olympiad_title_and_zone(
+    session: AsyncSession, olympiad_id: uuid.UUID
+) -> tuple[str, str] | None:
+    row = (
+        await session.execute(
+            sa.select(olympiads.c.title, olympiads.c.time_zone).where(
+                olympiads.c.olympiad_id == olympiad_id
+            )
+        )
+    ).first()
+    return None if row is None else (row.title, row.time_zone)
+
+
 async def olympiad_zone(session: AsyncSession, olympiad_id: uuid.UUID) -> str | None:
     """The olympiad's IANA zone as registration announced it, or None if not heard of."""
     zone: str | None = await session.scalar(
