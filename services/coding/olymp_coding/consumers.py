@@ -4,8 +4,9 @@
 """
 
 from olymp_coding import handlers
+from olymp_coding.scans import handlers as scans
 from olymp_core.contracts.registration import ParticipantCheckedIn, ParticipantRemoved
-from olymp_core.contracts.scoring import SubjectGradeChecked
+from olymp_core.contracts.scoring import RecheckRequested, SubjectGradeChecked
 from olymp_core.events import EventTable
 
 EVENTS = EventTable(
@@ -14,5 +15,6 @@ EVENTS = EventTable(
         ParticipantCheckedIn: handlers.on_participant_checked_in,
         ParticipantRemoved: handlers.on_participant_removed,
         SubjectGradeChecked: handlers.on_subject_grade_checked,
+        RecheckRequested: scans.on_recheck_requested,
     },
 )

@@ -1,6 +1,7 @@
 """The checking protocol of a subject and grade (Приложение № 10): every work by its code, each
 task's marks by member and round, the score they give and the score after an appeal (§116) or a
-correction (§120). Works are named by code only: scoring never knows whose they are.
+correction (§120); and the report of a selective re-check (§21), each re-checked work's official
+scores beside the re-check. Works are named by code only: scoring never knows whose they are.
 
 Laid out by `olymp_core.protocol_documents`, as every protocol of the suite.
 """
@@ -15,6 +16,12 @@ from olymp_core.protocol_documents import Protocol, signature_line
 from olymp_core.subject_grade import SubjectGrade
 from olymp_core.subjects import find_subject
 from olymp_scoring.domain import WorkSheet, WorkStatus, plain
+from olymp_scoring.domain.rechecking import (
+    RecheckOrigin,
+    RecheckSample,
+    RecheckSummary,
+    WorkComparison,
+)
 from olymp_scoring.domain.work import MARKERS_PER_WORK
 
 TITLE = "Протокол проверки работ (Приложение № 10, п. 69–75)"
@@ -123,4 +130,85 @@ def checking_protocol(
         signatures=(signature_line("Председатель жюри"), signature_line("Члены жюри")),
         wide=True,
         weights=(1.2, 0.8, 0.9, 1.4, 1.4, 1.6, 1.1, 2.0),
+    )
+
+
+RECHECK_TITLE = "Результаты перепроверки работ (п. 21; выборочная перепроверка муниципальным жюри)"
+
+
+@dataclass(frozen=True)
+class RecheckedWork:
+    work_code: str
+    origin: RecheckOrigin
+    comparison: WorkComparison | None  # None: annulled since it was put up for re-checking
+
+
+def recheck_report(
+    key: SubjectGrade,
+    works: Sequence[RecheckedWork],
+    summary: RecheckSummary,
+    samples: Sequence[RecheckSample],
+) -> Protocol:
+    """Each re-checked work by code, per task: the official score, the re-check, the difference;
+    a difference beyond the threshold that would call a third member (§73) is marked."""
+    subject = find_subject(key.subject_code)
+    name = subject.name if subject is not None else key.subject_code
+    rows: list[tuple[str, ...]] = []
+    for work in works:
+        if work.comparison is None:
+            rows.append((work.work_code, work.origin.label, "—", "—", "—", "—", "аннулирована"))
+            continue
+        for task in work.comparison.tasks:
+            difference = task.difference
+            rows.append(
+                (
+                    work.work_code,
+                    work.origin.label,
+                    str(task.task_number),
+                    _points(task.max_points),
+                    _points(task.original),
+                    "ожидает" if task.recheck is None else _points(task.recheck),
+                    "—"
+                    if difference is None
+                    else (f"{difference:+}" if difference else "0")
+                    + (" (значительное)" if task.significant else ""),
+                )
+            )
+    mean = summary.mean_absolute_difference
+    return Protocol(
+        heading=(
+            "Муниципальный этап всероссийской олимпиады школьников",
+            RECHECK_TITLE,
+            f"Предмет: {name}, {key.grade} класс",
+            "Работы указаны шифрами; перепроверка не меняет итоговых баллов: пересмотр результатов"
+            " по ней организатор проводит как исправление (п. 120).",
+        ),
+        header=(
+            "Шифр",
+            "Основание",
+            "Задание",
+            "Макс. балл",
+            "Итоговый балл",
+            "Перепроверка",
+            "Разница",
+        ),
+        rows=tuple(rows),
+        after=(
+            f"Работ на перепроверке: {summary.works}; перепроверено: {summary.rechecked};"
+            f" с другой суммой: {summary.differing}; со значительным расхождением: "
+            f"{summary.significant}.",
+            *(
+                [f"Среднее абсолютное расхождение сумм: {_points(mean)}."]
+                if mean is not None
+                else []
+            ),
+            *(
+                f"Выборка от {sample.drawn_at:%d.%m.%Y %H:%M} UTC ({sample.drawn_by}): зерно"
+                f" «{sample.seed}», отобрано {sample.drawn} из {sample.eligible}."
+                for sample in samples
+            ),
+        ),
+        signatures=(signature_line("Председатель жюри"), signature_line("Организатор")),
+        wide=True,
+        weights=(1.2, 1.8, 0.8, 0.9, 1.1, 1.1, 1.4),
     )

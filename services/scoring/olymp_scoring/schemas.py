@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from olymp_scoring.domain import AnnulmentReason, WorkStatus
 from olymp_scoring.domain.notes import (
@@ -277,3 +277,116 @@ class ResultImportList(BaseModel):
     imports: list[ResultImportRead] = Field(
         description="The files that changed points, oldest first"
     )
+
+
+class RecheckSampleCreate(BaseModel):
+    """How many works to draw, and optionally the seed (the service draws one when it is left out)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    size: int | None = Field(None, ge=1, le=10_000, description="The number of works")
+    share: Decimal | None = Field(
+        None, gt=0, le=1, description="Or the share of the eligible works, rounded up: 0.1"
+    )
+    seed: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="The same seed over the same eligible works draws the same sample",
+    )
+
+    @model_validator(mode="after")
+    def _one_size(self) -> RecheckSampleCreate:
+        if (self.size is None) == (self.share is None):
+            raise ValueError("укажите размер выборки: число работ (size) или долю работ (share)")
+        return self
+
+
+class RecheckSampleRead(BaseModel):
+    sample_id: uuid.UUID
+    seed: str
+    eligible: int = Field(description="Checked works marked by the jury and not re-checked yet")
+    drawn: int
+    drawn_at: dt.datetime
+    drawn_by: str
+    work_codes: list[str] = Field(description="The sample, in the seed's order")
+
+
+class RecheckRequestCreate(BaseModel):
+    """The regional coordinator's request for particular works (§21)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    work_codes: list[str] = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=5, max_length=2000, description="Why, as the request says it")
+
+
+class RecheckRequestRead(BaseModel):
+    added: list[str]
+    already: list[str] = Field(description="Up for re-checking before this request")
+
+
+class RecheckClaimRead(BaseModel):
+    """A work held for the caller's blind re-check: no earlier marks come with it."""
+
+    work_code: str
+    tasks: list[int]
+    expires_at: dt.datetime
+
+
+class RecheckMarkingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    task_scores: dict[int, Decimal] = Field(min_length=1)
+
+
+class RecheckMarkingRead(BaseModel):
+    work_code: str
+    rechecked_at: dt.datetime
+
+
+class TaskComparisonRead(BaseModel):
+    task_number: int
+    max_points: Decimal
+    official: Decimal = Field(description="The official score (after appeals and corrections)")
+    recheck: Decimal | None
+    difference: Decimal | None = Field(description="recheck − official")
+    significant: bool = Field(description="Beyond the threshold that calls a third member (§73)")
+
+
+class RecheckRead(BaseModel):
+    work_code: str
+    origin: Literal["sample", "regional_request"]
+    origin_label: str
+    requested_by: str
+    requested_at: dt.datetime
+    reason: str
+    state: Literal["awaiting", "rechecked", "annulled"]
+    rechecked_by: str | None
+    rechecked_at: dt.datetime | None
+    tasks: list[TaskComparisonRead] = Field(description="Empty for a work annulled since")
+    official_total: Decimal | None
+    recheck_total: Decimal | None
+
+
+class RecheckSampleSummary(BaseModel):
+    sample_id: uuid.UUID
+    seed: str
+    eligible: int
+    drawn: int
+    drawn_at: dt.datetime
+    drawn_by: str
+
+
+class RecheckTotals(BaseModel):
+    works: int
+    rechecked: int
+    differing: int = Field(description="Rechecked works whose total differs from the official")
+    significant: int = Field(description="Rechecked works with a task beyond the threshold")
+    mean_absolute_difference: Decimal | None
+
+
+class RecheckReportRead(BaseModel):
+    samples: list[RecheckSampleSummary]
+    works: list[RecheckRead]
+    totals: RecheckTotals

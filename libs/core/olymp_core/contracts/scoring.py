@@ -58,3 +58,15 @@ class WorkRescored(Event):
     appeal_id: uuid.UUID
     work: ScoredWork
     revision: int = 0  # as SubjectGradeChecked.revision: one sequence per subject and grade
+
+
+@event("scoring", "recheck_requested", 1)
+class RecheckRequested(Event):
+    """The regional coordinator asked for works to be re-checked (§21): coding lets them open
+    those works' answer pages through its short-lived page links. Codes only, as ever."""
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    grade: int
+    work_codes: tuple[str, ...]
+    requested_by: str

@@ -84,7 +84,10 @@ Scanner = Annotated[
     Depends(authorize(Role.SCANNER, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),
 ]
 AnyCodingOfficer = Annotated[Principal, Depends(authorize(Role.CODING_OFFICER))]
-Jury = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR))]
+# the jury; and the regional coordinator the works they asked to re-check (§21, checked per work)
+PageReader = Annotated[
+    Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, Role.COORDINATOR))
+]
 # a participant signed in with their access code, pinned to themselves (§91)
 Participant = Annotated[
     Principal,
@@ -376,9 +379,15 @@ async def labels_pdf(
     )
 
 
-@router.get("/works/{work_code}/pages", summary="Страницы работы по шифру (для жюри)")
+@router.get(
+    "/works/{work_code}/pages",
+    summary="Страницы работы по шифру (для жюри)",
+    description="Answer pages only, each with a short-lived link, every link audited. The regional"
+    " coordinator gets the pages of the works they asked scoring to re-check (§21) and no others"
+    " (403).",
+)
 async def work_pages(
-    olympiad_id: uuid.UUID, work_code: str, who: Jury, desk: Desk, uow: Uow
+    olympiad_id: uuid.UUID, work_code: str, who: PageReader, desk: Desk, uow: Uow
 ) -> WorkPages:
     command = handlers.IssuePageLinks(olympiad_id, work_code)
     links = await handlers.issue_page_links(command, uow, who, desk=desk)

@@ -4,6 +4,8 @@ A title page (it carries the participant's name, §63) is a row with `kind = 'ti
 lies under the `titles/` prefix; every query that serves the jury filters on `kind = 'answer'`.
 A page settled in the manual queue has a `resolution`: assigned to a work, a draft (§45) or
 discarded; only an assigned one (or one routed by its label, without a resolution) has a work.
+The works the regional coordinator asked to re-check (§21) are kept here too: their pages are the
+ones the coordinator may open.
 """
 
 from __future__ import annotations
@@ -422,3 +424,58 @@ async def work_by_code(
         )
     ).first()
     return None if row is None else WorkByCode(row.work_code, row.subject_code, row.task_grade)
+
+
+# --- the works the regional coordinator asked to re-check (§21): scoring's RecheckRequested lets
+# them open those works' answer pages through the jury's short-lived, audited links
+
+recheck_requests = sa.Table(
+    "recheck_requests",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("work_code", sa.Text, primary_key=True),
+    sa.Column("subject_code", sa.Text, nullable=False),
+    sa.Column("requested_by", sa.Text, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+async def grant_recheck_access(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    work_codes: Sequence[str],
+    requested_by: str,
+    at: dt.datetime,
+) -> None:
+    """Let the coordinator open these works' pages; a work requested before stays as it was."""
+    if not work_codes:
+        return
+    await session.execute(
+        pg_insert(recheck_requests)
+        .values(
+            [
+                {
+                    "olympiad_id": olympiad_id,
+                    "work_code": code,
+                    "subject_code": subject_code,
+                    "requested_by": requested_by,
+                    "received_at": at,
+                }
+                for code in work_codes
+            ]
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+async def recheck_access_granted(
+    session: AsyncSession, olympiad_id: uuid.UUID, work_code: str
+) -> bool:
+    found = await session.scalar(
+        sa.select(recheck_requests.c.work_code).where(
+            recheck_requests.c.olympiad_id == olympiad_id,
+            recheck_requests.c.work_code == work_code,
+        )
+    )
+    return found is not None

@@ -1,12 +1,12 @@
 """HTTP API of the scoring service: criteria, the marking queue, marks, annulment, progress, the
-testing system's results. One router per concern; `ERRORS` maps every refusal to its status."""
+testing system's results, re-checking. One router per concern; `ERRORS` maps every refusal to its status."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from olymp_core.errors import ErrorMap
-from olymp_scoring.api import checking, testing_results
+from olymp_scoring.api import checking, rechecking, testing_results
 from olymp_scoring.domain.errors import (
     AlreadyAnnulled,
     ClaimedByOthers,
@@ -16,6 +16,7 @@ from olymp_scoring.domain.errors import (
     InvalidMarks,
     InvalidScheme,
     MarkingRefused,
+    RecheckRefused,
     ResultsFinal,
     ResultsImportRefused,
     ScoringError,
@@ -26,6 +27,7 @@ from olymp_scoring.domain.testing_results import ResultsFileRejected
 router = APIRouter()
 router.include_router(checking.router)
 router.include_router(testing_results.router)
+router.include_router(rechecking.router)
 
 ERRORS: ErrorMap = {
     ScoringError: 422,
@@ -41,6 +43,7 @@ ERRORS: ErrorMap = {
     ResultsFinal: 409,
     ResultsImportRefused: 409,
     ResultsFileRejected: 422,
+    RecheckRefused: 409,
 }
 
 

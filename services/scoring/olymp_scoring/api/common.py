@@ -24,6 +24,16 @@ ResultsImporter = Annotated[
     Principal,
     Depends(authorize(Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT)),
 ]
+# §21, seed 000 §2: the organiser (the municipal coordinator) has the jury re-check a sample
+Organiser = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT))]
+# §21: the regional organiser asks for works to re-check
+RegionalCoordinator = Annotated[Principal, Depends(authorize(Role.COORDINATOR, scope=_SUBJECT))]
+RecheckReader = Annotated[
+    Principal,
+    Depends(
+        authorize(Role.MUNICIPAL_COORDINATOR, Role.JURY_CHAIR, Role.COORDINATOR, scope=_SUBJECT)
+    ),
+]
 # §120, §21: the organiser reviews the protocols and corrects; the jury chair may too
 Corrector = Annotated[Principal, Depends(authorize(Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR))]
 Jury = Annotated[Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, scope=_SUBJECT))]

@@ -35,6 +35,12 @@ class ResultsImportRefused(ScoringError):
     title = "Результаты тестирующей системы не принимаются"
 
 
+class RecheckRefused(ScoringError):
+    """A re-check the rules do not admit (nothing to draw from, a member who marked the work)."""
+
+    title = "Перепроверка не принимается"
+
+
 class ClaimedByOthers(MarkingRefused):
     """Other members hold every free place at the work (§69, §73): the caller takes the next one."""
 

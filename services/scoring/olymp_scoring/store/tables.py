@@ -148,6 +148,46 @@ result_imports = sa.Table(
     sa.Index("result_imports_by_subject_grade", "olympiad_id", "subject_code", "grade"),
 )
 
+# each seeded sample the organiser drew for re-checking (§21; seed 000 §2): the seed and what was
+# eligible make it reproducible
+recheck_samples = sa.Table(
+    "recheck_samples",
+    metadata,
+    sa.Column("sample_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("subject_code", sa.Text, nullable=False),
+    sa.Column("grade", sa.Integer, nullable=False),
+    sa.Column("seed", sa.Text, nullable=False),
+    sa.Column("eligible", sa.Integer, nullable=False),
+    sa.Column("drawn", sa.Integer, nullable=False),
+    sa.Column("drawn_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("drawn_by", sa.Text, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["olympiad_id", "subject_code", "grade"],
+        [subject_grades.c.olympiad_id, subject_grades.c.subject_code, subject_grades.c.grade],
+    ),
+)
+
+# a work to be re-checked blind by one jury member who did not mark it, its claim and its points;
+# apart from the marks, so the official scores never move
+rechecks = sa.Table(
+    "rechecks",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("work_code", sa.Text, primary_key=True),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("sample_id", UUID(as_uuid=True), sa.ForeignKey(recheck_samples.c.sample_id)),
+    sa.Column("requested_by", sa.Text, nullable=False),
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("claimed_by", sa.Text),
+    sa.Column("claim_expires_at", sa.DateTime(timezone=True)),
+    sa.Column("rechecked_by", sa.Text),
+    sa.Column("rechecked_at", sa.DateTime(timezone=True)),
+    sa.Column("task_scores", JSONB),
+    sa.ForeignKeyConstraint(["olympiad_id", "work_code"], [works.c.olympiad_id, works.c.work_code]),
+)
+
 # a removal (§53) that arrived before its work was coded: applied when the work appears
 early_withdrawals = sa.Table(
     "early_withdrawals",

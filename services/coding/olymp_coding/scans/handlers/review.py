@@ -29,7 +29,8 @@ from olymp_coding.scans.domain import (
 )
 from olymp_coding.scans.handlers.desk import ScanDesk
 from olymp_coding.scans.store import KIND_ANSWER, KIND_TITLE, ScannedPage
-from olymp_core.auth import Principal, ScopeKind
+from olymp_core.auth import Principal, Role, ScopeKind
+from olymp_core.contracts.scoring import RecheckRequested
 from olymp_core.db import UnitOfWork
 from olymp_core.links import expiry
 from olymp_core.storage import StorageCapabilityError
@@ -123,10 +124,20 @@ def _signed_path(
 async def issue_page_links(
     command: IssuePageLinks, uow: UnitOfWork, actor: Principal, *, desk: ScanDesk
 ) -> list[PageLink]:
-    """The answer pages of a work (never its title page), each with a short-lived link."""
+    """The answer pages of a work (never its title page), each with a short-lived link: for the
+    jury, and for the regional coordinator the works they asked to re-check (§21)."""
     work = await known_work(uow, command.olympiad_id, command.work_code)
     if not actor.may_access(ScopeKind.SUBJECT, work.subject_code):
         raise OutOfScope(f"Работа {work.work_code} относится к предмету, который вам не назначен.")
+    if not actor.has_role(
+        Role.JURY_MEMBER, Role.JURY_CHAIR
+    ) and not await store.recheck_access_granted(uow.session, command.olympiad_id, work.work_code):
+        # the regional coordinator: only the works they asked to re-check (§21)
+        raise OutOfScope(
+            f"Работа {work.work_code} не запрошена на перепроверку: региональный координатор "
+            "открывает страницы только тех работ, которые он запросил на перепроверку (п. 21). "
+            "Отправьте запрос на перепроверку этой работы."
+        )
     links = await _answer_page_links(uow, command.olympiad_id, work.work_code, actor, desk)
     await uow.commit()
     return links
@@ -287,3 +298,16 @@ async def label_sheets(
     ]
     # FontMissing (503) when the machine has no Cyrillic font
     return await asyncio.to_thread(label_sheets_pdf, ROOMS_UNKNOWN, found.name, works)
+
+
+async def on_recheck_requested(event: RecheckRequested, uow: UnitOfWork) -> None:
+    """The regional coordinator asked scoring for these works' re-check (§21): they may now open
+    the works' answer pages. Never commits: the consumer does, with the inbox row."""
+    await store.grant_recheck_access(
+        uow.session,
+        event.olympiad_id,
+        event.subject_code,
+        event.work_codes,
+        event.requested_by,
+        uow.clock.now(),
+    )
