@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from olymp_appeals import handlers
 from olymp_appeals.domain import (
@@ -19,6 +19,7 @@ from olymp_appeals.domain import (
     CommissionNotSet,
     DecisionFinal,
     HearingAfterVoting,
+    NotDecidedYet,
     OlympiadUnknown,
     ShowSchedule,
     WindowNotSet,
@@ -46,6 +47,7 @@ from olymp_appeals.schemas import (
     VoteCreate,
     VoteRead,
 )
+from olymp_core import protocol_documents
 from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow, context
 from olymp_core.errors import ErrorMap
@@ -65,6 +67,13 @@ _SUBJECT = ScopeRule(ScopeKind.SUBJECT, "subject_code")
 Organiser = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT))]
 Registrar = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER, Role.JURY_CHAIR))]
 AppealMember = Annotated[Principal, Depends(authorize(Role.APPEAL_MEMBER))]
+# the protocol's readers: the commission signs it, the organiser and the jury chair act on it
+ProtocolReader = Annotated[
+    Principal,
+    Depends(
+        authorize(Role.APPEAL_MEMBER, Role.MUNICIPAL_COORDINATOR, Role.JURY_CHAIR, scope=_SUBJECT)
+    ),
+]
 # a participant signed in with their access code: pinned to themselves, on every route
 Participant = Annotated[
     Principal,
@@ -93,6 +102,7 @@ ERRORS: ErrorMap = {
     AlreadyFiled: 409,
     AttendanceNotRecorded: 409,
     HearingAfterVoting: 409,
+    NotDecidedYet: 409,
 }
 
 
@@ -310,3 +320,27 @@ async def file_own_appeal(
     )
     row = await handlers.register_appeal(command, uow, who)
     return ParticipantAppealRead.of(row)
+
+
+@router.get(
+    "/appeals/{appeal_id}/protocol.{extension}",
+    summary="The appeal protocol (App. 9, §115) of a decided appeal, PDF or XLSX",
+    response_class=Response,
+    responses={200: {"content": {m: {} for m in protocol_documents.FORMATS.values()}}},
+)
+async def appeal_protocol(
+    olympiad_id: uuid.UUID,
+    appeal_id: uuid.UUID,
+    extension: Literal["pdf", "xlsx"],
+    who: ProtocolReader,
+    uow: Uow,
+) -> Response:
+    copy = await handlers.protocol_copy(olympiad_id, appeal_id, extension, uow, who)
+    return Response(
+        copy.data,
+        media_type=protocol_documents.FORMATS[extension],
+        headers={
+            "Content-Disposition": f'attachment; filename="{copy.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

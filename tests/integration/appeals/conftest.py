@@ -17,7 +17,7 @@ from olymp_core.audit import audit_log
 from olymp_core.auth import Role
 from olymp_core.clock import UTC, ManualClock, local_instant
 from olymp_core.contracts.coding import DecodedWork, WorksDecoded
-from olymp_core.contracts.registration import OlympiadCreated
+from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked
 from olymp_core.events.tables import outbox
 from olymp_core.testing.service import ServiceHarness, running_service
@@ -60,9 +60,30 @@ class Olympiad:
     def base(self) -> str:
         return f"/olympiads/{self.olympiad_id}"
 
-    async def seed_work(self, work_code: str, scores: dict[str, str]) -> uuid.UUID:
-        """Scoring's and coding's events for one work, applied as their consumers apply them."""
+    async def seed_work(
+        self,
+        work_code: str,
+        scores: dict[str, str],
+        person: tuple[str, str, str, str] = ("Ёлкина", "Алёна", "Фёдоровна", "МБОУ «Лицей № 1»"),
+    ) -> uuid.UUID:
+        """Registration's, scoring's and coding's events for one work, applied as their consumers
+        apply them. `person`: surname, name, patronymic, school."""
         participant_id = uuid.uuid4()
+        surname, name, patronymic, school = person
+        await self.appeals.svc.deliver(
+            ParticipantRegistered(
+                olympiad_id=self.olympiad_id,
+                participant_id=participant_id,
+                subject_code=self.subject_code,
+                surname=surname,
+                name=name,
+                patronymic=patronymic,
+                grade=self.grade,
+                task_grade=self.grade,
+                school=school,
+                consent_to_publish=True,
+            )
+        )
         checked = SubjectGradeChecked(
             olympiad_id=self.olympiad_id,
             subject_code=self.subject_code,

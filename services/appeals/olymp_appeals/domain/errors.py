@@ -65,3 +65,9 @@ class AttendanceNotRecorded(DomainError):
 
 class HearingAfterVoting(DomainError):
     title = "Голосование по апелляции уже началось"
+
+
+class NotDecidedYet(DomainError):
+    """The appeal protocol (App. 9) records a decision: there is none yet."""
+
+    title = "Решение по апелляции ещё не принято"

@@ -8,6 +8,7 @@ never commits (the consumer does, with the inbox row). Every refusal is a domain
 from olymp_appeals.handlers.common import CODE_OF_OUTCOME, changed_scores, outcome_code
 from olymp_appeals.handlers.events import (
     on_olympiad_created,
+    on_participant_registered,
     on_subject_grade_checked,
     on_work_rescored,
     on_works_decoded,
@@ -17,6 +18,7 @@ from olymp_appeals.handlers.participant import (
     ParticipantView,
     participant_view,
 )
+from olymp_appeals.handlers.protocol import ProtocolCopy, protocol_copy
 from olymp_appeals.handlers.review import (
     CastVote,
     DecideAppeal,
@@ -47,6 +49,7 @@ __all__ = [
     "HearingView",
     "ParticipantSubject",
     "ParticipantView",
+    "ProtocolCopy",
     "RecordHearing",
     "SetCommission",
     "SetShowSchedule",
@@ -56,11 +59,13 @@ __all__ = [
     "decide",
     "hearing_view",
     "on_olympiad_created",
+    "on_participant_registered",
     "on_subject_grade_checked",
     "on_work_rescored",
     "on_works_decoded",
     "outcome_code",
     "participant_view",
+    "protocol_copy",
     "public_schedule",
     "record_hearing",
     "register_appeal",

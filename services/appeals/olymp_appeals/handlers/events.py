@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from olymp_appeals import store
 from olymp_core.contracts.coding import WorksDecoded
-from olymp_core.contracts.registration import OlympiadCreated
+from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import SubjectGradeChecked, WorkRescored
 from olymp_core.db import UnitOfWork
 
@@ -15,6 +15,12 @@ async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
     await store.save_olympiad(
         uow.session, event.olympiad_id, event.title, event.time_zone, uow.clock.now()
     )
+
+
+async def on_participant_registered(event: ParticipantRegistered, uow: UnitOfWork) -> None:
+    """Keep who the participant is: the appeal protocol (App. 9) names them."""
+    person = store.Person(event.surname, event.name, event.patronymic, event.grade, event.school)
+    await store.save_participant(uow.session, event.olympiad_id, event.participant_id, person)
 
 
 async def on_works_decoded(event: WorksDecoded, uow: UnitOfWork) -> None:

@@ -241,6 +241,14 @@ async def _decision_taken(
         return None
     commission = Commission(tuple(listed[0]), listed[1])
     _require_decider(actor, commission)
+    return await decision_as_taken(uow, row, commission)
+
+
+async def decision_as_taken(
+    uow: UnitOfWork, row: store.AppealRow, commission: Commission
+) -> AppealDecision:
+    """A taken decision counted again over the scores the commission had before it: the same
+    votes, the same outcome (the protocol, App. 9, and a retried decision read it)."""
     work = await store.get_work(uow.session, row.olympiad_id, row.subject_code, row.work_code)
     as_decided = None if work is None else replace(work, task_scores=row.scores_before)
     ballots = [

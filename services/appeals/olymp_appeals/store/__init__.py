@@ -19,6 +19,7 @@ from olymp_appeals.store.tables import (
     appeals,
     commissions,
     olympiads,
+    participants,
     works,
 )
 from olymp_appeals.store.tables import (
@@ -540,3 +541,49 @@ def _appeal(row: sa.Row[Any]) -> AppealRow:
         decided_at=row.decided_at,
         scores_before=None if row.scores_before is None else scores_from_json(row.scores_before),
     )
+
+
+@dataclass(frozen=True)
+class Person:
+    surname: str
+    name: str
+    patronymic: str
+    grade: int
+    school: str
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
+
+
+async def save_participant(
+    session: AsyncSession, olympiad_id: uuid.UUID, participant_id: uuid.UUID, person: Person
+) -> None:
+    values = {
+        "surname": person.surname,
+        "name": person.name,
+        "patronymic": person.patronymic,
+        "grade": person.grade,
+        "school": person.school,
+    }
+    statement = pg_insert(participants).values(
+        participant_id=participant_id, olympiad_id=olympiad_id, **values
+    )
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["participant_id"], set_=values)
+    )
+
+
+async def person_of(session: AsyncSession, participant_id: uuid.UUID) -> Person | None:
+    row = (
+        await session.execute(
+            sa.select(
+                participants.c.surname,
+                participants.c.name,
+                participants.c.patronymic,
+                participants.c.grade,
+                participants.c.school,
+            ).where(participants.c.participant_id == participant_id)
+        )
+    ).first()
+    return None if row is None else Person(*row)

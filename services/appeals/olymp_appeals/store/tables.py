@@ -102,3 +102,17 @@ appeal_votes = sa.Table(
     sa.Column("new_task_scores", JSONB, nullable=False),
     sa.Column("cast_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Who a participant is, as registration announced them (ParticipantRegistered): the appeal
+# protocol (App. 9) and the participant's page name the person.
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("participant_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("olympiad_id", UUID(as_uuid=True), nullable=False),
+    sa.Column("surname", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("patronymic", sa.Text, nullable=False),
+    sa.Column("grade", sa.Integer, nullable=False),
+    sa.Column("school", sa.Text, nullable=False),
+)
