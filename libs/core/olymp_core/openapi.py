@@ -9,8 +9,8 @@ documented here once rather than on each route:
 - 422 (`validation-error`) where FastAPI validates parameters or a body, in the shape the problem
   handler renders rather than FastAPI's own;
 - each status of the service's error map, with the `type` slugs that map to it, on every
-  operation of the service's routers (the operations router — health, readiness, metrics —
-  raises no domain errors).
+  operation of the service's routers (the operations router — health, readiness, metrics — and
+  the audit trail's read-only routes raise no domain errors).
 
 Every refusal is an RFC 9457 problem (`application/problem+json`); clients and fuzzers read the
 statuses, the content type and the body's shape from the document.
@@ -28,6 +28,8 @@ from olymp_core.errors import DomainError
 from olymp_core.problems import PROBLEM_JSON
 
 OPERATIONS_TAG = "operations"
+# the routers every service shares that raise no domain error of the service
+SHARED_TAGS = frozenset({OPERATIONS_TAG, "audit"})
 BODY_METHODS = frozenset({"post", "put", "patch"})
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -85,7 +87,7 @@ def document_problems(app: FastAPI, errors: Mapping[type[DomainError], int]) -> 
                     statuses[413] = set()
                 if "application/json" in operation.get("requestBody", {}).get("content", {}):
                     statuses[400] = set()  # a body that is not JSON at all
-                if OPERATIONS_TAG not in operation.get("tags", ()):
+                if SHARED_TAGS.isdisjoint(operation.get("tags", ())):
                     for status, slugs in by_status.items():
                         statuses.setdefault(status, set()).update(slugs)
                 for status, slugs in sorted(statuses.items()):

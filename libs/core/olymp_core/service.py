@@ -15,6 +15,9 @@ A service's `main.build()` describes itself and nothing more:
         front=cached_files,               # an ASGI layer before the application (optional)
     )
 
+Every service serves its audit trail read-only, the same way (`olymp_core.audit.api`: `GET /audit`,
+`GET /audit/verify`), unless `audit_api=False`.
+
 `Service.app` is the FastAPI application and `Service.asgi` what is served: the application, or
 the service's `front` layer around it (publishing answers cached public files there, before
 FastAPI's own middleware, routing and metrics). The application's lifespan runs every part — the
@@ -40,6 +43,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp
 
+from olymp_core.audit.api import audit_router
 from olymp_core.auth import Role, authorize, document_policies
 from olymp_core.dependencies import CONTEXTS_STATE, RUNTIME_STATE
 from olymp_core.errors import CORE_ERRORS, DomainError, ErrorMap, status_of
@@ -76,6 +80,9 @@ class Service(Generic[S]):
     # An ASGI layer served before the application: it answers what it can (or passes the scope
     # on, lifespan included) and counts its own answers; `asgi` is the result.
     front: Callable[[ASGIApp], ASGIApp] | None = None
+    # `GET /audit` and `/audit/verify` for observers and the organisers; off only where the
+    # trail records no procedure of the olympiad (the portal's: sign-ins and their addresses)
+    audit_api: bool = True
 
     def __post_init__(self) -> None:
         settings = self.runtime.settings
@@ -134,6 +141,8 @@ class Service(Generic[S]):
         document_policies(app)
         document_problems(app, statuses)
         app.include_router(_ops_router(self))
+        if self.audit_api:
+            app.include_router(audit_router(self.name))
         for router in self.routers:
             app.include_router(router)
         # after the routers: the limits are read from the routes (a route's own, or the default);

@@ -63,6 +63,8 @@ def build(
         contexts=[backends, oidc],
         lifecycles=[backends, oidc],
         front=SecurityHeaders,
+        # its trail is sign-ins and accounts with people's addresses, no procedure of the olympiad
+        audit_api=False,
     )
     install_page_errors(service.app)
     return service

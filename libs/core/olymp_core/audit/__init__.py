@@ -4,13 +4,15 @@
                        object_id=work_code, payload={...}, at=clock.now())
     result = await audit.verify(session)   # ok, or the first entry that was changed or removed
 
-Migrations call `create_audit_tables(op)`. The pure chain logic lives in `olymp_core.audit.chain`.
+Migrations call `create_audit_tables(op)`. The pure chain logic lives in `olymp_core.audit.chain`;
+`olymp_core.audit.api` is the read-only HTTP view every service serves (`GET /audit`, `/audit/verify`).
 """
 
 from olymp_core.audit.chain import (
     GENESIS_HASH,
     AuditEntry,
     AuditHead,
+    BreakReason,
     ChainChecker,
     VerifyResult,
     canonical_json,
@@ -20,6 +22,7 @@ from olymp_core.audit.chain import (
 )
 from olymp_core.audit.trail import (
     AUDIT_LOCK_KEY,
+    AuditQuery,
     MigrationOps,
     NewEntry,
     audit_head,
@@ -27,6 +30,7 @@ from olymp_core.audit.trail import (
     audit_metadata,
     create_audit_tables,
     drop_audit_tables,
+    read_entries,
     read_head,
     record,
     record_many,
@@ -38,6 +42,8 @@ __all__ = [
     "GENESIS_HASH",
     "AuditEntry",
     "AuditHead",
+    "AuditQuery",
+    "BreakReason",
     "ChainChecker",
     "MigrationOps",
     "NewEntry",
@@ -50,6 +56,7 @@ __all__ = [
     "drop_audit_tables",
     "entry_hash",
     "json_payload",
+    "read_entries",
     "read_head",
     "record",
     "record_many",

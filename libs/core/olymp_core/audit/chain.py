@@ -51,12 +51,23 @@ class AuditHead:
     hash: str
 
 
+class BreakReason(enum.StrEnum):
+    """How a chain broke, for readers who need more than the English `problem` text."""
+
+    CHANGED = "changed"  # an entry's content no longer gives its hash, or its successor's link
+    REMOVED = "removed"  # entries missing inside the chain, or at its end (the head says more)
+    OUT_OF_ORDER = "out_of_order"
+    HEAD_MISSING = "head_missing"  # entries exist but the head row is gone
+    UNCOVERED = "uncovered"  # entries past what the head covers: appended behind its back
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
     entries_checked: int
     first_bad_seq: int | None = None
     problem: str | None = None
+    reason: BreakReason | None = None
 
 
 def json_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -196,23 +207,35 @@ class ChainChecker:
         expected = self._expected_seq
         if entry.seq > expected:
             if entry.seq == expected + 1:
-                return self._fail(expected, f"entry {expected} was removed")
-            return self._fail(expected, f"entries {expected} to {entry.seq - 1} were removed")
+                return self._fail(expected, f"entry {expected} was removed", BreakReason.REMOVED)
+            return self._fail(
+                expected,
+                f"entries {expected} to {entry.seq - 1} were removed",
+                BreakReason.REMOVED,
+            )
         if entry.seq < expected:
             return self._fail(
-                entry.seq, f"entry {entry.seq} is out of order (after {expected - 1})"
+                entry.seq,
+                f"entry {entry.seq} is out of order (after {expected - 1})",
+                BreakReason.OUT_OF_ORDER,
             )
         if entry.expected_hash() != entry.hash:
-            return self._fail(entry.seq, f"entry {entry.seq} was changed")
+            return self._fail(entry.seq, f"entry {entry.seq} was changed", BreakReason.CHANGED)
         if entry.prev_hash != self._prev_hash:
             if entry.seq == 1:
-                return self._fail(1, "entry 1 was changed")
+                return self._fail(1, "entry 1 was changed", BreakReason.CHANGED)
             # This entry is intact, so its predecessor was rewritten with a recomputed hash.
             self._intact -= 1
-            return self._fail(entry.seq - 1, f"entry {entry.seq - 1} was changed")
+            return self._fail(
+                entry.seq - 1, f"entry {entry.seq - 1} was changed", BreakReason.CHANGED
+            )
         head = self._head
         if head is not None and entry.seq == head.seq and entry.hash != head.hash:
-            return self._fail(entry.seq, f"entry {entry.seq} was changed (the audit head differs)")
+            return self._fail(
+                entry.seq,
+                f"entry {entry.seq} was changed (the audit head differs)",
+                BreakReason.CHANGED,
+            )
         self._intact += 1
         self._expected_seq = entry.seq + 1
         self._prev_hash = entry.hash
@@ -231,11 +254,12 @@ class ChainChecker:
         if head is None:
             if last_seq == 0:
                 return VerifyResult(ok=True, entries_checked=0)
-            return self._verdict(1, "the audit head is missing")
+            return self._verdict(1, "the audit head is missing", BreakReason.HEAD_MISSING)
         if head.seq > last_seq:
             return self._verdict(
                 last_seq + 1,
                 f"the last entries after {last_seq} were removed (head says {head.seq})",
+                BreakReason.REMOVED,
             )
         covered = max(head.seq, head_after.seq if head_after is not None else 0)
         if last_seq > covered:
@@ -243,15 +267,16 @@ class ChainChecker:
                 covered + 1,
                 f"entries after {covered} are not covered by the audit head "
                 f"(head says {covered}, the last entry is {last_seq})",
+                BreakReason.UNCOVERED,
             )
         return VerifyResult(ok=True, entries_checked=self._intact)
 
-    def _fail(self, seq: int, problem: str) -> bool:
-        self._failure = VerifyResult(False, self._intact, seq, problem)
+    def _fail(self, seq: int, problem: str, reason: BreakReason) -> bool:
+        self._failure = VerifyResult(False, self._intact, seq, problem, reason)
         return False
 
-    def _verdict(self, seq: int, problem: str) -> VerifyResult:
-        self._fail(seq, problem)
+    def _verdict(self, seq: int, problem: str, reason: BreakReason) -> VerifyResult:
+        self._fail(seq, problem, reason)
         assert self._failure is not None
         return self._failure
 

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.expression import ColumnElement, Executable
 from sqlalchemy.sql.schema import SchemaItem
 
 from olymp_core.audit.chain import (
@@ -215,6 +215,50 @@ async def record_many(session: AsyncSession, entries: Sequence[NewEntry]) -> lis
         update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=prev_hash)
     )
     return chained
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which entries to read: every given filter must hold. `after` is the cursor, a seq the page
+    starts past (below it when `newest_first`)."""
+
+    action_prefix: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    since: dt.datetime | None = None  # inclusive
+    until: dt.datetime | None = None  # exclusive
+    after: int | None = None
+    limit: int = 100
+    newest_first: bool = True
+
+
+async def read_entries(session: AsyncSession, query: AuditQuery) -> list[AuditEntry]:
+    """Up to `query.limit` entries in seq order (or its reverse), as stored — unverified."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.action_prefix:
+        # a prefix, not a pattern: the wildcards of LIKE in it are taken literally
+        escaped = query.action_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(audit_log.c.action.like(escaped + "%", escape="\\"))
+    if query.object_type is not None:
+        conditions.append(audit_log.c.object_type == query.object_type)
+    if query.object_id is not None:
+        conditions.append(audit_log.c.object_id == query.object_id)
+    if query.since is not None:
+        conditions.append(audit_log.c.at >= utc_instant(query.since))
+    if query.until is not None:
+        conditions.append(audit_log.c.at < utc_instant(query.until))
+    if query.after is not None:
+        cursor = (
+            audit_log.c.seq < query.after if query.newest_first else audit_log.c.seq > query.after
+        )
+        conditions.append(cursor)
+    order = audit_log.c.seq.desc() if query.newest_first else audit_log.c.seq.asc()
+    rows = (
+        await session.execute(
+            select(audit_log).where(*conditions).order_by(order).limit(query.limit)
+        )
+    ).all()
+    return [AuditEntry(**row._asdict()) for row in rows]
 
 
 async def verify(session: AsyncSession, *, batch_size: int = DEFAULT_BATCH_SIZE) -> VerifyResult:
