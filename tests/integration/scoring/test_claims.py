@@ -172,6 +172,27 @@ async def test_p69_p73_only_the_third_member_holding_the_work_and_the_chair_see_
     assert chair["rounds"][2]["task_scores"] == {"1": "8"}
 
 
+
+async def test_p108_the_appeal_commission_reads_the_rounds_of_a_checked_work_only(
+    svc: ServiceHarness, olympiad_id: uuid.UUID
+) -> None:
+    await set_scheme(svc, olympiad_id, threshold="2")
+    await code_works(svc, olympiad_id, "Q-261")
+    await mark(svc, olympiad_id, "Q-261", "jury-a", t1="4", t2="5")
+    commission = svc.auth(Role.APPEAL_MEMBER, sub="appeal-orlova")
+    url = f"/olympiads/{olympiad_id}/works/Q-261/rounds"
+
+    unchecked = await svc.client.get(url, headers=commission)
+    assert unchecked.status_code == 403 and "п. 108" in unchecked.json()["detail"]
+    await mark(svc, olympiad_id, "Q-261", "jury-b", t1="4.5", t2="5")
+    checked = await svc.client.get(url, headers=commission)
+    assert checked.status_code == 200, checked.text
+    assert [r["task_scores"] for r in checked.json()["rounds"]] == [
+        {"1": "4", "2": "5"},
+        {"1": "4.5", "2": "5"},
+    ]
+
+
 async def test_a_claim_is_the_same_claim_while_held(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:

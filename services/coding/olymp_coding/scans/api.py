@@ -84,9 +84,11 @@ Scanner = Annotated[
     Depends(authorize(Role.SCANNER, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),
 ]
 AnyCodingOfficer = Annotated[Principal, Depends(authorize(Role.CODING_OFFICER))]
-# the jury; and the regional coordinator the works they asked to re-check (§21, checked per work)
+# the jury; the regional coordinator the works they asked to re-check (§21, checked per work);
+# the appeal commission the works of decoded grades (§108)
 PageReader = Annotated[
-    Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, Role.COORDINATOR))
+    Principal,
+    Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, Role.COORDINATOR, Role.APPEAL_MEMBER)),
 ]
 # a participant signed in with their access code, pinned to themselves (§91)
 Participant = Annotated[
@@ -384,7 +386,7 @@ async def labels_pdf(
     summary="Страницы работы по шифру (для жюри)",
     description="Answer pages only, each with a short-lived link, every link audited. The regional"
     " coordinator gets the pages of the works they asked scoring to re-check (§21) and no others"
-    " (403).",
+    " (403); the appeal commission those of decoded grades (§108).",
 )
 async def work_pages(
     olympiad_id: uuid.UUID, work_code: str, who: PageReader, desk: Desk, uow: Uow

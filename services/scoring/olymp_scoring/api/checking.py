@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from olymp_core import protocol_documents
+from olymp_core.auth import Principal, Role, authorize
 from olymp_core.dependencies import Uow
 from olymp_core.subject_grade import SubjectGrade
 from olymp_scoring import handlers
@@ -192,14 +193,22 @@ async def get_marking_progress(
     return _marking_progress_read(await handlers.marking_progress(key, uow, who))
 
 
+# the jury, and the appeal commission, which reviews the checked work with its rounds (§108)
+RoundsReader = Annotated[
+    Principal, Depends(authorize(Role.JURY_MEMBER, Role.JURY_CHAIR, Role.APPEAL_MEMBER))
+]
+
+
 @router.get(
     "/works/{work_code}/rounds",
-    summary="Every round of a work's marks, labelled (the jury chair; the third member)",
+    summary="Every round of a work's marks, labelled (the jury chair; the third member; the "
+    "appeal commission once the work is checked)",
     description="A jury member sees them only while holding the work for its third check (§73);"
-    " the first two members never see each other's marks (§69): 403.",
+    " the first two members never see each other's marks (§69): 403. The appeal commission is"
+    " given the checked work with its marking protocols (§108).",
 )
 async def get_rounds(
-    olympiad_id: uuid.UUID, work_code: str, who: JuryAnyWork, uow: Uow
+    olympiad_id: uuid.UUID, work_code: str, who: RoundsReader, uow: Uow
 ) -> WorkRoundsRead:
     found = await handlers.work_rounds(olympiad_id, work_code, uow, who)
     return WorkRoundsRead(

@@ -305,7 +305,13 @@ async def work_rounds(
         raise NotPermitted(
             f"Работа «{work_code}» относится к предмету, к которому у вас нет доступа."
         )
-    if not actor.has_role(Role.JURY_CHAIR):
+    if actor.has_role(Role.APPEAL_MEMBER) and not actor.has_role(Role.JURY_CHAIR):
+        if work.status is not WorkStatus.CHECKED:
+            raise NotPermitted(
+                "Апелляционная комиссия рассматривает проверенную работу (п. 108), а эта работа "
+                "ещё не проверена или аннулирована."
+            )
+    elif not actor.has_role(Role.JURY_CHAIR):
         holders = await store.claimants(uow.session, olympiad_id, work_code, uow.clock.now())
         if work.status is not WorkStatus.NEEDS_THIRD_MARK or actor.subject not in holders:
             raise NotPermitted(

@@ -361,3 +361,27 @@ async def test_p91_a_participant_sees_their_own_answer_pages_only_after_decoding
     for staff_route in (f"{olympiad.base}/works/{other}/pages", f"{olympiad.base}/titles/{code}"):
         refused = await svc.client.get(staff_route, headers=as_participant(me))
         assert refused.status_code == 403, (staff_route, refused.text)
+
+
+async def test_p108_the_appeal_commission_opens_a_work_of_a_decoded_grade_only(
+    olympiad: Olympiad,
+) -> None:
+    svc, code = olympiad.svc, olympiad.math[2]
+    await upload_work(olympiad, code)
+    commission = svc.auth(Role.APPEAL_MEMBER, sub="appeal-orlova")
+    url = f"{olympiad.base}/works/{code}/pages"
+
+    before = await svc.client.get(url, headers=commission)
+    assert before.status_code == 403
+    assert "ещё не декодирована" in before.json()["detail"]
+    async with svc.uows() as uow:
+        await coding_store.insert_decoding(
+            uow.session, olympiad_id=olympiad.olympiad_id, subject_code="math", grade=9,
+            count=3, at=olympiad.clock.now(), by="coding-officer",
+        )  # fmt: skip
+        await uow.commit()
+    after = await svc.client.get(url, headers=commission)
+    assert after.status_code == 200, after.text
+    assert [p["sheet"] for p in after.json()["pages"]] == [1, 2]  # never the title page
+    title = await svc.client.get(f"{olympiad.base}/titles/{code}", headers=commission)
+    assert title.status_code == 403

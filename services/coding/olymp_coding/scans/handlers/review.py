@@ -129,7 +129,16 @@ async def issue_page_links(
     work = await known_work(uow, command.olympiad_id, command.work_code)
     if not actor.may_access(ScopeKind.SUBJECT, work.subject_code):
         raise OutOfScope(f"Работа {work.work_code} относится к предмету, который вам не назначен.")
-    if not actor.has_role(
+    if actor.has_role(Role.APPEAL_MEMBER) and not actor.has_role(Role.JURY_MEMBER, Role.JURY_CHAIR):
+        decoded = await coding_store.decoded_count(
+            uow.session, command.olympiad_id, work.subject_code, work.task_grade
+        )
+        if decoded is None:
+            raise OutOfScope(
+                f"Работа {work.work_code} ещё не декодирована: апелляционная комиссия открывает "
+                "работы после публикации предварительных результатов (п. 108)."
+            )
+    elif not actor.has_role(
         Role.JURY_MEMBER, Role.JURY_CHAIR
     ) and not await store.recheck_access_granted(uow.session, command.olympiad_id, work.work_code):
         # the regional coordinator: only the works they asked to re-check (§21)
