@@ -12,6 +12,7 @@ from olymp_portal import api
 from olymp_portal.chair import api as chair_api
 from olymp_portal.clients import Backends
 from olymp_portal.coding import api as coding_api
+from olymp_portal.commission import api as commission_api
 from olymp_portal.marking import api as marking_api
 from olymp_portal.oidc import api as oidc_api
 from olymp_portal.oidc.clients import OidcProvider
@@ -57,6 +58,7 @@ def build(
             chair_api.router,
             coding_api.router,
             participant_api.router,
+            commission_api.router,
             organiser_api.router,
         ],
         errors=api.ERRORS,

@@ -1,5 +1,5 @@
-"""The participant's pages and the organiser's access codes over httpx, against the real
-registration, coding, scoring, appeals and publishing (§91, §95–98, §113)."""
+"""The participant's pages, the organiser's access codes and the appeal commission's session over
+httpx, against the real registration, coding, scoring, appeals and publishing (§91, §95–114)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,13 @@ from tests.integration.portal.suite import (
 pytestmark = pytest.mark.integration
 
 ORGANISER = "organiser-ust-ishim"
+# an even commission (§102 recommends odd; §107 settles its ties)
+COMMISSION = {
+    "ap-kuznetsova": "Кузнецова-Ильина Мария Сергеевна",
+    "ap-orlov": "Орлов Пётр Андреевич",
+    "ap-yolkin": "Ёлкин Фёдор Ильич",
+    "ap-smirnova": "Смирнова Анна Петровна",
+}
 PEOPLE = {
     ("Ёлкина", "Алёна", "Фёдоровна", "МБОУ «Лицей»"): ["7", "3.5", "10", "0", "5"],
     ("Ёлкин", "Семён", "Ильич", "МБОУ «Лицей»"): ["4", "4", "4", "4", "4"],
@@ -53,6 +60,8 @@ async def suite(
         await add_account(
             found.portal, ORGANISER, Grant(Role.MUNICIPAL_COORDINATOR), name="Орлова Нина Павловна"
         )
+        for login, name in COMMISSION.items():
+            await add_account(found.portal, login, Grant(Role.APPEAL_MEMBER), name=name)
         yield found
 
 
@@ -92,7 +101,7 @@ async def olympiad(suite: Suite) -> Olympiad:
     await until(schedule_set, "appeals to hear of the olympiad")
     commission = await suite["appeals"].client.put(
         base + "/commission",
-        json={"members": ["ap-chair", "ap-1", "ap-2"], "chair": "ap-chair"},
+        json={"members": list(COMMISSION), "chair": "ap-kuznetsova"},
         headers=organiser,
     )
     assert commission.status_code == 200, commission.text
@@ -243,3 +252,83 @@ async def test_the_participant_services_refuse_a_token_for_another_participant(
             f"/olympiads/{olympiad.olympiad_id}/participants/{semyon}/works", headers=token
         )
         assert (mine.status_code, theirs.status_code) == (200, 403), service
+
+
+async def test_p102_p107_the_commission_hears_votes_two_two_and_its_chair_decides(
+    suite: Suite, olympiad: Olympiad
+) -> None:
+    varvara = await participant_id_of(olympiad, "Римская-Корсакова", "Варвара")
+    filed = await suite["appeals"].client.post(
+        f"/olympiads/{olympiad.olympiad_id}/participants/{varvara}/appeals",
+        json={"subject_code": SUBJECT, "tasks": [5], "statement": "Задача 5 решена полностью."},
+        headers=suite["appeals"].auth(
+            Role.PARTICIPANT, sub="p", scopes={ScopeKind.PARTICIPANT: [str(varvara)]}
+        ),
+    )
+    assert filed.status_code == 201, filed.text
+    hearing = f"/commission/{olympiad.olympiad_id}/appeals/{filed.json()['appeal_id']}"
+
+    async with signed_in(suite, "ap-kuznetsova") as chair:
+        listing = await chair.get(f"/commission/{olympiad.olympiad_id}/{SUBJECT}")
+        assert hearing in listing.text
+        page = await chair.get(hearing)
+        assert page.status_code == 200, page.text
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+        assert "Апелляция: Римская-Корсакова Варвара Петровна" in text
+        assert "Задача 5 решена полностью." in text
+        assert "1-я проверка" in text and "2-я проверка" in text  # the rounds (§108)
+        assert "не менее 3 из 4" in text
+        csrf = csrf_of(page.text)
+        unchecked = await chair.post(
+            hearing + "/attendance", data={"csrf": csrf, "attendance": "present"}
+        )
+        assert unchecked.status_code == 422 and "п. 103" in unchecked.text
+        assert 'value="present" checked' in unchecked.text  # what was chosen stays
+        present = await chair.post(
+            hearing + "/attendance",
+            data={"csrf": csrf, "attendance": "present", "identity_checked": "true"},
+        )
+        assert present.status_code == 303, present.text
+        voted = await chair.post(
+            hearing + "/vote", data={"csrf": csrf, "outcome": "raise", "score-5": "8"}
+        )
+        assert voted.status_code == 303, voted.text
+        projector = await chair.get(hearing + "?projector=1")
+        assert 'class="hearing projector"' in projector.text
+
+    for member, outcome, score in (
+        ("ap-orlov", "raise", "8"),
+        ("ap-yolkin", "reject", ""),
+        ("ap-smirnova", "reject", ""),
+    ):
+        async with signed_in(suite, member) as browser:
+            page = await browser.get(hearing)
+            form = {"csrf": csrf_of(page.text), "outcome": outcome, "score-5": score}
+            voted = await browser.post(hearing + "/vote", data=form)
+            assert voted.status_code == 303, (member, voted.text)
+            if member == "ap-orlov":  # only the chair closes the vote
+                refused = await browser.post(
+                    hearing + "/decision", data={"csrf": csrf_of(page.text)}
+                )
+                assert refused.status_code == 409
+                assert "только председатель апелляционной комиссии" in refused.text
+
+    async with signed_in(suite, "ap-kuznetsova") as chair:
+        page = await chair.get(hearing)
+        closed = await chair.post(hearing + "/decision", data={"csrf": csrf_of(page.text)})
+        assert closed.status_code == 303, closed.text
+        after = await chair.get(closed.headers["location"])
+        assert "Решение принято: удовлетворить апелляцию с повышением количества баллов" in (
+            after.text
+        )
+        protocol = await chair.get(hearing + "/protocol.pdf")
+        assert protocol.status_code == 200
+        assert protocol.headers["content-type"] == "application/pdf"
+
+    code = await issue_code(suite, olympiad, varvara)
+    async with client_of(suite.portal) as browser:
+        assert (await code_sign_in(suite, browser, code)).status_code == 303
+        own = await browser.get("/participant")
+    text = " ".join(re.sub(r"<[^>]+>", " ", own.text).split())
+    assert "апелляция удовлетворена с повышением количества баллов" in text
+    assert "окончательное (п. 114)" in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
@@ -103,7 +104,7 @@ async def issue(
             if not chosen
             else "Среди отмеченных есть участник, которого нет в списке этой олимпиады."
         )
-        return redirect(request, f"/organiser/{olympiad_id}/codes?notice={why}")
+        return redirect(request, f"/organiser/{olympiad_id}/codes?notice={quote(why)}")
     commands = [
         handlers.IssueCode(olympiad_id, pid, people[pid].full_name)
         for pid in sorted(chosen, key=lambda pid: people[pid].full_name.casefold())
@@ -133,9 +134,11 @@ async def revoke(
         p.participant_id for p in await _participants(page.caller, olympiad_id)
     }:
         return redirect(
-            request, f"/organiser/{olympiad_id}/codes?notice=Такого участника нет в списке."
+            request,
+            f"/organiser/{olympiad_id}/codes?notice={quote('Такого участника нет в списке.')}",
         )
     await handlers.revoke_code(olympiad_id, participant_id, uow, page.visitor.account.login)
     return redirect(
-        request, f"/organiser/{olympiad_id}/codes?notice=Код отозван: по нему больше не войти."
+        request,
+        f"/organiser/{olympiad_id}/codes?notice={quote('Код отозван: по нему больше не войти.')}",
     )
