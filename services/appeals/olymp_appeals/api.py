@@ -196,6 +196,8 @@ async def read_hearing(
     work = found.work
     return HearingRead(
         appeal=AppealRead.of(found.appeal),
+        participant_name=found.person.full_name if found.person else "",
+        school=found.person.school if found.person else "",
         work_code=found.appeal.work_code,
         task_scores=dict(work.task_scores or {}) if work else {},
         task_max=dict(work.task_max or {}) if work else {},

@@ -311,6 +311,8 @@ class HearingRead(BaseModel):
     """The hearing of one appeal as the listed members see it (§103–108)."""
 
     appeal: AppealRead
+    participant_name: str = Field(description="Surname, name, patronymic; empty if not known yet.")
+    school: str
     work_code: str = Field(description="To open the checked work and its marking rounds (§108).")
     task_scores: TaskScores = Field(description="The work's current points per task.")
     task_max: TaskScores

@@ -304,6 +304,7 @@ async def test_p108_listed_members_read_the_hearing_with_the_work_code_and_votes
     assert member.status_code == 200, member.text
     hearing = member.json()
     assert hearing["work_code"].startswith("M9-")
+    assert hearing["participant_name"] == "Ёлкина Алёна Фёдоровна"
     assert hearing["task_scores"] == {"1": "6", "2": "3.5", "3": "4"}
     assert hearing["appeal"]["tasks"] == [1, 2]
     assert (hearing["commission_chair"], hearing["majority"]) == ("chair", 2)

@@ -20,7 +20,7 @@ async def run_appeals(day: OlympiadDay) -> dict[str, dict[str, Any]]:
     from olymp_cli.demo.day import COMMISSION
 
     suite, oid = day.suite, day.oid
-    chair, second, third = COMMISSION
+    chair, second, third, fourth = COMMISSION
     await suite.json(
         "PUT",
         "appeals",
@@ -67,11 +67,11 @@ async def run_appeals(day: OlympiadDay) -> dict[str, dict[str, Any]]:
         lowered = {"outcome": "lower", "new_task_scores": {"1": str(current - 1)}}
         reject: dict[str, Any] = {"outcome": "reject", "new_task_scores": {}}
         votes = {
-            "reject": {chair: reject, second: reject, third: reject},
-            "raise": {chair: raised, second: raised, third: raised},
-            "lower": {chair: lowered, second: lowered, third: reject},
-            # one for, one against, one absent: a tie the chair's vote decides (§107)
-            "casting": {chair: raised, second: reject},
+            "reject": {chair: reject, second: reject, third: reject, fourth: reject},
+            "raise": {chair: raised, second: raised, third: raised, fourth: reject},
+            "lower": {chair: lowered, second: lowered, third: lowered, fourth: reject},
+            # two for, two against: a tie the chair's vote decides (§107)
+            "casting": {chair: raised, second: raised, third: reject, fourth: reject},
         }[label]
         plans.append((label, entry, votes))
     outcomes: dict[str, dict[str, Any]] = {}

@@ -47,7 +47,8 @@ STOPS = {
     "preliminary": "preliminary_results",
 }
 JURY = ("jury-ivanova", "jury-petrov", "jury-kuzmina", "jury-sokolov", "jury-yolkina")
-COMMISSION = ("appeal-orlova", "appeal-belov", "appeal-zhukova")
+# four members: §102 recommends an odd number, an even one is lawful and §107 settles its ties
+COMMISSION = ("appeal-orlova", "appeal-belov", "appeal-zhukova", "appeal-yolkin")
 
 
 @dataclass

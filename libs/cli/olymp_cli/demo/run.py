@@ -71,7 +71,7 @@ async def run_demo(
 ) -> str:
     created = await ensure_demo_accounts(layout)
     say(
-        f"0. Портал: {layout.base_url('portal')}/ — учётные записи жюри {', '.join(DEMO_ACCOUNTS)}, "
+        f"0. Портал: {layout.base_url('portal')}/ — учётные записи {', '.join(DEMO_ACCOUNTS)}, "
         f"пароль «{DEMO_PASSWORD}»" + (f" (созданы: {len(created)})" if created else "")
     )
     report = await run_day(
@@ -92,7 +92,8 @@ async def run_demo(
 
 
 # The demo's people in the staff portal: the demo's jury (the same ids its marks carry), a chair,
-# a coding officer, and one person with two roles who picks one at sign-in. Created once; a
+# a coding officer, one person with two roles who picks one at sign-in, the organiser and the
+# appeal commission (the ids its votes carry). Created once; a
 # password changed with `olymp user add` is kept.
 DEMO_PASSWORD = "olymp-demo-2026"  # noqa: S105 (the demo's, printed by the demo itself)
 DEMO_ACCOUNTS: dict[str, tuple[str, tuple[Grant, ...]]] = {
@@ -109,6 +110,12 @@ DEMO_ACCOUNTS: dict[str, tuple[str, tuple[Grant, ...]]] = {
     ),
     "chair-smirnova": ("Смирнова Татьяна Викторовна", (Grant(Role.JURY_CHAIR),)),
     "coding-orlov": ("Орлов Денис Игоревич", (Grant(Role.CODING_OFFICER),)),
+    "organiser-ustishim": ("Белова Ирина Николаевна", (Grant(Role.MUNICIPAL_COORDINATOR),)),
+    # the appeal commission of mathematics, its chair first (olymp_cli.demo.day.COMMISSION)
+    "appeal-orlova": ("Орлова Наталья Викторовна", (Grant(Role.APPEAL_MEMBER),)),
+    "appeal-belov": ("Белов Андрей Сергеевич", (Grant(Role.APPEAL_MEMBER),)),
+    "appeal-zhukova": ("Жукова-Равич Светлана Петровна", (Grant(Role.APPEAL_MEMBER),)),
+    "appeal-yolkin": ("Ёлкин Григорий Семёнович", (Grant(Role.APPEAL_MEMBER),)),
 }
 
 

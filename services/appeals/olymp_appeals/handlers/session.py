@@ -22,6 +22,7 @@ class HearingView:
     work: store.WorkRow | None
     commission: Commission
     votes: list[store.VoteRow]
+    person: store.Person | None  # None until registration's event arrived
 
 
 async def hearing_view(
@@ -41,4 +42,5 @@ async def hearing_view(
     require_member(commission, actor)
     work = await store.get_work(uow.session, olympiad_id, row.subject_code, row.work_code)
     votes = await store.list_votes(uow.session, row.appeal_id)
-    return HearingView(row, work, commission, votes)
+    person = await store.person_of(uow.session, row.participant_id)
+    return HearingView(row, work, commission, votes, person)
