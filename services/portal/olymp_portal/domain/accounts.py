@@ -45,8 +45,9 @@ class Grant:
 
     @property
     def label(self) -> str:
-        """The role as officials call it, with its scopes: «член жюри (предмет: math)»."""
-        if not self.scopes:
+        """The role as officials call it, with its scopes: «член жюри (предмет: math)»; a
+        participant's scope is the person themselves, so it goes unsaid."""
+        if not self.scopes or self.role is Role.PARTICIPANT:
             return self.role.label
         scopes = "; ".join(
             f"{kind.label}: {', '.join(sorted(values))}"
