@@ -7,7 +7,6 @@ page. The pages run under their real Content-Security-Policy; a violation fails 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from olymp_cli.suite import PRIVATE_KEY, Layout
 from olymp_coding.scans.domain import answer_payload
 from olymp_core.auth import Role, TokenIssuer
 from olymp_core.settings import SERVICES
+from tests.support.accessibility import serious_violations
 from tests.support.cli import olymp_command
 from tests.support.scan_pages import encode, make_page_image
 
@@ -38,8 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE = Path(__file__).parents[1] / "support" / "axe" / "axe-4.10.3.min.js"
-AXE_SHA256 = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb"
 MARKED_BY_FIRST = 10
 # where to keep the screens (a person looks at them); by default the test's own temporary folder
 SHOTS = os.environ.get("OLYMP_PORTAL_SCREENSHOTS")
@@ -420,8 +418,6 @@ async def test_the_chair_annuls_a_work_with_its_reason(day: Day, people: People)
 
 
 async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Browser) -> None:
-    axe = AXE.read_text()
-    assert hashlib.sha256(axe.encode()).hexdigest() == AXE_SHA256
     pages = every_page(day)
     found: dict[str, list[str]] = {}
     for login, addresses in pages.items():
@@ -434,12 +430,7 @@ async def test_axe_finds_no_serious_violation_on_any_page(day: Day, browser: Bro
             await sign_in_quickly(page, day, login)
             for address in addresses:
                 await page.goto(day.portal + address)
-                await page.add_script_tag(content=axe)
-                result = await page.evaluate(
-                    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                    ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                    ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-                )
+                result = await serious_violations(page)
                 if result:
                     found[f"{login} {address}"] = result
         finally:
@@ -604,8 +595,6 @@ async def test_the_coding_officer_turns_assigns_takes_back_drafts_and_sees_the_d
     assert "п. 61" in await gate.inner_text()
     await officer.shot("coding-decoding")
 
-    axe = AXE.read_text()
-    assert hashlib.sha256(axe.encode()).hexdigest() == AXE_SHA256
     context = await browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768})
     found: dict[str, list[str]] = {}
     try:
@@ -621,12 +610,7 @@ async def test_the_coding_officer_turns_assigns_takes_back_drafts_and_sees_the_d
             f"/coding/{day.olympiad_id}/decoding",
         ):
             await checker.goto(day.portal + address)
-            await checker.add_script_tag(content=axe)
-            result = await checker.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-            )
+            result = await serious_violations(checker)
             if result:
                 found[address] = result
     finally:
@@ -720,8 +704,6 @@ async def test_the_chair_rules_on_a_tie_at_the_quota_boundary_and_submits_the_fi
     assert "Смирнова Татьяна Викторовна" in submitted
     await chair.shot("chair-results-submitted")
 
-    axe = AXE.read_text()
-    assert hashlib.sha256(axe.encode()).hexdigest() == AXE_SHA256
     context = await browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768})
     found: dict[str, list[str]] = {}
     try:
@@ -733,12 +715,7 @@ async def test_the_chair_rules_on_a_tie_at_the_quota_boundary_and_submits_the_fi
         await checker.wait_for_load_state()
         for address in (f"/chair/{oid}/math/{grade}/results", f"/chair/{oid}/math/{grade}"):
             await checker.goto(day.portal + address)
-            await checker.add_script_tag(content=axe)
-            result = await checker.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-            )
+            result = await serious_violations(checker)
             if result:
                 found[address] = result
     finally:
