@@ -460,10 +460,14 @@ async def test_p121_the_submission_the_appeals_the_term_and_the_protocols(suite:
         protocols = section(page.text, "protocols")
         assert row_of(protocols, "2")[1] == "итоговые результаты"
         assert row_of(protocols, "1")[1] == "предварительные результаты"
-        for kind in ("results", "jury"):
+        for kind in ("results", "jury", "analytic"):
             for extension in ("pdf", "xlsx"):
                 link = f"{olympiad.chair}/protocols/{kind}.{extension}?version=1"
                 assert f'href="{link}"' in protocols
+        analytic = await browser.get(
+            olympiad.chair + "/protocols/analytic.pdf", params={"version": 2}
+        )
+        assert analytic.status_code == 200 and analytic.content.startswith(b"%PDF")
         pdf = await browser.get(olympiad.chair + "/protocols/results.pdf", params={"version": 1})
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         assert pdf.headers["content-type"] == "application/pdf"

@@ -241,7 +241,7 @@ async def submit_final(
 async def protocol(
     page: Page,
     ref: SubjectGradeAt,
-    kind: Literal["results", "jury", "checking"],
+    kind: Literal["results", "jury", "checking", "analytic"],
     extension: Literal["pdf", "xlsx"],
     version: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:

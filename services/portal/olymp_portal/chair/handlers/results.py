@@ -24,6 +24,7 @@ PROTOCOLS = {
     "results": ("publishing", "Протокол результатов (Приложение № 11)"),
     "jury": ("publishing", "Протокол жюри (Приложение № 12)"),
     "checking": ("scoring", "Протокол проверки (Приложение № 10)"),
+    "analytic": ("publishing", "Аналитический отчёт (Приложение № 13)"),
 }
 FORMATS = {"pdf": "PDF", "xlsx": "XLSX"}
 STAGES = {"preliminary": "предварительные результаты", "final": "итоговые результаты"}
