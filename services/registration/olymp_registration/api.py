@@ -1,4 +1,5 @@
-"""HTTP API of the registration service: olympiads, the participants import, check-in, removal."""
+"""HTTP API of the registration service: olympiads and their venues, the participants import,
+withdrawals, check-in, removal (seating: `olymp_registration.seating`)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ from olymp_registration.domain import (
     RegistrationError,
     SubjectNotScheduled,
     UnknownVenue,
+    Venue,
     VenueRequired,
+    WithdrawalRefused,
 )
 from olymp_registration.schemas import (
     CheckInCreate,
@@ -42,6 +45,9 @@ from olymp_registration.schemas import (
     ParticipantList,
     ParticipantRead,
     RemovalCreate,
+    VenueRead,
+    VenueUpdate,
+    WithdrawalCreate,
 )
 from olymp_registration.settings import RegistrationSettings
 
@@ -74,6 +80,7 @@ ERRORS: ErrorMap = {
     VenueRequired: 422,
     UnknownVenue: 422,
     CheckInRefused: 409,  # and RemovalRefused: the participant's state does not allow it
+    WithdrawalRefused: 409,
     ImportConflict: 409,
     OlympiadNotFound: 404,
     SubjectNotScheduled: 404,
@@ -103,6 +110,20 @@ async def list_olympiads(who: Staff, uow: Uow) -> OlympiadList:
 @router.get("/{olympiad_id}", summary="An olympiad with its schedule and venues")
 async def get_olympiad(olympiad_id: uuid.UUID, who: Staff, uow: Uow) -> OlympiadRead:
     return OlympiadRead.of(await handlers.get_olympiad(olympiad_id, uow))
+
+
+@router.put(
+    "/{olympiad_id}/venues/{venue}",
+    summary="Add a venue, or replace its address and rooms with their desk layouts",
+    description="Refused (409) while it would take away a desk where a participant is seated:"
+    " reseat those subjects first.",
+)
+async def put_venue(
+    olympiad_id: uuid.UUID, venue: str, body: VenueUpdate, who: Organiser, uow: Uow
+) -> VenueRead:
+    rooms = tuple(r.to_domain() for r in body.rooms)
+    command = handlers.UpdateVenue(olympiad_id, Venue(venue, rooms, body.address))
+    return VenueRead.of(await handlers.update_venue(command, uow, who))
 
 
 @router.post(
@@ -221,3 +242,21 @@ async def remove_participant(
     )
     stored = await handlers.remove_participant(command, uow, who)
     return ParticipantRead.of(stored)
+
+
+@router.post(
+    "/{olympiad_id}/subjects/{subject_code}/participants/{participant_id}/withdrawal",
+    summary="Withdraw an application before the round: the participant's desk is freed",
+    description="Before the round's day only (the olympiad's time zone); on the day an absence"
+    " is marked at check-in (§36). The same withdrawal sent again is answered as before.",
+)
+async def withdraw_participant(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    participant_id: uuid.UUID,
+    body: WithdrawalCreate,
+    who: Importer,
+    uow: Uow,
+) -> ParticipantRead:
+    command = handlers.WithdrawParticipant(olympiad_id, subject_code, participant_id, body.reason)
+    return ParticipantRead.of(await handlers.withdraw_participant(command, uow, who))

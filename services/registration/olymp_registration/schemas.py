@@ -42,6 +42,27 @@ class SubjectSlotCreate(BaseModel):
 class RoomModel(BaseModel):
     name: str
     capacity: int
+    rows: int | None = Field(
+        default=None,
+        description="Desk layout: rows (ряды) from the left as the participants face the board;"
+        " with desks_per_row, required for seating, and their product must be the capacity",
+        examples=[5],
+    )
+    desks_per_row: int | None = Field(
+        default=None, description="Desk layout: desks (парты) in each row", examples=[5]
+    )
+
+    def to_domain(self) -> Room:
+        return Room(self.name, self.capacity, self.rows, self.desks_per_row)
+
+    @classmethod
+    def of(cls, room: Room) -> RoomModel:
+        return cls(
+            name=room.name,
+            capacity=room.capacity,
+            rows=room.rows,
+            desks_per_row=room.desks_per_row,
+        )
 
 
 class VenueCreate(BaseModel):
@@ -50,7 +71,12 @@ class VenueCreate(BaseModel):
     rooms: list[RoomModel] = Field(default_factory=list)
 
     def to_domain(self) -> Venue:
-        return Venue(self.name, tuple(Room(r.name, r.capacity) for r in self.rooms), self.address)
+        return Venue(self.name, tuple(r.to_domain() for r in self.rooms), self.address)
+
+
+class VenueUpdate(BaseModel):
+    address: str = ""
+    rooms: list[RoomModel] = Field(default_factory=list)
 
 
 class OlympiadCreate(BaseModel):
@@ -76,6 +102,15 @@ class VenueRead(BaseModel):
     address: str
     capacity: int
     rooms: list[RoomModel]
+
+    @classmethod
+    def of(cls, venue: Venue) -> VenueRead:
+        return cls(
+            name=venue.name,
+            address=venue.address,
+            capacity=venue.capacity,
+            rooms=[RoomModel.of(r) for r in venue.rooms],
+        )
 
 
 class OlympiadRead(BaseModel):
@@ -114,15 +149,7 @@ class OlympiadRead(BaseModel):
             time_zone=olympiad.time_zone,
             created_at=stored.created_at,
             subjects=subjects,
-            venues=[
-                VenueRead(
-                    name=v.name,
-                    address=v.address,
-                    capacity=v.capacity,
-                    rooms=[RoomModel(name=r.name, capacity=r.capacity) for r in v.rooms],
-                )
-                for v in olympiad.venues
-            ],
+            venues=[VenueRead.of(v) for v in olympiad.venues],
         )
 
 
@@ -137,6 +164,12 @@ class RemovalRead(BaseModel):
     reason: str
     removed_at: dt.datetime
     removed_by: str
+
+
+class WithdrawalRead(BaseModel):
+    reason: str
+    withdrawn_at: dt.datetime
+    withdrawn_by: str
 
 
 class ParticipantRead(BaseModel):
@@ -156,11 +189,15 @@ class ParticipantRead(BaseModel):
     )
     marks: list[DayMarkRead]
     removal: RemovalRead | None
+    withdrawal: WithdrawalRead | None = Field(
+        default=None, description="The application was withdrawn before the round"
+    )
 
     @classmethod
     def of(cls, stored: StoredParticipant) -> ParticipantRead:
         p = stored.participant
         removal = stored.removal
+        withdrawal = stored.withdrawal
         return cls(
             participant_id=stored.participant_id,
             subject_code=p.subject_code,
@@ -185,6 +222,13 @@ class ParticipantRead(BaseModel):
                 reason=removal.reason,
                 removed_at=removal.removed_at,
                 removed_by=removal.removed_by,
+            ),
+            withdrawal=None
+            if withdrawal is None
+            else WithdrawalRead(
+                reason=withdrawal.reason,
+                withdrawn_at=withdrawal.withdrawn_at,
+                withdrawn_by=withdrawal.withdrawn_by,
             ),
         )
 
@@ -225,6 +269,12 @@ class RemovalCreate(BaseModel):
     reason: str = Field(examples=["Использовал мобильный телефон во время тура"])
     day: dt.date | None = Field(
         default=None, description="Round day; by default today in the olympiad's time zone"
+    )
+
+
+class WithdrawalCreate(BaseModel):
+    reason: str = Field(
+        min_length=1, max_length=1000, examples=["Заявление родителей (законных представителей)"]
     )
 
 

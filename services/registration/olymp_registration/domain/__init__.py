@@ -32,6 +32,7 @@ from olymp_registration.domain.errors import (
     UnknownVenue,
     VenueOutOfScope,
     VenueRequired,
+    WithdrawalRefused,
 )
 from olymp_registration.domain.importing import (
     COLUMNS,
@@ -59,6 +60,7 @@ from olymp_registration.domain.participant import (
 )
 from olymp_registration.domain.text import clean_text, comparison_key
 from olymp_registration.domain.venue_scope import VenueScope, check_in_venue
+from olymp_registration.domain.withdrawal import Withdrawal, withdraw
 
 __all__ = [
     "COLUMNS",
@@ -97,6 +99,8 @@ __all__ = [
     "VenueOutOfScope",
     "VenueRequired",
     "VenueScope",
+    "Withdrawal",
+    "WithdrawalRefused",
     "check_in",
     "check_in_venue",
     "clean_text",
@@ -108,4 +112,5 @@ __all__ = [
     "parse_participants_xlsx",
     "parse_school_year",
     "remove",
+    "withdraw",
 ]

@@ -105,3 +105,9 @@ class ImportTooSlow(RegistrationError):
 
     type_ = "participants-import-too-slow"
     title = "Файл участников не прочитан"
+
+
+class WithdrawalRefused(RegistrationError):
+    """A withdrawal the participant's state or the calendar does not allow."""
+
+    title = "Отзыв заявки не принят"

@@ -49,12 +49,27 @@ def school_year_bounds(school_year: str) -> tuple[dt.date, dt.date]:
     return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
 
 
+MAX_ROWS: Final = 30
+MAX_DESKS_PER_ROW: Final = 30
+
+
 @dataclass(frozen=True)
 class Room:
-    """A room (аудитория) of a venue with the number of seats, one participant per desk (§40)."""
+    """A room (аудитория) of a venue with the number of seats, one participant per desk (§40).
+
+    The desk layout, when known, is `rows` (ряды, each a line of desks from the board to the
+    back) × `desks_per_row` (парты в ряду, counted from the board); seating needs it, since
+    neighbours (§30) are the desks beside, in front and behind.
+    """
 
     name: str
     capacity: int
+    rows: int | None = None
+    desks_per_row: int | None = None
+
+    @property
+    def has_layout(self) -> bool:
+        return self.rows is not None and self.desks_per_row is not None
 
 
 @dataclass(frozen=True)
@@ -247,7 +262,7 @@ def _overlap_problems(subject_name: str, slots: tuple[RoundSlot, ...]) -> list[s
 
 
 def _cleaned_venue(venue: Venue) -> Venue:
-    rooms = tuple(Room(clean_text(r.name), r.capacity) for r in venue.rooms)
+    rooms = tuple(replace(r, name=clean_text(r.name)) for r in venue.rooms)
     return Venue(clean_text(venue.name), rooms, clean_text(venue.address))
 
 
@@ -282,4 +297,30 @@ def _venue_problems(venues: tuple[Venue, ...]) -> list[str]:
                     f"Аудитория «{room.name}» на площадке «{venue.name}»: вместимость "
                     f"{room.capacity} — укажите число мест не меньше 1."
                 )
+            problems.extend(_layout_problems(venue.name, room))
+    return problems
+
+
+def _layout_problems(venue_name: str, room: Room) -> list[str]:
+    where = f"Аудитория «{room.name}» на площадке «{venue_name}»"
+    if room.rows is None and room.desks_per_row is None:
+        return []
+    if room.rows is None or room.desks_per_row is None:
+        return [
+            f"{where}: расстановка парт указана не полностью — укажите и число рядов, и число "
+            "парт в ряду (или не указывайте ни того, ни другого)."
+        ]
+    problems = []
+    for value, what, top in (
+        (room.rows, "рядов", MAX_ROWS),
+        (room.desks_per_row, "парт в ряду", MAX_DESKS_PER_ROW),
+    ):
+        if isinstance(value, bool) or not 1 <= value <= top:
+            problems.append(f"{where}: число {what} {value} — укажите число от 1 до {top}.")
+    if not problems and room.rows * room.desks_per_row != room.capacity:
+        problems.append(
+            f"{where}: рядов {room.rows}, парт в ряду {room.desks_per_row} — это "
+            f"{room.rows * room.desks_per_row} мест, а вместимость указана {room.capacity}. "
+            "За каждой партой сидит один участник (§40): исправьте вместимость или расстановку."
+        )
     return problems

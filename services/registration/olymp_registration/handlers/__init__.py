@@ -22,11 +22,14 @@ from olymp_registration.handlers.importing import (
 )
 from olymp_registration.handlers.olympiads import (
     CreateOlympiad,
+    UpdateVenue,
     create_olympiad,
     get_olympiad,
     list_olympiads,
     scheduled_subjects,
+    update_venue,
 )
+from olymp_registration.handlers.withdrawals import WithdrawParticipant, withdraw_participant
 
 __all__ = [
     "CheckIn",
@@ -36,6 +39,8 @@ __all__ = [
     "FileFormat",
     "ImportParticipants",
     "RemoveParticipant",
+    "UpdateVenue",
+    "WithdrawParticipant",
     "check_in_participants",
     "create_olympiad",
     "get_olympiad",
@@ -46,4 +51,6 @@ __all__ = [
     "remove_participant",
     "scheduled_subjects",
     "too_large",
+    "update_venue",
+    "withdraw_participant",
 ]

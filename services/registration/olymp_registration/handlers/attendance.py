@@ -75,7 +75,7 @@ def _round_day(olympiad: Olympiad, requested: dt.date | None, now: dt.datetime) 
     return requested
 
 
-async def _participants_of(
+async def participants_of(
     olympiad_id: uuid.UUID, subject_code: str, ids: Sequence[uuid.UUID], uow: UnitOfWork
 ) -> dict[uuid.UUID, store.StoredParticipant]:
     found = await store.list_participants(
@@ -114,7 +114,7 @@ async def check_in_participants(
         )
     now = uow.clock.now()
     day = _round_day(olympiad, command.day, now)
-    by_id = await _participants_of(command.olympiad_id, command.subject_code, ids, uow)
+    by_id = await participants_of(command.olympiad_id, command.subject_code, ids, uow)
     for entry in command.entries:
         stored = by_id[entry.participant_id]
         before = stored.attendance(days)
@@ -195,7 +195,7 @@ async def remove_participant(
     now = uow.clock.now()
     day = _round_day(olympiad, command.day, now)
     ids = [command.participant_id]
-    stored = (await _participants_of(command.olympiad_id, command.subject_code, ids, uow))[
+    stored = (await participants_of(command.olympiad_id, command.subject_code, ids, uow))[
         command.participant_id
     ]
     venue = stored.venue_on(day)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from olymp_core.auth import Principal
 from olymp_core.contracts.registration import OlympiadCreated, ScheduledSubject
 from olymp_core.db import UnitOfWork
-from olymp_core.subjects import UnknownSubject
+from olymp_core.subjects import UnknownSubject, subject
 from olymp_registration import store
 from olymp_registration.domain import (
     InvalidOlympiad,
@@ -18,7 +18,11 @@ from olymp_registration.domain import (
     SubjectNotScheduled,
     SubjectSchedule,
     Venue,
+    comparison_key,
 )
+from olymp_registration.seating import store as seating_store
+from olymp_registration.seating.domain import RoomLayoutInUse, Seat
+from olymp_registration.seating.domain.messages import participants
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,13 @@ class CreateOlympiad:
     time_zone: str
     subjects: tuple[SubjectSchedule, ...]
     venues: tuple[Venue, ...]
+
+
+@dataclass(frozen=True)
+class UpdateVenue:
+    olympiad_id: uuid.UUID
+    venue: Venue
+    """The venue as it is to be: its name says which one (a new name adds a venue)."""
 
 
 def scheduled_subjects(olympiad: Olympiad) -> list[ScheduledSubject]:
@@ -114,3 +125,74 @@ def round_days(olympiad: Olympiad, subject_code: str) -> tuple[dt.date, ...]:
         return olympiad.schedule_of(subject_code).days
     except (InvalidOlympiad, UnknownSubject) as exc:
         raise SubjectNotScheduled(f"{exc} Проверьте код предмета в адресе запроса.") from None
+
+
+async def update_venue(command: UpdateVenue, uow: UnitOfWork, actor: Principal) -> Venue:
+    """Add a venue or replace an existing one's address and rooms (with their desk layouts).
+
+    Refused while it would take away a desk where someone is seated: reseat first.
+    """
+    await store.lock_olympiad(uow.session, command.olympiad_id)
+    olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
+    for known in olympiad.venues:
+        if known.name != command.venue.name and comparison_key(known.name) == comparison_key(
+            command.venue.name
+        ):
+            raise InvalidOlympiad(
+                [
+                    f"Площадка уже записана как «{known.name}»: укажите её название в точности "
+                    "так (по нему площадку находят в рассадке, явке и видеозаписях)."
+                ]
+            )
+    updated = olympiad.with_venue(command.venue)  # checks every rule of the olympiad again
+    venue = next(v for v in updated.venues if v.name == command.venue.name)
+    _keep_seated_desks(
+        venue, await seating_store.seats_at_venue(uow.session, command.olympiad_id, venue.name)
+    )
+    await store.save_venue(uow.session, command.olympiad_id, venue)
+    await uow.audit(
+        actor=actor.subject,
+        action="venue.updated",
+        object_type="venue",
+        object_id=f"{command.olympiad_id}/{venue.name}",
+        payload={
+            "address": venue.address,
+            "rooms": [
+                {
+                    "name": r.name,
+                    "capacity": r.capacity,
+                    "rows": r.rows,
+                    "desks_per_row": r.desks_per_row,
+                }
+                for r in venue.rooms
+            ],
+        },
+    )
+    await uow.commit()
+    return venue
+
+
+def _keep_seated_desks(venue: Venue, seated: list[tuple[str, Seat]]) -> None:
+    rooms = {room.name: room for room in venue.rooms}
+    lost: dict[tuple[str, str], int] = {}
+    for subject_code, seat in seated:
+        room = rooms.get(seat.room)
+        if (
+            room is None
+            or room.rows is None
+            or room.desks_per_row is None
+            or seat.desk.row > room.rows
+            or seat.desk.number > room.desks_per_row
+        ):
+            key = (seat.room, subject(subject_code).name)
+            lost[key] = lost.get(key, 0) + 1
+    if lost:
+        listed = "; ".join(
+            f"«{room}»: {subject_name}, {participants(count)}"
+            for (room, subject_name), count in lost.items()
+        )
+        raise RoomLayoutInUse(
+            f"На площадке «{venue.name}» участники уже рассажены за партами, которых после "
+            f"изменения не будет ({listed}). Сначала проведите рассадку этих предметов заново "
+            "без этих аудиторий или парт, затем измените площадку."
+        )

@@ -5,7 +5,9 @@ from olymp_registration.store.olympiads import (
     StoredOlympiad,
     add_olympiad,
     get_olympiad,
+    lock_olympiad,
     olympiad_ids,
+    save_venue,
 )
 from olymp_registration.store.participants import (
     StoredParticipant,
@@ -18,6 +20,7 @@ from olymp_registration.store.participants import (
     save_import,
     save_mark,
     save_removal,
+    save_withdrawal,
 )
 from olymp_registration.store.tables import (
     day_marks,
@@ -28,6 +31,7 @@ from olymp_registration.store.tables import (
     participants,
     removals,
     venues,
+    withdrawals,
 )
 
 __all__ = [
@@ -39,6 +43,7 @@ __all__ = [
     "get_olympiad",
     "imported_ids",
     "list_participants",
+    "lock_olympiad",
     "metadata",
     "olympiad_ids",
     "olympiad_rounds",
@@ -52,5 +57,8 @@ __all__ = [
     "save_import",
     "save_mark",
     "save_removal",
+    "save_venue",
+    "save_withdrawal",
     "venues",
+    "withdrawals",
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from olymp_registration.domain import Olympiad, Room, RoundSlot, SubjectSchedule, Venue
@@ -62,11 +64,60 @@ async def add_olympiad(
                     "name": venue.name,
                     "position": position,
                     "address": venue.address,
-                    "rooms": [{"name": r.name, "capacity": r.capacity} for r in venue.rooms],
+                    "rooms": _rooms_json(venue),
                 }
                 for position, venue in enumerate(olympiad.venues)
             ],
         )
+
+
+def _rooms_json(venue: Venue) -> list[dict[str, Any]]:
+    rooms: list[dict[str, Any]] = []
+    for room in venue.rooms:
+        stored: dict[str, Any] = {"name": room.name, "capacity": room.capacity}
+        if room.has_layout:
+            stored |= {"rows": room.rows, "desks_per_row": room.desks_per_row}
+        rooms.append(stored)
+    return rooms
+
+
+def _room(stored: dict[str, Any]) -> Room:
+    rows, desks = stored.get("rows"), stored.get("desks_per_row")
+    return Room(
+        stored["name"],
+        int(stored["capacity"]),
+        None if rows is None else int(rows),
+        None if desks is None else int(desks),
+    )
+
+
+async def save_venue(session: AsyncSession, olympiad_id: uuid.UUID, venue: Venue) -> None:
+    """Insert the venue, or replace the rooms and address of the venue of the same name."""
+    statement = pg_insert(venues).values(
+        olympiad_id=olympiad_id,
+        name=venue.name,
+        position=sa.select(sa.func.coalesce(sa.func.max(venues.c.position) + 1, 0))
+        .where(venues.c.olympiad_id == olympiad_id)
+        .scalar_subquery(),
+        address=venue.address,
+        rooms=_rooms_json(venue),
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[venues.c.olympiad_id, venues.c.name],
+            set_={"address": statement.excluded.address, "rooms": statement.excluded.rooms},
+        )
+    )
+
+
+async def lock_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> bool:
+    """Lock the olympiad's row until commit: its venues and seating change one at a time."""
+    found = await session.scalar(
+        sa.select(olympiads.c.olympiad_id)
+        .where(olympiads.c.olympiad_id == olympiad_id)
+        .with_for_update()
+    )
+    return found is not None
 
 
 async def olympiad_ids(session: AsyncSession) -> list[uuid.UUID]:
@@ -109,8 +160,7 @@ async def get_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> StoredO
         time_zone=row.time_zone,
         subjects=tuple(SubjectSchedule(code, tuple(slots)) for code, slots in schedules.items()),
         venues=tuple(
-            Venue(v.name, tuple(Room(r["name"], int(r["capacity"])) for r in v.rooms), v.address)
-            for v in venue_rows
+            Venue(v.name, tuple(_room(r) for r in v.rooms), v.address) for v in venue_rows
         ),
     )
     return StoredOlympiad(row.olympiad_id, olympiad, row.created_at)

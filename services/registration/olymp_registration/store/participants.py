@@ -19,8 +19,15 @@ from olymp_registration.domain import (
     Participant,
     Removal,
     SubjectAttendance,
+    Withdrawal,
 )
-from olymp_registration.store.tables import day_marks, participant_imports, participants, removals
+from olymp_registration.store.tables import (
+    day_marks,
+    participant_imports,
+    participants,
+    removals,
+    withdrawals,
+)
 
 
 def person_key_text(participant: Participant) -> str:
@@ -39,6 +46,7 @@ class StoredParticipant:
     """(day, venue name) of the marks made at a known venue."""
     assigned_venue: str | None = None
     """The venue the application assigned the participant to; None when it named none."""
+    withdrawal: Withdrawal | None = None
 
     def venue_on(self, day: dt.date) -> str | None:
         return next((venue for d, venue in self.mark_venues if d == day), None)
@@ -173,6 +181,7 @@ async def list_participants(
     marks: dict[uuid.UUID, list[DayMark]] = {}
     mark_venues: dict[uuid.UUID, list[tuple[dt.date, str]]] = {}
     found_removals: dict[uuid.UUID, Removal] = {}
+    found_withdrawals: dict[uuid.UUID, Withdrawal] = {}
     if ids:
         for m in await session.execute(
             sa.select(day_marks)
@@ -187,6 +196,12 @@ async def list_participants(
             sa.select(removals).where(removals.c.participant_id.in_(ids))
         ):
             found_removals[r.participant_id] = Removal(r.day, r.reason, r.removed_at, r.removed_by)
+        for w in await session.execute(
+            sa.select(withdrawals).where(withdrawals.c.participant_id.in_(ids))
+        ):
+            found_withdrawals[w.participant_id] = Withdrawal(
+                w.reason, w.withdrawn_at, w.withdrawn_by
+            )
     return [
         StoredParticipant(
             r.participant_id,
@@ -196,6 +211,7 @@ async def list_participants(
             found_removals.get(r.participant_id),
             tuple(mark_venues.get(r.participant_id, ())),
             r.venue,
+            found_withdrawals.get(r.participant_id),
         )
         for r in rows
     ]
@@ -244,6 +260,21 @@ async def save_mark(
                 "venue": sa.func.coalesce(statement.excluded.venue, day_marks.c.venue),
             },
         )
+    )
+
+
+async def save_withdrawal(
+    session: AsyncSession, participant_id: uuid.UUID, withdrawal: Withdrawal
+) -> None:
+    await session.execute(
+        pg_insert(withdrawals)
+        .values(
+            participant_id=participant_id,
+            reason=withdrawal.reason,
+            withdrawn_at=withdrawal.withdrawn_at,
+            withdrawn_by=withdrawal.withdrawn_by,
+        )
+        .on_conflict_do_nothing()
     )
 
 

@@ -115,3 +115,18 @@ removals = sa.Table(
     sa.Column("removed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("removed_by", sa.Text, nullable=False),
 )
+
+# An application withdrawn before the round (handlers.withdrawals): not seated, not expected.
+withdrawals = sa.Table(
+    "withdrawals",
+    metadata,
+    sa.Column(
+        "participant_id",
+        UUID(as_uuid=True),
+        sa.ForeignKey("participants.participant_id"),
+        primary_key=True,
+    ),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("withdrawn_by", sa.Text, nullable=False),
+)
