@@ -185,11 +185,14 @@ def _schools_too_large(rooms: Sequence[PlannedRoom], people: Sequence[Candidate]
         key = (group_of(person), person.school_key)
         count[key] = count.get(key, 0) + 1
         shown.setdefault(person.school_key, person.school)
+    taking: dict[Group, list[PlannedRoom]] = {}
     problems = []
     for (group, school), n in sorted(count.items()):
-        taking = [room for room in rooms if room.takes(*group)]
-        if taking and n > sum(room.neighbour_limit for room in taking):
-            problems.append(messages.school_too_large(shown[school], n, taking))
+        if group not in taking:
+            taking[group] = [room for room in rooms if room.takes(*group)]
+        limit = sum(room.neighbour_limit for room in taking[group])
+        if taking[group] and n > limit:
+            problems.append(messages.school_too_large(shown[school], n, taking[group]))
     return problems
 
 

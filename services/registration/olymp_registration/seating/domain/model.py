@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from olymp_registration.domain.text import comparison_key
@@ -75,7 +76,7 @@ class Candidate:
     school_key: str
     special_conditions: bool = False
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[str, ...]:
         """Alphabetical order (ё read as е), then the exact spelling, then the school and the id:
         the same people always come in the same order, whatever order they arrive in."""
