@@ -14,6 +14,7 @@ from olymp_portal.clients import Backends
 from olymp_portal.coding import api as coding_api
 from olymp_portal.commission import api as commission_api
 from olymp_portal.marking import api as marking_api
+from olymp_portal.materials import api as materials_api
 from olymp_portal.oidc import api as oidc_api
 from olymp_portal.oidc.clients import OidcProvider
 from olymp_portal.organiser import api as organiser_api
@@ -59,6 +60,7 @@ def build(
             coding_api.router,
             participant_api.router,
             commission_api.router,
+            materials_api.router,
             organiser_api.router,
         ],
         errors=api.ERRORS,

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, model_validator
 from olymp_core.settings import SERVICE_PORTS, ServiceSettings, service_config
 
 # the services whose APIs the portal calls on behalf of the signed-in person
-BACKENDS = ("registration", "coding", "scoring", "appeals", "publishing")
+BACKENDS = ("registration", "materials", "coding", "scoring", "appeals", "publishing")
 
 
 class PortalSettings(ServiceSettings):
@@ -56,6 +56,8 @@ class PortalSettings(ServiceSettings):
     oidc_display_name: str = "службу входа"
     # where the services answer HTTP; empty: the single-machine layout's port
     registration_url: str = ""
+    # the municipality's mirror (receipts, released packages); the regional portal: the hub (grid)
+    materials_url: str = ""
     coding_url: str = ""
     scoring_url: str = ""
     appeals_url: str = ""
