@@ -21,6 +21,7 @@ from olymp_portal.organiser import api as organiser_api
 from olymp_portal.pages import SecurityHeaders, install_page_errors
 from olymp_portal.participant import api as participant_api
 from olymp_portal.settings import PortalSettings
+from olymp_portal.venue import api as venue_api
 
 
 def build(
@@ -61,6 +62,7 @@ def build(
             participant_api.router,
             commission_api.router,
             materials_api.router,
+            venue_api.router,
             organiser_api.router,
         ],
         errors=api.ERRORS,
