@@ -4,6 +4,7 @@ from olymp_core.clock import Clock
 from olymp_core.runtime import Runtime
 from olymp_core.service import Service
 from olymp_registration import api, grpc_api
+from olymp_registration.observers import api as observers_api
 from olymp_registration.seating import api as seating_api
 from olymp_registration.settings import RegistrationSettings
 from olymp_registration.video import api as video_api
@@ -21,10 +22,10 @@ def build(
         runtime=runtime,
         description=(
             "Olympiads, the participants application, seating, day-of check-in and removals, "
-            "room video."
+            "room video, public observers."
         ),
-        routers=[api.router, seating_api.router, video_api.router],
-        errors={**api.ERRORS, **seating_api.ERRORS, **video_api.ERRORS},
+        routers=[api.router, seating_api.router, video_api.router, observers_api.router],
+        errors={**api.ERRORS, **seating_api.ERRORS, **video_api.ERRORS, **observers_api.ERRORS},
         grpc=grpc_api.grpc_api(runtime.uows),
         contexts=[video],
         lifecycles=[video_background.retention(runtime.uows, video)],
