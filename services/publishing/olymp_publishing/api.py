@@ -55,8 +55,13 @@ from olymp_publishing.schemas import (
 )
 
 # §117: the organiser sets the quota; a jury chair may read it but not change it.
-QuotaSetter = Annotated[Principal, Depends(authorize(Role.COORDINATOR))]
-QuotaReader = Annotated[Principal, Depends(authorize(Role.COORDINATOR, Role.JURY_CHAIR))]
+# §21: the organising committee of the municipal stage sets the quota — the organiser, the
+# municipal coordinator; the regional coordinator and the jury chair read it
+QuotaSetter = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR))]
+QuotaReader = Annotated[
+    Principal,
+    Depends(authorize(Role.MUNICIPAL_COORDINATOR, Role.COORDINATOR, Role.JURY_CHAIR)),
+]
 JuryChair = Annotated[
     Principal,
     Depends(authorize(Role.JURY_CHAIR, scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"))),

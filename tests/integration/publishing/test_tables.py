@@ -151,7 +151,8 @@ async def test_p117_only_the_organiser_sets_the_quota_not_the_jury_chair(
     url = f"/olympiads/{subject.olympiad_id}/quota-policy"
     body = {"prize_quota_share": "0.3", "quota_rounding": "half_up"}
     chair = svc.auth(Role.JURY_CHAIR, scopes={ScopeKind.SUBJECT: [SUBJECT]})
-    for headers in (svc.auth(Role.JURY_CHAIR), chair):
+    # §21: the municipal organiser's committee, not the region, sets it
+    for headers in (svc.auth(Role.JURY_CHAIR), chair, svc.auth(Role.COORDINATOR)):
         refused = await svc.client.put(url, json=body, headers=headers)
         assert refused.status_code == 403, refused.text
     kept = await svc.client.get(url, headers=svc.auth(Role.COORDINATOR))
@@ -169,12 +170,12 @@ async def test_public_tables_need_no_token_but_setting_the_quota_needs_a_role(
     assert (await svc.client.put(url, json=body)).status_code == 401
     denied = await svc.client.put(url, json=body, headers=svc.auth(Role.JURY_MEMBER))
     assert denied.status_code == 403
-    ok = await svc.client.put(url, json=body, headers=svc.auth(Role.COORDINATOR))
+    ok = await svc.client.put(url, json=body, headers=svc.auth(Role.MUNICIPAL_COORDINATOR))
     assert ok.status_code == 200
     assert ok.json()["prize_quota_share"] == "0.5"
     assert ok.json()["winner_min_share"] == "0.5"
     bad = await svc.client.put(
-        url, json={"prize_quota_share": "1.5"}, headers=svc.auth(Role.COORDINATOR)
+        url, json={"prize_quota_share": "1.5"}, headers=svc.auth(Role.MUNICIPAL_COORDINATOR)
     )
     assert bad.status_code == 422
     read = await svc.client.get(url, headers=svc.auth(Role.JURY_CHAIR))
