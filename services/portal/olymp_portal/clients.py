@@ -67,15 +67,17 @@ class Caller:
         *,
         json: Any = None,
         params: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
     ) -> httpx.Response:
+        """`json`, or a file's bytes as `content` of `content_type` (an attachment)."""
         client = self.backends.clients[service]
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
         try:
             response = await client.request(
-                method,
-                path,
-                json=json,
-                params=params,
-                headers={"Authorization": f"Bearer {self.token}"},
+                method, path, json=json, params=params, content=content, headers=headers
             )
         except httpx.HTTPError as exc:
             raise Unavailable(

@@ -16,6 +16,7 @@ from olymp_portal.commission import api as commission_api
 from olymp_portal.marking import api as marking_api
 from olymp_portal.materials import api as materials_api
 from olymp_portal.oidc import api as oidc_api
+from olymp_portal.observer import api as observer_api
 from olymp_portal.oidc.clients import OidcProvider
 from olymp_portal.organiser import api as organiser_api
 from olymp_portal.pages import SecurityHeaders, install_page_errors
@@ -64,6 +65,7 @@ def build(
             materials_api.router,
             venue_api.router,
             organiser_api.router,
+            observer_api.router,
         ],
         errors=api.ERRORS,
         contexts=[backends, oidc],
