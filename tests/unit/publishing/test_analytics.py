@@ -14,10 +14,15 @@ from openpyxl import load_workbook
 from olymp_core import protocol_documents
 from olymp_core.protocol_documents import Protocol
 from olymp_publishing.analytics import documents
-from olymp_publishing.analytics.clients import ProtocolUnreadable, read_checking_protocol
+from olymp_publishing.analytics.clients import (
+    ProtocolUnreadable,
+    read_checked_tasks,
+    read_checking_protocol,
+)
 from olymp_publishing.analytics.domain import (
     BANDS,
     AnalyticReport,
+    CheckedTask,
     RankedResult,
     TaskMarking,
     analyse,
@@ -203,6 +208,64 @@ def test_a_checking_protocol_in_another_layout_is_refused_not_misread() -> None:
     odd = checking_protocol_xlsx((("M9-701", "1", "10", "четыре", "jury-b: 4", "—", "4", "4"),))
     with pytest.raises(ProtocolUnreadable):
         read_checking_protocol(odd)
+
+
+def checking_protocol_before_scores(rows: tuple[tuple[str, ...], ...]) -> bytes:
+    """App. 10 as scoring laid it out before the scores' columns came."""
+    return protocol_documents.render(
+        Protocol(
+            heading=("Олимпиада", "Протокол проверки работ (Приложение № 10, п. 69–75)"),
+            header=(
+                "Шифр",
+                "Задание",
+                "Макс. балл",
+                "1-я проверка",
+                "2-я проверка",
+                "3-я проверка",
+            ),
+            rows=rows,
+            after=("Работ: 1.",),
+            signatures=("Председатель жюри: ____",),
+            wide=True,
+        ),
+        "xlsx",
+    )
+
+
+def test_the_checking_protocol_is_read_whole_members_rounds_and_scores() -> None:
+    body = checking_protocol_xlsx(
+        (
+            ("М9-01", "1", "10", "jury-a: 9", "jury-b: 3", "jury-c: 8; jury-d: 7.5", "8", "8"),
+            (
+                "М9-01",
+                "2",
+                "10",
+                "jury-a: 5",
+                "jury-b: 5",
+                "—",
+                "5",
+                "7 (после апелляции или исправления)",
+            ),
+            ("М9-03", "—", "—", "—", "—", "—", "—", "аннулирована"),
+        )
+    )
+    first, second = read_checked_tasks(body)
+    assert first == CheckedTask(
+        "М9-01",
+        "1",
+        ("jury-a", d("9")),
+        ("jury-b", d("3")),
+        (("jury-c", d("8")), ("jury-d", d("7.5"))),
+        d("8"),
+        d("8"),
+    )
+    assert (second.checked_score, second.final_score, second.third) == (d("5"), d("7"), ())
+    # the analytic report's reading is unchanged
+    assert read_checking_protocol(body)[0] == TaskMarking("М9-01", "1", d("9"), d("3"), True)
+    older = read_checked_tasks(
+        checking_protocol_before_scores((("М9-01", "1", "10", "a: 1", "b: 1", "—"),))
+    )
+    assert (older[0].checked_score, older[0].final_score) == (None, None)
 
 
 DOCUMENT = {

@@ -6,10 +6,13 @@ Scoring hands the checking protocol, as XLSX, to exactly the people who take the
 subject's jury chair and the organiser — so publishing asks for it on their behalf, with the
 caller's own token: scoring's role and scope checks, and its audit of the document taken, stay
 the only ones, and publishing learns nothing its caller could not read. When scoring is not
-reachable or refuses, the report says why instead of the figures.
+reachable or refuses, the report says why instead of the figures. The objectivity monitoring
+(`olymp_publishing.monitoring`) reads the same protocol for its figures by marker.
 
 The protocol is read by its column names (`olymp_scoring.documents`): «Шифр», «Задание»,
-«1-я проверка», «2-я проверка», «3-я проверка», each mark written «member: points».
+«1-я проверка», «2-я проверка», «3-я проверка», each mark written «member: points» (the third
+column may hold several, joined by «;»), and, when present, «Балл по проверке» and «Итоговый
+балл» (the latter followed by a note when an appeal or a correction changed it).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import httpx
 from openpyxl import load_workbook
 
 from olymp_core.subject_grade import SubjectGrade
-from olymp_publishing.analytics.domain import TaskMarking
+from olymp_publishing.analytics.domain import CheckedTask, TaskMarking
 
 log = logging.getLogger("olymp.publishing.clients")
 
@@ -37,6 +40,7 @@ _COLUMNS: Final = {
     "second": "2-я проверка",
     "third": "3-я проверка",
 }
+_SCORES: Final = {"checked_score": "Балл по проверке", "final_score": "Итоговый балл"}
 _NONE: Final = "—"
 
 
@@ -49,6 +53,14 @@ class CheckingMarks:
     """The marks of a subject and grade, or why they are not at hand (Russian, for the report)."""
 
     markings: tuple[TaskMarking, ...] | None
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckedTasks:
+    """The checking protocol's tasks whole, or why they are not at hand (Russian)."""
+
+    tasks: tuple[CheckedTask, ...] | None
     missing: str | None = None
 
 
@@ -67,6 +79,12 @@ class ScoringDocuments:
         self._transport = transport
 
     async def checking_marks(self, key: SubjectGrade, bearer: str | None) -> CheckingMarks:
+        found = await self.checked_tasks(key, bearer)
+        if found.tasks is None:
+            return CheckingMarks(None, found.missing)
+        return CheckingMarks(tuple(task.marking() for task in found.tasks))
+
+    async def checked_tasks(self, key: SubjectGrade, bearer: str | None) -> CheckedTasks:
         path = (
             f"/olympiads/{key.olympiad_id}/subjects/{key.subject_code}/grades/{key.grade}"
             "/protocols/checking.xlsx"
@@ -82,20 +100,20 @@ class ScoringDocuments:
                 "scoring's checking protocol not fetched",
                 extra={"table": key.object_id, "error": type(exc).__name__},
             )
-            return CheckingMarks(None, "служба проверки работ не ответила; запросите отчёт позже.")
+            return CheckedTasks(None, "служба проверки работ не ответила; запросите отчёт позже.")
         if response.status_code != 200:
-            return CheckingMarks(None, _refusal(response))
+            return CheckedTasks(None, _refusal(response))
         try:
-            markings = await asyncio.to_thread(read_checking_protocol, response.content)
+            tasks = await asyncio.to_thread(read_checked_tasks, response.content)
         except ProtocolUnreadable as exc:
             log.error(
                 "scoring's checking protocol not read",
                 extra={"table": key.object_id, "error": str(exc)},
             )
-            return CheckingMarks(
+            return CheckedTasks(
                 None, "протокол проверки работ (Приложение № 10) не удалось прочитать."
             )
-        return CheckingMarks(tuple(markings))
+        return CheckedTasks(tuple(tasks))
 
 
 def _refusal(response: httpx.Response) -> str:
@@ -118,6 +136,12 @@ def _refusal(response: httpx.Response) -> str:
 def read_checking_protocol(body: bytes) -> list[TaskMarking]:
     """Every task of every checked work in the checking protocol's table (annulled works have
     no tasks there); ProtocolUnreadable when its columns are not found."""
+    return [task.marking() for task in read_checked_tasks(body)]
+
+
+def read_checked_tasks(body: bytes) -> list[CheckedTask]:
+    """As `read_checking_protocol`, each task whole: members, the score by the marks and the
+    final one (None where the protocol has no such column)."""
     try:
         workbook = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a file that is no workbook
@@ -126,7 +150,7 @@ def read_checking_protocol(body: bytes) -> list[TaskMarking]:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         columns = _header(rows)
-        return list(_markings(rows, columns))
+        return list(_tasks(rows, columns))
     finally:
         workbook.close()
 
@@ -136,13 +160,16 @@ def _header(rows: Iterator[Sequence[Any]]) -> dict[str, int]:
         cells = [str(cell).strip() if cell is not None else "" for cell in row]
         if _COLUMNS["work_code"] in cells and _COLUMNS["task"] in cells:
             try:
-                return {name: cells.index(title) for name, title in _COLUMNS.items()}
+                found = {name: cells.index(title) for name, title in _COLUMNS.items()}
             except ValueError:
                 break
+            # the scores' columns came later to the protocol: a copy without them still reads
+            found |= {name: cells.index(title) for name, title in _SCORES.items() if title in cells}
+            return found
     raise ProtocolUnreadable(f"no header row with the columns {list(_COLUMNS.values())}")
 
 
-def _markings(rows: Iterator[Sequence[Any]], columns: dict[str, int]) -> Iterator[TaskMarking]:
+def _tasks(rows: Iterator[Sequence[Any]], columns: dict[str, int]) -> Iterator[CheckedTask]:
     for row in rows:
         cells = [str(cell).strip() if cell is not None else "" for cell in row]
         if not any(cells):
@@ -151,21 +178,48 @@ def _markings(rows: Iterator[Sequence[Any]], columns: dict[str, int]) -> Iterato
         task = cells[columns["task"]]
         if task in ("", _NONE):
             continue  # an annulled work: no tasks, no marks
-        yield TaskMarking(
+        third = cells[columns["third"]]
+        yield CheckedTask(
             work_code=cells[columns["work_code"]],
             task=task,
-            first=_points(cells[columns["first"]]),
-            second=_points(cells[columns["second"]]),
-            third_marked=cells[columns["third"]] not in ("", _NONE),
+            first=_mark(cells[columns["first"]]),
+            second=_mark(cells[columns["second"]]),
+            third=()
+            if third in ("", _NONE)
+            else tuple(_required(_mark(part.strip())) for part in third.split(";")),
+            checked_score=_score(cells, columns.get("checked_score")),
+            final_score=_score(cells, columns.get("final_score")),
         )
 
 
-def _points(cell: str) -> Decimal | None:
-    """«ivanova: 7.5» → 7.5; «—» → None."""
+def _mark(cell: str) -> tuple[str, Decimal] | None:
+    """«ivanova: 7.5» → ("ivanova", 7.5); «—» → None."""
     if cell in ("", _NONE):
         return None
-    _, _, points = cell.rpartition(":")
+    member, _, points = cell.rpartition(":")
     try:
-        return Decimal(points.strip())
+        value = Decimal(points.strip())
     except InvalidOperation:
-        raise ProtocolUnreadable(f"a mark reads {cell!r}, not «member: points»") from None
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ProtocolUnreadable(f"a mark reads {cell!r}, not «member: points»")
+    return member.strip(), value
+
+
+def _required(mark: tuple[str, Decimal] | None) -> tuple[str, Decimal]:
+    if mark is None:
+        raise ProtocolUnreadable("an empty mark among the third member's marks")
+    return mark
+
+
+def _score(cells: Sequence[str], column: int | None) -> Decimal | None:
+    """«7», «8 (после апелляции или исправления)» → the points; «—» or no column → None."""
+    if column is None or cells[column] in ("", _NONE):
+        return None
+    try:
+        value = Decimal(cells[column].split(maxsplit=1)[0])
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise ProtocolUnreadable(f"a score reads {cells[column]!r}, not points")
+    return value

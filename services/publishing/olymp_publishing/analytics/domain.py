@@ -57,6 +57,31 @@ class TaskMarking:
 
 
 @dataclass(frozen=True)
+class CheckedTask:
+    """One task of one work as the checking protocol shows it whole: each member's points by
+    round, the score the marks gave (§72) and the final score, which an appeal (§116) or a
+    correction (§120) may have changed. The objectivity monitoring reads the markers from it."""
+
+    work_code: str
+    task: str
+    first: tuple[str, Decimal] | None  # (member, points)
+    second: tuple[str, Decimal] | None
+    third: tuple[tuple[str, Decimal], ...]  # a third member's marks (§73), if any
+    checked_score: Decimal | None  # «Балл по проверке»; None when not stated
+    final_score: Decimal | None  # «Итоговый балл»
+
+    def marking(self) -> TaskMarking:
+        """What the analytic report needs of it."""
+        return TaskMarking(
+            work_code=self.work_code,
+            task=self.task,
+            first=None if self.first is None else self.first[1],
+            second=None if self.second is None else self.second[1],
+            third_marked=bool(self.third),
+        )
+
+
+@dataclass(frozen=True)
 class TaskSummary:
     task: str
     max_points: Decimal | None  # None: scoring did not state the task's maximum
