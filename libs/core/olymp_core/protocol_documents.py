@@ -129,13 +129,15 @@ class Report:
     heading: tuple[str, ...]  # the first two lines are titles
     sections: tuple[Section, ...]
     signatures: tuple[str, ...]
+    wide: bool = False  # tables of many columns: landscape
 
 
 def report_pdf(found: Report) -> bytes:
     styles = _Styles.make()
     buffer = io.BytesIO()
-    width = A4[0] - 24 * mm
-    document = _document(buffer, A4, found.heading[1])
+    page = landscape(A4) if found.wide else A4
+    width = page[0] - 24 * mm
+    document = _document(buffer, page, found.heading[1])
     story: list[Any] = _heading(found.heading, styles)
     for section in found.sections:
         if not section.in_pdf:

@@ -10,6 +10,9 @@ from olymp_publishing.analytics import api as analytics_api
 from olymp_publishing.analytics.clients import ScoringDocuments
 from olymp_publishing.handlers import PublishedFiles
 from olymp_publishing.handover import api as handover_api
+from olymp_publishing.monitoring import api as monitoring_api
+from olymp_publishing.monitoring.clients import RegistrationRecords
+from olymp_publishing.participants import api as participants_api
 from olymp_publishing.settings import PublishingSettings
 
 
@@ -34,6 +37,8 @@ def build(
             analytics_api.router,
             api.jury_router,
             handover_api.router,
+            monitoring_api.router,
+            participants_api.router,
             api.public_router,
         ],
         events=consumers.EVENTS.bind(files=files),
@@ -42,6 +47,9 @@ def build(
         contexts=[
             files,
             ScoringDocuments(settings.scoring_url, timeout_s=settings.scoring_timeout_s),
+            RegistrationRecords(
+                settings.registration_url, timeout_s=settings.registration_timeout_s
+            ),
         ],
         lifecycles=[
             background.files_writer(runtime, files),

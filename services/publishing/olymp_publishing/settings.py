@@ -26,3 +26,8 @@ class PublishingSettings(ServiceSettings):
     # single-machine layout's port.
     scoring_url: str = f"http://127.0.0.1:{SERVICE_PORTS['scoring'][0]}"
     scoring_timeout_s: float = 10.0
+    # Where registration answers HTTP (OLYMP_PUBLISHING_REGISTRATION_URL): the objectivity
+    # monitoring asks it, with its caller's token, for the participants' venues and the room
+    # video reports. Default: the single-machine layout's port.
+    registration_url: str = f"http://127.0.0.1:{SERVICE_PORTS['registration'][0]}"
+    registration_timeout_s: float = 10.0
