@@ -99,8 +99,11 @@ class Layout:
             if service == "portal"
             else {}
         )
-        if service == "publishing":  # its analytic report asks scoring for the checking protocol
+        if service == "publishing":
+            # its analytic report asks scoring for the checking protocol; its objectivity
+            # monitoring asks registration for the venues and the room video too
             backends[prefix + "SCORING_URL"] = self.base_url("scoring")
+            backends[prefix + "REGISTRATION_URL"] = self.base_url("registration")
         return {
             **backends,
             prefix + "DATABASE_URL": self.database_url(service),
