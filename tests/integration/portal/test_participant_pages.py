@@ -159,6 +159,8 @@ async def test_p91_the_organiser_issues_a_code_and_the_participant_reads_their_p
     assert "Ёлкина Алёна Фёдоровна" in text  # the header names the person
     assert "Математика, 9 класс" in text
     assert "1 7 10 2 3,5 10 3 10 10 4 0 10 5 5 10 Итого 25,5 50" in text
+    # the quota (45 % of three, rounded down) leaves one place for the winner (§117)
+    assert "Место 2 из 3, участник (предварительные результаты, версия 1)" in text
     assert "кабинет 1" in text and "Подача апелляций" in text
     assert "Подать апелляцию" in text
     for other in ("Ёлкин Семён", "Римская-Корсакова"):

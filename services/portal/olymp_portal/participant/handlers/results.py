@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -74,6 +74,7 @@ class SubjectScreen:
     filing_open: bool  # the form is shown: the service still judges the filing itself
     filing_note: str  # why not, or until when
     pages: tuple[ScanPage, ...]
+    standing: str | None = None  # the place in the latest published table, in words
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,16 @@ def _sitting(found: Mapping[str, Any] | None, zone: ZoneInfo) -> Sitting | None:
         found["place"],
         found["online_url"],
     )
+
+
+def _standing(place: Mapping[str, Any]) -> str:
+    """«Место 2 из 14, призёр (предварительные результаты, версия 1)»."""
+    where = (
+        f"Место {place['place']} из {place['ranked']}, {place['status']}"
+        if place["place"]
+        else f"Без места: {place['status']}"
+    )
+    return f"{where} ({place['stage_label']} результаты, версия {place['version']})"
 
 
 def _filing(work: Mapping[str, Any], now: dt.datetime, zone: ZoneInfo) -> tuple[bool, str]:
@@ -160,9 +171,14 @@ async def participant_screen(
     caller: Caller, olympiad_id: uuid.UUID, participant_id: uuid.UUID, now: dt.datetime
 ) -> ParticipantScreen:
     path = f"/olympiads/{olympiad_id}/participants/{participant_id}/works"
-    points, scans = await asyncio.gather(
-        caller.get_json("appeals", path), caller.get_json("coding", path)
+    points, scans, places = await asyncio.gather(
+        caller.get_json("appeals", path),
+        caller.get_json("coding", path),
+        caller.get_json(
+            "publishing", f"/olympiads/{olympiad_id}/participants/{participant_id}/places"
+        ),
     )
+    standing = {(p["subject_code"], int(p["grade"])): _standing(p) for p in places["places"]}
     zone = ZoneInfo(points["time_zone"])
     pages_by_subject = {
         work["subject_code"]: tuple(
@@ -180,7 +196,10 @@ async def participant_screen(
         points["olympiad_title"],
         points["time_zone"],
         tuple(
-            _screen(work, pages_by_subject.get(work["subject_code"], ()), now, zone)
+            replace(
+                _screen(work, pages_by_subject.get(work["subject_code"], ()), now, zone),
+                standing=standing.get((work["subject_code"], int(work["grade"]))),
+            )
             for work in points["works"]
         ),
     )
