@@ -10,7 +10,6 @@ from olymp_publishing.analytics import api as analytics_api
 from olymp_publishing.analytics.clients import ScoringDocuments
 from olymp_publishing.handlers import PublishedFiles
 from olymp_publishing.handover import api as handover_api
-from olymp_publishing.participants import api as participants_api
 from olymp_publishing.monitoring import api as monitoring_api
 from olymp_publishing.monitoring.clients import RegistrationRecords
 from olymp_publishing.participants import api as participants_api
@@ -38,7 +37,6 @@ def build(
             analytics_api.router,
             api.jury_router,
             handover_api.router,
-            participants_api.router,
             monitoring_api.router,
             participants_api.router,
             api.public_router,
