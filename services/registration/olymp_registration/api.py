@@ -25,6 +25,7 @@ from olymp_registration.domain import (
     ImportConflict,
     ImportRejected,
     ImportTooSlow,
+    InvalidEligibilityRules,
     InvalidOlympiad,
     OlympiadNotFound,
     ParticipantNotFound,
@@ -38,13 +39,16 @@ from olymp_registration.domain import (
 from olymp_registration.schemas import (
     CheckInCreate,
     CheckInRead,
+    EligibilityRead,
     ImportResult,
     OlympiadCreate,
     OlympiadList,
     OlympiadRead,
     ParticipantList,
     ParticipantRead,
+    PreviousAwardeesUpdate,
     RemovalCreate,
+    ThresholdsUpdate,
     VenueRead,
     VenueUpdate,
     WithdrawalCreate,
@@ -66,6 +70,11 @@ ListReader = Annotated[
     Principal,
     Depends(authorize(*_ORGANISERS, Role.VENUE_COORDINATOR, Role.CODING_OFFICER, scope=_SUBJECT)),
 ]
+# §10: the organiser of the municipal stage sets who is admitted.
+AdmissionSetter = Annotated[
+    Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, scope=_SUBJECT))
+]
+AdmissionReader = Annotated[Principal, Depends(authorize(*_IMPORTERS, scope=_SUBJECT))]
 VenueCoordinator = Annotated[Principal, Depends(authorize(Role.VENUE_COORDINATOR, scope=_SUBJECT))]
 Settings = Annotated[RegistrationSettings, Depends(context(RegistrationSettings))]
 
@@ -73,6 +82,7 @@ Settings = Annotated[RegistrationSettings, Depends(context(RegistrationSettings)
 ERRORS: ErrorMap = {
     RegistrationError: 422,
     InvalidOlympiad: 422,
+    InvalidEligibilityRules: 422,
     ImportRejected: 422,
     ImportTooSlow: 422,
     DuplicateCheckInEntry: 422,
@@ -260,3 +270,58 @@ async def withdraw_participant(
 ) -> ParticipantRead:
     command = handlers.WithdrawParticipant(olympiad_id, subject_code, participant_id, body.reason)
     return ParticipantRead.of(await handlers.withdraw_participant(command, uow, who))
+
+
+_ELIGIBILITY = "/{olympiad_id}/subjects/{subject_code}/eligibility"
+
+
+@router.get(
+    _ELIGIBILITY,
+    summary="Who is admitted in a subject (§10): thresholds by grade, last year's awardees",
+)
+async def get_eligibility(
+    olympiad_id: uuid.UUID, subject_code: str, who: AdmissionReader, uow: Uow
+) -> EligibilityRead:
+    rules = await handlers.get_eligibility(olympiad_id, subject_code, uow)
+    return EligibilityRead.of(subject_code, rules)
+
+
+@router.put(
+    _ELIGIBILITY + "/thresholds",
+    summary="Set the least school-stage score that admits, per grade (§10); replaces the set",
+    description="A later import refuses, row by row, a participant admitted by score whose score"
+    " is missing or below the threshold of the grade whose tasks they do (§11). A subject with no"
+    " thresholds is not checked.",
+)
+async def put_thresholds(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    body: ThresholdsUpdate,
+    who: AdmissionSetter,
+    uow: Uow,
+) -> EligibilityRead:
+    command = handlers.SetThresholds(
+        olympiad_id, subject_code, {t.grade: t.min_score for t in body.thresholds}
+    )
+    return EligibilityRead.of(subject_code, await handlers.set_thresholds(command, uow, who))
+
+
+@router.put(
+    _ELIGIBILITY + "/previous-awardees",
+    summary="Set last year's winners and prize-winners of the subject (§10); replaces the list",
+    description="A later import refuses a participant admitted as last year's awardee who is not"
+    " on the list (by surname, name and patronymic, in the grade after the one listed). A subject"
+    " with no list is not checked.",
+)
+async def put_previous_awardees(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    body: PreviousAwardeesUpdate,
+    who: AdmissionSetter,
+    uow: Uow,
+) -> EligibilityRead:
+    command = handlers.SetPreviousAwardees(
+        olympiad_id, subject_code, tuple(a.to_domain() for a in body.awardees)
+    )
+    rules = await handlers.set_previous_awardees(command, uow, who)
+    return EligibilityRead.of(subject_code, rules)

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field, WithJsonSchema, model_validator
 
 from olymp_core.subjects import subject
-from olymp_registration.domain import Attendance, Room, SubjectSchedule, Venue
+from olymp_registration.domain import (
+    Attendance,
+    AwardStatus,
+    EducationForm,
+    EligibilityRules,
+    PreviousAwardee,
+    Room,
+    SubjectSchedule,
+    Venue,
+)
+from olymp_registration.domain.eligibility import MAX_AWARDEES
 from olymp_registration.handlers import scheduled_subjects
 from olymp_registration.store import StoredOlympiad, StoredParticipant
 
@@ -184,6 +195,15 @@ class ParticipantRead(BaseModel):
     eligibility: str
     consent_to_publish: bool
     special_conditions: str
+    school_stage_score: Decimal | None = Field(
+        default=None,
+        description="Points at this year's school stage (§10), as the application gave",
+    )
+    education_form: EducationForm = Field(
+        default=EducationForm.SCHOOL,
+        description="§9: school, or family education or self-education (then `school` may name"
+        " the form itself)",
+    )
     venue: str | None = Field(
         default=None, description="The venue the application assigns the participant to, if any"
     )
@@ -210,6 +230,8 @@ class ParticipantRead(BaseModel):
             eligibility=p.eligibility.value,
             consent_to_publish=p.consent_to_publish,
             special_conditions=p.special_conditions,
+            school_stage_score=p.school_stage_score,
+            education_form=p.education_form,
             venue=stored.assigned_venue,
             marks=[
                 DayMarkRead(day=m.day, attendance=m.attendance, marked_at=m.marked_at)
@@ -280,3 +302,69 @@ class WithdrawalCreate(BaseModel):
 
 class OlympiadList(BaseModel):
     olympiads: list[OlympiadRead]
+
+
+class ThresholdModel(BaseModel):
+    grade: int = Field(description="The grade whose tasks the participant does (§11)")
+    min_score: Decimal = Field(
+        description="The least school-stage score that admits (§10)", examples=["20", "17.5"]
+    )
+
+
+class ThresholdsUpdate(BaseModel):
+    thresholds: list[ThresholdModel] = Field(max_length=5)
+
+    @model_validator(mode="after")
+    def _one_per_grade(self) -> ThresholdsUpdate:
+        grades = [t.grade for t in self.thresholds]
+        if len(set(grades)) != len(grades):
+            raise ValueError("each grade once")
+        return self
+
+
+class PreviousAwardeeModel(BaseModel):
+    surname: str
+    name: str
+    patronymic: str = ""
+    grade: int = Field(description="The grade they were in last year, when they won")
+    school: str = ""
+    status: AwardStatus
+
+    def to_domain(self) -> PreviousAwardee:
+        return PreviousAwardee(
+            self.surname, self.name, self.patronymic, self.grade, self.school, self.status
+        )
+
+
+class PreviousAwardeesUpdate(BaseModel):
+    awardees: list[PreviousAwardeeModel] = Field(max_length=MAX_AWARDEES)
+
+
+class EligibilityRead(BaseModel):
+    subject_code: str
+    subject_name: str
+    thresholds: list[ThresholdModel]
+    previous_awardees: list[PreviousAwardeeModel]
+
+    @classmethod
+    def of(cls, subject_code: str, rules: EligibilityRules) -> EligibilityRead:
+        return cls(
+            subject_code=subject_code,
+            subject_name=subject(subject_code).name,
+            thresholds=[
+                ThresholdModel(grade=grade, min_score=score)
+                for (code, grade), score in sorted(rules.thresholds.items())
+                if code == subject_code
+            ],
+            previous_awardees=[
+                PreviousAwardeeModel(
+                    surname=a.surname,
+                    name=a.name,
+                    patronymic=a.patronymic,
+                    grade=a.grade,
+                    school=a.school,
+                    status=a.status,
+                )
+                for a in rules.awardees.get(subject_code, ())
+            ],
+        )

@@ -31,6 +31,8 @@ def good(**changes: object) -> Row:
         "Согласие на публикацию": "да",
         "Особые условия": None,
         "Площадка проведения": None,
+        "Баллы школьного этапа": None,
+        "Форма обучения": None,
     }
     values.update({k.replace("_", " "): v for k, v in changes.items()})
     return [values[c] for c in COLUMN_NAMES]

@@ -111,3 +111,13 @@ class WithdrawalRefused(RegistrationError):
     """A withdrawal the participant's state or the calendar does not allow."""
 
     title = "Отзыв заявки не принят"
+
+
+class InvalidEligibilityRules(RegistrationError):
+    """The organiser's thresholds or awardee list break a rule; `problems` lists every one."""
+
+    title = "Условия допуска не приняты"
+
+    def __init__(self, problems: list[str] | tuple[str, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(" ".join(self.problems), errors=list(self.problems))

@@ -1,8 +1,10 @@
 """A participant of the municipal stage in one subject: one line of a municipality's application.
 
-Eligibility (§10), the task grade (§11), the consent to publish (§21) and special conditions (§12)
-are stated per subject, which is why a participant here is a person *in a subject*; the same
-person in three subjects is three participants with the same `person_key`.
+Eligibility (§10) with the school-stage score, the task grade (§11), the consent to publish (§21)
+and special conditions (§12) are stated per subject, which is why a participant here is a person
+*in a subject*; the same person in three subjects is three participants with the same
+`person_key`. Pupils in family education or self-education (§9) take part as everyone does; their
+«school» is the form of education when they attend none.
 
 The `*_problem` functions hold each rule once: the constructor raises on the first broken one,
 the file import reports every broken one with its row and column.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Final
 
@@ -45,6 +48,68 @@ _LABELS: Final = {
         "победитель или призёр муниципального этапа предыдущего учебного года"
     ),
 }
+
+
+class EducationForm(StrEnum):
+    """How the participant studies (§9): at an educational organisation, or outside one."""
+
+    SCHOOL = "school"
+    FAMILY = "family"
+    SELF = "self"
+
+    @property
+    def label(self) -> str:
+        return _FORM_LABELS[self]
+
+
+_FORM_LABELS: Final = {
+    EducationForm.SCHOOL: "в образовательной организации",
+    EducationForm.FAMILY: "семейное образование",
+    EducationForm.SELF: "самообразование",
+}
+
+
+def parse_education_form(text: str) -> EducationForm | None:
+    """The form an official meant: «семейное образование», «семейная форма», «на семейном
+    обучении», «самообразование», «очная»/«в школе» (the usual one); None when unclear."""
+    key = comparison_key(text)
+    for form in EducationForm:
+        if key in (form.value, comparison_key(form.label)):
+            return form
+    if "самообраз" in key:
+        return EducationForm.SELF
+    if "семейн" in key:
+        return EducationForm.FAMILY
+    if key in {"очная", "очно", "очно-заочная", "заочная", "в школе", "школа", "в оо"}:
+        return EducationForm.SCHOOL
+    return None
+
+
+def education_form_of_school(school: str) -> EducationForm:
+    """A school cell that names a form of education instead of a school (§9)."""
+    key = comparison_key(school)
+    if key in ("семейное образование", "семейная форма обучения", "семейное обучение"):
+        return EducationForm.FAMILY
+    if key in ("самообразование", "форма самообразования"):
+        return EducationForm.SELF
+    return EducationForm.SCHOOL
+
+
+MAX_SCHOOL_STAGE_SCORE: Final = Decimal(1000)
+
+
+def parse_score(text: str) -> Decimal | None:
+    """«23», «23,5», «23.5» → the points; None for anything else (negative, not a number)."""
+    try:
+        value = Decimal(clean_text(text).replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value < 0 or value > MAX_SCHOOL_STAGE_SCORE:
+        return None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:  # more than hundredths: a typing slip
+        return None
+    return value
 
 
 def parse_eligibility(text: str) -> EligibilityBasis | None:
@@ -138,10 +203,16 @@ class Participant:
     eligibility: EligibilityBasis
     consent_to_publish: bool
     special_conditions: str = ""
+    school_stage_score: Decimal | None = None
+    """Points at this year's school stage (§10), when the application gives them."""
+    education_form: EducationForm = EducationForm.SCHOOL
 
     def __post_init__(self) -> None:
         for attribute in ("surname", "name", "patronymic", "school", "special_conditions"):
             object.__setattr__(self, attribute, clean_text(getattr(self, attribute)))
+        if self.education_form is not EducationForm.SCHOOL and not self.school:
+            # §9: no organisation to name; the form of education stands in its place
+            object.__setattr__(self, "school", self.education_form.label)
         checks = (
             ("surname", name_problem(self.surname, "Фамилия")),
             ("name", name_problem(self.name, "Имя")),

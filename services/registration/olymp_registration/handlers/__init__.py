@@ -13,6 +13,13 @@ from olymp_registration.handlers.attendance import (
     present_participants,
     remove_participant,
 )
+from olymp_registration.handlers.eligibility import (
+    SetPreviousAwardees,
+    SetThresholds,
+    get_eligibility,
+    set_previous_awardees,
+    set_thresholds,
+)
 from olymp_registration.handlers.importing import (
     FileFormat,
     ImportParticipants,
@@ -39,10 +46,13 @@ __all__ = [
     "FileFormat",
     "ImportParticipants",
     "RemoveParticipant",
+    "SetPreviousAwardees",
+    "SetThresholds",
     "UpdateVenue",
     "WithdrawParticipant",
     "check_in_participants",
     "create_olympiad",
+    "get_eligibility",
     "get_olympiad",
     "import_participants",
     "list_olympiads",
@@ -50,6 +60,8 @@ __all__ = [
     "present_participants",
     "remove_participant",
     "scheduled_subjects",
+    "set_previous_awardees",
+    "set_thresholds",
     "too_large",
     "update_venue",
     "withdraw_participant",

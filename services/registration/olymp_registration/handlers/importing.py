@@ -29,6 +29,7 @@ from olymp_registration.domain import (
     ParseBudget,
     ProblemKind,
     VenueScope,
+    eligibility_problems,
     parse_participants_csv,
     parse_participants_xlsx,
 )
@@ -96,6 +97,10 @@ async def import_participants(
         venue_problems, venues = _assigned_venues(report, stored.olympiad)
         errors.extend(venue_problems)
         errors.extend(await _already_registered(report, command.olympiad_id, uow))
+        rules = await store.eligibility_rules(
+            uow.session, command.olympiad_id, {row.participant.subject_code for row in report.rows}
+        )
+        errors.extend(eligibility_problems(report.rows, rules))
     if errors:
         raise _rejection(errors)
     entries = [(uuid.uuid4(), row.participant) for row in report.rows]

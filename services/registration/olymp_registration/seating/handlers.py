@@ -17,7 +17,13 @@ from olymp_core.clock import to_local
 from olymp_core.db import UnitOfWork
 from olymp_core.subjects import subject
 from olymp_registration import store
-from olymp_registration.domain import Olympiad, UnknownVenue, Venue, comparison_key
+from olymp_registration.domain import (
+    EducationForm,
+    Olympiad,
+    UnknownVenue,
+    Venue,
+    comparison_key,
+)
 from olymp_registration.domain.text import school_key
 from olymp_registration.handlers.olympiads import get_olympiad, round_days
 from olymp_registration.seating import store as seating_store
@@ -88,6 +94,12 @@ def find_venue(olympiad: Olympiad, name: str) -> Venue:
 
 def candidate(stored: store.StoredParticipant) -> Candidate:
     p = stored.participant
+    # §9: pupils in family education or self-education share no organisation with anyone
+    organisation = (
+        school_key(p.school)
+        if p.education_form is EducationForm.SCHOOL
+        else f"{p.education_form.value}:{stored.participant_id}"
+    )
     return Candidate(
         participant_id=str(stored.participant_id),
         surname=p.surname,
@@ -95,7 +107,7 @@ def candidate(stored: store.StoredParticipant) -> Candidate:
         patronymic=p.patronymic,
         grade=p.grade,
         school=p.school,
-        school_key=school_key(p.school),
+        school_key=organisation,
         special_conditions=bool(p.special_conditions),
     )
 

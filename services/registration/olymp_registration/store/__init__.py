@@ -1,6 +1,11 @@
 """Tables of the registration service (its own database; no other service reads them) and the
 repository functions handlers call with their unit of work's session."""
 
+from olymp_registration.store.eligibility import (
+    eligibility_rules,
+    replace_awardees,
+    replace_thresholds,
+)
 from olymp_registration.store.olympiads import (
     StoredOlympiad,
     add_olympiad,
@@ -24,11 +29,13 @@ from olymp_registration.store.participants import (
 )
 from olymp_registration.store.tables import (
     day_marks,
+    eligibility_thresholds,
     metadata,
     olympiad_rounds,
     olympiads,
     participant_imports,
     participants,
+    previous_awardees,
     removals,
     venues,
     withdrawals,
@@ -40,6 +47,8 @@ __all__ = [
     "add_olympiad",
     "add_participants",
     "day_marks",
+    "eligibility_rules",
+    "eligibility_thresholds",
     "get_olympiad",
     "imported_ids",
     "list_participants",
@@ -52,8 +61,11 @@ __all__ = [
     "participants",
     "person_key_text",
     "present_participants",
+    "previous_awardees",
     "registered_person_keys",
     "removals",
+    "replace_awardees",
+    "replace_thresholds",
     "save_import",
     "save_mark",
     "save_removal",

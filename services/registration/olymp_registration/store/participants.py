@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from olymp_registration.domain import (
     Attendance,
     DayMark,
+    EducationForm,
     EligibilityBasis,
     Participant,
     Removal,
@@ -107,6 +108,8 @@ async def add_participants(
                 "eligibility": p.eligibility.value,
                 "consent_to_publish": p.consent_to_publish,
                 "special_conditions": p.special_conditions,
+                "school_stage_score": p.school_stage_score,
+                "education_form": p.education_form.value,
                 "venue": venues.get(participant_id),
                 "person_key": person_key_text(p),
                 "registered_at": registered_at,
@@ -229,6 +232,8 @@ def _participant(row: Any) -> Participant:
         eligibility=EligibilityBasis(row.eligibility),
         consent_to_publish=row.consent_to_publish,
         special_conditions=row.special_conditions,
+        school_stage_score=row.school_stage_score,
+        education_form=EducationForm(row.education_form),
     )
 
 

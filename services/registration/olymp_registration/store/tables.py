@@ -62,6 +62,10 @@ participants = sa.Table(
     sa.Column("eligibility", sa.Text, nullable=False),
     sa.Column("consent_to_publish", sa.Boolean, nullable=False),
     sa.Column("special_conditions", sa.Text, nullable=False),
+    # Points at this year's school stage (§10), when the application gives them.
+    sa.Column("school_stage_score", sa.Numeric(7, 2)),
+    # §9: at an educational organisation ("school"), or in family education or self-education.
+    sa.Column("education_form", sa.Text, nullable=False, server_default="school"),
     # The venue the application assigns the participant to (as the olympiad names it), if any.
     sa.Column("venue", sa.Text),
     # The loose identity of the person (case, «ё», school quotes folded): one application per
@@ -129,4 +133,38 @@ withdrawals = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("withdrawn_by", sa.Text, nullable=False),
+)
+
+# The organiser's admission rules (§10), per subject: the minimum school-stage score per grade,
+# and last year's winners and prize-winners of the municipal stage (each list replaced whole).
+eligibility_thresholds = sa.Table(
+    "eligibility_thresholds",
+    metadata,
+    sa.Column(
+        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), primary_key=True
+    ),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("grade", sa.SmallInteger, primary_key=True),
+    sa.Column("min_score", sa.Numeric(7, 2), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("set_by", sa.Text, nullable=False),
+)
+
+previous_awardees = sa.Table(
+    "previous_awardees",
+    metadata,
+    sa.Column(
+        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), primary_key=True
+    ),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("surname", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("patronymic", sa.Text, nullable=False),
+    # the grade they were in last year, when they won
+    sa.Column("grade", sa.SmallInteger, nullable=False),
+    sa.Column("school", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("listed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("listed_by", sa.Text, nullable=False),
 )

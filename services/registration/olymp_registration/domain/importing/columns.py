@@ -22,6 +22,8 @@ class Column(StrEnum):
     CONSENT = "Согласие на публикацию"
     SPECIAL_CONDITIONS = "Особые условия"
     VENUE = "Площадка проведения"
+    SCHOOL_STAGE_SCORE = "Баллы школьного этапа"
+    EDUCATION_FORM = "Форма обучения"
 
 
 COLUMNS: Final = tuple(Column)
@@ -29,7 +31,17 @@ COLUMNS: Final = tuple(Column)
 
 # The venue where the participant writes the round, as the olympiad names it; a venue coordinator
 # marks and removes only those assigned to their venue (and, while unassigned, anyone unmarked).
-OPTIONAL_COLUMNS: Final = frozenset({Column.TASK_GRADE, Column.SPECIAL_CONDITIONS, Column.VENUE})
+# The school-stage score is checked against the organiser's thresholds (§10) where they are set;
+# the form of education (§9) is needed only for pupils who attend no school.
+OPTIONAL_COLUMNS: Final = frozenset(
+    {
+        Column.TASK_GRADE,
+        Column.SPECIAL_CONDITIONS,
+        Column.VENUE,
+        Column.SCHOOL_STAGE_SCORE,
+        Column.EDUCATION_FORM,
+    }
+)
 REQUIRED_COLUMNS: Final = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
 
 _VARIANTS: Final[dict[Column, tuple[str, ...]]] = {
@@ -61,6 +73,19 @@ _VARIANTS: Final[dict[Column, tuple[str, ...]]] = {
         "пункт проведения",
         "место проведения олимпиады",
         "площадка проведения олимпиады",
+    ),
+    Column.SCHOOL_STAGE_SCORE: (
+        "балл школьного этапа",
+        "баллы",
+        "баллы на школьном этапе",
+        "количество баллов",
+        "количество баллов на школьном этапе",
+        "результат школьного этапа",
+    ),
+    Column.EDUCATION_FORM: (
+        "форма образования",
+        "форма получения образования",
+        "форма обучения участника",
     ),
 }
 

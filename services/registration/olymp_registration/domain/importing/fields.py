@@ -8,15 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Final
 
 from olymp_core.subjects import GRADES, SUBJECTS, find_subject
 from olymp_registration.domain.importing.columns import Column
 from olymp_registration.domain.importing.report import ProblemKind
 from olymp_registration.domain.participant import (
+    MAX_SCHOOL_STAGE_SCORE,
+    EducationForm,
     EligibilityBasis,
     grade_problem,
+    parse_education_form,
     parse_eligibility,
+    parse_score,
     task_grade_problem,
 )
 from olymp_registration.domain.text import clean_text, comparison_key
@@ -168,3 +173,34 @@ def read_consent(value: str, report: Report) -> bool | None:
             "(допускаются также «+» и «-»).",
         )
     return consent
+
+
+def read_score(value: str, report: Report) -> Decimal | None:
+    """The school-stage score (§10), when the cell is filled."""
+    if not value:
+        return None
+    score = parse_score(value)
+    if score is None:
+        report(
+            ProblemKind.BAD_SCORE,
+            Column.SCHOOL_STAGE_SCORE,
+            f"Баллы школьного этапа «{value}» не распознаны: впишите число баллов от 0 до "
+            f"{MAX_SCHOOL_STAGE_SCORE}, например «23» или «23,5».",
+        )
+    return score
+
+
+def read_education_form(value: str, report: Report) -> EducationForm | None:
+    """The form of education (§9); an empty cell says nothing (None, no problem)."""
+    if not value:
+        return None
+    form = parse_education_form(value)
+    if form is None:
+        choices = ", ".join(f"«{f.label}»" for f in EducationForm)
+        report(
+            ProblemKind.BAD_EDUCATION_FORM,
+            Column.EDUCATION_FORM,
+            f"Форма обучения «{value}» не распознана: впишите {choices} или оставьте ячейку "
+            "пустой, если участник учится в образовательной организации.",
+        )
+    return form

@@ -31,6 +31,12 @@ class ProblemKind(StrEnum):
     BAD_CONSENT = "bad_consent"
     TOO_LONG = "too_long"
     DUPLICATE_ROW = "duplicate_row"
+    BAD_SCORE = "bad_score"
+    BAD_EDUCATION_FORM = "bad_education_form"
+    # the organiser's admission rules (§10)
+    NO_THRESHOLD = "no_threshold"
+    BELOW_THRESHOLD = "below_threshold"
+    NOT_AN_AWARDEE = "not_an_awardee"
 
 
 @dataclass(frozen=True)

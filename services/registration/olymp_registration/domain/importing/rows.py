@@ -22,8 +22,10 @@ from olymp_registration.domain.importing.fields import (
     Cell,
     cell_text,
     read_consent,
+    read_education_form,
     read_eligibility,
     read_grade,
+    read_score,
     read_subject,
     read_task_grade,
 )
@@ -34,7 +36,9 @@ from olymp_registration.domain.importing.report import (
     ProblemKind,
 )
 from olymp_registration.domain.participant import (
+    EducationForm,
     Participant,
+    education_form_of_school,
     name_problem,
     school_problem,
     special_conditions_problem,
@@ -232,10 +236,22 @@ def _parse_row(
     task_grade = read_task_grade(text(Column.TASK_GRADE), grade, report)
 
     school = text(Column.SCHOOL)
-    if (problem := school_problem(school)) is not None:
+    # §9: a pupil in family education or self-education may have no school to name
+    form = read_education_form(text(Column.EDUCATION_FORM), report) or education_form_of_school(
+        school
+    )
+    if form is not EducationForm.SCHOOL and education_form_of_school(school) is form:
+        school = ""  # the cell named the form, not a school: stored in its canonical words
+    if (form is EducationForm.SCHOOL or school) and (problem := school_problem(school)):
+        if not school:
+            problem += (
+                f" Если участник учится вне школы (§9), впишите «{EducationForm.FAMILY.label}» "
+                f"или «{EducationForm.SELF.label}»."
+            )
         report(
             ProblemKind.TOO_LONG if school else ProblemKind.MISSING_VALUE, Column.SCHOOL, problem
         )
+    score = read_score(text(Column.SCHOOL_STAGE_SCORE), report)
 
     subject_code = read_subject(text(Column.SUBJECT), report)
     eligibility = read_eligibility(text(Column.ELIGIBILITY), report)
@@ -260,5 +276,7 @@ def _parse_row(
         eligibility=eligibility,
         consent_to_publish=consent,
         special_conditions=special,
+        school_stage_score=score,
+        education_form=form,
     )
     return participant, []
