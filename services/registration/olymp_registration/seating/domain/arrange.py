@@ -3,8 +3,8 @@
 The room is a grid of desks filled from the board backwards, each line from the left. A room of
 n desks can take up to ⌈n/2⌉ participants of one school with no two of them neighbours (every
 other desk, as the black squares of a chessboard), and whenever each school keeps within that
-limit an arrangement exists (checked exhaustively for every room up to 16 desks and every split of
-its participants; the property tests keep checking larger ones). The search below finds one:
+limit an arrangement exists (the tests try every room up to 12 desks with every split of its
+participants, and hypothesis draws rooms up to 81 desks). The search below finds one:
 at each desk it tries the school with the most participants still to seat, which lays a large
 school out as a chessboard, and it backs up when a school can no longer fit in the desks left.
 While at least half of the desks left will stay empty, an empty desk comes first wherever it
