@@ -8,7 +8,8 @@ participants, and hypothesis draws rooms up to 81 desks). The search below finds
 at each desk it tries the school with the most participants still to seat, which lays a large
 school out as a chessboard, and it backs up when a school can no longer fit in the desks left.
 While at least half of the desks left will stay empty, an empty desk comes first wherever it
-is not beside another, so a half-empty room is seated every other desk. The same input gives the same arrangement.
+is not beside another, so a half-empty room is seated every other desk. The same input gives the
+same arrangement.
 """
 
 from __future__ import annotations
