@@ -1,13 +1,14 @@
 """Seed 000 §1.3, §2.9, §2.10: the objectivity monitoring of an olympiad, built from published
 data, against a real registration and a real scoring service.
 
-Registration holds the olympiad, its two venues and the application (who writes where) and tells
-publishing about them over the broker; scoring marks the works (three members, a third one on a
-disputed task), annuls one for identifying marks and one for a removal, states the checked grade
-over the broker, and later takes a §120 correction; publishing publishes the preliminary table
-and builds the report, asking registration for the venues and the room video reports and scoring
-for the checking protocol, each with the caller's own token. The PDF's text and the JSON are
-checked against the marks and the published table; page 1 is drawn once.
+Registration holds the olympiad, its two venues, the application (who writes where) and one
+observer — on the schedule at one venue, with a confirmed report — and tells publishing about the
+people over the broker; scoring marks the works (three members, a third one on a disputed task),
+annuls one for identifying marks and one for a removal, states the checked grade over the broker,
+and later takes a §120 correction; publishing publishes the preliminary table and builds the
+report, asking registration for the venues, the room video reports and the observation, and
+scoring for the checking protocol, each with the caller's own token. The PDF's text and the JSON
+are checked against the marks and the published table; page 1 is drawn once.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ LYCEUM = "МБОУ «Лицей № 64»"
 VENUE_A = "МБОУ «Усть-Ишимская СОШ № 1»"
 VENUE_B = "МКОУ «Ярковская СОШ № 5»"
 CHAIR = "chair-smirnova"
+OBSERVER = "nabl-orlova"
 
 # surname, name, patronymic, school, venue; then each task's marks as «member points points»,
 # «third: member points» for a third marking of task 1; None: annulled (the reason)
@@ -264,10 +266,56 @@ async def register(suite: Suite) -> dict[tuple[str, str], uuid.UUID]:
     return ids
 
 
+async def observe(suite: Suite) -> None:
+    """The organiser accredits an observer for the round at venue A (none at venue B); on the
+    day the observer reports a violation there, and the organiser confirms it (§18–19)."""
+    registration, base = suite.registration, f"/olympiads/{suite.olympiad_id}"
+    organiser = registration.auth(Role.MUNICIPAL_COORDINATOR, sub="komitet")
+    accredited = await registration.client.post(
+        base + "/observers",
+        json={
+            "full_name": "Орлова-Ёлкина Мария Ильинична",
+            "identity_document": "паспорт 5218 654321",
+            "certificate_number": "ОН-017",
+            "certificate_date": "2025-11-01",
+            "login": OBSERVER,
+        },
+        headers=organiser,
+    )
+    assert accredited.status_code == 201, accredited.text
+    assigned = await registration.client.post(
+        f"{base}/observers/{accredited.json()['observer_id']}/assignments",
+        json={
+            "procedure": "round",
+            "date": OLYMPIAD_DAY.isoformat(),
+            "venue": VENUE_A,
+            "subject_code": "math",
+        },
+        headers=organiser,
+    )
+    assert assigned.status_code == 201, assigned.text
+    filed = await registration.client.post(
+        base + "/violation-reports",
+        json={
+            "assignment_id": assigned.json()["assignment_id"],
+            "text": "В Актовом зале участник пользовался телефоном, организатор не вмешался.",
+        },
+        headers=registration.auth(Role.OBSERVER, sub=OBSERVER),
+    )
+    assert filed.status_code == 201, filed.text
+    decided = await registration.client.post(
+        f"{base}/violation-reports/{filed.json()['report_id']}/decision",
+        json={"outcome": "confirmed", "decision": "Участник удалён, составлен акт (п. 53)."},
+        headers=organiser,
+    )
+    assert decided.status_code == 200, decided.text
+
+
 async def mark_and_publish(suite: Suite) -> None:
     """Scoring marks, annuls and states the grade; publishing publishes the preliminary table
     (registration's people reached it over the broker)."""
     ids = await register(suite)
+    await observe(suite)
     scoring, publishing, olympiad_id = suite.scoring, suite.publishing, suite.olympiad_id
     suite.codes = {
         (surname, school): f"M9-{n:03d}"
@@ -440,7 +488,22 @@ async def test_the_monitoring_report_from_published_data_for_the_municipal_coord
     assert report["video"]["available"] and report["video"]["missing"] == []
     assert video[VENUE_A]["findings"]["room_not_recorded"] == 2
     assert video[VENUE_B]["findings"]["room_not_recorded"] == 1
-    assert [item["state"] for item in report["not_in_system"]] == ["нет данных в системе"] * 4
+    assert [item["state"] for item in report["not_in_system"]] == ["нет данных в системе"] * 2
+
+    places = {place["place"]: place for place in report["observation"]["places"]}
+    assert report["observation"]["missing"] == []
+    assert places[VENUE_A] == {
+        "place": VENUE_A,
+        "rounds": 1,
+        "observed": 1,
+        "unobserved": [],
+        "reports": 1,
+        "confirmed": 1,
+        "not_confirmed": 0,
+        "undecided": 0,
+    }
+    assert (places[VENUE_B]["observed"], places[VENUE_B]["reports"]) == (0, 0)
+    assert places[VENUE_B]["unobserved"] == [{"subject_code": "math", "date": "2025-11-18"}]
 
     pdf = await publishing.client.get(suite.report + ".pdf", headers=organiser)
     assert pdf.status_code == 200, pdf.text
@@ -455,7 +518,10 @@ async def test_the_monitoring_report_from_published_data_for_the_municipal_coord
     assert f"{codes['jury-petrov']} математика, 9 20 20 10 5 0 0.13 1 0" in text
     assert "jury-petrov" not in text and "jury-ivanova" not in text
     assert "Аудитория «Актовый зал»: видеозапись не передана." in text
-    assert "Сообщения общественных наблюдателей о нарушениях (п. 19) нет данных в системе" in text
+    assert f"{VENUE_A} 1 1 0 1 1 0 0" in text  # observed, one report, confirmed
+    assert f"{VENUE_B}, математика, 18.11.2025: наблюдатель по графику не назначен." in text
+    assert "Орлова-Ёлкина" not in text and "телефоном" not in text  # counts only
+    assert "Передача доставочных пакетов с бланками ответов позднее 1 часа" in text
     assert first_page_png(pdf.content, tmp_path / "objectivity.png") > 5000
 
     html = await publishing.client.get(suite.report + ".html", headers=organiser)
@@ -504,6 +570,14 @@ async def test_the_regional_coordinator_reads_it_without_the_markers_scoring_kee
         " по этому токену."
     )
     assert report["venues"] is not None  # registration gives the region the venues
+    # and the public schedule, but the observers' reports to the organiser alone
+    (not_had,) = report["observation"]["missing"]
+    assert not_had.startswith(
+        "сообщения наблюдателей о нарушениях: служба регистрации не выдала сведения по этому"
+        " токену."
+    )
+    places = {place["place"]: place for place in report["observation"]["places"]}
+    assert (places[VENUE_A]["observed"], places[VENUE_A]["reports"]) == (1, None)
     assert report["schools"][0]["name"] == GYMNASIUM
 
     for headers, status in (

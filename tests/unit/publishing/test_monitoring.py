@@ -24,8 +24,11 @@ from olymp_publishing.monitoring.domain import (
     FlagRule,
     ObjectivityReport,
     PublishedTable,
+    RoundHeld,
+    ScheduledObservation,
     VideoFinding,
     VideoReport,
+    ViolationReport,
     annulment_kind,
     expert_codes,
     figures,
@@ -167,11 +170,30 @@ MATH_MARKS = (
 )
 
 
+ROUND_DAYS = {"math": (dt.date(2025, 11, 18),), "physics": (dt.date(2025, 11, 20),)}
+SCHEDULE = (
+    # every subject at venue 1 that day; physics at venue 5, not mathematics
+    ScheduledObservation(dt.date(2025, 11, 18), "round", VENUE_1, "", 1),
+    ScheduledObservation(dt.date(2025, 11, 20), "round", VENUE_5, "physics", 2),
+    ScheduledObservation(dt.date(2025, 11, 18), "round", VENUE_5, "physics", 1),  # wrong subject
+    ScheduledObservation(dt.date(2025, 11, 21), "checking", "Комитет образования, каб. 5", "", 1),
+)
+REPORTS = (
+    ViolationReport(VENUE_1, "round", dt.date(2025, 11, 18), "math", "confirmed"),
+    ViolationReport(VENUE_1, "round", dt.date(2025, 11, 18), "math", "not_confirmed"),
+    ViolationReport(VENUE_5, "round", dt.date(2025, 11, 20), "physics", None),
+    ViolationReport("Комитет образования, каб. 5", "checking", dt.date(2025, 11, 21), "", None),
+)
+
+
 def olympiad(**changes: Any) -> ObjectivityReport:
     arguments: dict[str, Any] = {
         "venues_missing": None,
         "video": [],
         "video_missing": (),
+        "round_days": ROUND_DAYS,
+        "schedule": SCHEDULE,
+        "violation_reports": REPORTS,
     }
     arguments.update(changes)
     tables = arguments.pop(
@@ -405,6 +427,37 @@ def test_video_findings_add_up_by_venue() -> None:
     assert (second.venue, second.rounds, second.findings) == (VENUE_5, 2, 0)
 
 
+def test_p18_each_round_at_a_venue_is_matched_with_the_public_schedule_of_observation() -> None:
+    by_place = {place.place: place for place in olympiad().observation}
+    # the venues where works were written, and the place a report names, as names are collated
+    assert list(by_place) == ["Комитет образования, каб. 5", VENUE_1, VENUE_5]
+    venue_1 = by_place[VENUE_1]
+    assert (venue_1.rounds, venue_1.observed, venue_1.unobserved) == (1, 1, ())
+    assert (venue_1.reports, venue_1.confirmed, venue_1.not_confirmed, venue_1.undecided) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    venue_5 = by_place[VENUE_5]
+    # mathematics on the 18th had an observer for physics only: not observed
+    assert (venue_5.rounds, venue_5.observed) == (2, 1)
+    assert venue_5.unobserved == (RoundHeld(VENUE_5, "math", dt.date(2025, 11, 18)),)
+    assert (venue_5.reports, venue_5.undecided) == (1, 1)
+    committee = by_place["Комитет образования, каб. 5"]
+    assert (committee.rounds, committee.reports, committee.undecided) == (0, 1, 1)
+
+
+def test_p19_what_registration_did_not_give_stays_unknown_never_zero() -> None:
+    found = olympiad(violation_reports=None, observation_missing=("сообщения: не выдала.",))
+    by_place = {place.place: place for place in found.observation}
+    assert set(by_place) == {VENUE_1, VENUE_5}
+    assert by_place[VENUE_1].reports is None and by_place[VENUE_1].observed == 1
+    unknown = olympiad(schedule=None)
+    assert {p.place: p.observed for p in unknown.observation}[VENUE_5] is None
+    assert {p.rounds for p in olympiad(round_days=None).observation} == {None}
+
+
 def test_without_registration_there_are_no_venues_and_the_report_says_why() -> None:
     found = olympiad(
         venues_missing="служба регистрации не ответила; запросите справку позже.",
@@ -450,7 +503,10 @@ def test_the_pdf_states_the_figures_the_marks_and_what_the_system_does_not_hold(
     assert "Эксперт 1" in text and "jury-ivanova" not in text  # anonymised
     assert "Протокол проверки не получен — Физика, 10 класс" in text
     assert "нет данных в системе" in text
-    assert "Сообщения общественных наблюдателей о нарушениях (п. 19)" in text
+    assert "Передача доставочных пакетов с бланками ответов позднее 1 часа" in text
+    assert "Сообщения общественных наблюдателей" not in text.split("12. Чего нет в системе")[1]
+    assert f"{VENUE_5} 2 1 1 1 0 0 1" in text  # physics unobserved, one report undecided
+    assert f"{VENUE_5}, математика, 18.11.2025: наблюдатель по графику не назначен." in text
     assert "Муниципальный координатор олимпиады" in text
 
 

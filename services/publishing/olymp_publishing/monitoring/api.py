@@ -40,6 +40,9 @@ from olymp_publishing.monitoring.schemas import (
     MarkersRead,
     MissingDataRead,
     ObjectivityRead,
+    ObservationRead,
+    PlaceObservationRead,
+    RoundRead,
     RuleRead,
     TableRead,
     VenueVideoRead,
@@ -63,12 +66,15 @@ DESCRIPTION = (
     " municipality's with at least 2 such works. Per expert (jury member, anonymised as «Эксперт"
     " N», stable for the olympiad): discrepancies, tasks sent to a third member, deviation from"
     " the checked score, tasks raised or lowered after an appeal or a correction — from scoring's"
-    " checking protocol (App. 10); per venue, registration's room video findings (§21). Venues"
-    " and video come from registration, the checking protocols from scoring, each asked with the"
-    " caller's own token; what either does not give is named with the reason instead. What the"
-    " system does not hold at all (late packet hand-overs §48, observers' reports §19, observers'"
-    " presence, rejected appeals by expert) is listed as «нет данных в системе» with where it"
-    " would come from. 404 when no table of the olympiad is published. Every copy is audited."
+    " checking protocol (App. 10); per venue, registration's room video findings (§21), the rounds"
+    " held there with and without an observer on the public schedule, and the observers'"
+    " violation reports with the organiser's decisions (§18–19; counts only, for the municipal"
+    " coordinator, whom alone registration gives the reports). Venues, video and observation"
+    " come from registration, the checking protocols from scoring, each asked with the caller's"
+    " own token; what either does not give is named with the reason instead. What no service"
+    " holds (late packet hand-overs §48, appeals rejected with the points kept, by expert) is"
+    " listed as «нет данных в системе» with where it would come from. 404 when no table of the"
+    " olympiad is published. Every copy is audited."
 )
 
 
@@ -169,6 +175,25 @@ def _read(found: handlers.Monitoring) -> ObjectivityRead:
             third_called=report.marking.third_called,
             missing=list(report.markers_missing),
             experts=[_marker(marker) for marker in report.markers],
+        ),
+        observation=ObservationRead(
+            missing=list(report.observation_missing),
+            places=[
+                PlaceObservationRead(
+                    place=place.place,
+                    rounds=place.rounds,
+                    observed=place.observed,
+                    unobserved=[
+                        RoundRead(subject_code=held.subject_code, date=held.day)
+                        for held in place.unobserved
+                    ],
+                    reports=place.reports,
+                    confirmed=place.confirmed,
+                    not_confirmed=place.not_confirmed,
+                    undecided=place.undecided,
+                )
+                for place in report.observation
+            ],
         ),
         video=_video(report),
         not_in_system=[

@@ -1,28 +1,38 @@
 """What the monitoring asks registration for, with the caller's own token: who wrote at which
-venue (the participants list, each with the venue the application assigned), and the room video
-coverage report of each venue and subject (§21).
+venue (the participants list, each with the venue the application assigned), the room video
+coverage report of each venue and subject (§21), the subjects' round days, the public schedule
+of observation and the observers' violation reports (§18–19).
 
 As with scoring's checking protocol (`analytics.clients`), registration's role and scope checks
-stay the only ones: the regional and the municipal coordinator may read both there, and
-publishing learns nothing its caller could not. When registration is not reachable or refuses,
+stay the only ones: the regional and the municipal coordinator may read the venues, the video and
+the schedule there, the violation reports only the municipal one; publishing learns nothing its
+caller could not. When registration is not reachable or refuses,
 the report says why instead of the figures.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from olymp_publishing.domain.publication import subject_name
-from olymp_publishing.monitoring.domain import VideoFinding, VideoReport, finding_kind
+from olymp_publishing.monitoring.domain import (
+    ScheduledObservation,
+    VideoFinding,
+    VideoReport,
+    ViolationReport,
+    finding_kind,
+)
 
 log = logging.getLogger("olymp.publishing.clients")
+T = TypeVar("T")
 
 # requests in flight at once: a municipality has tens of venues and subjects, not thousands
 _PARALLEL = 8
@@ -46,6 +56,17 @@ class VideoReports:
     """The coverage reports had; a line for each one that was not (Russian)."""
 
     reports: tuple[VideoReport, ...] | None  # None: not one was had
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Observation:
+    """The subjects' round days, the schedule of observation and the violation reports, each
+    None when not had, with a line for each that was not (Russian)."""
+
+    round_days: dict[str, tuple[dt.date, ...]] | None
+    schedule: tuple[ScheduledObservation, ...] | None
+    reports: tuple[ViolationReport, ...] | None
     missing: tuple[str, ...] = ()
 
 
@@ -110,6 +131,32 @@ class RegistrationRecords:
         if venue_subjects and not reports:
             return VideoReports(None, tuple(missing))
         return VideoReports(tuple(reports), tuple(missing))
+
+    async def observation(self, olympiad_id: uuid.UUID, bearer: str | None) -> Observation:
+        base = f"/olympiads/{olympiad_id}"
+        olympiad, schedule, reports = await self._each(
+            [(base, {}), (base + "/observer-schedule", {}), (base + "/violation-reports", {})],
+            bearer,
+        )
+        missing: list[str] = []
+
+        def read(what: str, answer: _Answer, reader: Callable[[Any], T]) -> T | None:
+            if answer.missing is not None:
+                missing.append(f"{what}: {answer.missing}")
+                return None
+            try:
+                return reader(answer.body)
+            except _Unreadable as exc:
+                log.error("registration's answer not read", extra={"error": str(exc)})
+                missing.append(f"{what}: ответ службы регистрации не удалось прочитать.")
+                return None
+
+        return Observation(
+            round_days=read("дни туров", olympiad, _round_days),
+            schedule=read("график общественного наблюдения", schedule, _schedule),
+            reports=read("сообщения наблюдателей о нарушениях", reports, _reports),
+            missing=tuple(missing),
+        )
 
     async def _each(
         self, requests: Sequence[tuple[str, dict[str, str]]], bearer: str | None
@@ -181,3 +228,47 @@ def _video(venue: str, subject_code: str, body: Any) -> VideoReport:
         return VideoReport(str(body.get("venue") or venue), subject_code, len(rounds), findings)
     except (KeyError, TypeError) as exc:
         raise _Unreadable(f"video report: {type(exc).__name__}") from None
+
+
+def _round_days(body: Any) -> dict[str, tuple[dt.date, ...]]:
+    try:
+        days: dict[str, set[dt.date]] = {}
+        for subject in body["subjects"]:
+            days.setdefault(str(subject["subject_code"]), set()).add(
+                dt.date.fromisoformat(str(subject["day"]))
+            )
+        return {code: tuple(sorted(found)) for code, found in days.items()}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _Unreadable(f"olympiad: {type(exc).__name__}") from None
+
+
+def _schedule(body: Any) -> tuple[ScheduledObservation, ...]:
+    try:
+        return tuple(
+            ScheduledObservation(
+                day=dt.date.fromisoformat(str(item["date"])),
+                procedure=str(item["procedure"]),
+                place=str(item["venue"]),
+                subject_code=str(item.get("subject_code") or ""),
+                observers=int(item["observers"]),
+            )
+            for item in body["items"]
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _Unreadable(f"observer schedule: {type(exc).__name__}") from None
+
+
+def _reports(body: Any) -> tuple[ViolationReport, ...]:
+    try:
+        return tuple(
+            ViolationReport(
+                place=str(report["assignment"]["venue"]),
+                procedure=str(report["assignment"]["procedure"]),
+                day=dt.date.fromisoformat(str(report["assignment"]["date"])),
+                subject_code=str(report["assignment"].get("subject_code") or ""),
+                outcome=None if report.get("outcome") is None else str(report["outcome"]),
+            )
+            for report in body["reports"]
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _Unreadable(f"violation reports: {type(exc).__name__}") from None

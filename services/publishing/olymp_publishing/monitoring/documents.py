@@ -75,6 +75,7 @@ def report(heading: Heading, found: ObjectivityReport) -> Report:
             _annulled("7. Аннулированные работы по образовательным организациям", found.schools),
             _annulled("8. Аннулированные работы по местам проведения", found.venues),
             _markers(found, font),
+            _observation(found),
             _video(found),
             _not_in_system(found),
         ),
@@ -343,8 +344,57 @@ def _markers(found: ObjectivityReport, font: str) -> Section:
     )
 
 
+def _observation(found: ObjectivityReport) -> Section:
+    title = "10. Общественное наблюдение (п. 18–19)"
+    missing = tuple(f"Не получено — {line}" for line in found.observation_missing)
+    if not found.observation:
+        return Section(title=title, lines=(*missing, "Сведений о наблюдении нет."))
+    unobserved = [
+        f"{held.venue}, {subject_name(held.subject_code)}, {held.day:%d.%m.%Y}: наблюдатель"
+        " по графику не назначен."
+        for place in found.observation
+        for held in place.unobserved
+    ]
+    return Section(
+        title=title,
+        lines=(
+            "По графику общественного наблюдения и сообщениям наблюдателей о нарушениях (служба"
+            " регистрации): туры на площадках, где выполнялись работы, и сообщения по месту, где"
+            " наблюдатель был назначен.",
+            *missing,
+        ),
+        header=(
+            "Место",
+            "Туров",
+            "С наблюдателем",
+            "Без наблюдателя",
+            "Сообщений о нарушениях",
+            "Подтверждено",
+            "Не подтверждено",
+            "Не рассмотрено",
+        ),
+        rows=tuple(
+            (
+                place.place,
+                _cell(place.rounds),
+                _cell(place.observed),
+                _cell(None if place.observed is None else len(place.unobserved)),
+                _cell(place.reports),
+                *(
+                    (place.confirmed, place.not_confirmed, place.undecided)
+                    if place.reports is not None
+                    else (DASH, DASH, DASH)
+                ),
+            )
+            for place in found.observation
+        ),
+        weights=(2.6, 0.8, 1.2, 1.2, 1.3, 1.2, 1.2, 1.2),
+        notes=tuple(unobserved),
+    )
+
+
 def _video(found: ObjectivityReport) -> Section:
-    title = "10. Видеонаблюдение в аудиториях (п. 21)"
+    title = "11. Видеонаблюдение в аудиториях (п. 21)"
     missing = tuple(f"Отчёт о видеозаписях не получен — {line}" for line in found.video_missing)
     if not found.video:
         return Section(title=title, lines=missing or ("Отчётов о видеозаписях нет.",))
@@ -377,7 +427,7 @@ def _video(found: ObjectivityReport) -> Section:
 
 def _not_in_system(found: ObjectivityReport) -> Section:
     return Section(
-        title="11. Чего нет в системе",
+        title="12. Чего нет в системе",
         lines=(f"Эти сведения в справку не входят: {NO_DATA}.",),
         header=("Сведения", "Состояние", "Откуда могли бы поступить"),
         rows=tuple((item.what, NO_DATA, item.source) for item in found.not_in_system),

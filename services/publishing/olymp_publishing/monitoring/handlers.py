@@ -1,8 +1,9 @@
 """The objectivity monitoring of an olympiad for the regional and municipal coordinators.
 
 Built on request from the latest published version of every subject and grade the caller may
-see, registration's venues and room video reports and scoring's checking protocols — the last
-two asked for with the caller's own token, with no transaction held open meanwhile. Every copy
+see, registration's venues, room video reports and public observation (the schedule, the
+violation reports), and scoring's checking protocols — the last two services asked with the
+caller's own token, with no transaction held open meanwhile. Every copy
 handed out is audited, whatever its format, with the tables it read and what it could not get.
 """
 
@@ -105,9 +106,10 @@ async def _monitoring(
     # registration and scoring may take seconds to answer: no transaction is held open meanwhile
     await uow.session.rollback()
     subjects = sorted({version.key.subject_code for version in versions})
-    venues, checked = await asyncio.gather(
+    venues, checked, observation = await asyncio.gather(
         registration.venues(olympiad_id, subjects, bearer),
         _checked_tasks(scoring, [version.key for version in versions], bearer),
+        registration.observation(olympiad_id, bearer),
     )
     by_participant = venues.by_participant or {}
     tables = []
@@ -138,6 +140,10 @@ async def _monitoring(
         venues_missing=venues.missing,
         video=video.reports,
         video_missing=video.missing,
+        round_days=observation.round_days,
+        schedule=observation.schedule,
+        violation_reports=observation.reports,
+        observation_missing=observation.missing,
     )
     heading = documents.Heading(
         olympiad_title=None if olympiad is None else olympiad.title,
@@ -230,6 +236,8 @@ async def _audited(
             "video_reports": None
             if report.video is None
             else sum(v.subjects for v in report.video),
+            # what of registration's observation (round days, schedule, reports) was not had
+            "observation_missing": len(report.observation_missing),
         },
     )
     await uow.commit()

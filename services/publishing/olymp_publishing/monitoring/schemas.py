@@ -101,6 +101,31 @@ class VideoRead(BaseModel):
     venues: list[VenueVideoRead]
 
 
+class RoundRead(BaseModel):
+    subject_code: str
+    date: dt.date
+
+
+class PlaceObservationRead(BaseModel):
+    place: str = Field(description="A venue where works were written, or where a report was made")
+    rounds: int | None = Field(description="Rounds held there; null when not known")
+    observed: int | None = Field(description="Of them, with an observer on the public schedule")
+    unobserved: list[RoundRead]
+    reports: int | None = Field(description="Observers' violation reports; null when not had")
+    confirmed: int
+    not_confirmed: int
+    undecided: int
+
+
+class ObservationRead(BaseModel):
+    """Public observation (§18–19) from registration: counts only, no names, no report texts."""
+
+    missing: list[str] = Field(
+        description="What of registration's round days, schedule and reports was not had (why)"
+    )
+    places: list[PlaceObservationRead]
+
+
 class MissingDataRead(BaseModel):
     what: str
     state: str = Field(description="Always «нет данных в системе»")
@@ -130,5 +155,6 @@ class ObjectivityRead(BaseModel):
     )
     venues_missing: str | None
     markers: MarkersRead
+    observation: ObservationRead
     video: VideoRead
     not_in_system: list[MissingDataRead]

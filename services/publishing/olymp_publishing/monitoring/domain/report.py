@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final
@@ -28,6 +28,13 @@ from olymp_publishing.monitoring.domain.markers import (
     marker_figures,
     marking_totals,
     ranked_tasks,
+)
+from olymp_publishing.monitoring.domain.observers import (
+    PlaceObservation,
+    RoundHeld,
+    ScheduledObservation,
+    ViolationReport,
+    place_observation,
 )
 from olymp_publishing.monitoring.domain.video import VenueVideo, VideoReport, venue_video
 
@@ -66,8 +73,8 @@ class MissingData:
 
 NO_DATA: Final = "нет данных в системе"
 
-# Named in every report: the seeds ask for them (§18–19, §48; the objectivity plan's observers),
-# and no service the monitoring reads holds them today.
+# Named in every report: the seeds ask for them (§48, §112), and no service the monitoring reads
+# holds them today.
 NOT_IN_SYSTEM: Final = (
     MissingData(
         "Передача доставочных пакетов с бланками ответов позднее 1 часа после окончания"
@@ -75,16 +82,6 @@ NOT_IN_SYSTEM: Final = (
         "Время приёма пакета в системе не записывается: сопроводительный бланк, который"
         " печатает служба кодирования, подписывается на бумаге. Источник — отметка о приёме"
         " пакета в службе кодирования.",
-    ),
-    MissingData(
-        "Сообщения общественных наблюдателей о нарушениях (п. 19)",
-        "Справка их не получает. Источник — служба регистрации: сообщения наблюдателей"
-        " (площадка, время, нарушение) и решения организатора по ним.",
-    ),
-    MissingData(
-        "Присутствие общественных наблюдателей на площадках по графику (п. 18)",
-        "Справка его не получает. Источник — служба регистрации: аккредитация наблюдателей и"
-        " график их работы по площадкам и датам.",
     ),
     MissingData(
         "Апелляции, отклонённые с сохранением баллов, по экспертам; изменения по апелляции"
@@ -111,6 +108,8 @@ class ObjectivityReport:
     markers_missing: tuple[str, ...]  # a line per table without its checking protocol
     video: tuple[VenueVideo, ...] | None  # None: no coverage report was had
     video_missing: tuple[str, ...]
+    observation: tuple[PlaceObservation, ...] = ()
+    observation_missing: tuple[str, ...] = ()  # what of registration's observation was not had
     not_in_system: tuple[MissingData, ...] = NOT_IN_SYSTEM
 
     @property
@@ -133,10 +132,16 @@ def monitor(
     venues_missing: str | None,
     video: Sequence[VideoReport] | None,
     video_missing: Sequence[str] = (),
+    round_days: Mapping[str, Sequence[dt.date]] | None = None,
+    schedule: Sequence[ScheduledObservation] | None = None,
+    violation_reports: Sequence[ViolationReport] | None = None,
+    observation_missing: Sequence[str] = (),
     rule: FlagRule = FlagRule(),
 ) -> ObjectivityReport:
     """The report's figures; `venues_missing`: why the works have no venues (None when they
-    have them); `video`: registration's coverage reports, None when none was had."""
+    have them); `video`: registration's coverage reports, None when none was had; `round_days`:
+    each subject's round days, `schedule` the public schedule of observation, `violation_reports`
+    the observers' reports — each None when registration did not give it."""
     works = [work for table in tables for work in table.works]
     whole, schools, venues = grouped(works, rule)
     marks = [
@@ -169,7 +174,30 @@ def monitor(
         ),
         video=None if video is None else venue_video(video),
         video_missing=tuple(video_missing),
+        observation=place_observation(
+            _rounds_held(tables, round_days, venues_missing), schedule, violation_reports
+        ),
+        observation_missing=tuple(observation_missing),
     )
+
+
+def _rounds_held(
+    tables: Sequence[PublishedTable],
+    round_days: Mapping[str, Sequence[dt.date]] | None,
+    venues_missing: str | None,
+) -> list[RoundHeld] | None:
+    """Each subject's round days at each venue where its works were written; None when the days
+    or the venues are not known."""
+    if round_days is None or venues_missing is not None:
+        return None
+    held = {
+        RoundHeld(work.venue, table.subject_code, day)
+        for table in tables
+        for work in table.works
+        if work.venue is not None
+        for day in round_days.get(table.subject_code, ())
+    }
+    return sorted(held, key=lambda r: (r.venue, r.day, r.subject_code))
 
 
 def _marker_reasons(
