@@ -116,6 +116,21 @@ class Backends:
         self._make_issuer = issuer
         self.token_ttl = token_ttl
 
+    async def public_json(self, service: str, path: str) -> Any:
+        """A route the service opens to everyone (no token): the olympiad's public page."""
+        try:
+            response = await self.clients[service].get(path)
+        except httpx.HTTPError as exc:
+            raise Unavailable(
+                f"Служба «{service}» не отвечает ({type(exc).__name__}). Обновите страницу позже."
+            ) from exc
+        if response.status_code >= 400:
+            raise Refused(
+                f"Сведения службы «{service}» недоступны ({response.status_code}).",
+                status=response.status_code,
+            )
+        return response.json()
+
     @functools.cached_property
     def issuer(self) -> TokenIssuer:
         """Loaded at the first call, so a portal without its key starts and says so in /readyz."""

@@ -15,12 +15,13 @@ from olymp_portal.coding import api as coding_api
 from olymp_portal.commission import api as commission_api
 from olymp_portal.marking import api as marking_api
 from olymp_portal.materials import api as materials_api
-from olymp_portal.oidc import api as oidc_api
 from olymp_portal.observer import api as observer_api
+from olymp_portal.oidc import api as oidc_api
 from olymp_portal.oidc.clients import OidcProvider
 from olymp_portal.organiser import api as organiser_api
 from olymp_portal.pages import SecurityHeaders, install_page_errors
 from olymp_portal.participant import api as participant_api
+from olymp_portal.public import api as public_api
 from olymp_portal.settings import PortalSettings
 from olymp_portal.venue import api as venue_api
 
@@ -64,6 +65,7 @@ def build(
             commission_api.router,
             materials_api.router,
             venue_api.router,
+            public_api.router,
             organiser_api.router,
             observer_api.router,
         ],

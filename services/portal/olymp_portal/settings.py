@@ -62,6 +62,9 @@ class PortalSettings(ServiceSettings):
     scoring_url: str = ""
     appeals_url: str = ""
     publishing_url: str = ""
+    # where the public reads the published results (the olympiad's public page links there);
+    # empty: publishing's own address (one machine)
+    public_results_url: str = ""
 
     @model_validator(mode="after")
     def _fill_backends(self) -> PortalSettings:

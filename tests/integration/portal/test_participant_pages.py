@@ -334,3 +334,20 @@ async def test_p102_p107_the_commission_hears_votes_two_two_and_its_chair_decide
     text = " ".join(re.sub(r"<[^>]+>", " ", own.text).split())
     assert "апелляция удовлетворена с повышением количества баллов" in text
     assert "окончательное (п. 114)" in text
+
+
+async def test_p82_p96_the_olympiads_public_page_shows_the_analysis_show_and_appeal_window(
+    suite: Suite, olympiad: Olympiad
+) -> None:
+    async with client_of(suite.portal) as anyone:  # nobody signed in
+        page = await anyone.get(f"/olympiad/{olympiad.olympiad_id}")
+    assert page.status_code == 200, page.text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert "Муниципальный этап ВсОШ 2026/27, Усть-Ишимский район" in text
+    assert "Математика Анализ заданий и их решений" in text
+    assert "МБОУ «Усть-Ишимская СОШ № 1», актовый зал" in text
+    assert "Показ работ" in text and "кабинет 1" in text
+    assert "Подача апелляций (п. 96) с " in text
+    assert "Назначений наблюдателей пока нет." in text
+    assert page.headers["cache-control"] == "public, max-age=60"
+    assert f"/results/{olympiad.olympiad_id}/index.html" in page.text
