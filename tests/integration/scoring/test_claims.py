@@ -172,7 +172,6 @@ async def test_p69_p73_only_the_third_member_holding_the_work_and_the_chair_see_
     assert chair["rounds"][2]["task_scores"] == {"1": "8"}
 
 
-
 async def test_p108_the_appeal_commission_reads_the_rounds_of_a_checked_work_only(
     svc: ServiceHarness, olympiad_id: uuid.UUID
 ) -> None:
