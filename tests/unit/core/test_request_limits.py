@@ -311,6 +311,8 @@ UPLOADS = {
         "PUT /olympiads/{olympiad_id}/venues/{venue}/video/uploads/{upload_id}/parts/{number}": (
             8 << 20
         ),
+        # an observer's photo, document or short video of a violation (§19)
+        "POST /olympiads/{olympiad_id}/violation-reports/{report_id}/attachments": 20 << 20,
     },
 }
 

@@ -14,7 +14,7 @@ import pypdfium2  # type: ignore[import-untyped]
 import pytest
 
 from olymp_publishing.analytics.domain import CheckedTask
-from olymp_publishing.monitoring import documents, page
+from olymp_publishing.monitoring import documents, pages
 from olymp_publishing.monitoring.domain import (
     AUTOMATIC,
     SHARE_BANDS,
@@ -517,7 +517,7 @@ def test_the_html_page_has_server_drawn_svg_plots_no_script_and_escapes_names() 
         for code, name, school, venue, total, status in MATH_9
     )
     found = olympiad(tables=[table("math", 9, "40", people, MATH_MARKS)])
-    html = page.html_page(documents.report(HEADING, found))
+    html = pages.html_page(documents.report(HEADING, found))
     assert html.count("<svg") >= 3  # schools, venues, experts
     assert "<script" not in html.lower() and "http://" not in html.split("<svg", 1)[0]
     assert odd_school not in html
@@ -527,4 +527,4 @@ def test_the_html_page_has_server_drawn_svg_plots_no_script_and_escapes_names() 
     ids = re.findall(r'\bid="([^"]+)"', html)
     assert len(ids) == len(set(ids)) and 'id="clip"' not in html
     assert "jury-petrov" not in html
-    assert "default-src 'none'" in page.CONTENT_SECURITY_POLICY
+    assert "default-src 'none'" in pages.CONTENT_SECURITY_POLICY

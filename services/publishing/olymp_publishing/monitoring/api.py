@@ -19,7 +19,7 @@ from olymp_core.auth import Principal, Role, authorize, bearer_token
 from olymp_core.dependencies import Uow, context
 from olymp_publishing.analytics.clients import ScoringDocuments
 from olymp_publishing.domain import points_text, subject_name
-from olymp_publishing.monitoring import handlers, page
+from olymp_publishing.monitoring import handlers, pages
 from olymp_publishing.monitoring.clients import RegistrationRecords
 from olymp_publishing.monitoring.domain import (
     ANNULMENT_KINDS,
@@ -106,7 +106,7 @@ async def get_objectivity_file(
     disposition = "inline" if extension == "html" else "attachment"
     headers = {"Content-Disposition": f'{disposition}; filename="{found.filename}"'}
     if extension == "html":
-        headers["Content-Security-Policy"] = page.CONTENT_SECURITY_POLICY
+        headers["Content-Security-Policy"] = pages.CONTENT_SECURITY_POLICY
     return Response(found.body, media_type=found.media_type, headers=headers)
 
 

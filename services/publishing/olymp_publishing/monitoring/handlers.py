@@ -22,7 +22,7 @@ from olymp_publishing import store
 from olymp_publishing.analytics.clients import CheckedTasks, ScoringDocuments
 from olymp_publishing.domain import NotPublished
 from olymp_publishing.handlers.protocols import ProtocolFile
-from olymp_publishing.monitoring import documents, page
+from olymp_publishing.monitoring import documents, pages
 from olymp_publishing.monitoring.clients import RegistrationRecords, VideoReports
 from olymp_publishing.monitoring.domain import (
     ObjectivityReport,
@@ -88,7 +88,7 @@ async def objectivity_file(
 def _render(extension: str, found: Monitoring) -> bytes:
     if extension == "pdf":
         return documents.render_pdf(found.heading, found.report)
-    return page.html_page(documents.report(found.heading, found.report)).encode("utf-8")
+    return pages.html_page(documents.report(found.heading, found.report)).encode("utf-8")
 
 
 async def _monitoring(

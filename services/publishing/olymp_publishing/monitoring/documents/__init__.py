@@ -16,7 +16,7 @@ from olymp_core.protocol_documents import Cell, Report, Section, render_report, 
 from olymp_publishing.documents.tables import local_text
 from olymp_publishing.domain import points_text
 from olymp_publishing.domain.publication import STAGE_LABELS, subject_name
-from olymp_publishing.monitoring import charts
+from olymp_publishing.monitoring.documents import charts
 from olymp_publishing.monitoring.domain import (
     ANNULMENT_KINDS,
     FINDING_KINDS,
