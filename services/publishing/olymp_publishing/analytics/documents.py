@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any, Final
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 
@@ -22,6 +21,7 @@ from olymp_core import protocol_documents
 from olymp_core.pdf_fonts import register_fonts
 from olymp_core.protocol_documents import Cell, Report, Section, signature_line
 from olymp_publishing.analytics.domain import BANDS, AnalyticReport, TaskDiscrepancy
+from olymp_publishing.documents.charts import legend, style_axes
 from olymp_publishing.documents.protocols import heading
 from olymp_publishing.domain import points_text
 
@@ -285,28 +285,6 @@ def _unknown_maxima(found: AnalyticReport) -> tuple[str, ...]:
     )
 
 
-def _axis_fonts(chart: Any, font: str) -> None:
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = font
-        axis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
-
-
-def _legend(names: Sequence[str], palette: Sequence[Any], font: str, x: float, y: float) -> Legend:
-    legend = Legend()
-    legend.fontName = font
-    legend.fontSize = 7
-    legend.x, legend.y = x, y
-    legend.alignment = "right"
-    legend.columnMaximum = 1  # one row under the plot
-    legend.deltax = 8
-    legend.dxTextSpace = 4
-    legend.colorNamePairs = list(zip(palette, names, strict=False))
-    return legend
-
-
 def _vertical_bars(
     categories: Sequence[str],
     series: Sequence[Sequence[float | None]],
@@ -320,7 +298,7 @@ def _vertical_bars(
     chart.x, chart.y, chart.width, chart.height = 36, 40, _WIDTH - 48, 118
     chart.data = [list(values) for values in series]
     chart.categoryAxis.categoryNames = list(categories)
-    _axis_fonts(chart, font)
+    style_axes(chart, font)
     if value_max is not None:
         chart.valueAxis.valueMax = value_max
     chart.barSpacing = 1
@@ -328,7 +306,7 @@ def _vertical_bars(
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None
     drawing.add(chart)
-    drawing.add(_legend(names, _SERIES, font, 36, 12))
+    drawing.add(legend(names, _SERIES, font, 36, 12))
     return drawing
 
 
@@ -346,14 +324,14 @@ def _stacked_bars(
     chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.reverseDirection = True  # the first task on top
-    _axis_fonts(chart, font)
+    style_axes(chart, font)
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 25
     for index, colour in enumerate(_BAND_COLOURS):
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = colors.white
     drawing.add(chart)
-    drawing.add(_legend(names, _BAND_COLOURS, font, 60, 10))
+    drawing.add(legend(names, _BAND_COLOURS, font, 60, 10))
     return drawing
 
 
@@ -370,7 +348,7 @@ def _horizontal_bars(
     # a long school name is cut for the plot; the table above has it whole
     chart.categoryAxis.categoryNames = [_shorten(name, 42) for name in categories]
     chart.categoryAxis.reverseDirection = True  # the best mean on top
-    _axis_fonts(chart, font)
+    style_axes(chart, font)
     if value_max is not None:
         chart.valueAxis.valueMax = value_max
     chart.bars[0].fillColor = _SERIES[0]

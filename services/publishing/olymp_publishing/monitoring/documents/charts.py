@@ -5,12 +5,13 @@ rendered as SVG on the server, into the HTML page (no script, nothing fetched fr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
+
+from olymp_publishing.documents.charts import legend, style_axes
 
 WIDTH: Final = 740.0  # points: the width of A4 landscape between the margins, nearly
 # the tallest plot that fits under a section's title on a landscape page; past it, bars thin out
@@ -37,28 +38,6 @@ def _row(bars: int, margins: float) -> float:
     return min(14.0, (MAX_HEIGHT - margins) / max(bars, 1))
 
 
-def _axes(chart: Any, font: str) -> None:
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = font
-        axis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
-
-
-def _legend(names: Sequence[str], palette: Sequence[Any], font: str, x: float, y: float) -> Legend:
-    legend = Legend()
-    legend.fontName = font
-    legend.fontSize = 7
-    legend.x, legend.y = x, y
-    legend.alignment = "right"
-    legend.columnMaximum = 1  # one row under the plot
-    legend.deltax = 8
-    legend.dxTextSpace = 4
-    legend.colorNamePairs = list(zip(palette, names, strict=False))
-    return legend
-
-
 def band_shares(
     names: Sequence[str], shares: Sequence[Sequence[float]], bands: Sequence[str], font: str
 ) -> Drawing:
@@ -73,7 +52,7 @@ def band_shares(
     chart.categoryAxis.categoryNames = [shorten(name) for name in names]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.reverseDirection = True  # the municipality on top
-    _axes(chart, font)
+    style_axes(chart, font)
     chart.categoryAxis.labels.fontSize = min(7.0, row - 1)
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 25
@@ -81,7 +60,7 @@ def band_shares(
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = colors.white
     drawing.add(chart)
-    drawing.add(_legend(bands, BAND_COLOURS, font, _LABEL_WIDTH, 10))
+    drawing.add(legend(bands, BAND_COLOURS, font, _LABEL_WIDTH, 10))
     return drawing
 
 
@@ -98,7 +77,7 @@ def marked_shares(
     chart.data = [list(values)]
     chart.categoryAxis.categoryNames = [shorten(name) for name in names]
     chart.categoryAxis.reverseDirection = True
-    _axes(chart, font)
+    style_axes(chart, font)
     chart.categoryAxis.labels.fontSize = min(7.0, row - 1)
     chart.valueAxis.valueMax = 100
     chart.valueAxis.valueStep = 25
@@ -129,12 +108,12 @@ def paired_bars(
     chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.labels.angle = 30 if len(categories) > 8 else 0
     chart.categoryAxis.labels.boxAnchor = "ne" if len(categories) > 8 else "n"
-    _axes(chart, font)
+    style_axes(chart, font)
     chart.valueAxis.valueMax = 100
     chart.barSpacing = 1
     for index, colour in enumerate(_SERIES[: len(series)]):
         chart.bars[index].fillColor = colour
         chart.bars[index].strokeColor = None
     drawing.add(chart)
-    drawing.add(_legend(names, _SERIES, font, 36, 8))
+    drawing.add(legend(names, _SERIES, font, 36, 8))
     return drawing
