@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,6 +51,16 @@ class ImportProblem:
     value: str
     message: str
 
+    @property
+    def fault(self) -> str:
+        """What is wrong: the message up to the advice (the whole message when it has none)."""
+        return split_advice(self.message)[0]
+
+    @property
+    def remedy(self) -> str:
+        """What to do, as the message advises it; empty when the message gives no advice."""
+        return split_advice(self.message)[1]
+
 
 @dataclass(frozen=True)
 class ImportedRow:
@@ -78,3 +89,40 @@ class ImportReport:
 def file_problem(kind: ProblemKind, message: str, *, row: int | None = None) -> ImportReport:
     """A report for a file that could not be read at all."""
     return ImportReport(rows=(), errors=(ImportProblem(kind, row, None, "", message),))
+
+
+# The advice of a message opens with a verb in the imperative («впишите», «удалите», «проверьте»)
+# or with «Если …»; a boundary is «: » or «. » outside «quoted values», where a typed value may
+# hold either.
+_ADVICE = re.compile(r"(?:[А-ЯЁа-яё]+(?:ите|йте|ьте)|Если)(?![А-ЯЁа-яё])")
+
+
+def split_advice(message: str) -> tuple[str, str]:
+    """«Класс «7а» не распознан: впишите число…» → («Класс «7а» не распознан.», «Впишите число…»).
+
+    A message with no imperative after a boundary and several sentences gives its first sentence
+    as the fault and the rest as the advice; one sentence is all fault."""
+    depth = 0
+    first_sentence_end = None
+    for index, char in enumerate(message):
+        if char == "«":
+            depth += 1
+        elif char == "»":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in ":." and message[index + 1 : index + 2] == " ":
+            rest = message[index + 2 :]
+            if _ADVICE.match(rest):
+                return _sentence(message[:index]), _capitalised(rest)
+            if char == "." and first_sentence_end is None and rest[:1].isupper():
+                first_sentence_end = index
+    if first_sentence_end is not None:
+        return message[: first_sentence_end + 1], message[first_sentence_end + 2 :]
+    return message, ""
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
