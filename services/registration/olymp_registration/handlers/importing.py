@@ -263,6 +263,8 @@ def _problem_json(problem: ImportProblem) -> dict[str, Any]:
         "column": problem.column,
         "value": problem.value,
         "message": problem.message,
+        "fault": problem.fault,
+        "remedy": problem.remedy,
         "kind": problem.kind.value,
     }
 
