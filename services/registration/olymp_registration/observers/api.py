@@ -8,6 +8,7 @@ accreditation; the observer's portal account (or OIDC identity) carries that log
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Annotated
 from urllib.parse import quote
@@ -15,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from olymp_core.auth import Principal, Role, authorize
+from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import CurrentRuntime, Uow
 from olymp_core.errors import ErrorMap
 from olymp_core.request_limits import body_limit
@@ -36,6 +37,7 @@ from olymp_registration.observers.schemas import (
     AssignmentCreate,
     AssignmentRead,
     AttachmentRead,
+    CheckInCountList,
     DecisionCreate,
     ObservationList,
     ObservationRead,
@@ -56,6 +58,20 @@ Observer = Annotated[Principal, Depends(authorize(Role.OBSERVER))]
 # the organiser reads every report, an observer only their own (the handler tells them apart)
 ReportReader = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, Role.OBSERVER))]
 Public = Annotated[Principal, Depends(authorize(Role.PUBLIC))]
+# counts, no names: observers watch check-in (§18) beside those who run it; a venue coordinator
+# reads their own venues only
+CountReader = Annotated[
+    Principal,
+    Depends(
+        authorize(
+            Role.COORDINATOR,
+            Role.MUNICIPAL_COORDINATOR,
+            Role.VENUE_COORDINATOR,
+            Role.OBSERVER,
+            scope=ScopeRule(ScopeKind.VENUE, "venue"),
+        )
+    ),
+]
 
 
 def _objects(runtime: CurrentRuntime) -> ObjectStore:
@@ -258,3 +274,15 @@ async def decide(
 ) -> ReportRead:
     command = handlers.DecideReport(olympiad_id, report_id, body.outcome, body.decision)
     return ReportRead.of(await handlers.decide_report(command, uow, who))
+
+
+@router.get(
+    "/olympiads/{olympiad_id}/check-in-counts",
+    summary="How many are expected, present, absent and removed at a venue on a round day, per "
+    "subject: counts only, for observers (§18) and those who run the check-in",
+)
+async def check_in_counts(
+    olympiad_id: uuid.UUID, who: CountReader, uow: Uow, venue: str, day: dt.date
+) -> CheckInCountList:
+    found = await handlers.check_in_counts_at(olympiad_id, venue, day, uow)
+    return CheckInCountList.of(venue, day, found)

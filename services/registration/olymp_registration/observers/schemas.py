@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from olymp_core.subjects import UnknownSubject, subject
 from olymp_registration.observers.domain import Outcome, Procedure
+from olymp_registration.observers.domain.watching import CheckInCount
 from olymp_registration.observers.handlers import (
     AssignmentView,
     Observation,
@@ -260,3 +261,40 @@ class ReportList(BaseModel):
 class DecisionCreate(BaseModel):
     outcome: Outcome = Field(description="confirmed: measures taken; not_confirmed")
     decision: str = Field(max_length=20_000, description="What was established and done")
+
+
+class CheckInCountRead(BaseModel):
+    subject_code: str
+    subject_name: str
+    expected: int = Field(description="Applications at this venue that day, withdrawn left out")
+    present: int
+    absent: int
+    not_marked: int
+    removed: int = Field(description="Removed with an act that day (§53)")
+
+
+class CheckInCountList(BaseModel):
+    """Counts only: what an observer watches at check-in, no names."""
+
+    venue: str
+    day: dt.date
+    subjects: list[CheckInCountRead]
+
+    @classmethod
+    def of(cls, venue: str, day: dt.date, found: list[CheckInCount]) -> CheckInCountList:
+        return cls(
+            venue=venue,
+            day=day,
+            subjects=[
+                CheckInCountRead(
+                    subject_code=c.subject_code,
+                    subject_name=_subject_name(c.subject_code),
+                    expected=c.expected,
+                    present=c.present,
+                    absent=c.absent,
+                    not_marked=c.not_marked,
+                    removed=c.removed,
+                )
+                for c in found
+            ],
+        )

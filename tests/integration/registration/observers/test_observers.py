@@ -14,9 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from olymp_core.auth import Role
+from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.testing.service import ServiceHarness
+from olymp_core.testing.synthetic import generate_participants, to_csv
 from tests.integration.registration.conftest import OLYMPIAD_DAY, Desk
 
 pytestmark = pytest.mark.integration
@@ -432,3 +433,74 @@ async def test_an_observer_reaches_only_their_own_assignments_and_reports(
             f"{observation.base}/violation-reports", headers=observation.svc.auth(role)
         )
         assert refused.status_code == 403
+
+
+async def test_p18_an_observer_reads_the_check_in_counts_of_a_venue_and_no_names(
+    observation: Observation,
+) -> None:
+    lines = generate_participants(seed=18, n=6, schools=3, subjects=["math"])
+    imported = await observation.desk.import_file(observation.olympiad_id, to_csv(lines))
+    assert imported.status_code == 200, imported.text
+    ids = [p["participant_id"] for p in imported.json()["participants"]]
+    venue_staff = observation.svc.auth(Role.VENUE_COORDINATOR, sub="venue-7")
+    marked = await observation.svc.client.post(
+        f"{observation.base}/subjects/math/check-in",
+        json={
+            "entries": [{"participant_id": p, "present": p != ids[3]} for p in ids[:4]],
+            "venue": SCHOOL,
+        },
+        headers=venue_staff,
+    )
+    assert marked.status_code == 200, marked.text
+    removed = await observation.svc.client.post(
+        f"{observation.base}/subjects/math/participants/{ids[0]}/removal",
+        json={"reason": "пользовался телефоном во время тура"},
+        headers=venue_staff,
+    )
+    assert removed.status_code == 200, removed.text
+    url = f"{observation.base}/check-in-counts"
+    params = {"venue": SCHOOL, "day": OLYMPIAD_DAY.isoformat()}
+
+    counts = await observation.svc.client.get(
+        url, params=params, headers=observation.observer("nabl-orlova")
+    )
+
+    assert counts.status_code == 200, counts.text
+    by_subject = {c["subject_code"]: c for c in counts.json()["subjects"]}
+    assert by_subject["math"] == {
+        "subject_code": "math",
+        "subject_name": "математика",
+        "expected": 6,
+        "present": 3,
+        "absent": 1,
+        "not_marked": 2,
+        "removed": 1,
+    }
+    assert by_subject["physics"]["expected"] == 0  # held that day, nobody applied
+    surnames = {line.surname for line in lines}
+    assert not any(surname in counts.text for surname in surnames)
+    elsewhere = await observation.svc.client.get(
+        url, params={**params, "venue": "МКОУ «Ложниковская СОШ»"}, headers=observation.organiser()
+    )
+    assert elsewhere.status_code == 422, elsewhere.text
+
+
+@pytest.mark.parametrize(
+    ("role", "scopes", "status"),
+    [
+        (Role.MUNICIPAL_COORDINATOR, {}, 200),
+        (Role.VENUE_COORDINATOR, {ScopeKind.VENUE: [SCHOOL]}, 200),
+        (Role.VENUE_COORDINATOR, {ScopeKind.VENUE: ["МКОУ «Ложниковская СОШ»"]}, 403),
+        (Role.JURY_MEMBER, {}, 403),
+        (Role.PARTICIPANT, {ScopeKind.PARTICIPANT: [str(uuid.uuid4())]}, 403),
+    ],
+)
+async def test_check_in_counts_refuse_a_wrong_role(
+    observation: Observation, role: Role, scopes: dict[ScopeKind, list[str]], status: int
+) -> None:
+    answered = await observation.svc.client.get(
+        f"{observation.base}/check-in-counts",
+        params={"venue": SCHOOL, "day": OLYMPIAD_DAY.isoformat()},
+        headers=observation.svc.auth(role, sub="someone", scopes=scopes),
+    )
+    assert answered.status_code == status, answered.text

@@ -29,6 +29,7 @@ from olymp_registration.observers.handlers.reports import (
     list_reports,
     open_attachment,
 )
+from olymp_registration.observers.handlers.watching import check_in_counts_at
 
 __all__ = [
     "AccreditObserver",
@@ -46,6 +47,7 @@ __all__ = [
     "add_attachment",
     "assign_observer",
     "cancel_assignment",
+    "check_in_counts_at",
     "decide_report",
     "file_report",
     "get_report",
