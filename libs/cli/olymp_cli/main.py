@@ -16,12 +16,14 @@ import click
 import httpx
 
 from olymp_cli import suite
+from olymp_cli.commands.backup import backup, restore
 from olymp_cli.commands.materials import materials
 from olymp_cli.commands.scan import scan
 from olymp_cli.commands.token import token
 from olymp_cli.commands.user import user
 from olymp_cli.commands.video import video
 from olymp_cli.demo.day import STOPS
+from olymp_cli.options import layout_options
 from olymp_cli.supervisor import CrashLoop
 from olymp_core.settings import SERVICES
 
@@ -30,28 +32,12 @@ ONLY = click.Choice(SERVICES)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
-    """Operate the olympiad suite: start and stop it, issue tokens, verify the audit trail."""
-
-
-def _layout_options(f: click.decorators.FC) -> click.decorators.FC:
-    f = click.option(
-        "--port-offset",
-        type=int,
-        default=0,
-        show_default=True,
-        help="Add this to every port (8101-8107 HTTP, 50101-50107 gRPC), e.g. for a second suite.",
-    )(f)
-    f = click.option(
-        "--database-prefix",
-        default="olymp_",
-        show_default=True,
-        help="Each service uses the database <prefix><service>.",
-    )(f)
-    return f
+    """Operate the olympiad suite: start and stop it, issue tokens, verify the audit trail, back up
+    and restore."""
 
 
 @cli.command()
-@_layout_options
+@layout_options
 @click.option(
     "--detach", is_flag=True, help="Start in the background and return once all are ready."
 )
@@ -143,7 +129,7 @@ def _ready(layout: suite.Layout, service: str) -> bool:
 
 
 @cli.command()
-@_layout_options
+@layout_options
 def prepare(port_offset: int, database_prefix: str) -> None:
     """Create the signing key and databases if missing, migrate, declare the broker topology.
 
@@ -174,7 +160,7 @@ def down(port_offset: int) -> None:
 
 
 @cli.command()
-@_layout_options
+@layout_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def status(port_offset: int, database_prefix: str, as_json: bool) -> None:
     """Show each service's readiness (database, broker, storage), restarts and dead letters.
@@ -242,7 +228,7 @@ def events_asyncapi(output: Path | None) -> None:
 
 
 @events.command("dead-letters")
-@_layout_options
+@layout_options
 @click.argument("queue")
 @click.option("--limit", type=int, default=20, show_default=True, help="Show at most this many.")
 def events_dead_letters(port_offset: int, database_prefix: str, queue: str, limit: int) -> None:
@@ -269,7 +255,7 @@ def events_dead_letters(port_offset: int, database_prefix: str, queue: str, limi
 
 
 @events.command("replay")
-@_layout_options
+@layout_options
 @click.argument("queue")
 @click.option("--limit", type=int, default=None, help="Move at most this many.")
 def events_replay(port_offset: int, database_prefix: str, queue: str, limit: int | None) -> None:
@@ -295,7 +281,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@_layout_options
+@layout_options
 @click.option("--service", "services", type=ONLY, multiple=True, help="Only these services.")
 def audit_verify(port_offset: int, database_prefix: str, services: tuple[str, ...]) -> None:
     """Verify each service's hash-chained audit trail; name the first changed or removed entry."""
@@ -315,7 +301,7 @@ def audit_verify(port_offset: int, database_prefix: str, services: tuple[str, ..
 
 
 @cli.command()
-@_layout_options
+@layout_options
 @click.option("--participants", type=int, default=320, show_default=True, help="Synthetic entries.")
 @click.option("--schools", type=int, default=14, show_default=True, help="Schools they come from.")
 @click.option(
@@ -365,7 +351,9 @@ def demo(
     click.echo(report)
 
 
+cli.add_command(backup)
 cli.add_command(materials)
+cli.add_command(restore)
 cli.add_command(scan)
 cli.add_command(token)
 cli.add_command(user)

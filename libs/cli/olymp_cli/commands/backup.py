@@ -1,0 +1,166 @@
+"""`olymp backup DIR` and `olymp restore DIR`: the suite's databases and object store, out and back.
+
+The layout of a backup is described in `olymp_cli.backup`. A restore trusts nothing it has not
+checked: every checksum first, then only into databases that hold nothing, then every object of
+the listing is looked for in the store by its bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib.metadata
+import time
+from pathlib import Path
+
+import click
+
+from olymp_cli.backup import databases, manifest, objects
+from olymp_cli.options import layout_options
+from olymp_cli.suite import Layout
+from olymp_core.settings import SERVICES
+from olymp_core.storage import open_store
+
+DUMPS = "databases"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+@click.command()
+@layout_options
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--copy-objects",
+    is_flag=True,
+    help="Copy every object's bytes into the backup too; without it the backup lists each "
+    "object's key, size and sha256 only (for a store that keeps its own replicas or versions).",
+)
+def backup(port_offset: int, database_prefix: str, directory: Path, copy_objects: bool) -> None:
+    """Back up every service's database (pg_dump, custom format) and the object store into
+    DIRECTORY, with a manifest of sizes and sha256 checksums.
+
+    Runs beside the working suite. Each database is read as one consistent snapshot; the store
+    is listed after the dumps, so every object they name is in the listing. Each service's
+    database is OLYMP_<SERVICE>_DATABASE_URL when set (as the service reads it), else the
+    layout's (OLYMP_POSTGRES_URL + <prefix><service>); the store is OLYMP_STORAGE_URL. DIRECTORY
+    must be new or empty. pg_dump must be of the server's major version.
+    """
+    if directory.exists() and any(directory.iterdir()):
+        raise click.ClickException(f"{directory} is not empty: give a new directory per backup")
+    layout = Layout.from_env(port_offset, database_prefix)
+    started = time.monotonic()
+    created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    directory.mkdir(parents=True, exist_ok=True)
+    dumps: dict[str, manifest.DatabaseDump] = {}
+    try:
+        version = databases.tool_version("pg_dump")
+        for service in SERVICES:
+            url = databases.database_url(layout, service)
+            relative = f"{DUMPS}/{service}.dump"
+            databases.dump(url, directory / relative)
+            described = manifest.describe(directory, relative)
+            dumps[service] = manifest.DatabaseDump(
+                **described.model_dump(), database=databases.database_name(url)
+            )
+            click.echo(f"database {dumps[service].database}: {_megabytes(described.bytes)}")
+    except databases.ToolFailed as exc:
+        raise click.ClickException(f"{exc}; the backup in {directory} is incomplete") from None
+    store = open_store(layout.storage_url)
+    listing = asyncio.run(objects.back_up(store, directory, copy=copy_objects))
+    copied = ", bytes copied" if copy_objects else ", checksums only"
+    click.echo(f"objects: {listing.count} ({_megabytes(listing.total_bytes)}){copied}")
+    listed = manifest.describe(directory, manifest.OBJECTS_LIST)
+    seconds = round(time.monotonic() - started, 2)
+    manifest.write_manifest(
+        directory,
+        manifest.Manifest(
+            suite_version=importlib.metadata.version("olymp-cli"),
+            created_at=created_at,
+            pg_dump_version=version,
+            databases=dumps,
+            objects=manifest.ObjectsListing(
+                **listed.model_dump(),
+                count=listing.count,
+                total_bytes=listing.total_bytes,
+                copied=copy_objects,
+            ),
+            seconds=seconds,
+        ),
+    )
+    size = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+    click.echo(f"backup in {directory}: {_megabytes(size)} in {seconds:.1f} s")
+
+
+@click.command()
+@layout_options
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Only check the backup's checksums, restore nothing.",
+)
+def restore(port_offset: int, database_prefix: str, directory: Path, check_only: bool) -> None:
+    """Restore a backup made by `olymp backup` into fresh databases, and check the object store.
+
+    First every file's size and sha256 is checked against the manifest: a damaged backup is
+    refused whole. Then each service's database (named as for `olymp backup`) must be missing or
+    empty — it is created and restored with pg_restore, owned by the user that restores — and
+    every object of the listing must be in the store with its sha256; missing or changed ones are
+    written back from the backup when it holds their bytes (--copy-objects). Stop the suite
+    first; start it again (`olymp up`) after. Exits with 1 when an object is still missing.
+    """
+    started = time.monotonic()
+    try:
+        found, listing = manifest.check(directory)
+    except manifest.DamagedBackup as exc:
+        raise click.ClickException(
+            f"the backup in {directory} is damaged, nothing restored: {exc}"
+        ) from None
+    click.echo(
+        f"backup of {found.created_at} (suite {found.suite_version}): {len(found.databases)} "
+        f"databases and {found.objects.count} objects, every checksum matches"
+    )
+    if check_only:
+        return
+    layout = Layout.from_env(port_offset, database_prefix)
+    targets = {service: databases.database_url(layout, service) for service in found.databases}
+    asyncio.run(_refuse_used_databases(targets))
+    try:
+        for service, dump in found.databases.items():
+            asyncio.run(databases.restore(targets[service], directory / dump.path))
+            click.echo(f"database {databases.database_name(targets[service])}: restored")
+    except databases.ToolFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    store = open_store(layout.storage_url)
+    outcome = asyncio.run(objects.restore(store, directory, listing, copied=found.objects.copied))
+    click.echo(
+        f"objects: {outcome.present} in the store with their checksums, "
+        f"{outcome.restored} written back from the backup"
+    )
+    if not outcome.ok:
+        shown = ", ".join(outcome.missing[:10])
+        more = f" and {len(outcome.missing) - 10} more" if len(outcome.missing) > 10 else ""
+        click.echo(
+            f"{len(outcome.missing)} objects are missing or changed in the store and the backup "
+            f"has no copy of them: {shown}{more}",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"restored in {time.monotonic() - started:.1f} s; start the suite: olymp up")
+
+
+async def _refuse_used_databases(targets: dict[str, str]) -> None:
+    """A restore never mixes into data: every target database is checked before any is touched."""
+    used = []
+    for url in targets.values():
+        relations = await databases.relations_in(url)
+        if relations > 0:
+            used.append(f"{databases.database_name(url)} ({relations} tables and sequences)")
+    if used:
+        raise click.ClickException(
+            f"not empty: {', '.join(used)}. A restore goes into fresh databases: stop the suite "
+            "(olymp down) and drop them, or restore under another --database-prefix"
+        )
