@@ -7,6 +7,7 @@ from olymp_registration import api, grpc_api
 from olymp_registration.observers import api as observers_api
 from olymp_registration.seating import api as seating_api
 from olymp_registration.settings import RegistrationSettings
+from olymp_registration.venue_day import api as venue_day_api
 from olymp_registration.video import api as video_api
 from olymp_registration.video import background as video_background
 from olymp_registration.video.handlers import VideoContext
@@ -24,8 +25,20 @@ def build(
             "Olympiads, the participants application, seating, day-of check-in and removals, "
             "room video, public observers."
         ),
-        routers=[api.router, seating_api.router, video_api.router, observers_api.router],
-        errors={**api.ERRORS, **seating_api.ERRORS, **video_api.ERRORS, **observers_api.ERRORS},
+        routers=[
+            api.router,
+            seating_api.router,
+            venue_day_api.router,
+            video_api.router,
+            observers_api.router,
+        ],
+        errors={
+            **api.ERRORS,
+            **seating_api.ERRORS,
+            **venue_day_api.ERRORS,
+            **video_api.ERRORS,
+            **observers_api.ERRORS,
+        },
         grpc=grpc_api.grpc_api(runtime.uows),
         contexts=[video],
         lifecycles=[video_background.retention(runtime.uows, video)],

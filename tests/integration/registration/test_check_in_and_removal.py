@@ -32,7 +32,13 @@ async def check_in(
 ) -> Any:
     return await desk.svc.client.post(
         f"/olympiads/{olympiad_id}/subjects/math/check-in",
-        json={"entries": [{"participant_id": p, "present": v} for p, v in entries], **body},
+        json={
+            "entries": [
+                {"participant_id": p, "present": v} | ({"documents": ["passport"]} if v else {})
+                for p, v in entries
+            ],
+            **body,
+        },
         headers=desk.svc.auth(Role.VENUE_COORDINATOR, sub="venue-7"),
     )
 
@@ -65,7 +71,12 @@ async def test_p36_check_in_marks_present_and_absent_and_announces_each(desk: An
     assert len(await desk.outbox_payloads("participant_checked_in", olympiad_id)) == 5
     listed = {p["participant_id"]: p for p in await desk.participants(olympiad_id, "math")}
     assert listed[ids[0]]["marks"] == [
-        {"day": "2025-11-18", "attendance": "present", "marked_at": MORNING}
+        {
+            "day": "2025-11-18",
+            "attendance": "present",
+            "marked_at": MORNING,
+            "documents": ["passport"],
+        }
     ]
     assert listed[ids[4]]["marks"][0]["attendance"] == "absent"
 
@@ -84,6 +95,10 @@ async def test_p53_removal_records_reason_time_and_who(desk: Any) -> None:
         "reason": "Пользовался мобильным телефоном",
         "removed_at": "2025-11-18T05:30:00Z",
         "removed_by": "venue-7",
+        "act_number": 1,
+        "venue": None,
+        "room": None,
+        "signatories": [],
     }
     [removed] = await desk.outbox_payloads("participant_removed", olympiad_id)
     assert removed == {

@@ -33,6 +33,7 @@ def good(**changes: object) -> Row:
         "Площадка проведения": None,
         "Баллы школьного этапа": None,
         "Форма обучения": None,
+        "Дата рождения": None,
     }
     values.update({k.replace("_", " "): v for k, v in changes.items()})
     return [values[c] for c in COLUMN_NAMES]
@@ -179,3 +180,14 @@ def test_any_bytes_give_a_report_never_an_exception(tail: bytes) -> None:
     for data in (tail, b"PK\x03\x04" + tail):
         report = parse_participants_xlsx(data)
         assert not report.ok or report.rows
+
+
+def test_p36_a_date_of_birth_typed_as_an_excel_date_is_read_as_that_date() -> None:
+    born = dt.datetime(2011, 11, 18)
+    report = parse_participants_xlsx(
+        workbook(
+            [HEADER, good(Дата_рождения=born), good(Имя="Варвара", Дата_рождения="18.11.2011")]
+        )
+    )
+    assert report.ok, report.errors
+    assert [r.participant.birth_date for r in report.rows] == [dt.date(2011, 11, 18)] * 2

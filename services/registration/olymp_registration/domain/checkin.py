@@ -9,11 +9,14 @@ the caller passes the instant.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Final
 
 from olymp_core.subjects import subject
 from olymp_registration.domain.errors import CheckInRefused
+from olymp_registration.domain.identity import IdentityDocument
 from olymp_registration.domain.text import clean_text
 
 
@@ -31,16 +34,46 @@ class DayMark:
     day: dt.date
     attendance: Attendance
     marked_at: dt.datetime
+    documents: frozenset[IdentityDocument] = frozenset()
+    """The identity documents shown at the entrance (§36); empty for an absence."""
+
+
+class SignatoryRole(StrEnum):
+    """Who signs the removal act (§53): the organisers in the room and the orgcommittee's members
+    (its representative at the venue, §136, §142)."""
+
+    ORGANISER_IN_ROOM = "organiser_in_room"
+    ORGCOMMITTEE = "orgcommittee"
+
+    @property
+    def label(self) -> str:
+        if self is SignatoryRole.ORGANISER_IN_ROOM:
+            return "Организатор в аудитории"
+        return "Член организационного комитета"
+
+
+SIGNATORY_MAX_LENGTH: Final = 200
+
+
+@dataclass(frozen=True)
+class Signatory:
+    role: SignatoryRole
+    name: str
 
 
 @dataclass(frozen=True)
 class Removal:
-    """The act of removal (§53): why, when and by whom. The work of the subject is annulled."""
+    """The act of removal (§53, App. 14): why, when, where and by whom; who signs it. The work of
+    the subject is annulled. Acts made before numbering have no number, room or signatories."""
 
     day: dt.date
     reason: str
     removed_at: dt.datetime
     removed_by: str
+    act_number: int | None = None
+    venue: str | None = None
+    room: str | None = None
+    signatories: tuple[Signatory, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,8 +114,15 @@ def new_attendance(
     return SubjectAttendance(participant_id, subject_code, tuple(sorted(set(round_days))))
 
 
-def check_in(state: SubjectAttendance, day: dt.date, at: dt.datetime) -> SubjectAttendance:
-    """Mark the participant present on `day` after the ID check (§36). Repeating it changes nothing.
+def check_in(
+    state: SubjectAttendance,
+    day: dt.date,
+    at: dt.datetime,
+    documents: frozenset[IdentityDocument] = frozenset(),
+) -> SubjectAttendance:
+    """Mark the participant present on `day` after the ID check (§36), with the documents shown
+    (checked against the age by `identity.check_documents`). Repeating it changes nothing; new
+    documents for a participant already present correct the record, keeping the time of entry.
 
     Refused for a removed participant (§54: no further participation in the subject this year).
     """
@@ -95,9 +135,12 @@ def check_in(state: SubjectAttendance, day: dt.date, at: dt.datetime) -> Subject
             f"{removal.day:%d.%m.%Y} (причина: {removal.reason}) и лишён права дальнейшего "
             "участия по этому предмету в текущем году: зарегистрировать его нельзя."
         )
-    if state.is_present_on(day):
-        return state
-    return _with_mark(state, DayMark(day, Attendance.PRESENT, at))
+    mark = state.mark_on(day)
+    if mark is not None and mark.attendance is Attendance.PRESENT:
+        if not documents or documents == mark.documents:
+            return state
+        return _with_mark(state, replace(mark, documents=documents))
+    return _with_mark(state, DayMark(day, Attendance.PRESENT, at, documents))
 
 
 def mark_absent(state: SubjectAttendance, day: dt.date, at: dt.datetime) -> SubjectAttendance:
@@ -125,11 +168,25 @@ def remove(
     reason: str,
     removed_at: dt.datetime,
     removed_by: str,
+    act_number: int | None = None,
+    venue: str | None = None,
+    room: str | None = None,
+    signatories: Sequence[Signatory] = (),
 ) -> SubjectAttendance:
-    """Record the removal of a violator from the room (§53): the reason, when and by whom."""
+    """Record the removal of a violator from the room (§53): the reason, when, where and by whom,
+    and who signs the act (a name left out is written in by hand on the printed act)."""
     _require_round_day(state, day)
     _require_instant(removed_at, "the removal")
     reason, removed_by = clean_text(reason), clean_text(removed_by)
+    room = clean_text(room or "") or None
+    signed = tuple(Signatory(s.role, clean_text(s.name)) for s in signatories)
+    for signatory in signed:
+        if not signatory.name or len(signatory.name) > SIGNATORY_MAX_LENGTH:
+            raise CheckInRefused(
+                f"Подписант акта ({signatory.role.label.lower()}) указан без фамилии или длиннее "
+                f"{SIGNATORY_MAX_LENGTH} символов: впишите фамилию и инициалы, например "
+                "«Ёлкина-Соловьёва А. П.», или уберите пустую строку."
+            )
     if not reason:
         raise CheckInRefused(
             "Не указана причина удаления: опишите нарушение так, как оно записано в акте."
@@ -151,7 +208,8 @@ def remove(
         raise CheckInRefused(
             "Время удаления раньше времени регистрации участника: проверьте время в акте."
         )
-    return replace(state, removal=Removal(day, reason, removed_at, removed_by))
+    removal = Removal(day, reason, removed_at, removed_by, act_number, venue, room, signed)
+    return replace(state, removal=removal)
 
 
 def _with_mark(state: SubjectAttendance, mark: DayMark) -> SubjectAttendance:

@@ -46,6 +46,12 @@ class RemovalRefused(CheckInRefused):
     title = "Удаление не принято"
 
 
+class IdentityDocumentRefused(RegistrationError):
+    """The documents marked at the entrance are not the ones §36 asks of the participant's age."""
+
+    title = "Документ, удостоверяющий личность, не подходит"
+
+
 class DuplicateCheckInEntry(RegistrationError):
     title = "Участник указан в списке дважды"
 

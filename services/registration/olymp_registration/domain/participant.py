@@ -12,6 +12,7 @@ the file import reports every broken one with its row and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -206,6 +207,8 @@ class Participant:
     school_stage_score: Decimal | None = None
     """Points at this year's school stage (§10), when the application gives them."""
     education_form: EducationForm = EducationForm.SCHOOL
+    birth_date: dt.date | None = None
+    """From the application's optional column; decides the identity document at check-in (§36)."""
 
     def __post_init__(self) -> None:
         for attribute in ("surname", "name", "patronymic", "school", "special_conditions"):

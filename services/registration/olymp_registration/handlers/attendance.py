@@ -17,23 +17,30 @@ from olymp_registration.domain import (
     CheckInRefused,
     DayInFuture,
     DuplicateCheckInEntry,
+    IdentityDocument,
+    IdentityDocumentRefused,
     Olympiad,
     ParticipantNotFound,
     RemovalRefused,
+    Signatory,
     VenueOutOfScope,
     VenueScope,
+    check_documents,
     check_in,
     check_in_venue,
     mark_absent,
     remove,
 )
 from olymp_registration.handlers.olympiads import get_olympiad, round_days
+from olymp_registration.seating import store as seating_store
 
 
 @dataclass(frozen=True)
 class CheckInEntry:
     participant_id: uuid.UUID
     present: bool
+    documents: frozenset[IdentityDocument] | None = None
+    """Shown at the entrance (§36), checked against the age; None: not recorded (older clients)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class RemoveParticipant:
     participant_id: uuid.UUID
     reason: str
     day: dt.date | None = None
+    room: str | None = None
+    """Where the participant was removed from; by default the room of their desk (§30)."""
+    signatories: tuple[Signatory, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class CheckInResult:
     absent: int
 
 
-def _round_day(olympiad: Olympiad, requested: dt.date | None, now: dt.datetime) -> dt.date:
+def chosen_round_day(olympiad: Olympiad, requested: dt.date | None, now: dt.datetime) -> dt.date:
     today = to_local(now, olympiad.time_zone).date()
     if requested is None:
         return today
@@ -113,7 +123,7 @@ async def check_in_participants(
             "Оставьте по одной отметке на участника."
         )
     now = uow.clock.now()
-    day = _round_day(olympiad, command.day, now)
+    day = chosen_round_day(olympiad, command.day, now)
     by_id = await participants_of(command.olympiad_id, command.subject_code, ids, uow)
     for entry in command.entries:
         stored = by_id[entry.participant_id]
@@ -138,10 +148,14 @@ async def check_in_participants(
                 assigned_venue=assigned,
             )
         try:
-            after = (check_in if entry.present else mark_absent)(before, day, now)
-        except CheckInRefused as exc:
+            if entry.present:
+                documents = _documents(entry, stored, day)
+                after = check_in(before, day, now, documents)
+            else:
+                after = mark_absent(before, day, now)
+        except (CheckInRefused, IdentityDocumentRefused) as exc:
             # the rule does not know whom it refused; the official needs the name and the id
-            raise CheckInRefused(
+            raise type(exc)(
                 f"{stored.participant.full_name}: {exc}",
                 participant_id=str(entry.participant_id),
             ) from None
@@ -176,6 +190,11 @@ async def check_in_participants(
             "venue": venue,
             "present": [str(e.participant_id) for e in command.entries if e.present],
             "absent": [str(e.participant_id) for e in command.entries if not e.present],
+            "documents": {
+                str(e.participant_id): sorted(d.value for d in e.documents)
+                for e in command.entries
+                if e.present and e.documents is not None
+            },
         },
     )
     await uow.commit()
@@ -193,7 +212,7 @@ async def remove_participant(
     olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
     days = round_days(olympiad, command.subject_code)
     now = uow.clock.now()
-    day = _round_day(olympiad, command.day, now)
+    day = chosen_round_day(olympiad, command.day, now)
     ids = [command.participant_id]
     stored = (await participants_of(command.olympiad_id, command.subject_code, ids, uow))[
         command.participant_id
@@ -213,6 +232,11 @@ async def remove_participant(
         # the same act sent again (a retry after a lost answer): it stands; a different reason
         # for the same participant is still refused below, as a second act
         return stored
+    room = command.room
+    if not room:
+        seat = await seating_store.seats_of(uow.session, command.olympiad_id, command.subject_code)
+        seated = seat.get(command.participant_id)
+        room = seated[1].room if seated is not None else None
     try:
         after = remove(
             stored.attendance(days),
@@ -220,6 +244,10 @@ async def remove_participant(
             reason=command.reason,
             removed_at=now,
             removed_by=actor.subject,
+            act_number=await store.next_act_number(uow.session, command.olympiad_id),
+            venue=venue,
+            room=room,
+            signatories=command.signatories,
         )
     except CheckInRefused as exc:
         raise RemovalRefused(exc.detail) from None
@@ -247,6 +275,9 @@ async def remove_participant(
             "venue": venue,
             "reason": removal.reason,
             "removed_at": removal.removed_at.isoformat(),
+            "act_number": removal.act_number,
+            "room": removal.room,
+            "signatories": [{"role": s.role.value, "name": s.name} for s in removal.signatories],
         },
     )
     await uow.commit()
@@ -259,6 +290,14 @@ async def remove_participant(
         stored.mark_venues,
         stored.assigned_venue,
     )
+
+
+def _documents(
+    entry: CheckInEntry, stored: store.StoredParticipant, day: dt.date
+) -> frozenset[IdentityDocument]:
+    if entry.documents is None:
+        return frozenset()
+    return check_documents(entry.documents, stored.participant.birth_date, day)
 
 
 async def present_participants(

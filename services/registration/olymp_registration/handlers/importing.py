@@ -146,6 +146,7 @@ async def import_participants(
                 task_grade=p.task_grade,
                 school=p.school,
                 consent_to_publish=p.consent_to_publish,
+                birth_date=p.birth_date,
             )
         )
     await uow.audit(

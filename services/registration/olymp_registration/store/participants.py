@@ -17,8 +17,11 @@ from olymp_registration.domain import (
     DayMark,
     EducationForm,
     EligibilityBasis,
+    IdentityDocument,
     Participant,
     Removal,
+    Signatory,
+    SignatoryRole,
     SubjectAttendance,
     Withdrawal,
 )
@@ -110,6 +113,7 @@ async def add_participants(
                 "special_conditions": p.special_conditions,
                 "school_stage_score": p.school_stage_score,
                 "education_form": p.education_form.value,
+                "birth_date": p.birth_date,
                 "venue": venues.get(participant_id),
                 "person_key": person_key_text(p),
                 "registered_at": registered_at,
@@ -191,14 +195,15 @@ async def list_participants(
             .where(day_marks.c.participant_id.in_(ids))
             .order_by(day_marks.c.day)
         ):
-            mark = DayMark(m.day, Attendance(m.attendance), m.marked_at)
+            documents = frozenset(IdentityDocument(d) for d in m.documents)
+            mark = DayMark(m.day, Attendance(m.attendance), m.marked_at, documents)
             marks.setdefault(m.participant_id, []).append(mark)
             if m.venue is not None:
                 mark_venues.setdefault(m.participant_id, []).append((m.day, m.venue))
         for r in await session.execute(
             sa.select(removals).where(removals.c.participant_id.in_(ids))
         ):
-            found_removals[r.participant_id] = Removal(r.day, r.reason, r.removed_at, r.removed_by)
+            found_removals[r.participant_id] = _removal(r)
         for w in await session.execute(
             sa.select(withdrawals).where(withdrawals.c.participant_id.in_(ids))
         ):
@@ -220,6 +225,19 @@ async def list_participants(
     ]
 
 
+def _removal(row: Any) -> Removal:
+    return Removal(
+        row.day,
+        row.reason,
+        row.removed_at,
+        row.removed_by,
+        row.act_number,
+        row.venue,
+        row.room,
+        tuple(Signatory(SignatoryRole(s["role"]), s["name"]) for s in row.signatories),
+    )
+
+
 def _participant(row: Any) -> Participant:
     return Participant(
         surname=row.surname,
@@ -234,6 +252,7 @@ def _participant(row: Any) -> Participant:
         special_conditions=row.special_conditions,
         school_stage_score=row.school_stage_score,
         education_form=EducationForm(row.education_form),
+        birth_date=row.birth_date,
     )
 
 
@@ -253,6 +272,7 @@ async def save_mark(
         "marked_at": mark.marked_at,
         "marked_by": marked_by,
         "venue": venue,
+        "documents": sorted(d.value for d in mark.documents),
     }
     statement = pg_insert(day_marks).values(**values)
     await session.execute(
@@ -262,6 +282,7 @@ async def save_mark(
                 "attendance": statement.excluded.attendance,
                 "marked_at": statement.excluded.marked_at,
                 "marked_by": statement.excluded.marked_by,
+                "documents": statement.excluded.documents,
                 "venue": sa.func.coalesce(statement.excluded.venue, day_marks.c.venue),
             },
         )
@@ -291,8 +312,30 @@ async def save_removal(session: AsyncSession, participant_id: uuid.UUID, removal
             reason=removal.reason,
             removed_at=removal.removed_at,
             removed_by=removal.removed_by,
+            act_number=removal.act_number,
+            venue=removal.venue,
+            room=removal.room,
+            signatories=[{"role": s.role.value, "name": s.name} for s in removal.signatories],
         )
     )
+
+
+async def next_act_number(session: AsyncSession, olympiad_id: uuid.UUID) -> int:
+    """The next removal act's number in the olympiad (from 1). Two removals at once in one
+    olympiad take their numbers one after the other: the lock holds until the commit."""
+    await session.execute(
+        sa.select(
+            sa.func.pg_advisory_xact_lock(
+                sa.func.hashtextextended(sa.literal(f"removal-acts:{olympiad_id}"), 0)
+            )
+        )
+    )
+    last = await session.scalar(
+        sa.select(sa.func.max(removals.c.act_number))
+        .select_from(removals.join(participants))
+        .where(participants.c.olympiad_id == olympiad_id)
+    )
+    return (last or 0) + 1
 
 
 async def present_participants(

@@ -24,6 +24,7 @@ class Column(StrEnum):
     VENUE = "Площадка проведения"
     SCHOOL_STAGE_SCORE = "Баллы школьного этапа"
     EDUCATION_FORM = "Форма обучения"
+    BIRTH_DATE = "Дата рождения"
 
 
 COLUMNS: Final = tuple(Column)
@@ -32,9 +33,11 @@ COLUMNS: Final = tuple(Column)
 # The venue where the participant writes the round, as the olympiad names it; a venue coordinator
 # marks and removes only those assigned to their venue (and, while unassigned, anyone unmarked).
 # The school-stage score is checked against the organiser's thresholds (§10) where they are set;
-# the form of education (§9) is needed only for pupils who attend no school.
+# the form of education (§9) is needed only for pupils who attend no school; the date of birth
+# decides the identity document at the entrance (§36), and older applications have none.
 OPTIONAL_COLUMNS: Final = frozenset(
     {
+        Column.BIRTH_DATE,
         Column.TASK_GRADE,
         Column.SPECIAL_CONDITIONS,
         Column.VENUE,
@@ -87,6 +90,7 @@ _VARIANTS: Final[dict[Column, tuple[str, ...]]] = {
         "форма получения образования",
         "форма обучения участника",
     ),
+    Column.BIRTH_DATE: ("дата рождения участника", "дата рожд", "д.р", "др"),
 }
 
 _BY_KEY: Final = {

@@ -204,3 +204,36 @@ def read_education_form(value: str, report: Report) -> EducationForm | None:
             "пустой, если участник учится в образовательной организации.",
         )
     return form
+
+
+_DOTTED_DATE: Final = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})")
+_ISO_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def read_birth_date(cell: Cell, report: Report) -> dt.date | None:
+    """The date of birth: an Excel date, «14.03.2012», «14/03/2012» or «2012-03-14»; empty is
+    allowed (the column is optional and older applications have no such column)."""
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    text = cell_text(cell)
+    if not text:
+        return None
+    found: dt.date | None = None
+    dotted, iso = _DOTTED_DATE.fullmatch(text), _ISO_DATE.fullmatch(text)
+    try:
+        if dotted:
+            found = dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+        elif iso:
+            found = dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+    except ValueError:  # «31.02.2012»
+        found = None
+    if found is None:
+        report(
+            ProblemKind.BAD_BIRTH_DATE,
+            Column.BIRTH_DATE,
+            f"Дата рождения «{text}» не распознана: впишите её в виде ДД.ММ.ГГГГ, например "
+            "«14.03.2012», или оставьте ячейку пустой.",
+        )
+    return found

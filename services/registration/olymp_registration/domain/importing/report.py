@@ -34,6 +34,7 @@ class ProblemKind(StrEnum):
     DUPLICATE_ROW = "duplicate_row"
     BAD_SCORE = "bad_score"
     BAD_EDUCATION_FORM = "bad_education_form"
+    BAD_BIRTH_DATE = "bad_birth_date"
     # the organiser's admission rules (§10)
     NO_THRESHOLD = "no_threshold"
     BELOW_THRESHOLD = "below_threshold"

@@ -21,6 +21,7 @@ from olymp_registration.domain.importing.columns import (
 from olymp_registration.domain.importing.fields import (
     Cell,
     cell_text,
+    read_birth_date,
     read_consent,
     read_education_form,
     read_eligibility,
@@ -252,6 +253,11 @@ def _parse_row(
             ProblemKind.TOO_LONG if school else ProblemKind.MISSING_VALUE, Column.SCHOOL, problem
         )
     score = read_score(text(Column.SCHOOL_STAGE_SCORE), report)
+    birth_index = positions.get(Column.BIRTH_DATE)
+    birth_cell = (
+        cells[birth_index] if birth_index is not None and birth_index < len(cells) else None
+    )
+    birth_date = read_birth_date(birth_cell, report)
 
     subject_code = read_subject(text(Column.SUBJECT), report)
     eligibility = read_eligibility(text(Column.ELIGIBILITY), report)
@@ -278,5 +284,6 @@ def _parse_row(
         special_conditions=special,
         school_stage_score=score,
         education_form=form,
+        birth_date=birth_date,
     )
     return participant, []
