@@ -15,8 +15,11 @@ from olymp_registration.domain import (
     AwardStatus,
     EducationForm,
     EligibilityRules,
+    IdentityDocument,
     PreviousAwardee,
     Room,
+    Signatory,
+    SignatoryRole,
     SubjectSchedule,
     Venue,
 )
@@ -98,6 +101,8 @@ class OlympiadCreate(BaseModel):
     venues: list[VenueCreate] = Field(default_factory=list)
 
 
+
+
 class SubjectRead(BaseModel):
     subject_code: str
     subject_name: str
@@ -164,10 +169,26 @@ class OlympiadRead(BaseModel):
         )
 
 
+
+
 class DayMarkRead(BaseModel):
     day: dt.date
     attendance: Attendance
     marked_at: dt.datetime
+    documents: list[IdentityDocument] = Field(
+        default=[], description="The identity documents shown at the entrance (§36)"
+    )
+
+
+class SignatoryModel(BaseModel):
+    role: SignatoryRole = Field(
+        description="organiser_in_room: an organiser in the room; orgcommittee: a member of the"
+        " organising committee (its representative at the venue)"
+    )
+    name: str = Field(min_length=1, max_length=200, examples=["Ёлкина-Соловьёва А. П."])
+
+    def to_domain(self) -> Signatory:
+        return Signatory(self.role, self.name)
 
 
 class RemovalRead(BaseModel):
@@ -175,6 +196,12 @@ class RemovalRead(BaseModel):
     reason: str
     removed_at: dt.datetime
     removed_by: str
+    act_number: int | None = Field(
+        default=None, description="The act's number in the olympiad (§53, App. 14)"
+    )
+    venue: str | None = None
+    room: str | None = None
+    signatories: list[SignatoryModel] = []
 
 
 class WithdrawalRead(BaseModel):
@@ -207,6 +234,10 @@ class ParticipantRead(BaseModel):
     venue: str | None = Field(
         default=None, description="The venue the application assigns the participant to, if any"
     )
+    birth_date: dt.date | None = Field(
+        default=None,
+        description="From the application, when given: decides the identity document (§36)",
+    )
     marks: list[DayMarkRead]
     removal: RemovalRead | None
     withdrawal: WithdrawalRead | None = Field(
@@ -233,8 +264,14 @@ class ParticipantRead(BaseModel):
             school_stage_score=p.school_stage_score,
             education_form=p.education_form,
             venue=stored.assigned_venue,
+            birth_date=p.birth_date,
             marks=[
-                DayMarkRead(day=m.day, attendance=m.attendance, marked_at=m.marked_at)
+                DayMarkRead(
+                    day=m.day,
+                    attendance=m.attendance,
+                    marked_at=m.marked_at,
+                    documents=sorted(m.documents),
+                )
                 for m in stored.marks
             ],
             removal=None
@@ -244,6 +281,10 @@ class ParticipantRead(BaseModel):
                 reason=removal.reason,
                 removed_at=removal.removed_at,
                 removed_by=removal.removed_by,
+                act_number=removal.act_number,
+                venue=removal.venue,
+                room=removal.room,
+                signatories=[SignatoryModel(role=s.role, name=s.name) for s in removal.signatories],
             ),
             withdrawal=None
             if withdrawal is None
@@ -268,6 +309,14 @@ class ImportResult(BaseModel):
 class CheckInEntryModel(BaseModel):
     participant_id: uuid.UUID
     present: bool
+    documents: list[IdentityDocument] | None = Field(
+        default=None,
+        description="The identity documents shown (§36): a passport; under 14 on the round's day"
+        " a birth certificate and a school certificate with a photo. Checked against the date"
+        " of birth; when the application gave none, either set is accepted. Omitted: none"
+        " recorded.",
+        examples=[["passport"], ["birth_certificate", "school_certificate"]],
+    )
 
 
 class CheckInCreate(BaseModel):
@@ -291,6 +340,17 @@ class RemovalCreate(BaseModel):
     reason: str = Field(examples=["Использовал мобильный телефон во время тура"])
     day: dt.date | None = Field(
         default=None, description="Round day; by default today in the olympiad's time zone"
+    )
+    room: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The room the participant is removed from; by default the room of their desk",
+    )
+    signatories: list[SignatoryModel] = Field(
+        default=[],
+        max_length=10,
+        description="Who signs the act (§53): the organisers in the room and the orgcommittee's"
+        " members; those left out sign on blank lines of the printed act",
     )
 
 
