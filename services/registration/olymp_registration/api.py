@@ -22,6 +22,7 @@ from olymp_registration.domain import (
     DayInFuture,
     DuplicateCheckInEntry,
     FileTooLarge,
+    IdentityDocumentRefused,
     ImportConflict,
     ImportRejected,
     ImportTooSlow,
@@ -86,6 +87,7 @@ ERRORS: ErrorMap = {
     ImportRejected: 422,
     ImportTooSlow: 422,
     DuplicateCheckInEntry: 422,
+    IdentityDocumentRefused: 422,
     DayInFuture: 422,
     VenueRequired: 422,
     UnknownVenue: 422,
@@ -120,6 +122,8 @@ async def list_olympiads(who: Staff, uow: Uow) -> OlympiadList:
 @router.get("/{olympiad_id}", summary="An olympiad with its schedule and venues")
 async def get_olympiad(olympiad_id: uuid.UUID, who: Staff, uow: Uow) -> OlympiadRead:
     return OlympiadRead.of(await handlers.get_olympiad(olympiad_id, uow))
+
+
 
 
 @router.put(
@@ -223,7 +227,14 @@ async def check_in(
     command = handlers.CheckIn(
         olympiad_id=olympiad_id,
         subject_code=subject_code,
-        entries=tuple(handlers.CheckInEntry(e.participant_id, e.present) for e in body.entries),
+        entries=tuple(
+            handlers.CheckInEntry(
+                e.participant_id,
+                e.present,
+                None if e.documents is None else frozenset(e.documents),
+            )
+            for e in body.entries
+        ),
         day=body.day,
         venue=body.venue,
     )
@@ -249,6 +260,8 @@ async def remove_participant(
         participant_id=participant_id,
         reason=body.reason,
         day=body.day,
+        room=body.room,
+        signatories=tuple(s.to_domain() for s in body.signatories),
     )
     stored = await handlers.remove_participant(command, uow, who)
     return ParticipantRead.of(stored)
