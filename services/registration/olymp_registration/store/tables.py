@@ -66,6 +66,8 @@ participants = sa.Table(
     sa.Column("school_stage_score", sa.Numeric(7, 2)),
     # §9: at an educational organisation ("school"), or in family education or self-education.
     sa.Column("education_form", sa.Text, nullable=False, server_default="school"),
+    # §36: decides the identity document at the entrance; None when the application gave none.
+    sa.Column("birth_date", sa.Date),
     # The venue the application assigns the participant to (as the olympiad names it), if any.
     sa.Column("venue", sa.Text),
     # The loose identity of the person (case, «ё», school quotes folded): one application per
@@ -103,6 +105,8 @@ day_marks = sa.Table(
     sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("marked_by", sa.Text, nullable=False),
     sa.Column("venue", sa.Text),
+    # the identity documents shown at the entrance (§36), as IdentityDocument values
+    sa.Column("documents", JSONB, nullable=False, server_default="[]"),
 )
 
 removals = sa.Table(
@@ -118,6 +122,12 @@ removals = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("removed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("removed_by", sa.Text, nullable=False),
+    # the act (§53, App. 14): numbered within the olympiad from 1; None for acts before numbering
+    sa.Column("act_number", sa.Integer),
+    sa.Column("venue", sa.Text),
+    sa.Column("room", sa.Text),
+    # [{"role": "organiser_in_room" | "orgcommittee", "name": …}, …] in the act's order
+    sa.Column("signatories", JSONB, nullable=False, server_default="[]"),
 )
 
 # An application withdrawn before the round (handlers.withdrawals): not seated, not expected.
@@ -167,4 +177,23 @@ previous_awardees = sa.Table(
     sa.Column("status", sa.Text, nullable=False),
     sa.Column("listed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("listed_by", sa.Text, nullable=False),
+)
+
+# §141: the works the room's organisers handed over after the round, against those present then.
+works_handed = sa.Table(
+    "works_handed",
+    metadata,
+    sa.Column(
+        "olympiad_id", UUID(as_uuid=True), sa.ForeignKey("olympiads.olympiad_id"), primary_key=True
+    ),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("venue", sa.Text, primary_key=True),
+    sa.Column("room", sa.Text, primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("works", sa.Integer, nullable=False),
+    # present and not removed in the room when counted: the count is checked against it
+    sa.Column("present", sa.Integer, nullable=False),
+    sa.Column("explanation", sa.Text, nullable=False, server_default=""),
+    sa.Column("counted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("counted_by", sa.Text, nullable=False),
 )
