@@ -19,6 +19,7 @@ from olymp_registration.store.participants import (
     add_participants,
     imported_ids,
     list_participants,
+    next_act_number,
     person_key_text,
     present_participants,
     registered_person_keys,
@@ -39,6 +40,7 @@ from olymp_registration.store.tables import (
     removals,
     venues,
     withdrawals,
+    works_handed,
 )
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "list_participants",
     "lock_olympiad",
     "metadata",
+    "next_act_number",
     "olympiad_ids",
     "olympiad_rounds",
     "olympiads",
@@ -73,4 +76,5 @@ __all__ = [
     "save_withdrawal",
     "venues",
     "withdrawals",
+    "works_handed",
 ]
