@@ -24,6 +24,7 @@ from olymp_portal.participant import api as participant_api
 from olymp_portal.public import api as public_api
 from olymp_portal.settings import PortalSettings
 from olymp_portal.venue import api as venue_api
+from olymp_portal.violations import api as violations_api
 
 
 def build(
@@ -68,6 +69,7 @@ def build(
             public_api.router,
             organiser_api.router,
             observer_api.router,
+            violations_api.router,
         ],
         errors=api.ERRORS,
         contexts=[backends, oidc],

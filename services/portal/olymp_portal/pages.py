@@ -59,6 +59,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' blob: data:",
+        # room video plays from the portal's own address (observer/watching.py relays it)
+        "media-src 'self'",
         "connect-src 'self'",
         "font-src 'self'",
         "form-action 'self'",

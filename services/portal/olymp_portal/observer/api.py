@@ -13,14 +13,15 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from olymp_core.auth import Role, authorize
 from olymp_core.clock import Clock
 from olymp_core.dependencies import CurrentClock
 from olymp_core.request_limits import body_limit
-from olymp_portal.observer import handlers
+from olymp_portal.observer import handlers, watching
 from olymp_portal.observer.domain import SERVICE_LABELS, service_label
 from olymp_portal.pages import Page, PageContext, redirect, render
 
@@ -47,6 +48,8 @@ ZONES = (
 # a report's files go to registration one by one (each up to its limit there); the form as a
 # whole is held to this
 REPORT_FORM_MAX_BYTES = 64 * 1024 * 1024
+# the live state refreshes itself (htmx polling of its part alone), as the materials grid does
+REFRESH_S = 15
 
 
 @router.get("", response_class=HTMLResponse)
@@ -203,3 +206,64 @@ async def file_report(
     if filed.refused:
         notice += " Не приняты: " + "; ".join(filed.refused)
     return redirect(request, "/observer?" + urlencode({"notice": notice}))
+
+
+async def _observation(page: PageContext, olympiad_id: uuid.UUID) -> handlers.Observation | None:
+    found = {o.olympiad_id: o for o in await handlers.observations(page.caller, with_reports=False)}
+    return found.get(olympiad_id)
+
+
+NOT_ASSIGNED = "/observer?notice=Вы не назначены наблюдателем этой олимпиады."
+
+
+@router.get("/{olympiad_id}/live", response_class=HTMLResponse)
+async def live(
+    request: Request, page: Page, clock: CurrentClock, olympiad_id: uuid.UUID
+) -> Response:
+    """What is happening now where the observer is assigned; the part refreshes itself."""
+    page.require(Role.OBSERVER)
+    observation = await _observation(page, olympiad_id)
+    if observation is None:
+        return redirect(request, NOT_ASSIGNED)
+    state = await watching.live_state(page.caller, observation, clock.now())
+    partial = request.headers.get("hx-request") == "true"
+    return render(
+        request,
+        "observer/_live.html" if partial else "observer/live.html",
+        **page.values(),
+        state=state,
+        refresh_s=REFRESH_S,
+    )
+
+
+@router.get("/{olympiad_id}/video", response_class=HTMLResponse)
+async def video(
+    request: Request, page: Page, olympiad_id: uuid.UUID, play: uuid.UUID | None = None
+) -> Response:
+    """The recordings of the observer's venues; `play` opens one in the player."""
+    page.require(Role.OBSERVER)
+    observation = await _observation(page, olympiad_id)
+    if observation is None:
+        return redirect(request, NOT_ASSIGNED)
+    rows = await watching.recordings(page.caller, observation)
+    return render(
+        request,
+        "observer/video.html",
+        **page.values(),
+        observation=observation,
+        recordings=rows,
+        playing=next((r for r in rows if r.recording_id == str(play)), None),
+    )
+
+
+@router.get("/{olympiad_id}/video/{recording_id}/media")
+async def video_media(page: Page, olympiad_id: uuid.UUID, recording_id: uuid.UUID) -> Response:
+    """The recording's bytes for the page's <video> (each playback granted is audited)."""
+    page.require(Role.OBSERVER)
+    media = await watching.recording_media(page.caller, olympiad_id, recording_id)
+    return StreamingResponse(
+        media.body,
+        media_type=media.media_type,
+        headers=dict(media.headers),
+        background=BackgroundTask(media.close),
+    )

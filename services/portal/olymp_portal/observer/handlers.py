@@ -31,6 +31,8 @@ class Assignment:
     venue: str
     subject_name: str
     report_deadline: dt.datetime  # in the olympiad's zone
+    procedure: str = ""  # round, checking, analysis_and_show, appeals
+    subject_code: str = ""  # empty: every subject held there that day
 
     def open_at(self, now: dt.datetime) -> bool:
         return now <= self.report_deadline
@@ -68,6 +70,8 @@ def _assignment(data: Mapping[str, Any], zone: ZoneInfo) -> Assignment:
         venue=str(data["venue"]),
         subject_name=str(data["subject_name"]) or "все предметы дня",
         report_deadline=dt.datetime.fromisoformat(str(data["report_deadline"])).astimezone(zone),
+        procedure=str(data.get("procedure", "")),
+        subject_code=str(data.get("subject_code", "")),
     )
 
 
