@@ -28,7 +28,13 @@ from olymp_materials.domain import (
     UnsealFailed,
 )
 from olymp_materials.handlers import Node
-from olymp_materials.schemas import PackageKeyRead, PackageList, PackageMove, PackageRead
+from olymp_materials.schemas import (
+    CriteriaRead,
+    PackageKeyRead,
+    PackageList,
+    PackageMove,
+    PackageRead,
+)
 
 router = APIRouter(prefix="/olympiads/{olympiad_id}", tags=["packages"])
 
@@ -63,6 +69,20 @@ KeyHolder = Annotated[Principal, Depends(authorize(Role.COORDINATOR, Role.MUNICI
 ContentReader = Annotated[
     Principal,
     Depends(authorize(Role.COORDINATOR, Role.MUNICIPAL_COORDINATOR, Role.VENUE_COORDINATOR)),
+]
+# after the round the criteria are read by the participant (§91) and the appeal commission (§108)
+CriteriaReader = Annotated[
+    Principal,
+    Depends(
+        authorize(
+            Role.COORDINATOR,
+            Role.MUNICIPAL_COORDINATOR,
+            Role.VENUE_COORDINATOR,
+            Role.APPEAL_MEMBER,
+            Role.PARTICIPANT,
+            scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"),
+        )
+    ),
 ]
 ThisNode = Annotated[Node, Depends(context(Node))]
 
@@ -154,3 +174,48 @@ async def package_content(
     command = handlers.OpenPackage(olympiad_id, package_id)
     content = await handlers.package_content(command, uow, who, node=node, objects=runtime.objects)
     return Response(content, media_type="application/octet-stream")
+
+
+@router.get(
+    "/subjects/{subject_code}/criteria",
+    summary="Когда раскрываются критерии оценивания предмета (без содержимого)",
+)
+async def criteria(
+    olympiad_id: uuid.UUID, subject_code: str, who: CriteriaReader, uow: Uow
+) -> CriteriaRead:
+    found = await handlers.criteria_state(handlers.CriteriaOf(olympiad_id, subject_code), uow, who)
+    return CriteriaRead(
+        package_id=found.package_id,
+        subject_code=found.subject_code,
+        release_at=found.release_at,
+        released=found.released,
+        time_zone=found.time_zone,
+    )
+
+
+@router.get(
+    "/subjects/{subject_code}/criteria/files",
+    summary="Критерии оценивания после раскрытия — участнику и апелляционной комиссии; "
+    "архив с паролем распаковывается, пароль не выдаётся; каждое скачивание в журнале",
+    response_class=Response,
+)
+async def criteria_files(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    who: CriteriaReader,
+    uow: Uow,
+    node: ThisNode,
+    runtime: CurrentRuntime,
+) -> Response:
+    query = handlers.CriteriaOf(olympiad_id, subject_code)
+    found = await handlers.criteria_files(query, uow, who, node=node, objects=runtime.objects)
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="criteria-{subject_code}.{found.extension}"'
+            ),
+            "Cache-Control": "private, no-store",
+        },
+    )

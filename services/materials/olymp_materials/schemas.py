@@ -57,3 +57,13 @@ class PackageKeyRead(BaseModel):
 
 class PackageMove(BaseModel):
     release_at: dt.datetime
+
+
+class CriteriaRead(BaseModel):
+    """When a subject's criteria are released (§24); their content is `…/criteria/files`."""
+
+    package_id: uuid.UUID
+    subject_code: str
+    release_at: dt.datetime
+    released: bool
+    time_zone: str | None

@@ -79,6 +79,35 @@ def check_archive(
     clock: Callable[[], float] = time.monotonic,
 ) -> list[str]:
     """The names in the archive, if every file opens and passes its checksum with `password`."""
+    return [name for name, _ in _open_members(content, password, budget, clock, keep=False)]
+
+
+def unlock_archive(
+    content: bytes,
+    password: str,
+    budget: ArchiveBudget | None = None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
+    """The same files in a ZIP without a password: released criteria for people who read them
+    (a participant, the appeal commission) and were never meant to be given the password."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as plain:
+        for name, data in _open_members(content, password, budget, clock, keep=True):
+            plain.writestr(name, data)
+    return out.getvalue()
+
+
+def _open_members(
+    content: bytes,
+    password: str,
+    budget: ArchiveBudget | None,
+    clock: Callable[[], float],
+    *,
+    keep: bool,
+) -> list[tuple[str, bytes]]:
+    """Each file's name and (when `keep`) its bytes, within the budget; refused as check_archive
+    says."""
     budget = budget or ArchiveBudget()
     deadline = clock() + budget.seconds
     try:
@@ -88,6 +117,7 @@ def check_archive(
             "С паролем загружается архив ZIP (WinZip-AES), а этот файл не архив: загрузите "
             "архив или отправьте файлы без пароля — узел зашифрует их сам."
         ) from None
+    found: list[tuple[str, bytes]] = []
     with archive:
         members = archive.infolist()
         if not members or not all(member.flag_bits & 0x1 for member in members):
@@ -104,6 +134,7 @@ def check_archive(
         unpacked = 0
         try:
             for member in members:
+                chunks: list[bytes] = []
                 # read in chunks: decrypts and checks the CRC / authentication code at the end,
                 # while the sizes in the headers (which may lie) are counted, not trusted
                 with archive.open(member) as file:
@@ -115,6 +146,9 @@ def check_archive(
                             )
                         if clock() > deadline:
                             raise ArchiveCheckTooSlow(budget)
+                        if keep:
+                            chunks.append(chunk)
+                found.append((member.filename, b"".join(chunks)))
         except (RuntimeError, zipfile.BadZipFile, pyzipper.BadZipFile):
             raise ArchivePasswordWrong() from None
-    return [member.filename for member in members]
+    return found

@@ -1,5 +1,12 @@
 """Commands, queries and the event handler of the materials service (the feed's are in feed/)."""
 
+from olymp_materials.handlers.criteria import (
+    CriteriaFiles,
+    CriteriaOf,
+    CriteriaState,
+    criteria_files,
+    criteria_state,
+)
 from olymp_materials.handlers.events import on_olympiad_created
 from olymp_materials.handlers.node import Feed, Hub, Node
 from olymp_materials.handlers.opening import (
@@ -20,6 +27,9 @@ from olymp_materials.handlers.packages import (
 )
 
 __all__ = [
+    "CriteriaFiles",
+    "CriteriaOf",
+    "CriteriaState",
     "Feed",
     "Hub",
     "MovePackage",
@@ -28,6 +38,8 @@ __all__ = [
     "PackageListing",
     "RevealedKey",
     "UploadPackage",
+    "criteria_files",
+    "criteria_state",
     "list_packages",
     "move_package",
     "on_olympiad_created",

@@ -89,11 +89,11 @@ async def reveal_key(
     command: OpenPackage, uow: UnitOfWork, actor: Principal, *, node: Node
 ) -> RevealedKey:
     """The package key (and archive password) from its instant on; each access is audited."""
-    record = await _open_package(command, uow, actor, "package_key")
+    record = await open_package(command, uow, actor, "package_key")
     package_id, master_key = command.package_id, node.master_key
     password = record.sealed_password
     revealed = RevealedKey(
-        key_b64=base64.b64encode(_key(master_key, record)).decode(),
+        key_b64=base64.b64encode(package_key(master_key, record)).decode(),
         password=(
             None
             if password is None
@@ -115,8 +115,8 @@ async def package_content(
     command: OpenPackage, uow: UnitOfWork, actor: Principal, *, node: Node, objects: ObjectStore
 ) -> bytes:
     """The decrypted package from its instant on; each download is audited."""
-    record = await _open_package(command, uow, actor, "package_content")
-    key = _key(node.master_key, record)
+    record = await open_package(command, uow, actor, "package_content")
+    key = package_key(node.master_key, record)
     content = await asyncio.to_thread(
         decrypt_package, key, command.package_id, await objects.get(record.object_key)
     )
@@ -131,7 +131,7 @@ async def package_content(
     return content
 
 
-async def _open_package(
+async def open_package(
     command: OpenPackage, uow: UnitOfWork, actor: Principal, what: str
 ) -> PackageRecord:
     """The package, released now if the timer has not yet; refused (and audited) before its instant."""
@@ -175,8 +175,8 @@ async def _open_package(
     return record
 
 
-def _key(master_key: bytes, record: PackageRecord) -> bytes:
-    assert record.sealed_key is not None  # _open_package refused otherwise
+def package_key(master_key: bytes, record: PackageRecord) -> bytes:
+    assert record.sealed_key is not None  # open_package refused otherwise
     return open_key(master_key, record.package.package_id, record.sealed_key, record.sealed_with)
 
 
