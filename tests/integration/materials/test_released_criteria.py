@@ -64,6 +64,8 @@ async def test_p91_p108_criteria_are_said_when_then_given_unpacked_to_reader(
         assert "12:00 14.10.2025 (Asia/Omsk)" in early.json()["detail"]
 
         clock.set(CRITERIA_AT)
+        # open from the instant, whether or not the release timer has run yet
+        assert (await svc.client.get(url, headers=participant)).json()["released"] is True
         commission = svc.auth(
             Role.APPEAL_MEMBER, sub="ap-kuznetsova", scopes={ScopeKind.SUBJECT: ["math"]}
         )

@@ -4,20 +4,23 @@ httpx, against the real registration, coding, scoring, appeals and publishing (�
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from olymp_core.auth import Role, ScopeKind
-from olymp_core.clock import ManualClock
+from olymp_core.clock import ManualClock, to_local
 from olymp_portal.domain import Grant
 from tests.integration.portal.conftest import add_account, client_of, csrf_of
 from tests.integration.portal.suite import (
     BACKENDS,
     SUBJECT,
+    TIME_ZONE,
     Olympiad,
     Suite,
     new_olympiad,
@@ -27,6 +30,7 @@ from tests.integration.portal.suite import (
     signed_in,
     until,
 )
+from tests.support.archives import winzip_aes
 
 pytestmark = pytest.mark.integration
 
@@ -43,6 +47,8 @@ PEOPLE = {
     ("Ёлкин", "Семён", "Ильич", "МБОУ «Лицей»"): ["4", "4", "4", "4", "4"],
     ("Римская-Корсакова", "Варвара", "Петровна", "МБОУ «СОШ № 2»"): ["10", "9", "8", "7", "6"],
 }
+CRITERIA_PASSWORD = "Ust-Ishim-kriterii-1200"
+CRITERIA = {"критерии_9_класс.pdf": b"%PDF-1.4 task 1: 10 points for the full answer " * 16}
 CODE = re.compile(r'class="code">([0-9A-Z-]{19})<')
 
 
@@ -55,7 +61,7 @@ def clock() -> ManualClock:
 async def suite(
     tmp_path_factory: pytest.TempPathFactory, clock: ManualClock
 ) -> AsyncIterator[Suite]:
-    backends = (*BACKENDS, "appeals")
+    backends = (*BACKENDS, "appeals", "materials")
     async with running_suite(tmp_path_factory.mktemp("participant"), clock, backends) as found:
         await add_account(
             found.portal, ORGANISER, Grant(Role.MUNICIPAL_COORDINATOR), name="Орлова Нина Павловна"
@@ -351,3 +357,64 @@ async def test_p82_p96_the_olympiads_public_page_shows_the_analysis_show_and_app
     assert "Назначений наблюдателей пока нет." in text
     assert page.headers["cache-control"] == "public, max-age=60"
     assert f"/results/{olympiad.olympiad_id}/index.html" in page.text
+
+
+async def test_p91_p108_the_criteria_after_their_instant_for_the_participant_and_the_commission(
+    suite: Suite, olympiad: Olympiad
+) -> None:
+    materials = suite["materials"]
+    now = suite.clock.now()
+    release = now + dt.timedelta(hours=1)
+    uploaded = await materials.client.post(
+        f"/olympiads/{olympiad.olympiad_id}/subjects/{SUBJECT}/packages/criteria",
+        content=winzip_aes(CRITERIA_PASSWORD, CRITERIA),
+        params={"release_at": release.isoformat()},
+        headers={
+            **materials.auth(Role.COORDINATOR, sub="region-petrova"),
+            "X-Package-Password": CRITERIA_PASSWORD,
+        },
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    alyona = await participant_id_of(olympiad, "Ёлкина", "Алёна")
+    code = await issue_code(suite, olympiad, alyona)
+    download = f"/participant/criteria/{SUBJECT}"
+    async with client_of(suite.portal) as browser:
+        assert (await code_sign_in(suite, browser, code)).status_code == 303
+        before = await browser.get("/participant")
+        text = " ".join(re.sub(r"<[^>]+>", " ", before.text).split())
+        opens = f"{to_local(release, TIME_ZONE):%d.%m.%Y в %H:%M}"
+        assert f"Критерии оценивания будут доступны с {opens} ({TIME_ZONE})" in text
+        assert download not in before.text
+        early = await browser.get(download)
+        assert early.status_code == 403  # materials refuses before the instant, whoever asks
+
+        suite.clock.set(release + dt.timedelta(minutes=1))
+        try:
+            after = await browser.get("/participant")
+            assert f'href="{download}"' in after.text
+            files = await browser.get(download)
+            assert files.status_code == 200, files.text
+            with zipfile.ZipFile(io.BytesIO(files.content)) as unpacked:
+                assert {n: unpacked.read(n) for n in unpacked.namelist()} == CRITERIA
+            assert files.headers["cache-control"] == "private, no-store"
+
+            filed = await suite["appeals"].client.post(
+                f"/olympiads/{olympiad.olympiad_id}/participants/{alyona}/appeals",
+                json={"subject_code": SUBJECT, "tasks": [2], "statement": "Задача 2 решена."},
+                headers=suite["appeals"].auth(
+                    Role.PARTICIPANT, sub="p", scopes={ScopeKind.PARTICIPANT: [str(alyona)]}
+                ),
+            )
+            assert filed.status_code == 201, filed.text
+            hearing = f"/commission/{olympiad.olympiad_id}/appeals/{filed.json()['appeal_id']}"
+            async with signed_in(suite, "ap-orlov") as member:
+                page = await member.get(hearing)
+                assert page.status_code == 200, page.text
+                criteria = f"/commission/{olympiad.olympiad_id}/criteria/{SUBJECT}"
+                assert f'href="{criteria}"' in page.text
+                assert "Критерии оценивания (п. 108)" in page.text
+                given = await member.get(criteria)
+            assert given.status_code == 200
+            assert given.content == files.content
+        finally:
+            suite.clock.set(now)

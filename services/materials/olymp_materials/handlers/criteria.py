@@ -15,7 +15,13 @@ from olymp_core.db import UnitOfWork
 from olymp_core.errors import NotPermitted
 from olymp_core.storage import ObjectStore
 from olymp_materials import store
-from olymp_materials.domain import PackageKind, PackageNotFound, decrypt_package, open_password
+from olymp_materials.domain import (
+    PackageKind,
+    PackageNotFound,
+    decrypt_package,
+    may_release,
+    open_password,
+)
 from olymp_materials.domain.archive import ArchiveBudget, unlock_archive
 from olymp_materials.handlers.node import Node
 from olymp_materials.handlers.opening import OBJECT_TYPE, OpenPackage, open_package, package_key
@@ -72,11 +78,14 @@ async def criteria_state(query: CriteriaOf, uow: UnitOfWork, actor: Principal) -
     """When the subject's criteria are (or were) released; nothing of their content."""
     record = await _criteria(query, uow, actor)
     package = record.package
+    # open from the instant on, as the download decides, whether or not the release timer has
+    # run yet; a mirror only once the hub's key has come
+    opens = may_release(uow.clock.now(), package.release_at) and record.sealed_key is not None
     return CriteriaState(
         package.package_id,
         package.subject_code,
         package.release_at,
-        package.released_at is not None,
+        package.released_at is not None or opens,
         await store.olympiad_zone(uow.session, query.olympiad_id),
     )
 

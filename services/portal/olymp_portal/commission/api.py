@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Role, authorize
 from olymp_portal.commission import handlers
+from olymp_portal.materials.handlers import criteria_files
 from olymp_portal.pages import Names, Page, PageContext, redirect, render
 
 router = APIRouter(
@@ -174,4 +175,16 @@ async def protocol(
             "Content-Disposition": copy.disposition,
             "Cache-Control": "no-store",
         },
+    )
+
+
+@router.get("/{olympiad_id}/criteria/{subject_code}")
+async def criteria(page: Page, olympiad_id: uuid.UUID, subject_code: str) -> Response:
+    """The subject's released criteria before the commission (§108), as materials gives them."""
+    page.require(Role.APPEAL_MEMBER)
+    found = await criteria_files(page.caller, olympiad_id, subject_code)
+    return Response(
+        found.data,
+        media_type=found.media_type,
+        headers={"Content-Disposition": found.disposition, "Cache-Control": "private, no-store"},
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from olymp_portal.clients import Caller, Refused
 from olymp_portal.marking.handlers import Rounds, ScanPage, scan_pages, work_rounds
+from olymp_portal.materials.handlers import ReleasedCriteria, released_criteria
 
 # the motions of §112 as the commission's form names them
 OUTCOMES = {
@@ -64,6 +65,7 @@ class Hearing:
     pages: tuple[ScanPage, ...]
     rounds: Rounds | None
     missing: tuple[str, ...]  # what could not be opened, and why (said on the page)
+    criteria: ReleasedCriteria | None = None  # §108: the criteria before the commission
 
     @property
     def appeal(self) -> Mapping[str, Any]:
@@ -84,9 +86,10 @@ class Hearing:
 async def hearing(caller: Caller, olympiad_id: uuid.UUID, appeal_id: uuid.UUID) -> Hearing:
     record = await caller.get_json("appeals", f"/olympiads/{olympiad_id}/appeals/{appeal_id}")
     code = record["work_code"]
-    pages_or_refusal, rounds_or_refusal = await asyncio.gather(
+    pages_or_refusal, rounds_or_refusal, criteria = await asyncio.gather(
         _or_refusal(scan_pages(caller, olympiad_id, code)),
         _or_refusal(work_rounds(caller, olympiad_id, code)),
+        released_criteria(caller, olympiad_id, record["appeal"]["subject_code"]),
     )
     missing = []
     pages: tuple[ScanPage, ...] = ()
@@ -99,7 +102,7 @@ async def hearing(caller: Caller, olympiad_id: uuid.UUID, appeal_id: uuid.UUID) 
         missing.append(f"Оценки по проверкам не открыты: {rounds_or_refusal.detail}")
     else:
         rounds = rounds_or_refusal
-    return Hearing(olympiad_id, appeal_id, record, pages, rounds, tuple(missing))
+    return Hearing(olympiad_id, appeal_id, record, pages, rounds, tuple(missing), criteria)
 
 
 async def _or_refusal(call: Any) -> Any:

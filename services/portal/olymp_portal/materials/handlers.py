@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from olymp_portal.clients import Caller, Refused
+from olymp_portal.clients import Caller, Refused, Unavailable
 from olymp_portal.pages import subject_name
 
 KINDS = {"tasks": "задания", "criteria": "критерии"}
@@ -166,3 +166,58 @@ async def olympiads(caller: Caller) -> list[Any]:
     listed = await caller.get_json("registration", "/olympiads")
     found: list[Any] = listed["olympiads"]
     return found
+
+
+@dataclass(frozen=True)
+class ReleasedCriteria:
+    """A subject's criteria as a participant or the commission sees them (§24, §91, §108)."""
+
+    subject_code: str
+    released: bool
+    note: str  # when they open, or why they cannot be read now
+
+
+async def released_criteria(
+    caller: Caller, olympiad_id: uuid.UUID, subject_code: str
+) -> ReleasedCriteria:
+    """Whether the criteria may be downloaded now; otherwise when they will be, in the zone."""
+    try:
+        found = await caller.get_json(
+            "materials", f"/olympiads/{olympiad_id}/subjects/{subject_code}/criteria"
+        )
+    except Refused as refusal:
+        if refusal.status == 404:
+            return ReleasedCriteria(subject_code, False, "Критерии оценивания ещё не загружены.")
+        return ReleasedCriteria(subject_code, False, f"Критерии недоступны: {refusal.detail}")
+    except Unavailable:
+        return ReleasedCriteria(
+            subject_code, False, "Критерии сейчас недоступны: служба материалов не отвечает."
+        )
+    if found["released"]:
+        return ReleasedCriteria(subject_code, True, "")
+    zone = ZoneInfo(found.get("time_zone") or "UTC")
+    opens = f"{dt.datetime.fromisoformat(found['release_at']).astimezone(zone):%d.%m.%Y в %H:%M}"
+    return ReleasedCriteria(
+        subject_code, False, f"Критерии оценивания будут доступны с {opens} ({zone.key})."
+    )
+
+
+@dataclass(frozen=True)
+class CriteriaDownload:
+    data: bytes
+    media_type: str
+    disposition: str
+
+
+async def criteria_files(
+    caller: Caller, olympiad_id: uuid.UUID, subject_code: str
+) -> CriteriaDownload:
+    """The released criteria as materials gives them (each download is in its audit trail)."""
+    response = await caller.call(
+        "materials", "GET", f"/olympiads/{olympiad_id}/subjects/{subject_code}/criteria/files"
+    )
+    return CriteriaDownload(
+        response.content,
+        response.headers.get("content-type", "application/octet-stream"),
+        response.headers.get("content-disposition", "attachment"),
+    )

@@ -19,6 +19,7 @@ from olymp_core.db import UnitOfWork
 from olymp_core.dependencies import Uow
 from olymp_portal.api import session_started
 from olymp_portal.domain import LoginThrottle
+from olymp_portal.materials.handlers import criteria_files
 from olymp_portal.pages import (
     LOGIN_CSRF_COOKIE,
     Page,
@@ -137,3 +138,18 @@ async def file_appeal(
             request, page, uow, status=refused.status, error=refused.detail, typed=typed
         )
     return redirect(request, f"/participant?filed={subject_code}")
+
+
+@router.get("/participant/criteria/{subject_code}")
+async def criteria(request: Request, page: Page, uow: Uow, subject_code: str) -> Response:
+    """The released criteria of the participant's subject, as materials gives them (§91)."""
+    page.require(Role.PARTICIPANT)
+    own = await handlers.own_code(page.visitor.account.login, uow)
+    if own is None:
+        return redirect(request, "/login/code")
+    found = await criteria_files(page.caller, own.olympiad_id, subject_code)
+    return Response(
+        found.data,
+        media_type=found.media_type,
+        headers={"Content-Disposition": found.disposition, "Cache-Control": "private, no-store"},
+    )

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from olymp_portal.clients import Caller, Refused
 from olymp_portal.marking.handlers import ScanPage, portal_scan_url
+from olymp_portal.materials.handlers import ReleasedCriteria, released_criteria
 from olymp_portal.pages import subject_name
 
 # §112, §110: the decisions as the participant reads them
@@ -75,6 +76,7 @@ class SubjectScreen:
     filing_note: str  # why not, or until when
     pages: tuple[ScanPage, ...]
     standing: str | None = None  # the place in the latest published table, in words
+    criteria: ReleasedCriteria | None = None  # §91: the criteria the work was checked by
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,14 @@ async def participant_screen(
         ),
     )
     standing = {(p["subject_code"], int(p["grade"])): _standing(p) for p in places["places"]}
+    codes = sorted({work["subject_code"] for work in points["works"]})
+    criteria = dict(
+        zip(
+            codes,
+            await asyncio.gather(*(released_criteria(caller, olympiad_id, c) for c in codes)),
+            strict=True,
+        )
+    )
     zone = ZoneInfo(points["time_zone"])
     pages_by_subject = {
         work["subject_code"]: tuple(
@@ -199,6 +209,7 @@ async def participant_screen(
             replace(
                 _screen(work, pages_by_subject.get(work["subject_code"], ()), now, zone),
                 standing=standing.get((work["subject_code"], int(work["grade"]))),
+                criteria=criteria[work["subject_code"]],
             )
             for work in points["works"]
         ),
