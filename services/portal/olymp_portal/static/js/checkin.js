@@ -1,5 +1,5 @@
 // The check-in screen: the list narrows to the surnames that begin with what is typed (ё as е),
-// «/» goes back to the search, Escape clears it. Marks are sent by htmx, a row at a time.
+// «/» goes back to the search (its text selected), Escape clears it. Marks are sent by htmx, a row at a time.
 "use strict";
 (function () {
   const search = document.getElementById("search");
@@ -15,7 +15,8 @@
   document.addEventListener("htmx:afterSwap", narrow);
   document.addEventListener("keydown", (event) => {
     const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
-    if (event.key === "/" && !typing) {
+    // in the search itself «/» selects what is typed (no surname has a slash): the next one replaces it
+    if (event.key === "/" && (!typing || event.target === search)) {
       event.preventDefault();
       search.focus();
       search.select();
