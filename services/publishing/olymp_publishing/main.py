@@ -26,6 +26,7 @@ def build(
         latest_max_age_s=settings.results_latest_max_age_s,
         refresh_s=settings.results_refresh_s,
         cache_bytes=settings.results_cache_mb << 20,
+        public_page_url=settings.public_page_url,
     )
     service = Service(
         name="publishing",

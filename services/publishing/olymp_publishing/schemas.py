@@ -193,6 +193,11 @@ class ResultIndex(BaseModel):
     olympiad_title: str | None = Field(
         None, description="The olympiad's title; null until registration has announced it."
     )
+    schedule_url: str | None = Field(
+        None,
+        description="The olympiad's public page on the portal: the schedule of the analysis of "
+        "tasks, the show of works, appeals and public observation (§82–98, §18)",
+    )
     tables: list[ResultIndexEntry]
 
 

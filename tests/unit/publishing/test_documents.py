@@ -123,3 +123,20 @@ def test_a_school_typed_as_a_formula_stays_text_in_the_public_csv_and_xlsx() -> 
     sheet = load_workbook(io.BytesIO(files["xlsx"])).active
     assert sheet is not None
     assert (sheet["E3"].value, sheet["E3"].data_type) == (school, "s")
+
+
+def test_the_index_links_the_olympiads_public_page_where_one_is_configured() -> None:
+    olympiad_id = uuid.UUID(OLYMPIAD)
+    linked = documents.index_files(olympiad_id, None, {}, "https://olymp.example.ru/")
+    page = linked["html"].decode()
+    assert (
+        f'<a href="https://olymp.example.ru/olympiad/{OLYMPIAD}">Анализ заданий, показ работ, '
+        "апелляции и расписание общественного наблюдения</a>"
+    ) in page
+    assert json.loads(linked["json"])["schedule_url"] == (
+        f"https://olymp.example.ru/olympiad/{OLYMPIAD}"
+    )
+    assert documents.index_files(olympiad_id, None, {}, "https://olymp.example.ru/") == linked
+    unlinked = documents.index_files(olympiad_id, None, {})
+    assert "/olympiad/" not in unlinked["html"].decode()
+    assert json.loads(unlinked["json"])["schedule_url"] is None

@@ -78,10 +78,14 @@ def result_index(
     olympiad_id: uuid.UUID,
     olympiad: Olympiad | None,
     tables: Mapping[SubjectGrade, Sequence[VersionRef]],
+    public_page_url: str = "",
 ) -> ResultIndex:
     return ResultIndex(
         olympiad_id=olympiad_id,
         olympiad_title=None if olympiad is None else olympiad.title,
+        schedule_url=(
+            f"{public_page_url.rstrip('/')}/olympiad/{olympiad_id}" if public_page_url else None
+        ),
         tables=[
             ResultIndexEntry(
                 subject_code=key.subject_code,
@@ -100,9 +104,10 @@ def index_files(
     olympiad_id: uuid.UUID,
     olympiad: Olympiad | None,
     tables: Mapping[SubjectGrade, Sequence[VersionRef]],
+    public_page_url: str = "",
 ) -> dict[str, bytes]:
     """The olympiad's index in every format of `INDEX_FORMATS`."""
-    index = result_index(olympiad_id, olympiad, tables)
+    index = result_index(olympiad_id, olympiad, tables, public_page_url)
     time_zone = None if olympiad is None else olympiad.time_zone
     return {
         "json": index.model_dump_json().encode(),

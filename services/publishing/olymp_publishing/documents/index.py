@@ -16,6 +16,12 @@ def index_page(index: ResultIndex, time_zone: str | None) -> str:
     olympiad = (
         f'<p class="olympiad">{escape(index.olympiad_title)}</p>\n' if index.olympiad_title else ""
     )
+    schedule = (
+        f'<p class="schedule"><a href="{escape(index.schedule_url)}">Анализ заданий, показ работ, '
+        "апелляции и расписание общественного наблюдения</a></p>\n"
+        if index.schedule_url
+        else ""
+    )
     if index.tables:
         items = "\n".join(_entry(entry, time_zone) for entry in index.tables)
         body = f"<ul>\n{items}\n</ul>"
@@ -38,7 +44,7 @@ p.olympiad {{ font-size: 1.1rem; margin-bottom: 0; }}
 <header>
 {olympiad}<h1>{heading}</h1>
 </header>
-{body}
+{schedule}{body}
 </main>
 </body>
 </html>

@@ -114,8 +114,11 @@ class PublishedFiles:
         latest_max_age_s: int = 10,
         refresh_s: float = 1.0,
         cache_bytes: int = 64 << 20,
+        public_page_url: str = "",
     ) -> None:
         self.objects = objects
+        # the portal's address, for the index's link to the olympiad's public page
+        self.public_page_url = public_page_url
         self.latest_max_age_s = latest_max_age_s
         self.refresh_s = refresh_s
         self.cache_bytes = cache_bytes

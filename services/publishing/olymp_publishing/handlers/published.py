@@ -95,7 +95,9 @@ async def published_index(
     if cached is not None:
         return cached
     results = await published_results(olympiad_id, uow)
-    rendered = documents.index_files(olympiad_id, results.olympiad, results.tables)
+    rendered = documents.index_files(
+        olympiad_id, results.olympiad, results.tables, files.public_page_url
+    )
     return files.keep_index(olympiad_id, _mark(results), rendered)[extension]
 
 
@@ -160,7 +162,9 @@ async def write_published_files(
                     objects, pointer_key(key, pointer, extension), file.body, content_type
                 )
     results = await published_results(olympiad_id, uow)
-    index = documents.index_files(olympiad_id, results.olympiad, results.tables)
+    index = documents.index_files(
+        olympiad_id, results.olympiad, results.tables, files.public_page_url
+    )
     for extension, body in index.items():
         await _put_if_changed(
             objects, index_key(olympiad_id, extension), body, documents.INDEX_FORMATS[extension]
