@@ -29,6 +29,7 @@ from olymp_core.clock import Clock
 from olymp_core.events.model import Event
 from olymp_core.events.tables import outbox
 from olymp_core.lifecycle import Wakeup
+from olymp_core.tracing import record_trace_context
 
 
 def make_engine(database_url: str, *, pool_size: int = 5, max_overflow: int = 10) -> AsyncEngine:
@@ -147,6 +148,8 @@ class UnitOfWork:
         headers: dict[str, Any] = {"event_version": event.version, "producer": event.producer}
         if self.correlation_id:
             headers["correlation_id"] = self.correlation_id
+        # the trace of the request or handler that recorded it travels on with the message
+        record_trace_context(headers)
         return {
             "message_id": uuid.uuid4(),
             "exchange": event.exchange(),

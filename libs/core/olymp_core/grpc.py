@@ -148,6 +148,7 @@ class GrpcServer:
         port: int,
         credentials: grpc.ServerCredentials | None = None,
         grace: float = 2.0,
+        interceptors: Sequence[grpc.aio.ServerInterceptor] = (),
     ) -> None:
         self.name = name
         self._api = api
@@ -156,6 +157,8 @@ class GrpcServer:
         self._requested_port = port
         self._credentials = credentials
         self._grace = grace
+        # run before the token check (tracing: a refused call is traced too)
+        self._interceptors = tuple(interceptors)
         self._server: HealthReportingServer | None = None
         self.port: int | None = None
 
@@ -163,7 +166,10 @@ class GrpcServer:
         self._server, self.port = build_server(
             host=self._host,
             port=self._requested_port,
-            interceptors=[AuthInterceptor(self._verifier, self._api.policies)],
+            interceptors=[
+                *self._interceptors,
+                AuthInterceptor(self._verifier, self._api.policies),
+            ],
             services=self._api.services,
             credentials=self._credentials,
         )

@@ -21,6 +21,7 @@ from olymp_core.events import connect
 from olymp_core.lifecycle import Wakeup
 from olymp_core.settings import ServiceSettings
 from olymp_core.storage import ObjectStore, open_store
+from olymp_core.tracing import Tracing
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -49,6 +50,8 @@ class Runtime(Generic[S]):
             revocation_file=settings.auth_revocation_file,
         )
         self.verifier = self.auth.build_verifier()
+        # off unless an OTLP endpoint is configured: then HTTP, gRPC and events are traced
+        self.tracing = Tracing.from_settings(settings)
         self.connection: AbstractRobustConnection | None = None
         # a service's own readiness checks beside the database, broker and store (e.g. coding's
         # token for registration): name -> "ok" or what is wrong; /readyz reports each
@@ -84,3 +87,4 @@ class Runtime(Generic[S]):
             await self.connection.close()
             self.connection = None
         await self.engine.dispose()
+        self.tracing.flush()

@@ -91,7 +91,10 @@ class Service(Generic[S]):
         self.sweeper = Sweeper(self.sweep_jobs)
         self.relay: OutboxRelay | None = None
         self.consumers = Consumers(
-            self.subscriptions, self.runtime.uows, self.runtime.connect_broker
+            self.subscriptions,
+            self.runtime.uows,
+            self.runtime.connect_broker,
+            tracing=self.runtime.tracing,
         )
         self.grpc_server = (
             None
@@ -102,6 +105,7 @@ class Service(Generic[S]):
                 self.runtime.verifier,
                 host=settings.grpc_host,
                 port=settings.grpc_port,
+                interceptors=self.runtime.tracing.grpc_server_interceptors(),
             )
         )
         self.app = self._build_app()
@@ -123,6 +127,7 @@ class Service(Generic[S]):
             description=self.description,
             version="1",
             lifespan=self._lifespan,
+            telemetry=self.runtime.tracing.http(),
         )
         setattr(app.state, RUNTIME_STATE, self.runtime)
         app.state.token_verifier = self.runtime.verifier
@@ -192,7 +197,12 @@ class Service(Generic[S]):
         await declare_exchanges(channel, [self.name])
         await channel.close()
         self.relay = OutboxRelay(
-            self.name, runtime.sessions, connection, runtime.clock, runtime.outbox_wakeup
+            self.name,
+            runtime.sessions,
+            connection,
+            runtime.clock,
+            runtime.outbox_wakeup,
+            tracing=runtime.tracing,
         )
         return self.relay
 

@@ -60,6 +60,9 @@ class ServiceSettings(BaseSettings):
     grpc_host: str = "127.0.0.1"
     grpc_port: int = 0
     log_level: str = "INFO"
+    # OpenTelemetry traces go to this OTLP/HTTP collector (http://otel-collector:4318); unset, and
+    # without the standard OTEL_EXPORTER_OTLP_ENDPOINT, nothing is traced (olymp_core.tracing)
+    otel_endpoint: str | None = None
     auth_issuer: str = "olymp-local"
     auth_audience: str = "olymp"
     auth_local_public_key_file: Path | None = Path(".olymp/keys/auth-ed25519.pub.pem")

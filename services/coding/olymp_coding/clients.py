@@ -197,10 +197,13 @@ def registration_client(
     runtime.checks["registration_token"] = tokens.readiness
     if tokens.source == "none":
         log.error("coding cannot obtain a service token for registration; see /readyz")
+    interceptors = runtime.tracing.grpc_client_interceptors()
 
     async def present(olympiad_id: uuid.UUID, subject_code: str) -> list[PresentParticipant]:
         metadata = bearer_metadata(await tokens.token())
-        async with grpc.aio.insecure_channel(settings.registration_grpc) as channel:
+        async with grpc.aio.insecure_channel(
+            settings.registration_grpc, interceptors=interceptors
+        ) as channel:
             stub = registration_pb2_grpc.RegistrationServiceStub(channel)
             response = await stub.ListPresentParticipants(
                 registration_pb2.ListPresentParticipantsRequest(

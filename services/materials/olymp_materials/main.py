@@ -64,6 +64,7 @@ def _hub(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
         port=settings.feed_port,
         credentials=grpc_api.server_credentials(settings),
         grace=0.5,
+        interceptors=runtime.tracing.grpc_server_interceptors(),
     )
     timer = ReleaseTimer(runtime.uows, broadcaster, poll_interval=settings.release_poll_interval_s)
     hub = Hub(
@@ -82,7 +83,7 @@ def _hub(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
 def _mirror(runtime: Runtime[MaterialsSettings]) -> tuple[Node, list[Lifecycle]]:
     settings = runtime.settings
     master_key = settings.master_key_bytes()
-    client = HubClient(settings)
+    client = HubClient(settings, interceptors=runtime.tracing.grpc_client_interceptors())
     mirror = Mirror(
         municipality_id=settings.municipality_id,
         hub_key=public_key_from_b64(settings.hub_public_key),

@@ -30,6 +30,7 @@ from olymp_core.events.dead_letters import DeadLetterWatch
 from olymp_core.events.model import DEAD_LETTER_EXCHANGE, Event
 from olymp_core.events.tables import inbox
 from olymp_core.retry import Backoff
+from olymp_core.tracing import Tracing, mark_failed
 
 if TYPE_CHECKING:  # the unit of work module imports events; only its types are needed here
     from aio_pika.abc import AbstractRobustConnection
@@ -70,9 +71,12 @@ class PoisonMessage(Exception):
 
 
 class Consumer:
-    def __init__(self, subscription: Subscription, uows: UnitOfWorkFactory) -> None:
+    def __init__(
+        self, subscription: Subscription, uows: UnitOfWorkFactory, tracing: Tracing | None = None
+    ) -> None:
         self.subscription = subscription
         self._uows = uows
+        self._tracing = tracing or Tracing(None)
         self._by_key = {e.routing_key(): e for e in subscription.events}
         # aio-pika runs callbacks concurrently up to the prefetch count; one message at a time per
         # queue keeps handlers of the same aggregate from deadlocking each other
@@ -101,27 +105,40 @@ class Consumer:
 
     async def _handle(self, message: AbstractIncomingMessage) -> None:
         queue = self.subscription.queue
+        with self._tracing.consuming(
+            queue,
+            message.routing_key or "",
+            message.message_id or "",
+            message.headers or {},
+        ) as span:
+            outcome = await self._outcome(message)
+            if outcome not in ("applied", "duplicate"):
+                mark_failed(span, outcome)
+        CONSUMED.labels(queue, outcome).inc()
+
+    async def _outcome(self, message: AbstractIncomingMessage) -> str:
+        """Handle `message` and say how it went (the label of `olymp_events_consumed`)."""
+        queue = self.subscription.queue
         try:
             event, message_id = self._parse(message)
             applied = await self._apply_retrying_conflicts(event, message_id, message)
             await message.ack()
-            CONSUMED.labels(queue, "applied" if applied else "duplicate").inc()
+            return "applied" if applied else "duplicate"
         except PoisonMessage as exc:
             await self._dead_letter(message, exc)
-            CONSUMED.labels(queue, "poison").inc()
+            return "poison"
         except Exception as exc:
             attempt = _delivery_count(message) + 1
             if attempt >= self.subscription.max_attempts:
                 await self._dead_letter(message, exc)
-                CONSUMED.labels(queue, "dead_lettered").inc()
-            else:
-                log.warning(
-                    "handler failed; message requeued",
-                    extra={"queue": queue, "attempt": attempt, "error": repr(exc)},
-                )
-                # reject, not nack: RabbitMQ 4.3+ counts only rejects towards the delivery limit
-                await message.reject(requeue=True)
-                CONSUMED.labels(queue, "retried").inc()
+                return "dead_lettered"
+            log.warning(
+                "handler failed; message requeued",
+                extra={"queue": queue, "attempt": attempt, "error": repr(exc)},
+            )
+            # reject, not nack: RabbitMQ 4.3+ counts only rejects towards the delivery limit
+            await message.reject(requeue=True)
+            return "retried"
 
     def _parse(self, message: AbstractIncomingMessage) -> tuple[Event, uuid.UUID]:
         key = message.type or message.routing_key or ""
@@ -262,9 +279,11 @@ class Consumers:
         connection: Callable[[], Awaitable[AbstractRobustConnection]],
         *,
         dead_letter_interval: float = 30.0,
+        tracing: Tracing | None = None,
     ) -> None:
         self.subscriptions = tuple(subscriptions)
         self._uows = uows
+        self._tracing = tracing
         self._connection = connection
         self._running: list[Consumer] = []
         # the depth of each of these queues' dead letters, as a metric someone can alert on
@@ -277,7 +296,7 @@ class Consumers:
             return
         connection = await self._connection()
         for subscription in self.subscriptions:
-            consumer = Consumer(subscription, self._uows)
+            consumer = Consumer(subscription, self._uows, self._tracing)
             await consumer.start(await connection.channel())
             self._running.append(consumer)
         await self.dead_letters.loop.start(tasks)

@@ -39,6 +39,7 @@ from olymp_core.events.model import catalogue
 from olymp_core.events.tables import outbox
 from olymp_core.lifecycle import Loop, Wakeup
 from olymp_core.retry import Backoff
+from olymp_core.tracing import Tracing
 
 log = logging.getLogger("olymp.outbox")
 
@@ -79,6 +80,7 @@ class OutboxRelay:
         *,
         batch_size: int = 200,
         row_backoff: Backoff = ROW_BACKOFF,
+        tracing: Tracing | None = None,
     ) -> None:
         self.service = service
         self._sessions = sessions
@@ -87,6 +89,7 @@ class OutboxRelay:
         self._wakeup = wakeup
         self._batch_size = batch_size
         self._row_backoff = row_backoff
+        self._tracing = tracing or Tracing(None)
         self._channel: AbstractChannel | None = None
 
     async def _get_channel(self) -> AbstractChannel:
@@ -157,6 +160,12 @@ class OutboxRelay:
     async def _publish(self, row: Any) -> None:
         channel = await self._get_channel()
         exchange = await channel.get_exchange(row.exchange, ensure=False)
+        with self._tracing.publishing(
+            row.exchange, row.routing_key, str(row.message_id), row.headers
+        ) as headers:
+            await self._confirmed(exchange, row, headers)
+
+    async def _confirmed(self, exchange: Any, row: Any, headers: dict[str, Any]) -> None:
         message = aio_pika.Message(
             body=_json_bytes(row.payload),
             content_type="application/json",
@@ -164,7 +173,7 @@ class OutboxRelay:
             message_id=str(row.message_id),
             type=row.routing_key,
             timestamp=row.created_at,
-            headers=dict(row.headers),
+            headers=headers,
             app_id=self.service,
         )
         try:

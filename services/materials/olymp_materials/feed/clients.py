@@ -13,7 +13,7 @@ import logging
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,9 +146,15 @@ class HubConnection:
 class HubClient:
     """How this mirror reaches its hub: the address, TLS trust and the token bound to it."""
 
-    def __init__(self, settings: MaterialsSettings) -> None:
+    def __init__(
+        self,
+        settings: MaterialsSettings,
+        *,
+        interceptors: Sequence[grpc.aio.ClientInterceptor] = (),
+    ) -> None:
         assert settings.hub_token is not None  # the settings refuse a mirror without one
         self._settings = settings
+        self._interceptors = list(interceptors)  # tracing's, when on
         self.municipality_id = settings.municipality_id
         self.metadata = bearer_metadata(settings.hub_token.get_secret_value())
 
@@ -159,11 +165,15 @@ class HubClient:
             ("grpc.keepalive_time_ms", 20_000),
         ]
         if settings.tls_root_cert_file is None:
-            return grpc.aio.insecure_channel(settings.hub_grpc, options=options)
+            return grpc.aio.insecure_channel(
+                settings.hub_grpc, options=options, interceptors=self._interceptors
+            )
         if settings.tls_server_name:
             options.append(("grpc.ssl_target_name_override", settings.tls_server_name))
         credentials = grpc.ssl_channel_credentials(settings.tls_root_cert_file.read_bytes())
-        return grpc.aio.secure_channel(settings.hub_grpc, credentials, options=options)
+        return grpc.aio.secure_channel(
+            settings.hub_grpc, credentials, options=options, interceptors=self._interceptors
+        )
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[HubConnection]:
