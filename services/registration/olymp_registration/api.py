@@ -41,6 +41,7 @@ from olymp_registration.schemas import (
     CheckInCreate,
     CheckInRead,
     EligibilityRead,
+    EndWarningsUpdate,
     ImportResult,
     OlympiadCreate,
     OlympiadList,
@@ -124,6 +125,22 @@ async def get_olympiad(olympiad_id: uuid.UUID, who: Staff, uow: Uow) -> Olympiad
     return OlympiadRead.of(await handlers.get_olympiad(olympiad_id, uow))
 
 
+@router.put(
+    "/{olympiad_id}/subjects/{subject_code}/rounds/{round_code}/end-warnings",
+    summary="Choose when a round's rooms are warned of its end: 30 and 5 minutes (§44) or 15 and 5"
+    " (§133)",
+    description="The room screen announces the time left at these moments.",
+)
+async def put_end_warnings(
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    round_code: str,
+    body: EndWarningsUpdate,
+    who: Organiser,
+    uow: Uow,
+) -> OlympiadRead:
+    command = handlers.SetEndWarnings(olympiad_id, subject_code, round_code, body.end_warnings)
+    return OlympiadRead.of(await handlers.set_end_warnings(command, uow, who))
 
 
 @router.put(

@@ -15,7 +15,9 @@ from olymp_registration.domain import (
     AwardStatus,
     EducationForm,
     EligibilityRules,
+    EndWarnings,
     IdentityDocument,
+    Olympiad,
     PreviousAwardee,
     Room,
     Signatory,
@@ -101,6 +103,18 @@ class OlympiadCreate(BaseModel):
     venues: list[VenueCreate] = Field(default_factory=list)
 
 
+class RoundRead(BaseModel):
+    round_code: str
+    day: dt.date
+    start: WallClock
+    end: WallClock
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    end_warnings: EndWarnings = Field(
+        description="When the room is told the time left: «30-5» minutes before the end (§44)"
+        " or «15-5» (§133)"
+    )
+    warning_minutes: list[int] = Field(description="The same, as minutes before the end")
 
 
 class SubjectRead(BaseModel):
@@ -111,6 +125,11 @@ class SubjectRead(BaseModel):
     round_end: WallClock
     round_starts_at: dt.datetime
     round_ends_at: dt.datetime
+    rounds: list[RoundRead] = Field(description="Every round of the subject, the first first")
+
+
+class EndWarningsUpdate(BaseModel):
+    end_warnings: EndWarnings = Field(examples=["15-5"])
 
 
 class VenueRead(BaseModel):
@@ -156,6 +175,7 @@ class OlympiadRead(BaseModel):
                     round_end=slot.ends_at,
                     round_starts_at=scheduled.round_starts_at,
                     round_ends_at=scheduled.round_ends_at,
+                    rounds=_rounds(olympiad, scheduled.subject_code),
                 )
             )
         return cls(
@@ -169,6 +189,24 @@ class OlympiadRead(BaseModel):
         )
 
 
+def _rounds(olympiad: Olympiad, subject_code: str) -> list[RoundRead]:
+    found = []
+    slots = olympiad.schedule_of(subject_code).rounds
+    for slot in sorted(slots, key=lambda s: (s.day, s.starts_at)):
+        starts_at, ends_at = olympiad.round_instants(subject_code, slot.round_code)
+        found.append(
+            RoundRead(
+                round_code=slot.round_code,
+                day=slot.day,
+                start=slot.starts_at,
+                end=slot.ends_at,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                end_warnings=slot.end_warnings,
+                warning_minutes=list(slot.end_warnings.minutes),
+            )
+        )
+    return found
 
 
 class DayMarkRead(BaseModel):

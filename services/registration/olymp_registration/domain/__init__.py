@@ -64,6 +64,7 @@ from olymp_registration.domain.importing import (
     parse_participants_xlsx,
 )
 from olymp_registration.domain.olympiad import (
+    EndWarnings,
     Olympiad,
     Room,
     RoundSlot,
@@ -93,6 +94,7 @@ __all__ = [
     "EducationForm",
     "EligibilityBasis",
     "EligibilityRules",
+    "EndWarnings",
     "FileTooLarge",
     "IdentityDocument",
     "IdentityDocumentRefused",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from itertools import pairwise
 from typing import Final
 
@@ -85,14 +86,33 @@ class Venue:
         return sum(room.capacity for room in self.rooms)
 
 
+class EndWarnings(StrEnum):
+    """When the room is told the time left before the round ends: 30 and 5 minutes before (§44),
+    or 15 and 5 (§133). The model gives both; the organiser chooses per round."""
+
+    P44 = "30-5"
+    P133 = "15-5"
+
+    @property
+    def minutes(self) -> tuple[int, int]:
+        first, second = self.value.split("-")
+        return int(first), int(second)
+
+    @property
+    def paragraph(self) -> str:
+        return "§44" if self is EndWarnings.P44 else "§133"
+
+
 @dataclass(frozen=True)
 class RoundSlot:
-    """When one round of a subject takes place: the day and its local start and end."""
+    """When one round of a subject takes place: the day and its local start and end, and when the
+    room is warned of its end."""
 
     round_code: str
     day: dt.date
     starts_at: dt.time
     ends_at: dt.time
+    end_warnings: EndWarnings = EndWarnings.P44
 
 
 @dataclass(frozen=True)
@@ -163,12 +183,17 @@ class Olympiad:
 
     def round_instants(self, subject_code: str, round_code: str) -> tuple[dt.datetime, dt.datetime]:
         """The UTC start and end instants of a scheduled round."""
+        slot = self.slot(subject_code, round_code)
+        return (
+            local_instant(slot.day, slot.starts_at, self.time_zone),
+            local_instant(slot.day, slot.ends_at, self.time_zone),
+        )
+
+    def slot(self, subject_code: str, round_code: str) -> RoundSlot:
+        """A scheduled round of a subject; refused when the subject has no such round."""
         for slot in self.schedule_of(subject_code).rounds:
             if slot.round_code == round_code:
-                return (
-                    local_instant(slot.day, slot.starts_at, self.time_zone),
-                    local_instant(slot.day, slot.ends_at, self.time_zone),
-                )
+                return slot
         name = subject(subject_code).name
         raise InvalidOlympiad([f"Тур «{round_code}» предмета «{name}» не запланирован."])
 

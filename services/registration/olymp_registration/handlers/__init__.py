@@ -29,11 +29,13 @@ from olymp_registration.handlers.importing import (
 )
 from olymp_registration.handlers.olympiads import (
     CreateOlympiad,
+    SetEndWarnings,
     UpdateVenue,
     create_olympiad,
     get_olympiad,
     list_olympiads,
     scheduled_subjects,
+    set_end_warnings,
     update_venue,
 )
 from olymp_registration.handlers.withdrawals import WithdrawParticipant, withdraw_participant
@@ -46,6 +48,7 @@ __all__ = [
     "FileFormat",
     "ImportParticipants",
     "RemoveParticipant",
+    "SetEndWarnings",
     "SetPreviousAwardees",
     "SetThresholds",
     "UpdateVenue",
@@ -60,6 +63,7 @@ __all__ = [
     "present_participants",
     "remove_participant",
     "scheduled_subjects",
+    "set_end_warnings",
     "set_previous_awardees",
     "set_thresholds",
     "too_large",

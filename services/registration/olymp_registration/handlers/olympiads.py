@@ -12,6 +12,7 @@ from olymp_core.db import UnitOfWork
 from olymp_core.subjects import UnknownSubject, subject
 from olymp_registration import store
 from olymp_registration.domain import (
+    EndWarnings,
     InvalidOlympiad,
     Olympiad,
     OlympiadNotFound,
@@ -39,6 +40,14 @@ class UpdateVenue:
     olympiad_id: uuid.UUID
     venue: Venue
     """The venue as it is to be: its name says which one (a new name adds a venue)."""
+
+
+@dataclass(frozen=True)
+class SetEndWarnings:
+    olympiad_id: uuid.UUID
+    subject_code: str
+    round_code: str
+    warnings: EndWarnings
 
 
 def scheduled_subjects(olympiad: Olympiad) -> list[ScheduledSubject]:
@@ -170,6 +179,35 @@ async def update_venue(command: UpdateVenue, uow: UnitOfWork, actor: Principal) 
     )
     await uow.commit()
     return venue
+
+
+async def set_end_warnings(
+    command: SetEndWarnings, uow: UnitOfWork, actor: Principal
+) -> store.StoredOlympiad:
+    """The organiser's choice of when a round's rooms are warned of its end (§44 or §133)."""
+    await store.lock_olympiad(uow.session, command.olympiad_id)
+    olympiad = (await get_olympiad(command.olympiad_id, uow)).olympiad
+    try:
+        olympiad.slot(command.subject_code, command.round_code)
+    except (InvalidOlympiad, UnknownSubject) as exc:
+        raise SubjectNotScheduled(f"{exc} Проверьте предмет и тур в адресе запроса.") from None
+    await store.save_end_warnings(
+        uow.session,
+        command.olympiad_id,
+        command.subject_code,
+        command.round_code,
+        command.warnings,
+    )
+    minutes = command.warnings.minutes
+    await uow.audit(
+        actor=actor.subject,
+        action="round.end_warnings_set",
+        object_type="round",
+        object_id=f"{command.olympiad_id}/{command.subject_code}/{command.round_code}",
+        payload={"minutes_before_end": list(minutes), "paragraph": command.warnings.paragraph},
+    )
+    await uow.commit()
+    return await get_olympiad(command.olympiad_id, uow)
 
 
 def _keep_seated_desks(venue: Venue, seated: list[tuple[str, Seat]]) -> None:

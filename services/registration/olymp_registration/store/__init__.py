@@ -12,6 +12,7 @@ from olymp_registration.store.olympiads import (
     get_olympiad,
     lock_olympiad,
     olympiad_ids,
+    save_end_warnings,
     save_venue,
 )
 from olymp_registration.store.participants import (
@@ -69,6 +70,7 @@ __all__ = [
     "removals",
     "replace_awardees",
     "replace_thresholds",
+    "save_end_warnings",
     "save_import",
     "save_mark",
     "save_removal",

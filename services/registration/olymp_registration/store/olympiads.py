@@ -11,7 +11,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from olymp_registration.domain import Olympiad, Room, RoundSlot, SubjectSchedule, Venue
+from olymp_registration.domain import (
+    EndWarnings,
+    Olympiad,
+    Room,
+    RoundSlot,
+    SubjectSchedule,
+    Venue,
+)
 from olymp_registration.store.tables import olympiad_rounds, olympiads, venues
 
 
@@ -49,6 +56,7 @@ async def add_olympiad(
             "day": slot.day,
             "starts_at": slot.starts_at,
             "ends_at": slot.ends_at,
+            "end_warnings": slot.end_warnings.value,
         }
         for position, schedule in enumerate(olympiad.subjects)
         for slot in schedule.rounds
@@ -110,6 +118,24 @@ async def save_venue(session: AsyncSession, olympiad_id: uuid.UUID, venue: Venue
     )
 
 
+async def save_end_warnings(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    round_code: str,
+    warnings: EndWarnings,
+) -> None:
+    await session.execute(
+        sa.update(olympiad_rounds)
+        .where(
+            olympiad_rounds.c.olympiad_id == olympiad_id,
+            olympiad_rounds.c.subject_code == subject_code,
+            olympiad_rounds.c.round_code == round_code,
+        )
+        .values(end_warnings=warnings.value)
+    )
+
+
 async def lock_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> bool:
     """Lock the olympiad's row until commit: its venues and seating change one at a time."""
     found = await session.scalar(
@@ -147,7 +173,7 @@ async def get_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> StoredO
     ).all()
     schedules: dict[str, list[RoundSlot]] = {}
     for r in round_rows:
-        slot = RoundSlot(r.round_code, r.day, r.starts_at, r.ends_at)
+        slot = RoundSlot(r.round_code, r.day, r.starts_at, r.ends_at, EndWarnings(r.end_warnings))
         schedules.setdefault(r.subject_code, []).append(slot)
     venue_rows = (
         await session.execute(

@@ -31,6 +31,8 @@ olympiad_rounds = sa.Table(
     sa.Column("day", sa.Date, nullable=False),
     sa.Column("starts_at", sa.Time, nullable=False),
     sa.Column("ends_at", sa.Time, nullable=False),
+    # the warnings before the end (§44 or §133), as EndWarnings values
+    sa.Column("end_warnings", sa.Text, nullable=False, server_default="30-5"),
 )
 
 venues = sa.Table(
