@@ -1,6 +1,8 @@
 """The fault suite's tools: its own suite (ports +2000, databases olymp_faults_*, its own broker virtual
 host), a seeded plan of faults, the injector that carries it out during a day, and what is compared
-afterwards (the state a day left behind, per olympiad, free of the ids and codes a run draws)."""
+afterwards (the state a day left behind, per olympiad, free of the ids and codes a run draws). The
+backup drill (tests/e2e/test_backup_drill.py) compares with the same tools on a suite of its own,
+given as `layout` and `vhost`."""
 
 from __future__ import annotations
 
@@ -49,14 +51,14 @@ def rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def fresh_state() -> None:
+async def fresh_state(layout: Layout = LAYOUT, vhost: str = VHOST) -> None:
     """No databases of an earlier run, an empty virtual host."""
     for service in SERVICES:
-        await drop_database(LAYOUT.database_url(service))
-    rabbitmqctl("delete_vhost", VHOST)
-    created = rabbitmqctl("add_vhost", VHOST)
+        await drop_database(layout.database_url(service))
+    rabbitmqctl("delete_vhost", vhost)
+    created = rabbitmqctl("add_vhost", vhost)
     assert created.returncode == 0, created.stderr
-    allowed = rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
+    allowed = rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     assert allowed.returncode == 0, allowed.stderr
 
 
@@ -212,12 +214,12 @@ async def kill(service: str) -> str:
 # -- after the day --------------------------------------------------------------------------------
 
 
-def engine(service: str) -> AsyncEngine:
-    return create_async_engine(LAYOUT.database_url(service), pool_size=1)
+def engine(service: str, layout: Layout = LAYOUT) -> AsyncEngine:
+    return create_async_engine(layout.database_url(service), pool_size=1)
 
 
-async def scalar(service: str, sql: str, **params: Any) -> Any:
-    db = engine(service)
+async def scalar(service: str, sql: str, *, layout: Layout = LAYOUT, **params: Any) -> Any:
+    db = engine(service, layout)
     try:
         async with db.connect() as conn:
             return (await conn.execute(sa.text(sql), params)).scalar()
@@ -225,8 +227,10 @@ async def scalar(service: str, sql: str, **params: Any) -> Any:
         await db.dispose()
 
 
-async def rows(service: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    db = engine(service)
+async def rows(
+    service: str, sql: str, *, layout: Layout = LAYOUT, **params: Any
+) -> list[tuple[Any, ...]]:
+    db = engine(service, layout)
     try:
         async with db.connect() as conn:
             return [tuple(row) for row in (await conn.execute(sa.text(sql), params)).all()]
@@ -234,9 +238,9 @@ async def rows(service: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         await db.dispose()
 
 
-def queue_depths() -> dict[str, int]:
+def queue_depths(vhost: str = VHOST) -> dict[str, int]:
     """Every queue of the virtual host with its messages, ready and unacknowledged."""
-    listed = rabbitmqctl("list_queues", "-p", VHOST, "--no-table-headers", "name", "messages")
+    listed = rabbitmqctl("list_queues", "-p", vhost, "--no-table-headers", "name", "messages")
     assert listed.returncode == 0, listed.stderr
     depths = {}
     for line in listed.stdout.splitlines():
@@ -246,17 +250,19 @@ def queue_depths() -> dict[str, int]:
     return depths
 
 
-async def quiesce(within_s: float = 120.0) -> None:
+async def quiesce(within_s: float = 120.0, *, layout: Layout = LAYOUT, vhost: str = VHOST) -> None:
     """Wait until every outbox row is published and every queue is empty, twice in a row."""
     deadline = time.monotonic() + within_s
     calm = 0
     last: dict[str, Any] = {}
     while calm < 2:
         unpublished = {
-            s: await scalar(s, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+            s: await scalar(
+                s, "SELECT count(*) FROM outbox WHERE published_at IS NULL", layout=layout
+            )
             for s in SERVICES
         }
-        busy = {q: n for q, n in queue_depths().items() if n and not q.endswith(".dlq")}
+        busy = {q: n for q, n in queue_depths(vhost).items() if n and not q.endswith(".dlq")}
         last = {"unpublished": unpublished, "queued": busy}
         calm = calm + 1 if not any(unpublished.values()) and not busy else 0
         assert time.monotonic() < deadline, f"the suite did not settle: {last}"
@@ -313,7 +319,7 @@ async def audit_actions(after: dict[str, int], upto: dict[str, int]) -> dict[str
     return counted
 
 
-async def state_of(olympiad_id: str) -> dict[str, Any]:
+async def state_of(olympiad_id: str, layout: Layout = LAYOUT) -> dict[str, Any]:
     """What the day left in every service's database about one olympiad, free of drawn ids.
 
     Row counts of every table that belongs to the olympiad, events produced per routing key and
@@ -326,13 +332,14 @@ async def state_of(olympiad_id: str) -> dict[str, Any]:
             service,
             "SELECT table_name, array_agg(column_name::text) FROM information_schema.columns "
             "WHERE table_schema = 'public' GROUP BY table_name ORDER BY table_name",
+            layout=layout,
         )
         for table, columns in tables:
             where = _belongs_to_olympiad(table, set(columns), {t for t, _ in tables})
             if where is None:
                 continue
             count = await scalar(
-                service, f"SELECT count(*) FROM {table} WHERE {where}", o=olympiad_id
+                service, f"SELECT count(*) FROM {table} WHERE {where}", o=olympiad_id, layout=layout
             )
             state[f"{service}.{table}"] = count
         for key, count in await rows(
@@ -340,6 +347,7 @@ async def state_of(olympiad_id: str) -> dict[str, Any]:
             "SELECT routing_key, count(*) FROM outbox WHERE payload->>'olympiad_id' = :o "
             "GROUP BY routing_key",
             o=olympiad_id,
+            layout=layout,
         ):
             state[f"{service} published {key}"] = count
         message_ids |= {
@@ -348,6 +356,7 @@ async def state_of(olympiad_id: str) -> dict[str, Any]:
                 service,
                 "SELECT message_id FROM outbox WHERE payload->>'olympiad_id' = :o",
                 o=olympiad_id,
+                layout=layout,
             )
         }
     for service in SERVICES:
@@ -356,9 +365,10 @@ async def state_of(olympiad_id: str) -> dict[str, Any]:
             "SELECT consumer, count(*) FROM inbox WHERE message_id::text = ANY(:ids) "
             "GROUP BY consumer",
             ids=sorted(message_ids),
+            layout=layout,
         ):
             state[f"{consumer} applied"] = count
-    state["marks"] = await marks_of(olympiad_id)
+    state["marks"] = await marks_of(olympiad_id, layout)
     return state
 
 
@@ -377,7 +387,7 @@ def _belongs_to_olympiad(table: str, columns: set[str], tables: set[str]) -> str
     return None
 
 
-async def marks_of(olympiad_id: str) -> list[tuple[str, ...]]:
+async def marks_of(olympiad_id: str, layout: Layout = LAYOUT) -> list[tuple[str, ...]]:
     """Every mark of the olympiad, as (person, jury member, task, points), sorted."""
     people: dict[str, str] = {
         str(row[0]): "|".join(map(str, row[1:]))
@@ -386,6 +396,7 @@ async def marks_of(olympiad_id: str) -> list[tuple[str, ...]]:
             "SELECT participant_id, subject_code, surname, name, patronymic, school, grade "
             "FROM participants WHERE olympiad_id::text = :o",
             o=olympiad_id,
+            layout=layout,
         )
     }
     owner = {
@@ -394,6 +405,7 @@ async def marks_of(olympiad_id: str) -> list[tuple[str, ...]]:
             "coding",
             "SELECT work_code, participant_id FROM works WHERE olympiad_id::text = :o",
             o=olympiad_id,
+            layout=layout,
         )
     }
     marks = await rows(
@@ -401,20 +413,23 @@ async def marks_of(olympiad_id: str) -> list[tuple[str, ...]]:
         "SELECT work_code, jury_member_id, task_number, points FROM marks "
         "WHERE olympiad_id::text = :o",
         o=olympiad_id,
+        layout=layout,
     )
     return sorted(
         (owner[code], member, str(task), str(points)) for code, member, task, points in marks
     )
 
 
-async def final_tables(olympiad_id: str, tables: Iterable[str]) -> dict[str, Any]:
+async def final_tables(
+    olympiad_id: str, tables: Iterable[str], layout: Layout = LAYOUT
+) -> dict[str, Any]:
     """The published final tables, without what differs between runs by nature (the olympiad id,
     the instant, and the hash over both)."""
     found = {}
     async with httpx.AsyncClient(timeout=30) as client:
         for name in tables:
             subject_code, grade = name.rsplit("-", 1)
-            url = f"{LAYOUT.base_url('publishing')}/results/{olympiad_id}/{subject_code}/{grade}"
+            url = f"{layout.base_url('publishing')}/results/{olympiad_id}/{subject_code}/{grade}"
             response = await client.get(url, params={"stage": "final"})
             assert response.status_code == 200, (url, response.text)
             table = response.json()
