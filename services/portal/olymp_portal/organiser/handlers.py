@@ -74,22 +74,14 @@ async def import_file(
 ERROR_COLUMNS = ("Строка", "Столбец", "Значение", "Что не так", "Что сделать")
 
 
-def errors_csv(errors: list[dict[str, Any]]) -> bytes:
+def errors_csv(errors: tuple[RowError, ...]) -> bytes:
     """The errors as a table for Excel in a Russian locale: «;» between cells, UTF-8 with BOM."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(ERROR_COLUMNS)
     for e in errors:
-        row = e.get("row")
-        writer.writerow(
-            [
-                "весь файл" if row is None else row,
-                e.get("column", ""),
-                e.get("value", ""),
-                e.get("fault", ""),
-                e.get("remedy", ""),
-            ]
-        )
+        where = "весь файл" if e.row is None else e.row
+        writer.writerow([where, e.column, e.value, e.fault, e.remedy])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -1,15 +1,15 @@
 """The organiser's import of the participants application (CSV or XLSX): the file goes to
 registration with the organiser's token, which imports all its rows or none. A refusal comes back
-as a table of row errors (row, column, what is wrong, what to do), also as a CSV to download."""
+as a table of row errors (row, column, what is wrong, what to do), also as a CSV to download —
+written into the page's link itself (a data: address), since the portal keeps nothing."""
 
 from __future__ import annotations
 
-import json
+import base64
 import uuid
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
@@ -71,8 +71,8 @@ async def import_file(request: Request, page: Page) -> Response:
         "file_name": file_name,
         "result": result,
         "field": field,
-        "errors_json": _errors_json(result),
     }
+    values["errors_href"], values["errors_file"] = _errors_download(result, file_name)
     status = 422 if isinstance(result, handlers.NotImported) else 200
     if request.headers.get("hx-request") == "true":
         return render(
@@ -89,41 +89,12 @@ async def import_file(request: Request, page: Page) -> Response:
     )
 
 
-def _errors_json(result: handlers.Imported | handlers.NotImported) -> str:
-    if not isinstance(result, handlers.NotImported):
-        return ""
-    return json.dumps(
-        [
-            {
-                "row": e.row,
-                "column": e.column,
-                "value": e.value,
-                "fault": e.fault,
-                "remedy": e.remedy,
-            }
-            for e in result.errors
-        ],
-        ensure_ascii=False,
-    )
-
-
-@router.post("/import/errors.csv")
-async def errors_csv(
-    page: Page,
-    errors: Annotated[str, Form()] = "[]",
-    file_name: Annotated[str, Form()] = "",
-) -> Response:
-    """The table of errors just shown, as a file: the page sends it back (the portal keeps none)."""
-    page.require(Role.MUNICIPAL_COORDINATOR)
-    try:
-        listed = json.loads(errors)
-    except ValueError:
-        listed = []
-    rows = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
+def _errors_download(
+    result: handlers.Imported | handlers.NotImported, file_name: str
+) -> tuple[str, str]:
+    """The errors as a CSV file in a data: address, and the name to save it under."""
+    if not isinstance(result, handlers.NotImported) or not result.errors:
+        return "", ""
+    body = base64.b64encode(handlers.errors_csv(result.errors)).decode()
     stem = file_name.rsplit(".", 1)[0] or "заявка"
-    name = f"ошибки — {stem}.csv"
-    return Response(
-        handlers.errors_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return f"data:text/csv;charset=utf-8;base64,{body}", f"ошибки — {stem}.csv"
