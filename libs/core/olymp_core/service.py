@@ -10,6 +10,7 @@ A service's `main.build()` describes itself and nothing more:
         errors=api.ERRORS,                # {DomainError: HTTP status} — one error map
         grpc=grpc_api.grpc_api(runtime),  # servicers and per-method policies
         sweep_jobs=[...],                 # repairs of what a lost message left undone
+        gauges=[...],                     # state read from the database at each /metrics scrape
         contexts=[desk],                  # typed dependencies: Depends(context(ScanDesk))
         lifecycles=[feed],                # further background parts, started last, stopped first
         front=cached_files,               # an ASGI layer before the application (optional)
@@ -59,6 +60,7 @@ from olymp_core.problems import Problem, install_problem_handlers, problem_respo
 from olymp_core.request_limits import install_request_limits
 from olymp_core.retry import Backoff
 from olymp_core.runtime import Runtime, S
+from olymp_core.state_metrics import StateGauge, StateGauges, outbox_gauges
 
 log = logging.getLogger("olymp.service")
 
@@ -74,6 +76,9 @@ class Service(Generic[S]):
     events: EventTable = field(default_factory=lambda: EventTable(""))
     errors: ErrorMap = field(default_factory=dict)
     sweep_jobs: Sequence[SweepJob] = ()
+    # what the day's dashboards watch, read from the database when Prometheus scrapes (the
+    # outbox's for every service, before these)
+    gauges: Sequence[StateGauge] = ()
     grpc: GrpcApi | None = None
     contexts: Sequence[object] = ()
     lifecycles: Sequence[Lifecycle] = ()
@@ -89,6 +94,9 @@ class Service(Generic[S]):
         if self.events and self.events.service != self.name:
             raise ValueError(f"{self.name} was given the event table of {self.events.service}")
         self.sweeper = Sweeper(self.sweep_jobs)
+        self.state = StateGauges(
+            self.runtime.sessions, self.runtime.clock, [outbox_gauges(self.name), *self.gauges]
+        )
         self.relay: OutboxRelay | None = None
         self.consumers = Consumers(
             self.subscriptions,
@@ -339,6 +347,7 @@ def _ops_router(service: Service[Any]) -> APIRouter:
         response_class=PlainTextResponse,
     )
     async def metrics() -> Response:
+        await service.state.measure()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

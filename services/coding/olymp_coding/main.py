@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from olymp_coding import api, consumers, sweeper
 from olymp_coding.scans import api as scans_api
+from olymp_coding.scans.gauges import MANUAL_QUEUE_GAUGE
 from olymp_coding.scans.handlers import RetentionKeeper, ScanDesk
 from olymp_coding.settings import CodingSettings
 from olymp_core.clock import Clock
@@ -34,5 +35,6 @@ def build(
         events=consumers.EVENTS.bind(prefix=settings.code_prefix),
         errors={**api.ERRORS, **scans_api.ERRORS},
         sweep_jobs=[sweeper.lost_check_ins_job(runtime)],
+        gauges=[MANUAL_QUEUE_GAUGE],
         contexts=[desk],
     )

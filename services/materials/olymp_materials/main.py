@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from olymp_core.clock import Clock
 from olymp_core.events import EventTable
 from olymp_core.grpc import GrpcServer
 from olymp_core.lifecycle import Lifecycle
 from olymp_core.runtime import Runtime
 from olymp_core.service import Service
+from olymp_core.state_metrics import StateGauge
 from olymp_materials import api, consumers
 from olymp_materials.domain import public_key_from_b64, signing_key_from_seed
 from olymp_materials.domain.archive import MIB, ArchiveBudget
@@ -15,6 +18,7 @@ from olymp_materials.feed import api as feed_api
 from olymp_materials.feed import grpc_api
 from olymp_materials.feed.background import KeySendAudit, MirrorFollower, ReleaseTimer
 from olymp_materials.feed.clients import HubClient
+from olymp_materials.feed.gauges import hub_gauges
 from olymp_materials.feed.grpc_api.broadcaster import FeedBroadcaster
 from olymp_materials.feed.handlers import Mirror
 from olymp_materials.handlers import Hub, Node
@@ -25,9 +29,15 @@ def build(
     settings: MaterialsSettings | None = None, *, clock: Clock | None = None
 ) -> Service[MaterialsSettings]:
     runtime = Runtime(settings or MaterialsSettings(), clock)
+    gauges: list[StateGauge] = []
     if runtime.settings.role == "hub":
         node, lifecycles = _hub(runtime)
         events = consumers.EVENTS
+        gauges = hub_gauges(
+            runtime.settings.municipalities,
+            key_late_after=dt.timedelta(seconds=runtime.settings.key_delivery_late_after_s),
+            receipt_late_after=dt.timedelta(minutes=runtime.settings.receipt_late_after_min),
+        )
     else:
         node, lifecycles = _mirror(runtime)
         # a mirror learns its packages, instants and keys from the hub's feed, not from events
@@ -41,6 +51,7 @@ def build(
         errors={**api.ERRORS, **feed_api.ERRORS},
         contexts=[node],
         lifecycles=lifecycles,
+        gauges=gauges,
     )
 
 

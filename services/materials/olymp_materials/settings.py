@@ -41,6 +41,9 @@ class MaterialsSettings(ServiceSettings):
     signing_key: SecretStr | None = None
     municipalities: list[str] = Field(default_factory=list)
     receipt_late_after_min: int = 30
+    # hub: a municipality whose mirror has not acknowledged a key this long after the package's
+    # instant counts in olymp_materials_keys_undelivered (the operator's alert)
+    key_delivery_late_after_s: int = Field(default=60, gt=0)
     # hub: the largest package a coordinator may push (its HTTP body limit); below the feed's
     # 512 MiB gRPC message limit
     max_package_bytes: int = Field(default=256 << 20, gt=0)

@@ -4,6 +4,7 @@ from olymp_core.clock import Clock
 from olymp_core.runtime import Runtime
 from olymp_core.service import Service
 from olymp_scoring import api, consumers, grpc_api
+from olymp_scoring.gauges import MARKING_GAUGE
 from olymp_scoring.settings import ScoringSettings
 
 
@@ -19,4 +20,5 @@ def build(
         events=consumers.EVENTS,
         errors=api.ERRORS,
         grpc=grpc_api.grpc_api(runtime.uows),
+        gauges=[MARKING_GAUGE],
     )

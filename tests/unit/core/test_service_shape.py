@@ -32,6 +32,7 @@ OPTIONAL = {
     "clients",  # it calls another service or the hub
     "background",  # parts that run beside the server: loops given to Service(lifecycles=...)
     "pages",  # it serves HTML pages: templates, the person at the screen, CSRF (the portal)
+    "gauges",  # state the day's dashboards watch, read at each scrape: Service(gauges=...)
 }
 # A sub-feature is a sub-package made of the same names (coding/scans/, registration/video/).
 SUB_FEATURE = (REQUIRED | OPTIONAL) - {"settings", "main", "migrations", "consumers", "sweeper"}

@@ -40,6 +40,12 @@ if TYPE_CHECKING:  # the unit of work module imports events; only its types are 
 log = logging.getLogger("olymp.consumer")
 
 CONSUMED = Counter("olymp_events_consumed", "Messages handled", ["queue", "outcome"])
+# a conflict or an outage retried in place costs no delivery attempt, so `retried` above misses it
+RETRIED_IN_PLACE = Counter(
+    "olymp_events_retried_in_place",
+    "Handler runs repeated in place after a database conflict or outage",
+    ["queue"],
+)
 
 Handler = Callable[[Any, "UnitOfWork"], Awaitable[None]]
 
@@ -177,6 +183,7 @@ class Consumer:
                         "error": repr(exc),
                     },
                 )
+                RETRIED_IN_PLACE.labels(self.subscription.queue).inc()
                 await asyncio.sleep(pause)  # back-off before the retry, not a wait for an event
         raise AssertionError("unreachable")
 

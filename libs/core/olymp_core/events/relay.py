@@ -31,7 +31,7 @@ import aio_pika
 import sqlalchemy as sa
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
 from aiormq.exceptions import ChannelNotFoundEntity, DeliveryError, PublishError
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from olymp_core.clock import Clock
@@ -51,6 +51,13 @@ RETURNED = Counter(
     "olymp_outbox_returned",
     "Outbox rows the broker returned (no queue bound); kept and retried",
     ["service", "routing_key"],
+)
+# from the commit that wrote a row to the broker's confirm: what the events' readers wait for
+PUBLISH_LAG = Histogram(
+    "olymp_outbox_publish_lag_seconds",
+    "From an outbox row's commit to its confirmed publication",
+    ["service"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
 )
 UNROUTED = Counter(
     "olymp_outbox_unrouted",
@@ -149,6 +156,9 @@ class OutboxRelay:
                     )
                     break
                 published.append(row.id)
+                PUBLISH_LAG.labels(self.service).observe(
+                    max(0.0, (self._clock.now() - row.created_at).total_seconds())
+                )
             if published:
                 await session.execute(
                     sa.update(outbox).where(outbox.c.id.in_(published)).values(published_at=now)

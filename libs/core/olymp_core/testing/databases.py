@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import shutil
@@ -10,7 +11,9 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from olymp_core.migrations import drop_database, ensure_database
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+from olymp_core.migrations import drop_database, ensure_database, upgrade
 
 ADMIN_URL = os.environ.get(
     "OLYMP_TEST_DATABASE_ADMIN_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -66,3 +69,15 @@ async def temporary_database(label: str = "test") -> AsyncIterator[str]:
         yield url
     finally:
         await drop_database(url)
+
+
+@asynccontextmanager
+async def migrated_database(service: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A temporary database with `service`'s migrations applied, as a session factory."""
+    async with temporary_database(service) as url:
+        await asyncio.to_thread(upgrade, f"olymp_{service}", url)
+        engine = create_async_engine(url)
+        try:
+            yield async_sessionmaker(engine, expire_on_commit=False)
+        finally:
+            await engine.dispose()

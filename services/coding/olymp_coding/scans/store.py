@@ -60,6 +60,13 @@ scanned_pages = sa.Table(
     sa.Index("scanned_pages_by_work", "olympiad_id", "work_code"),
     sa.Index("scanned_pages_by_queue", "olympiad_id", "queue_state"),
     sa.Index("scanned_pages_by_upload", "olympiad_id", "source_file", "uploaded_at"),
+    # what waits in the manual queue, for its gauge (scans.gauges)
+    sa.Index(
+        "scanned_pages_pending",
+        "station_subject",
+        "uploaded_at",
+        postgresql_where=sa.text("queue_state = 'pending'"),
+    ),
 )
 
 # a page that is on a work: routed by its label (no resolution) or assigned in the queue
