@@ -21,7 +21,7 @@ import pytest
 
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock, local_instant, to_local
-from olymp_core.testing.synthetic import SyntheticParticipant, to_csv
+from olymp_core.testing.synthetic import SyntheticParticipant, to_csv, to_xlsx
 from olymp_portal.domain import Grant
 from tests.integration.portal.conftest import add_account, csrf_of
 from tests.integration.portal.suite import (
@@ -428,3 +428,17 @@ async def test_p133_the_organiser_chooses_15_and_5_minutes_for_a_round(
         )
         assert odd.status_code == 303
         assert '<option value="15-5" selected>' in (await browser.get(odd.headers["location"])).text
+
+
+async def test_p21_an_xlsx_application_is_read_as_a_workbook(organised: Organised) -> None:
+    olympiad_id = await new_olympiad(organised)
+    async with signed_in(organised.suite, ORGANISER) as browser:
+        form = await browser.get(f"/organiser/import?olympiad={olympiad_id}")
+        sent = await browser.post(
+            "/organiser/import",
+            data={"csrf": csrf_of(form.text), "olympiad": str(olympiad_id)},
+            files={"file": ("Заявка.XLSX", to_xlsx(PEOPLE[:3]), "application/octet-stream")},
+        )
+    assert sent.status_code == 200, sent.text
+    assert "зарегистрировано участников — <strong>3</strong>" in sent.text
+    assert await registered(organised, olympiad_id) == ["Ёлкина", "Ельцов", "Римская-Корсакова"]
