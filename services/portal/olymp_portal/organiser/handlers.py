@@ -147,7 +147,7 @@ async def seating(
             "registration", seating_path(olympiad_id, subject_code, venue)
         )
     except Refused as refusal:
-        if refusal.status == 404 and refusal.problem.get("title") == "Рассадка не проведена":
+        if str(refusal.problem.get("type", "")).endswith("/seating-not-found"):
             return None
         raise
     return _seating(found)
