@@ -41,6 +41,11 @@ def asyncapi_document(consumers: Mapping[str, Sequence[type[Event]]]) -> dict[st
                     "event_version": {"type": "integer", "const": event_cls.version},
                     "producer": {"type": "string", "const": event_cls.producer},
                     "correlation_id": {"type": "string"},
+                    "traceparent": {
+                        "type": "string",
+                        "description": "W3C trace context of the publishing span, when the "
+                        "producer traces (olymp_core.tracing)",
+                    },
                 },
             },
             "payload": {"$ref": f"#/components/schemas/{name}"},
