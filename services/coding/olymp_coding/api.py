@@ -59,7 +59,7 @@ ERRORS: ErrorMap = {
 }
 
 
-def _known_subject(subject_code: Annotated[str, Path()]) -> str:
+async def _known_subject(subject_code: Annotated[str, Path()]) -> str:
     # The address names no subject of §3: the resource does not exist.
     try:
         return subject(subject_code).code

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Role, authorize
-from olymp_core.dependencies import Uow, context
+from olymp_core.dependencies import Uow, context_of
 from olymp_core.errors import ErrorMap
 from olymp_portal import handlers
 from olymp_portal.clients import Refused, Unavailable
@@ -80,7 +80,7 @@ class SignInChoices:
 
 def sign_in_choices(request: Request) -> SignInChoices:
     """Read from the application's settings, so a refused sign-in's page offers the same."""
-    settings = context(PortalSettings)(request)
+    settings = context_of(request, PortalSettings)
     return SignInChoices(
         password=settings.password_sign_in,
         provider=settings.oidc_display_name if settings.oidc_enabled else None,

@@ -245,7 +245,7 @@ def login_csrf(request: Request) -> str:
     return request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
 
 
-def check_login_csrf(request: Request, sent: Annotated[str, Form(alias="csrf")] = "") -> None:
+async def check_login_csrf(request: Request, sent: Annotated[str, Form(alias="csrf")] = "") -> None:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
         raise CsrfRefused(

@@ -322,7 +322,7 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
 DOWNLOAD = "Sent with Content-Disposition: attachment; the file name names the version."
 
 
-def _table(
+async def _table(
     olympiad_id: uuid.UUID,
     subject_code: str,
     grade: Grade,

@@ -113,13 +113,13 @@ def _subject_code(code: str) -> str:
         raise InvalidSubject(str(exc)) from None
 
 
-def _station_subject(
+async def _station_subject(
     subject_code: Annotated[str, Query(description="Предмет, который сканирует станция")],
 ) -> str:
     return _subject_code(subject_code)
 
 
-def _file_name(
+async def _file_name(
     filename: Annotated[str, Query(min_length=1, max_length=255, description="Имя файла скана")],
 ) -> str:
     # The station sends its own path; only the last part names the file.

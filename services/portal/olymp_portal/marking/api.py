@@ -26,7 +26,7 @@ router = APIRouter(
 JURY = (Role.JURY_MEMBER, Role.JURY_CHAIR)
 
 
-def _subject_grade(
+async def _subject_grade(
     olympiad_id: uuid.UUID, subject_code: str, grade: Annotated[int, Path(ge=1, le=11)]
 ) -> SubjectGradeRef:
     return SubjectGradeRef(olympiad_id, subject_code, grade)

@@ -74,7 +74,7 @@ CountReader = Annotated[
 ]
 
 
-def _objects(runtime: CurrentRuntime) -> ObjectStore:
+async def _objects(runtime: CurrentRuntime) -> ObjectStore:
     return runtime.objects
 
 
