@@ -156,6 +156,12 @@ async def test_p37_without_a_date_of_birth_either_set_is_taken_but_not_half_of_o
         desk, olympiad_id, ids["Римская-Корсакова"], ["birth_certificate", "school_certificate"]
     )
     assert whole.status_code == 200, whole.text
+    # a slip corrected: the passport was shown after all; the record changes, nothing is announced
+    corrected = await check_in(desk, olympiad_id, ids["Римская-Корсакова"], ["passport"])
+    assert corrected.status_code == 200, corrected.text
+    listed = {p["surname"]: p for p in await desk.participants(olympiad_id, "math")}
+    assert listed["Римская-Корсакова"]["marks"][0]["documents"] == ["passport"]
+    assert len(await desk.outbox_payloads("participant_checked_in", olympiad_id)) == 1
 
 
 def pdf_text(body: bytes) -> str:

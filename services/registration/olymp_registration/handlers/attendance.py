@@ -167,8 +167,9 @@ async def check_in_participants(
         await store.save_mark(
             uow.session, entry.participant_id, mark, marked_by=actor.subject, venue=venue
         )
-        if after == before:
-            continue  # only the venue was corrected: attendance itself did not change
+        earlier = before.mark_on(day)
+        if earlier is not None and earlier.attendance is mark.attendance:
+            continue  # only the venue or the documents were corrected: attendance did not change
         uow.publish(
             ParticipantCheckedIn(
                 olympiad_id=command.olympiad_id,
