@@ -75,20 +75,10 @@ async def back_up(store: ObjectStore, directory: Path, *, copy: bool) -> Listing
 async def _entry(
     store: ObjectStore, info: ObjectInfo, directory: Path | None
 ) -> ObjectEntry | None:
-    partial = None
-    if directory is not None:
-        (directory / OBJECT_COPIES).mkdir(exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=directory / OBJECT_COPIES, prefix=".partial-")
-        os.close(fd)
-        partial = Path(name)
-    found = await digest(store, info.key, partial)
-    if partial is not None:
-        if found is None:
-            partial.unlink()
-        else:
-            target = copy_path(directory or partial.parent, found[1])
-            target.parent.mkdir(exist_ok=True)
-            partial.replace(target)  # equal bytes under other keys land on the same file
+    if directory is None:
+        found = await digest(store, info.key)
+    else:
+        found = await _copy(store, info.key, directory)
     if found is None:
         return None
     size, sha256 = found
@@ -99,6 +89,29 @@ async def _entry(
         content_type=info.content_type,
         metadata=info.metadata,
     )
+
+
+async def _copy(store: ObjectStore, key: str, directory: Path) -> tuple[int, str] | None:
+    """Read the object into the backup's copies: its size and sha256, None if it is gone."""
+    copies = directory / OBJECT_COPIES
+    copies.mkdir(exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=copies, prefix=".partial-")
+    os.close(fd)
+    partial = Path(name)
+    found = await digest(store, key, partial)
+    await asyncio.to_thread(
+        _keep, partial, None if found is None else copy_path(directory, found[1])
+    )
+    return found
+
+
+def _keep(partial: Path, target: Path | None) -> None:
+    """The copy under its sha256 (equal bytes under other keys land on the same file), or gone."""
+    if target is None:
+        partial.unlink()
+        return
+    target.parent.mkdir(exist_ok=True)
+    partial.replace(target)
 
 
 async def restore(

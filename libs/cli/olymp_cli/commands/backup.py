@@ -19,7 +19,7 @@ from olymp_cli.backup import databases, manifest, objects
 from olymp_cli.options import layout_options
 from olymp_cli.suite import Layout
 from olymp_core.settings import SERVICES
-from olymp_core.storage import open_store
+from olymp_core.storage import StorageError, open_store
 
 DUMPS = "databases"
 
@@ -67,8 +67,14 @@ def backup(port_offset: int, database_prefix: str, directory: Path, copy_objects
             click.echo(f"database {dumps[service].database}: {_megabytes(described.bytes)}")
     except databases.ToolFailed as exc:
         raise click.ClickException(f"{exc}; the backup in {directory} is incomplete") from None
-    store = open_store(layout.storage_url)
-    listing = asyncio.run(objects.back_up(store, directory, copy=copy_objects))
+    try:
+        listing = asyncio.run(
+            objects.back_up(open_store(layout.storage_url), directory, copy=copy_objects)
+        )
+    except StorageError as exc:
+        raise click.ClickException(
+            f"the object store: {exc}; the backup in {directory} is incomplete"
+        ) from None
     copied = ", bytes copied" if copy_objects else ", checksums only"
     click.echo(f"objects: {listing.count} ({_megabytes(listing.total_bytes)}){copied}")
     listed = manifest.describe(directory, manifest.OBJECTS_LIST)
@@ -135,7 +141,15 @@ def restore(port_offset: int, database_prefix: str, directory: Path, check_only:
     except databases.ToolFailed as exc:
         raise click.ClickException(str(exc)) from None
     store = open_store(layout.storage_url)
-    outcome = asyncio.run(objects.restore(store, directory, listing, copied=found.objects.copied))
+    try:
+        outcome = asyncio.run(
+            objects.restore(store, directory, listing, copied=found.objects.copied)
+        )
+    except StorageError as exc:
+        raise click.ClickException(
+            f"the object store: {exc}; the databases are restored. Once the store answers, "
+            "check the objects with a restore under a new --database-prefix"
+        ) from None
     click.echo(
         f"objects: {outcome.present} in the store with their checksums, "
         f"{outcome.restored} written back from the backup"
