@@ -34,6 +34,8 @@ ACTION_LABELS = {
     "package_key_delivered": "ключ доставлен муниципалитету",
     "package_receipt_confirmed": "получение пакета подтверждено",
     "package_content_downloaded": "пакет скачан",
+    "criteria_downloaded": "критерии скачаны участником или апелляционной комиссией",
+    "criteria_refused_before_release": "отказ: критерии ещё не раскрыты",
     "olympiad.created": "олимпиада создана",
     "participants.imported": "заявка участников загружена",
     "participants.checked_in": "регистрация участников в день тура",
