@@ -18,7 +18,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,10 +110,13 @@ def _delete_vhost(vhost: str) -> None:
 
 @asynccontextmanager
 async def running_suite(
-    workdir: Path, clock: ManualClock, backends: Sequence[str] = BACKENDS
+    workdir: Path,
+    clock: ManualClock,
+    backends: Sequence[str] = BACKENDS,
+    settings: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> AsyncIterator[Suite]:
-    """The services (four by default) on `clock`, and the portal in front of them on the real
-    clock."""
+    """The services (four by default) on `clock`, each with its `settings` if given, and the
+    portal in front of them on the real clock."""
     key = workdir / "keys" / "auth.pem"
     generate_local_key(key)
 
@@ -134,7 +137,13 @@ async def running_suite(
         urls: dict[str, Any] = {}
         for name in backends:
             harness = await stack.enter_async_context(
-                running_service(name, workdir_of(name), clock=clock, amqp_url=broker)
+                running_service(
+                    name,
+                    workdir_of(name),
+                    clock=clock,
+                    amqp_url=broker,
+                    **(settings or {}).get(name, {}),
+                )
             )
             services[name] = harness
             urls[f"{name}_url"] = await stack.enter_async_context(serving(harness.service.asgi))

@@ -43,6 +43,7 @@ OBSERVER = "nabl-orlova"
 OBSERVER_NAME = "Орлова-Ёлкина Мария Ильинична"
 ORGANISER = "mun-kuznetsova"
 JURY = "jury-petrov"
+MUNICIPALITIES = ["ust-ishim", "tevriz"]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PEOPLE = {
     ("Ёлкина", "Алёна", "Фёдоровна", "МБОУ «Лицей»"): ["7", "3.5", "10", "0", "5"],
@@ -79,7 +80,9 @@ async def watched(
     """Two works checked and decoded, the show over and an appeal filed; a task package
     announced; an observer assigned to the round, the checking and the appeals."""
     backends = (*BACKENDS, "appeals", "materials")
-    async with running_suite(tmp_path_factory.mktemp("watching"), clock, backends) as suite:
+    # the hub expects two municipalities to confirm receipt (§25)
+    hub = {"materials": {"municipalities": MUNICIPALITIES}}
+    async with running_suite(tmp_path_factory.mktemp("watching"), clock, backends, hub) as suite:
         olympiad = await new_olympiad(suite, [participant(*person) for person in PEOPLE])
         await olympiad.set_scheme()
         for person, marks in PEOPLE.items():
@@ -199,6 +202,7 @@ async def test_p18_the_observer_sees_the_live_state_of_each_assignment(watched: 
     # the round: both participants present at the venue (check-in), the day's package waiting
     assert "Математика 2 2 0 0 0" in text
     assert "Математика: задания" in text and "ждёт раскрытия" in text
+    assert "получение подтвердили 0 из 2 муниципалитетов" in text
     # the checking: both works checked, grade 9
     assert "Математика, 9 класс 2 2 0 да" in text
     # the appeals: Varvara's, first in order, not yet heard

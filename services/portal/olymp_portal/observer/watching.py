@@ -138,6 +138,8 @@ async def _packages(
     receipts = {}
     for package in status["items"]:
         municipalities = package["municipalities"]
+        if not municipalities:
+            continue  # a hub that expects no municipality has no receipts to count
         confirmed = sum(1 for m in municipalities if m["receipt_confirmed"])
         receipts[package["package_id"]] = (
             f"получение подтвердили {confirmed} из {len(municipalities)} муниципалитетов"
