@@ -39,11 +39,21 @@ from olymp_core.testing.databases import TEST_VHOST, amqp_url_of, ensure_test_vh
 from olymp_core.testing.events import eventually
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_core.tracing import Tracing
+from tests.integration.materials.feedkit import free_port, hub_settings, mirror_settings
+from tests.integration.materials.test_packages_api import (
+    BEFORE,
+    FAST,
+    PASSWORD,
+    learn_olympiad,
+    olympiad_created,
+    upload,
+)
 
 pytestmark = pytest.mark.integration
 
 MORNING = dt.datetime(2025, 11, 18, 3, 0, tzinfo=dt.UTC)
 QUEUE = "appeals.on_olympiad_created"
+ACKNOWLEDGE = "/olymp.materials.v1.MaterialsFeedService/Acknowledge"
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +256,41 @@ def test_off_means_nothing_is_instrumented() -> None:
     assert off.http()["tracing"] is False
     with off.publishing("olymp.registration", "registration.x.v1", "m-1", {"a": 1}) as headers:
         assert headers == {"a": 1}
+
+
+async def test_the_hubs_feed_is_traced_from_the_mirror_into_the_hub(
+    tmp_path: Path, spans: InMemorySpanExporter
+) -> None:
+    """A mirror's calls on the hub's TLS feed: each of the mirror's client spans is the parent of
+    the hub's server span for the same call (the trace crosses the feed in gRPC metadata)."""
+    clock = ManualClock(BEFORE)
+    olympiad_id = uuid.uuid4()
+    hub_config = hub_settings(tmp_path, free_port(), municipalities=["tara"], **FAST)
+    async with running_service("materials", tmp_path / "hub", clock=clock, **hub_config) as hub:
+        await learn_olympiad(hub, olympiad_created(olympiad_id, "math"))
+        pushed = await upload(hub, olympiad_id, "tasks", password=PASSWORD)
+        assert pushed.status_code == 201, pushed.text
+        async with running_service(
+            "materials", tmp_path / "tara", clock=clock, **mirror_settings(hub, "tara"), **FAST
+        ):
+
+            def acknowledged() -> list[ReadableSpan]:
+                return [
+                    span
+                    for span in spans.get_finished_spans()
+                    if span.kind is SpanKind.SERVER and span.name == ACKNOWLEDGE
+                ]
+
+            async def hub_heard_an_acknowledgement() -> bool:
+                return bool(acknowledged())
+
+            await eventually(hub_heard_an_acknowledgement, within_s=20)
+    clients = {
+        span.context.span_id: span
+        for span in spans.get_finished_spans()
+        if span.kind is SpanKind.CLIENT and span.name == ACKNOWLEDGE
+    }
+    served = acknowledged()[0]
+    assert served.parent is not None
+    caller = clients[served.parent.span_id]
+    assert caller.context.trace_id == served.context.trace_id
