@@ -1,5 +1,4 @@
-"""The organiser's screens: the participants' access codes — issue, print, revoke; the import,
-seating and room screens are in `imports`, `seating` and `room`, included here.
+"""The participants' access codes — issue, print, revoke.
 
 The list of participants is registration's, read with the organiser's own token, so only the
 participants registration shows this person get a code. A code is shown once, on the printable
@@ -13,21 +12,16 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from olymp_core.auth import Role, authorize
+from olymp_core.auth import Role
 from olymp_core.dependencies import Uow
 from olymp_portal.clients import Caller
-from olymp_portal.organiser import imports, room, seating
 from olymp_portal.pages import Page, redirect, render, subject_name
 from olymp_portal.participant import handlers
 
-router = APIRouter(
-    prefix="/organiser", dependencies=[Depends(authorize(Role.PUBLIC))], include_in_schema=False
-)
-for screens in (imports.router, seating.router, room.router):
-    router.include_router(screens)
+router = APIRouter(prefix="/organiser")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from olymp_core.request_limits import body_limit
 from olymp_portal.organiser import handlers
 from olymp_portal.pages import Page, render
 
-router = APIRouter()
+router = APIRouter(prefix="/organiser")
 
 # registration's own limit is 20 MB; a form adds its boundaries and fields
 IMPORT_FORM_MAX_BYTES = 21 * 1024 * 1024

@@ -21,7 +21,7 @@ from olymp_portal.clients import Refused
 from olymp_portal.organiser import handlers
 from olymp_portal.pages import Page, redirect, render
 
-router = APIRouter()
+router = APIRouter(prefix="/organiser")
 
 SCHEMES = {
     "30-5": "за 30 и за 5 минут до окончания (§44)",

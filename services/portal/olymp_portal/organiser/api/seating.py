@@ -16,7 +16,7 @@ from olymp_core.auth import Role
 from olymp_portal.organiser import handlers
 from olymp_portal.pages import Page, redirect, render
 
-router = APIRouter()
+router = APIRouter(prefix="/organiser")
 
 # each school its own shade on the room's plan; the school's name is written too
 SCHOOL_SHADES = 8
