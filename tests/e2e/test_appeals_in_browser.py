@@ -7,7 +7,9 @@ decision; axe finds no serious violation on these pages."""
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -186,6 +188,14 @@ async def test_a_participant_appeals_online_and_the_commission_decides_two_again
     assert await pages.count() >= 1  # their own answer sheets, scanned on the day
     assert await pages.first.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     assert await participant.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    # the criteria the work was checked by, released at 12:00 of the demo day (§24, §91)
+    criteria = section.locator("a[href='/participant/criteria/math']")
+    downloaded = await participant.request.get(
+        day.portal + str(await criteria.get_attribute("href"))
+    )
+    assert downloaded.ok, await downloaded.text()
+    with zipfile.ZipFile(io.BytesIO(await downloaded.body())) as unpacked:
+        assert "math_criteria_9.pdf" in unpacked.namelist()  # unpacked: no password asked
     await section.locator("input[name=tasks][value='1']").check()
     await section.locator("input[name=tasks][value='2']").check()
     await section.locator("textarea[name=statement]").fill(STATEMENT)
@@ -211,6 +221,8 @@ async def test_a_participant_appeals_online_and_the_commission_decides_two_again
             await link.click()
         hearing = page.url
         assert STATEMENT in await page.locator("blockquote.statement").inner_text()
+        # the criteria before the commission (§108)
+        assert await page.locator(f"a[href='/commission/{day.olympiad_id}/criteria/math']").count()
         if member == chair:
             assert await page.locator("figure.page img").count() >= 1  # the checked work (§108)
             await page.check("input[name=attendance][value=present]")

@@ -213,10 +213,10 @@ async def live_state(caller: Caller, observation: Observation, now: dt.datetime)
     """Each assignment with what its procedure shows now."""
     olympiad_id, zone = observation.olympiad_id, observation.zone
     held = await _held_on(caller, olympiad_id)
+    every = sorted({code for codes in held.values() for code in codes})
     watches = []
     for a in observation.assignments:
         watch = Watch(a)
-        every = sorted({code for codes in held.values() for code in codes})
         # all subjects: of that day at a round, of the olympiad at checking, show and appeals
         of_day = held.get(a.date, []) if a.procedure == "round" else every
         subjects = [a.subject_code] if a.subject_code else of_day
