@@ -7,6 +7,7 @@ from olymp_registration import api, grpc_api
 from olymp_registration.observers import api as observers_api
 from olymp_registration.seating import api as seating_api
 from olymp_registration.settings import RegistrationSettings
+from olymp_registration.setup import api as setup_api
 from olymp_registration.venue_day import api as venue_day_api
 from olymp_registration.video import api as video_api
 from olymp_registration.video import background as video_background
@@ -23,7 +24,7 @@ def build(
         runtime=runtime,
         description=(
             "Olympiads, the participants application, seating, day-of check-in and removals, "
-            "room video, public observers."
+            "room video, public observers, the set-up's rounds and commissions."
         ),
         routers=[
             api.router,
@@ -31,6 +32,7 @@ def build(
             venue_day_api.router,
             video_api.router,
             observers_api.router,
+            setup_api.router,
         ],
         errors={
             **api.ERRORS,
@@ -38,6 +40,7 @@ def build(
             **venue_day_api.ERRORS,
             **video_api.ERRORS,
             **observers_api.ERRORS,
+            **setup_api.ERRORS,
         },
         grpc=grpc_api.grpc_api(runtime.uows),
         contexts=[video],
