@@ -21,7 +21,6 @@ from olymp_core.audit.chain import (
     verify_chain,
 )
 from olymp_core.audit.trail import (
-    AUDIT_LOCK_KEY,
     AuditQuery,
     MigrationOps,
     NewEntry,
@@ -38,7 +37,6 @@ from olymp_core.audit.trail import (
 )
 
 __all__ = [
-    "AUDIT_LOCK_KEY",
     "GENESIS_HASH",
     "AuditEntry",
     "AuditHead",

@@ -24,7 +24,6 @@ from sqlalchemy import (
     SmallInteger,
     Table,
     Text,
-    func,
     insert,
     select,
     update,
@@ -45,8 +44,6 @@ from olymp_core.audit.chain import (
     utc_instant,
 )
 
-# Arbitrary but fixed: every appender in one database takes the same transaction-scoped lock.
-AUDIT_LOCK_KEY = 0x6F6C796D70_0A
 DEFAULT_BATCH_SIZE = 1000
 
 audit_metadata = MetaData()
@@ -163,22 +160,30 @@ async def record(
 
 
 async def record_many(session: AsyncSession, entries: Sequence[NewEntry]) -> list[AuditEntry]:
-    """Append `entries` in order in the caller's transaction: one lock, one insert, one head update.
+    """Append `entries` in order in the caller's transaction: two statements, whatever their number.
 
-    The advisory lock serialises appenders until the caller's transaction ends, so seq has no
-    gaps and each entry links to the one committed before it. Under READ COMMITTED (the default)
-    the head read after the lock is current; a stricter isolation level fails instead of forking.
+    Reading the head `FOR UPDATE` locks it until the caller's transaction ends, which serialises
+    appenders, so seq has no gaps and each entry links to the one committed before it. Under READ
+    COMMITTED (the default) a reader that waited for the lock gets the head as the other committed
+    it; a stricter isolation level fails instead of forking. The entries and the new head are
+    written by one statement (the insert as a CTE of the head's update): an appending transaction
+    is on every auditing request's path, so its round trips are kept to two.
     """
     if not entries:
         return []
-    await session.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK_KEY)))
-    head = await read_head(session)
+    head = (
+        await session.execute(
+            select(audit_head.c.seq, audit_head.c.hash)
+            .where(audit_head.c.id == 1)
+            .with_for_update()
+        )
+    ).one_or_none()
     if head is None:
         # Never restart the chain silently: a missing head is itself a sign of tampering.
         raise RuntimeError(
             "audit_head has no row: create the audit tables with create_audit_tables"
         )
-    seq, prev_hash = head.seq, head.hash
+    seq, prev_hash = int(head.seq), str(head.hash)
     chained: list[AuditEntry] = []
     for entry in entries:
         seq += 1
@@ -194,25 +199,31 @@ async def record_many(session: AsyncSession, entries: Sequence[NewEntry]) -> lis
         digest = entry_hash(prev_hash=prev_hash, **fields)
         chained.append(AuditEntry(prev_hash=prev_hash, hash=digest, **fields))
         prev_hash = digest
-    await session.execute(
-        insert(audit_log),
-        [
-            {
-                "seq": e.seq,
-                "at": e.at,
-                "actor": e.actor,
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "payload": e.payload,
-                "prev_hash": e.prev_hash,
-                "hash": e.hash,
-            }
-            for e in chained
-        ],
+    appended = (
+        insert(audit_log)
+        .values(
+            [
+                {
+                    "seq": e.seq,
+                    "at": e.at,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "object_type": e.object_type,
+                    "object_id": e.object_id,
+                    "payload": e.payload,
+                    "prev_hash": e.prev_hash,
+                    "hash": e.hash,
+                }
+                for e in chained
+            ]
+        )
+        .cte("appended")
     )
     await session.execute(
-        update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=prev_hash)
+        update(audit_head)
+        .where(audit_head.c.id == 1)
+        .values(seq=seq, hash=prev_hash)
+        .add_cte(appended)
     )
     return chained
 
