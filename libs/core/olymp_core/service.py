@@ -210,6 +210,7 @@ class Service(Generic[S]):
             connection,
             runtime.clock,
             runtime.outbox_wakeup,
+            linger=runtime.settings.outbox_linger_s,
             tracing=runtime.tracing,
         )
         return self.relay

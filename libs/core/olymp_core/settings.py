@@ -78,6 +78,10 @@ class ServiceSettings(BaseSettings):
     queue_prefix: str = ""
     sweep_interval_s: float = 60.0
     outbox_poll_interval_s: float = 1.0
+    # Under load a commit wakes the relay many times a second; passes closer together than this
+    # wait for the rest of it and take what committed meanwhile as one batch (one claim, one
+    # update). An event alone is never held back: only a pass soon after the previous one waits.
+    outbox_linger_s: float = Field(default=0.02, ge=0.0, le=1.0)
     # where other services answer gRPC (host:port), for synchronous queries
     registration_grpc: str = "127.0.0.1:50101"
 

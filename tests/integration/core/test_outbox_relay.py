@@ -206,3 +206,45 @@ async def test_the_relay_loop_publishes_a_returned_row_once_due(bench: Bench) ->
     bench.clock.advance(dt.timedelta(seconds=1))
     async with running(bench.relay.loop(poll_interval=0.05)):
         assert await received(queue, 1) == [{"olympiad_id": str(olympiad), "points": 3}]
+
+
+async def test_a_pass_soon_after_the_last_lingers_and_takes_what_committed_meanwhile_as_one_batch(
+    bench: Bench,
+) -> None:
+    # Under load every commit wakes the relay; a pass right after the previous one waits out the
+    # linger and claims the rows of that moment together (one transaction, not one per event).
+    olympiad = uuid.uuid4()
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        for points in (2, 3, 4):  # other requests commit while the relay waits
+            await bench.record(MarkGiven(olympiad_id=olympiad, points=points))
+
+    batches: list[int] = []
+    relay = OutboxRelay(
+        "relayprobe",
+        async_sessionmaker(bench.engine, expire_on_commit=False),
+        bench.connection,
+        bench.clock,
+        Wakeup(),
+        linger=30.0,
+        pause=pause,
+    )
+    publish = relay.publish_pending
+
+    async def counting() -> int:
+        batches.append(await publish())
+        return batches[-1]
+
+    relay.publish_pending = counting  # type: ignore[method-assign]
+    queue = await bench.bind(MarkGiven)
+    step = relay.loop(poll_interval=1.0).step
+
+    await bench.record(MarkGiven(olympiad_id=olympiad, points=1))
+    await step()  # the first pass does not wait: an event alone is never held back
+    assert pauses == [] and batches == [1]
+    await step()
+    assert len(pauses) == 1 and 29.0 < pauses[0] <= 30.0
+    assert batches == [1, 3], "the three commits made during the linger went out as one batch"
+    assert sorted(int(str(body["points"])) for body in await received(queue, 4)) == [1, 2, 3, 4]

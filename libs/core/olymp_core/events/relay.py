@@ -20,11 +20,14 @@ published when it is returned: nothing is waiting for it, and the producer's dat
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aio_pika
@@ -87,6 +90,8 @@ class OutboxRelay:
         *,
         batch_size: int = 200,
         row_backoff: Backoff = ROW_BACKOFF,
+        linger: float = 0.0,
+        pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
         tracing: Tracing | None = None,
     ) -> None:
         self.service = service
@@ -96,6 +101,8 @@ class OutboxRelay:
         self._wakeup = wakeup
         self._batch_size = batch_size
         self._row_backoff = row_backoff
+        self._linger, self._pause = linger, pause
+        self._last_pass = -math.inf
         self._tracing = tracing or Tracing(None)
         self._channel: AbstractChannel | None = None
 
@@ -231,6 +238,12 @@ class OutboxRelay:
         """The relay as a background loop: at once while rows wait, else when a commit wakes it."""
 
         async def step() -> float | None:
+            # A pass right after the previous one waits out the linger: the commits of that
+            # moment go as one batch instead of a transaction each (see outbox_linger_s).
+            wait = self._last_pass + self._linger - time.monotonic()
+            if wait > 0:
+                await self._pause(wait)
+            self._last_pass = time.monotonic()
             # Again at once only after a full batch (more may wait); after a partial one the
             # outbox is drained, and a commit made meanwhile has already set the wakeup, so an
             # empty pass (a transaction for nothing, per event under load) is not needed.
