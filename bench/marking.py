@@ -59,7 +59,7 @@ class Tally:
 async def create_accounts(layout: Any, logins: list[str]) -> None:
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    from olymp_core.auth import Role
+    from olymp_core.auth import Role, ScopeKind
     from olymp_core.clock import SystemClock
     from olymp_core.db import UnitOfWorkFactory, make_engine
     from olymp_portal import handlers
@@ -71,7 +71,10 @@ async def create_accounts(layout: Any, logins: list[str]) -> None:
         for login in logins:
             async with uows() as uow:
                 command = handlers.AddAccount(
-                    login, f"Член жюри {login}", (Grant(Role.JURY_MEMBER),), PASSWORD
+                    login,
+                    f"Член жюри {login}",
+                    (Grant(Role.JURY_MEMBER, {ScopeKind.SUBJECT: frozenset({"math"})}),),
+                    PASSWORD,
                 )
                 await handlers.add_account(command, uow, operator="bench")
     finally:

@@ -19,7 +19,7 @@ import pytest_asyncio
 from olymp_cli.demo.client import SuiteClient, until
 from olymp_cli.suite import PRIVATE_KEY, Layout
 from olymp_coding.scans.domain import answer_payload
-from olymp_core.auth import Role, TokenIssuer
+from olymp_core.auth import Role, ScopeKind, TokenIssuer
 from olymp_core.clock import local_instant, to_local
 from olymp_core.settings import SERVICES
 from olymp_core.testing.synthetic import generate_participants, to_csv
@@ -43,7 +43,7 @@ class Olympiad:
     participants: list[dict[str, Any]]
 
     def token(self, role: Role, sub: str = "operator") -> str:
-        return self.suite.issuer.issue(sub, [role])
+        return self.suite.headers(role, sub)["Authorization"].removeprefix("Bearer ")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -128,7 +128,9 @@ async def test_venue_uploads_room_video_and_reads_the_coverage_report(
     round_start = local_instant(olympiad.day, dt.time(10, 0), ZONE)
     video = write_video(tmp_path / "kabinet-1.mp4", seconds=3, creation_time=round_start)
     registration = olympiad.layout.base_url("registration")
-    token = olympiad.token(Role.VENUE_COORDINATOR)
+    token = olympiad.suite.issuer.issue(
+        "operator", [Role.VENUE_COORDINATOR], {ScopeKind.VENUE: [VENUE]}
+    )
     common = ["--olympiad", olympiad.olympiad_id, "--venue", VENUE, "--subject", "chemistry"]
     code, output = await run(
         "video", "upload", str(video), *common, "--room", "Кабинет 1",

@@ -22,7 +22,7 @@ from olymp_cli.demo.client import SuiteClient
 from olymp_cli.demo.run import DEMO_PASSWORD, ensure_demo_accounts, run_day
 from olymp_cli.suite import PRIVATE_KEY, Layout
 from olymp_coding.scans.domain import answer_payload
-from olymp_core.auth import Role, TokenIssuer
+from olymp_core.auth import Role, ScopeKind, TokenIssuer
 from olymp_core.settings import SERVICES
 from tests.support.accessibility import serious_violations
 from tests.support.cli import olymp_command
@@ -565,7 +565,10 @@ async def test_the_coding_officer_turns_assigns_takes_back_drafts_and_sees_the_d
         await page.keyboard.press("1")
         await page.wait_for_selector("#current-page [role=status]")
         assert f"к работе {code}" in await page.locator("#current-page [role=status]").inner_text()
-        jury = {"Authorization": "Bearer " + issuer.issue("jury-check", [Role.JURY_CHAIR])}
+        jury = {
+            "Authorization": "Bearer "
+            + issuer.issue("jury-check", [Role.JURY_CHAIR], {ScopeKind.SUBJECT: ["math"]})
+        }
         links = await api.get(f"/olympiads/{day.olympiad_id}/works/{code}/pages", headers=jury)
         turned = {p["page_id"]: p["rotation"] for p in links.json()["pages"]}
         assert turned[torn] == 90  # the jury's viewer is told how to stand it upright

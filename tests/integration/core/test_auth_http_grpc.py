@@ -204,8 +204,23 @@ async def test_http_router_and_route_policies_both_apply(
 ) -> None:
     member = issuer.issue("member", [Role.JURY_MEMBER])
     assert_problem(await http.get("/jury/works", headers=bearer(member)), 403, "председатель жюри")
-    coder = issuer.issue("coder", [Role.JURY_CHAIR, Role.CODING_OFFICER])
+    coder = issuer.issue(
+        "coder", [Role.JURY_CHAIR, Role.CODING_OFFICER], {ScopeKind.SUBJECT: ["*"]}
+    )
     assert (await http.get("/jury/works", headers=bearer(coder))).status_code == 200
+
+
+async def test_p21_a_jury_token_without_a_subject_is_refused_not_admitted_everywhere(
+    http: httpx.AsyncClient, issuer: TokenIssuer
+) -> None:
+    unpinned = issuer.issue("chair", [Role.JURY_CHAIR])
+    body = assert_problem(
+        await http.get("/jury/works?subject=math", headers=bearer(unpinned)),
+        403,
+        "председатель жюри",
+        "--scope subject=",
+    )
+    assert body["missing_scope"] == "subject"
 
 
 async def test_http_public_route_needs_no_token(http: httpx.AsyncClient) -> None:
@@ -389,7 +404,11 @@ async def test_revoked_and_overlong_tokens_are_refused_on_both_transports(
     clock: ManualClock,
     revocation_file: Path,
 ) -> None:
-    chair = issuer.issue("petrova", [Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR])
+    chair = issuer.issue(
+        "petrova",
+        [Role.JURY_CHAIR, Role.MUNICIPAL_COORDINATOR],
+        {ScopeKind.SUBJECT: ["math"], ScopeKind.MUNICIPALITY: ["tara"]},
+    )
     assert (
         await http.get("/municipalities/tara/packages", headers=bearer(chair))
     ).status_code == 200

@@ -69,3 +69,5 @@ async def sign_in(
 JURY_MATH = Grant(Role.JURY_MEMBER, {ScopeKind.SUBJECT: frozenset({"math"})})
 CHAIR_PHYSICS = Grant(Role.JURY_CHAIR, {ScopeKind.SUBJECT: frozenset({"physics"})})
 CODING = Grant(Role.CODING_OFFICER)
+# the municipal organiser of the tests that are not about municipalities: every municipality
+ORGANISER_ANYWHERE = Grant(Role.MUNICIPAL_COORDINATOR, {ScopeKind.MUNICIPALITY: frozenset({"*"})})

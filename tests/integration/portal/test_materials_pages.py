@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from olymp_core.auth import Role, generate_local_key
+from olymp_core.auth import Role, ScopeKind, generate_local_key
 from olymp_core.clock import ManualClock
 from olymp_core.testing.events import eventually
 from olymp_core.testing.service import ServiceHarness, running_service
@@ -88,7 +88,11 @@ async def region(workdir: Path) -> AsyncIterator[Region]:
             )  # fmt: skip
             portals.append(PortalSuite(portal, {"materials": node}, clock))
         await add_account(portals[0].portal, "region-petrova", Grant(Role.COORDINATOR))
-        await add_account(portals[1].portal, "tara-organiser", Grant(Role.MUNICIPAL_COORDINATOR))
+        await add_account(
+            portals[1].portal,
+            "tara-organiser",
+            Grant(Role.MUNICIPAL_COORDINATOR, {ScopeKind.MUNICIPALITY: frozenset({"tara"})}),
+        )
         yield Region(hub, mirror, portals[0], portals[1], clock)
 
 

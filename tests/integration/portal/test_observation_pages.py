@@ -20,7 +20,7 @@ from olymp_cli.commands.video import RecordingTarget, upload_recording
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock, to_local
 from olymp_portal.domain import Grant
-from tests.integration.portal.conftest import add_account, csrf_of
+from tests.integration.portal.conftest import JURY_MATH, ORGANISER_ANYWHERE, add_account, csrf_of
 from tests.integration.portal.suite import (
     BACKENDS,
     SUBJECT,
@@ -136,10 +136,10 @@ async def watched(
         await add_account(
             suite.portal,
             ORGANISER,
-            Grant(Role.MUNICIPAL_COORDINATOR),
+            ORGANISER_ANYWHERE,
             name="Кузнецова Ольга Петровна",
         )
-        await add_account(suite.portal, JURY, Grant(Role.JURY_MEMBER), name="Петров Иван Ильич")
+        await add_account(suite.portal, JURY, JURY_MATH, name="Петров Иван Ильич")
         yield Watched(suite, olympiad, observer_id, assignments, today)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from olymp_core.auth import Role
 from olymp_core.clock import ManualClock, to_local
 from olymp_portal.domain import Grant
-from tests.integration.portal.conftest import add_account, csrf_of
+from tests.integration.portal.conftest import JURY_MATH, ORGANISER_ANYWHERE, add_account, csrf_of
 from tests.integration.portal.suite import Suite, running_suite, services_clock, signed_in
 
 pytestmark = pytest.mark.integration
@@ -109,10 +109,10 @@ async def observed(
         await add_account(
             suite.portal,
             ORGANISER,
-            Grant(Role.MUNICIPAL_COORDINATOR),
+            ORGANISER_ANYWHERE,
             name="Кузнецова Ольга Петровна",
         )
-        await add_account(suite.portal, JURY, Grant(Role.JURY_MEMBER), name="Петров Иван Ильич")
+        await add_account(suite.portal, JURY, JURY_MATH, name="Петров Иван Ильич")
         yield Observed(suite, olympiad_id, observer_id, assigned.json()["assignment_id"], today)
 
 

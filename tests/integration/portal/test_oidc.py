@@ -567,14 +567,14 @@ async def test_an_operator_names_a_persons_provider_identity_without_a_password(
     assert "[служба входа: «kuzmina.op», ещё не входил]" in listed.stdout
     taken = olymp(
         "user", "add", "petrova", "--name", "Петрова Анна Сергеевна", "--role", "jury_member",
-        "--oidc-subject", "kuzmina.op", "--no-password", "--database-prefix", prefix,
+        "--scope", "subject=math", "--oidc-subject", "kuzmina.op", "--no-password", "--database-prefix", prefix,
     )  # fmt: skip
     assert taken.returncode != 0
     assert "«kuzmina.op» в службе входа уже привязан к учётной записи kuzmina" in taken.stderr
     assert "petrova" not in olymp("user", "list", "--database-prefix", prefix).stdout
     nobody = olymp(
         "user", "add", "sokolov", "--name", "Соколов Илья Ёлкин", "--role", "jury_member",
-        "--no-password", "--database-prefix", prefix,
+        "--scope", "subject=math", "--no-password", "--database-prefix", prefix,
     )  # fmt: skip
     assert nobody.returncode != 0
     assert "Без пароля войти можно только через службу входа" in nobody.stderr

@@ -23,7 +23,7 @@ from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock, local_instant, to_local
 from olymp_core.testing.synthetic import SyntheticParticipant, to_csv, to_xlsx
 from olymp_portal.domain import Grant
-from tests.integration.portal.conftest import add_account, csrf_of
+from tests.integration.portal.conftest import ORGANISER_ANYWHERE, add_account, csrf_of
 from tests.integration.portal.suite import (
     SUBJECT,
     TIME_ZONE,
@@ -74,7 +74,7 @@ async def organised(
         await add_account(
             suite.portal,
             ORGANISER,
-            Grant(Role.MUNICIPAL_COORDINATOR),
+            ORGANISER_ANYWHERE,
             name="Петрова-Водкина Ольга Ёсифовна",
         )
         venue_grant = Grant(Role.VENUE_COORDINATOR, {ScopeKind.VENUE: frozenset({VENUE})})

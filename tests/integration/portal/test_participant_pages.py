@@ -16,7 +16,7 @@ import pytest
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock, to_local
 from olymp_portal.domain import Grant
-from tests.integration.portal.conftest import add_account, client_of, csrf_of
+from tests.integration.portal.conftest import ORGANISER_ANYWHERE, add_account, client_of, csrf_of
 from tests.integration.portal.suite import (
     BACKENDS,
     SUBJECT,
@@ -63,9 +63,7 @@ async def suite(
 ) -> AsyncIterator[Suite]:
     backends = (*BACKENDS, "appeals", "materials")
     async with running_suite(tmp_path_factory.mktemp("participant"), clock, backends) as found:
-        await add_account(
-            found.portal, ORGANISER, Grant(Role.MUNICIPAL_COORDINATOR), name="Орлова Нина Павловна"
-        )
+        await add_account(found.portal, ORGANISER, ORGANISER_ANYWHERE, name="Орлова Нина Павловна")
         for login, name in COMMISSION.items():
             await add_account(found.portal, login, Grant(Role.APPEAL_MEMBER), name=name)
         yield found

@@ -61,7 +61,8 @@ async def test_an_operator_adds_a_person_with_two_roles_and_lists_them(prefix: s
     assert "Учётная запись sidorov создана: председатель жюри (предмет: math)" in added.stdout
     second = olymp(
         "user", "add", "sidorov", "--name", "Сидоров Пётр Ильич", "--role", "jury_member",
-        "--keep-roles", "--password-stdin", "--database-prefix", prefix,
+        "--scope", "subject=physics", "--keep-roles", "--password-stdin",
+        "--database-prefix", prefix,
         stdin="второй пароль жюри\n",
     )  # fmt: skip
     assert second.returncode == 0, second.stderr
@@ -69,7 +70,7 @@ async def test_an_operator_adds_a_person_with_two_roles_and_lists_them(prefix: s
     account = await stored(prefix, "sidorov")
     assert [g.label for g in account.grants] == [
         "председатель жюри (предмет: math)",
-        "член жюри",
+        "член жюри (предмет: physics)",
     ]
     assert password_matches(account.password_hash, "второй пароль жюри")
     listed = olymp("user", "list", "--database-prefix", prefix)
@@ -81,7 +82,20 @@ async def test_an_operator_adds_a_person_with_two_roles_and_lists_them(prefix: s
 async def test_a_short_password_is_refused_saying_what_to_do(prefix: str) -> None:
     refused = olymp(
         "user", "add", "petrova", "--name", "Петрова Анна", "--role", "jury_member",
-        "--password-stdin", "--database-prefix", prefix, stdin="коротко\n",
+        "--scope", "subject=math", "--password-stdin", "--database-prefix", prefix,
+        stdin="коротко\n",
     )  # fmt: skip
     assert refused.returncode != 0
     assert "Пароль короче 10 знаков" in refused.stderr
+
+
+async def test_p4_a_pinned_role_is_not_added_without_its_scope(prefix: str) -> None:
+    refused = olymp(
+        "user", "add", "belova", "--name", "Белова Ирина Николаевна",
+        "--role", "municipal_coordinator", "--password-stdin", "--database-prefix", prefix,
+        stdin="длинный пароль организатора\n",
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "--scope municipality=" in refused.stderr
+    assert "«*»" in refused.stderr
+    assert "belova" not in olymp("user", "list", "--database-prefix", prefix).stdout

@@ -413,9 +413,70 @@ def test_scope_rule_reads_the_request_parameter() -> None:
     # A restricted caller who names no municipality must not get every municipality's data.
     with pytest.raises(Forbidden, match="не указан параметр «municipality»"):
         policy.enforce(scoped, request())
-    regional = Principal("r", frozenset({Role.MUNICIPAL_COORDINATOR}))
+    policy = Policy.of(Role.MUNICIPAL_COORDINATOR, Role.COORDINATOR, scope=rule)
+    regional = Principal("r", frozenset({Role.COORDINATOR}))
     policy.enforce(regional, request())
     policy.enforce(regional, request(municipality="tara"))
+
+
+def test_p4_a_pinned_role_without_its_scope_is_refused_and_star_is_all() -> None:
+    policy = Policy.of(
+        Role.MUNICIPAL_COORDINATOR,
+        Role.COORDINATOR,
+        scope=ScopeRule(ScopeKind.MUNICIPALITY, "municipality"),
+    )
+    unpinned = Principal("m", frozenset({Role.MUNICIPAL_COORDINATOR}))
+    with pytest.raises(Forbidden, match="муниципалитет") as caught:
+        policy.enforce(unpinned, request(municipality="tara"))
+    assert "--scope municipality=" in caught.value.detail
+    assert "«*»" in caught.value.detail
+    assert caught.value.extensions["missing_scope"] == "municipality"
+    everywhere = Principal(
+        "m", frozenset({Role.MUNICIPAL_COORDINATOR}), {ScopeKind.MUNICIPALITY: frozenset("*")}
+    )
+    policy.enforce(everywhere, request(municipality="tara"))
+    # a role the route admits that is not pinned there keeps "absent = unrestricted"
+    both = Principal("m", frozenset({Role.MUNICIPAL_COORDINATOR, Role.COORDINATOR}))
+    policy.enforce(both, request(municipality="tara"))
+
+
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [
+        (Role.JURY_MEMBER, ScopeKind.SUBJECT),
+        (Role.JURY_CHAIR, ScopeKind.SUBJECT),
+        (Role.VENUE_COORDINATOR, ScopeKind.VENUE),
+    ],
+)
+def test_p21_jury_and_venue_tokens_without_their_scope_are_refused(
+    role: Role, kind: ScopeKind
+) -> None:
+    policy = Policy.of(role, Role.COORDINATOR, scope=ScopeRule(kind, "value"))
+    with pytest.raises(Forbidden, match=f"«{kind.label}»"):
+        policy.enforce(Principal("x", frozenset({role})), request(value="math"))
+    policy.enforce(
+        Principal("x", frozenset({role}), {kind: frozenset({"math"})}), request(value="math")
+    )
+    # pinned to another kind: a rule of this kind does not concern it
+    other = Policy.of(role, scope=ScopeRule(ScopeKind.REGION, "value"))
+    other.enforce(Principal("x", frozenset({role})), request(value="omsk"))
+
+
+def test_p4_the_cli_refuses_a_pinned_role_without_its_scope(tmp_path: Path) -> None:
+    key_file = tmp_path / "auth.pem"
+    runner = CliRunner()
+    runner.invoke(token, ["keygen", "--key-file", str(key_file)])
+    base = ["issue", "--sub", "s", "--key-file", str(key_file)]
+    refused = runner.invoke(token, [*base, "--role", "jury_member"])
+    assert refused.exit_code == 2
+    assert "--scope subject=" in refused.output
+    assert "«*»" in refused.output
+    refused = runner.invoke(
+        token, [*base, "--role", "venue_coordinator", "--scope", "subject=math"]
+    )
+    assert "--scope venue=" in refused.output
+    issued = runner.invoke(token, [*base, "--role", "jury_member", "--scope", "subject=*"])
+    assert issued.exit_code == 0, issued.output
 
 
 def test_a_required_scope_refuses_callers_not_pinned_to_one_value() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from olymp_core.auth import (
     ScopeKind,
     TokenIssuer,
     generate_local_key,
+    missing_pinned_scopes,
     read_revocations,
     unverified_claims,
     write_revocations,
@@ -96,6 +98,21 @@ def _scope_option(
     return dict(scopes)
 
 
+def refuse_unpinned_roles(roles: Iterable[Role], scopes: Mapping[ScopeKind, set[str]]) -> None:
+    """A role pinned to a scope kind (jury: subject, municipal coordinator: municipality, venue
+    coordinator: venue) is not issued without it: the services would refuse such a token."""
+    missing = missing_pinned_scopes(roles, scopes)
+    if missing:
+        needs = "; ".join(
+            f"роли {role.value} («{role.label}») — --scope {kind.value}=…"
+            for role, kind in missing.items()
+        )
+        raise click.UsageError(
+            f"Не указана область, к которой привязана роль: {needs}. Укажите значение, например "
+            "--scope subject=math, или «*» (--scope subject='*'), если доступ нужен ко всем."
+        )
+
+
 _key_file_option = click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -152,7 +169,9 @@ def keygen(key_file: Path, public_key_file: Path | None) -> None:
     multiple=True,
     callback=_scope_option,
     help="Restrict to KIND=VALUE (kinds: region, municipality, venue, subject; VALUE '*' = all); "
-    "repeat for several. A kind not given is unrestricted.",
+    "repeat for several. Required for pinned roles: municipal_coordinator needs municipality, "
+    "venue_coordinator venue, jury_member and jury_chair subject. Any other kind not given is "
+    "unrestricted.",
 )
 @click.option(
     "--ttl",
@@ -196,6 +215,7 @@ def issue(
       olymp token issue --role municipal_coordinator --sub ivanova \\
         --scope municipality=ust-ishim --ttl 12h --name "Иванова А. П."
     """
+    refuse_unpinned_roles([Role(role) for role in roles], scopes)
     longest = max_lifetime()
     if ttl > longest:
         raise click.BadParameter(

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import click
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from olymp_cli.commands.token import _scope_option
+from olymp_cli.commands.token import _scope_option, refuse_unpinned_roles
 from olymp_cli.suite import Layout
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import SystemClock
@@ -59,7 +59,9 @@ def user() -> None:
     multiple=True,
     callback=_scope_option,
     help="Restrict the roles of this command to KIND=VALUE (region, municipality, venue, "
-    "subject); repeat for several. A kind not given is unrestricted.",
+    "subject; VALUE '*' = all); repeat for several. Required for pinned roles: "
+    "municipal_coordinator needs municipality, venue_coordinator venue, jury_member and "
+    "jury_chair subject. Any other kind not given is unrestricted.",
 )
 @click.option(
     "--keep-roles",
@@ -113,6 +115,7 @@ def add(
     """
     if no_password and password_stdin:
         raise click.UsageError("--no-password and --password-stdin exclude each other")
+    refuse_unpinned_roles([Role(role) for role in roles], scopes)
     if no_password:
         password = unknown_password()
     elif password_stdin:

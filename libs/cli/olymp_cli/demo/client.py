@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from olymp_core.auth import Role, ScopeKind, TokenIssuer
+from olymp_core.auth import ANY, PINNED_SCOPES, Role, ScopeKind, TokenIssuer, missing_pinned_scopes
 from olymp_core.retry import Backoff
 
 T = TypeVar("T")
@@ -35,9 +35,15 @@ class SuiteClient:
         issuer: TokenIssuer,
         *,
         retry_within_s: float = 0.0,
+        pinned: Mapping[ScopeKind, Iterable[str]] | None = None,
     ) -> None:
         self.base_urls = dict(base_urls)
         self.issuer = issuer
+        # what a pinned role's token carries when a call names no scope of its kind: the demo
+        # acts as the installation's operator, so every subject and venue unless told otherwise
+        self.pinned = {kind: [ANY] for kind in set(PINNED_SCOPES.values())} | {
+            kind: list(values) for kind, values in (pinned or {}).items()
+        }
         self.http = httpx.AsyncClient(timeout=30)
         self.retry_within_s = retry_within_s
         # each request that was sent again: "POST coding/... after ReadError -> 200"
@@ -53,7 +59,11 @@ class SuiteClient:
     def headers(
         self, role: Role, sub: str, scopes: Mapping[ScopeKind, Iterable[str]] | None = None
     ) -> dict[str, str]:
-        return {"Authorization": "Bearer " + self.issuer.issue(sub, [role], scopes)}
+        given = dict(scopes or {})
+        for kind in missing_pinned_scopes([role], given).values():
+            if kind is not ScopeKind.PARTICIPANT:
+                given[kind] = self.pinned[kind]
+        return {"Authorization": "Bearer " + self.issuer.issue(sub, [role], given)}
 
     async def call(
         self,
@@ -63,12 +73,13 @@ class SuiteClient:
         *,
         role: Role | None = None,
         sub: str = "demo",
+        scopes: Mapping[ScopeKind, Iterable[str]] | None = None,
         expect: Iterable[int] = (200, 201),
         **kwargs: Any,
     ) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}) or {})
         if role is not None:
-            headers.update(self.headers(role, sub))
+            headers.update(self.headers(role, sub, scopes))
         url = self.base_urls[service] + path
         if method != "GET":
             self.commands += 1

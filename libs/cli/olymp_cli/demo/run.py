@@ -91,26 +91,42 @@ async def run_demo(
     return render_table(report.example_table) + f"\nПубличная страница: {report.public_page}"
 
 
+# the municipality whose organiser the demo's portal account is
+DEMO_MUNICIPALITY = "ust-ishim"
+
+
+def _subjects(*codes: str) -> dict[ScopeKind, frozenset[str]]:
+    return {ScopeKind.SUBJECT: frozenset(codes)}
+
+
+# the demo's jury marks the works of both its subjects
+_JURY = Grant(Role.JURY_MEMBER, _subjects(*SUBJECTS))
+
+
 # The demo's people in the staff portal: the demo's jury (the same ids its marks carry), a chair,
 # a coding officer, one person with two roles who picks one at sign-in, the organiser and the
 # appeal commission (the ids its votes carry). Created once; a
 # password changed with `olymp user add` is kept.
 DEMO_PASSWORD = "olymp-demo-2026"  # noqa: S105 (the demo's, printed by the demo itself)
 DEMO_ACCOUNTS: dict[str, tuple[str, tuple[Grant, ...]]] = {
-    "jury-ivanova": ("Иванова Елена Андреевна", (Grant(Role.JURY_MEMBER),)),
-    "jury-petrov": ("Петров Сергей Николаевич", (Grant(Role.JURY_MEMBER),)),
-    "jury-kuzmina": ("Кузьмина-Ветрова Ольга Ильинична", (Grant(Role.JURY_MEMBER),)),
-    "jury-sokolov": ("Соколов Артём Павлович", (Grant(Role.JURY_MEMBER),)),
+    "jury-ivanova": ("Иванова Елена Андреевна", (_JURY,)),
+    "jury-petrov": ("Петров Сергей Николаевич", (_JURY,)),
+    "jury-kuzmina": ("Кузьмина-Ветрова Ольга Ильинична", (_JURY,)),
+    "jury-sokolov": ("Соколов Артём Павлович", (_JURY,)),
     "jury-yolkina": (
         "Ёлкина Алёна Фёдоровна",
+        (_JURY, Grant(Role.JURY_CHAIR, _subjects("physics"))),
+    ),
+    "chair-smirnova": ("Смирнова Татьяна Викторовна", (Grant(Role.JURY_CHAIR, _subjects("math")),)),
+    "coding-orlov": ("Орлов Денис Игоревич", (Grant(Role.CODING_OFFICER),)),
+    "organiser-ustishim": (
+        "Белова Ирина Николаевна",
         (
-            Grant(Role.JURY_MEMBER),
-            Grant(Role.JURY_CHAIR, {ScopeKind.SUBJECT: frozenset({"physics"})}),
+            Grant(
+                Role.MUNICIPAL_COORDINATOR, {ScopeKind.MUNICIPALITY: frozenset({DEMO_MUNICIPALITY})}
+            ),
         ),
     ),
-    "chair-smirnova": ("Смирнова Татьяна Викторовна", (Grant(Role.JURY_CHAIR),)),
-    "coding-orlov": ("Орлов Денис Игоревич", (Grant(Role.CODING_OFFICER),)),
-    "organiser-ustishim": ("Белова Ирина Николаевна", (Grant(Role.MUNICIPAL_COORDINATOR),)),
     # the appeal commission of mathematics, its chair first (olymp_cli.demo.day.COMMISSION)
     "appeal-orlova": ("Орлова Наталья Викторовна", (Grant(Role.APPEAL_MEMBER),)),
     "appeal-belov": ("Белов Андрей Сергеевич", (Grant(Role.APPEAL_MEMBER),)),

@@ -5,6 +5,8 @@
   raises `Unauthorized` with a detail that says what was wrong and what to do. It refuses tokens
   issued for longer than the maximum lifetime, revoked ones (`RevocationList`, the file that
   `olymp token revoke` writes) and ones with scope kinds it does not know.
+- A role in `PINNED_SCOPES` (a jury member: subject; a municipal coordinator: municipality; …)
+  is refused on a route with a rule of its kind unless its token carries that kind (`*` = all).
 - HTTP: `Depends(authorize(Role.X, scope=ScopeRule(...)))`; the verifier is read from
   `app.state.token_verifier`. `route_policies(app)` / `undeclared_routes(app)` audit an app.
 - gRPC: `AuthInterceptor(verifier, {"/pkg.Service/Method": Policy.of(Role.X)})`, deny by default;
@@ -12,7 +14,16 @@
 """
 
 from olymp_core.auth.grpc_auth import AuthInterceptor, bearer_metadata, current_principal
-from olymp_core.auth.model import ANY, Policy, Principal, Role, ScopeKind, ScopeRule
+from olymp_core.auth.model import (
+    ANY,
+    PINNED_SCOPES,
+    Policy,
+    Principal,
+    Role,
+    ScopeKind,
+    ScopeRule,
+    missing_pinned_scopes,
+)
 from olymp_core.auth.revocation import (
     RevocationList,
     Revocations,
@@ -51,6 +62,7 @@ __all__ = [
     "DEFAULT_AUDIENCE",
     "DEFAULT_ISSUER",
     "DEFAULT_MAX_LIFETIME",
+    "PINNED_SCOPES",
     "VERIFIER_STATE",
     "AuthInterceptor",
     "AuthSettings",
@@ -73,6 +85,7 @@ __all__ = [
     "document_policies",
     "fetch_jwks",
     "generate_local_key",
+    "missing_pinned_scopes",
     "missing_token",
     "read_revocations",
     "route_policies",

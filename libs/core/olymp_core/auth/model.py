@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -69,9 +69,34 @@ _SCOPE_LABELS = {
 }
 
 
+# The scope kind a role's token must carry: a jury member marks their subject, a municipal
+# coordinator organises their municipality. A route with a rule of that kind refuses such a token
+# without it rather than admitting it everywhere; `*` there is an operator's deliberate "all".
+PINNED_SCOPES: Mapping[Role, ScopeKind] = {
+    Role.MUNICIPAL_COORDINATOR: ScopeKind.MUNICIPALITY,
+    Role.VENUE_COORDINATOR: ScopeKind.VENUE,
+    Role.JURY_MEMBER: ScopeKind.SUBJECT,
+    Role.JURY_CHAIR: ScopeKind.SUBJECT,
+    Role.PARTICIPANT: ScopeKind.PARTICIPANT,
+}
+
+
+def missing_pinned_scopes(
+    roles: Iterable[Role], scopes: Mapping[ScopeKind, Iterable[str]]
+) -> dict[Role, ScopeKind]:
+    """The roles among `roles` whose pinned scope kind `scopes` does not carry."""
+    return {
+        role: PINNED_SCOPES[role]
+        for role in sorted(set(roles))
+        if role in PINNED_SCOPES and not set(scopes.get(PINNED_SCOPES[role], ()))
+    }
+
+
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller. A scope kind absent from `scopes` means "not restricted there"."""
+    """An authenticated caller. A scope kind absent from `scopes` means "not restricted there",
+    except for the kind its roles are pinned to (`PINNED_SCOPES`): there, absent means refused.
+    """
 
     subject: str
     roles: frozenset[Role]
@@ -151,6 +176,7 @@ class Policy:
                     "доступно только с таким ограничением. Войдите заново по своему коду доступа "
                     "или попросите координатора выдать токен с нужным ограничением."
                 )
+            self._refuse_unpinned(principal, rule)
             if not principal.is_restricted(rule.kind):
                 continue
             value = param(rule.param)
@@ -165,3 +191,19 @@ class Policy:
                     f"Ваш доступ ограничен ({rule.kind.label}: {allowed}), а запрошено «{value}». "
                     "Если это ошибка, попросите координатора расширить ваш доступ."
                 )
+
+    def _refuse_unpinned(self, principal: Principal, rule: ScopeRule) -> None:
+        """Refuse a caller admitted here only by roles pinned to `rule.kind` yet carrying no such
+        scope: a jury member's token without a subject must not mark every subject."""
+        admitted = principal.roles & self.roles
+        if self.is_public or not admitted or rule.kind in principal.scopes:
+            return
+        if any(PINNED_SCOPES.get(role) is not rule.kind for role in admitted):
+            return
+        labels = ", ".join(sorted(role.label for role in admitted))
+        raise Forbidden(
+            f"Токен роли «{labels}» должен быть ограничен видом «{rule.kind.label}», а в нём "
+            "такого ограничения нет. Попросите координатора выдать токен с ним "
+            f"(olymp token issue … --scope {rule.kind.value}=…; «*» — все значения).",
+            missing_scope=rule.kind.value,
+        )

@@ -20,7 +20,14 @@ from typing import Any
 
 import httpx
 
-from olymp_core.auth import Role, ScopeKind, TokenIssuer, generate_local_key
+from olymp_core.auth import (
+    ANY,
+    Role,
+    ScopeKind,
+    TokenIssuer,
+    generate_local_key,
+    missing_pinned_scopes,
+)
 from olymp_core.clock import Clock
 from olymp_core.db import UnitOfWorkFactory
 from olymp_core.events import Event, connect
@@ -43,8 +50,18 @@ class ServiceHarness:
         sub: str = "tester",
         scopes: Mapping[ScopeKind, Iterable[str]] | None = None,
     ) -> dict[str, str]:
-        """Headers with a bearer token for `roles`."""
-        return {"Authorization": "Bearer " + self.issuer.issue(sub, roles, scopes)}
+        """Headers with a bearer token for `roles`.
+
+        A pinned role (`PINNED_SCOPES`: a jury member's subject, …) whose kind `scopes` leaves out
+        gets `*` there, as an operator issuing an unrestricted one would: the tests about scopes
+        pass theirs, the others are about something else. A participant is left as given (the
+        tests of a participant pinned to nobody mean exactly that).
+        """
+        given = dict(scopes or {})
+        for role, kind in missing_pinned_scopes(roles, given).items():
+            if role is not Role.PARTICIPANT:
+                given[kind] = [ANY]
+        return {"Authorization": "Bearer " + self.issuer.issue(sub, roles, given)}
 
     @property
     def uows(self) -> UnitOfWorkFactory:
