@@ -14,11 +14,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page
 
 from olymp_cli.demo.client import SuiteClient
 from olymp_cli.demo.day import COMMISSION
@@ -27,17 +26,10 @@ from olymp_cli.suite import PRIVATE_KEY, Layout
 from olymp_core.auth import Role, ScopeKind, TokenIssuer
 from olymp_core.settings import SERVICES
 from tests.support.accessibility import serious_violations
+from tests.support.browser import chromium, sign_in, watched_page
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = os.environ.get("OLYMP_PORTAL_SCREENSHOTS")
 STATEMENT = (
     "Прошу пересмотреть задания 1 и 2: в первом ответ верен, во втором учтён не весь ход решения."
@@ -98,15 +90,8 @@ async def day(running_suite: Layout) -> AppealDay:
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is not installed: scripts/bootstrap.sh installs it"
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 class Desk:
@@ -119,27 +104,13 @@ class Desk:
         self.problems: list[str] = []
 
     async def open(self, *, bypass_csp: bool = False) -> Page:
-        context = await self.browser.new_context(
-            viewport={"width": 1366, "height": 768}, locale="ru-RU", bypass_csp=bypass_csp
-        )
-        self.contexts.append(context)
-        page = await context.new_page()
-        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-        page.on("console", lambda message: self._console(page, message))
+        page = await watched_page(self.browser, self.problems, for_axe=bypass_csp)
+        self.contexts.append(page.context)
         return page
-
-    def _console(self, page: Page, message: Any) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            self.problems.append(f"{page.url}: {message.text}")
 
     async def staff(self, day: AppealDay, login: str, *, bypass_csp: bool = False) -> Page:
         page = await self.open(bypass_csp=bypass_csp)
-        await page.goto(f"{day.portal}/login")
-        await page.fill("#login", login)
-        await page.fill("#password", DEMO_PASSWORD)
-        async with page.expect_navigation():
-            await page.press("#password", "Enter")
-        assert "/login" not in page.url, await page.content()
+        await sign_in(page, day.portal, login, DEMO_PASSWORD)
         return page
 
     async def shot(self, page: Page, name: str) -> None:

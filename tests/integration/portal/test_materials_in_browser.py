@@ -10,11 +10,10 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from olymp_core.testing.events import eventually
 from tests.integration.materials.test_packages_api import (
@@ -29,11 +28,10 @@ from tests.integration.portal.conftest import csrf_of
 from tests.integration.portal.suite import serving, signed_in
 from tests.integration.portal.test_materials_pages import region
 from tests.support.accessibility import serious_violations
+from tests.support.browser import chromium, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = os.environ.get("OLYMP_PORTAL_SCREENSHOTS")
 # the grid polls every 15 s: two rounds of it, and the hub's own delay, are plenty
 CELL_CHANGES_WITHIN_MS = 45_000
@@ -41,37 +39,15 @@ CELL_CHANGES_WITHIN_MS = 45_000
 
 @pytest_asyncio.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is not installed: scripts/bootstrap.sh installs it"
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def coordinator_at(
     browser: Browser, portal_url: str, problems: list[str], *, for_axe: bool = False
 ) -> Page:
-    context = await browser.new_context(locale="ru-RU", bypass_csp=for_axe)
-    page = await context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-
-    def console(message: Any) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    await page.goto(f"{portal_url}/login")
-    await page.wait_for_function("document.activeElement?.id === 'login'")
-    await page.keyboard.type("region-petrova")
-    await page.keyboard.press("Tab")
-    await page.keyboard.type(ACCOUNT_PASSWORD)
-    async with page.expect_navigation():
-        await page.keyboard.press("Enter")
-    assert "/login" not in page.url, await page.content()
+    page = await watched_page(browser, problems, for_axe=for_axe)
+    await sign_in(page, portal_url, "region-petrova", ACCOUNT_PASSWORD)
     return page
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from olymp_cli.commands.video import RecordingTarget, upload_recording
 from olymp_core.auth import Role, ScopeKind
@@ -22,15 +21,13 @@ from tests.integration.portal.suite import SUBJECT, serving
 from tests.integration.portal.test_observation_pages import OBSERVER, ORGANISER, VENUE, Watched
 from tests.support import media
 from tests.support.accessibility import serious_violations
+from tests.support.browser import chromium, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
 # the same olympiad, observer and accounts as the page tests (a suite of this module's own)
 clock = pages.clock
 watched = pages.watched
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -41,37 +38,16 @@ async def portal_url(watched: Watched) -> AsyncIterator[str]:
 
 @pytest_asyncio.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is not installed: scripts/bootstrap.sh installs it"
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def signed_in(
     browser: Browser, portal_url: str, login: str, problems: list[str], *, for_axe: bool = False
 ) -> Page:
-    """A browser of `login`'s own, under the pages' CSP unless axe is let in (`for_axe`); every
-    script error or CSP violation is recorded in `problems`."""
-    context = await browser.new_context(locale="ru-RU", bypass_csp=for_axe)
-    page = await context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-
-    def console(message: Any) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    await page.goto(f"{portal_url}/login")
-    await page.fill("#login", login)
-    await page.fill("#password", PASSWORD)
-    async with page.expect_navigation():
-        await page.press("#password", "Enter")
-    assert "/login" not in page.url, await page.content()
+    """A browser of `login`'s own (see `tests.support.browser.watched_page`)."""
+    page = await watched_page(browser, problems, for_axe=for_axe)
+    await sign_in(page, portal_url, login, PASSWORD)
     return page
 
 

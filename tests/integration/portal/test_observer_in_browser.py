@@ -7,26 +7,23 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from tests.integration.portal import test_observer_pages as pages
 from tests.integration.portal.conftest import PASSWORD
 from tests.integration.portal.suite import serving
 from tests.integration.portal.test_observer_pages import OBSERVER, PNG, Observed
 from tests.support.accessibility import serious_violations
+from tests.support.browser import chromium, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
 # the same olympiad, observer and accounts as the page tests (a suite of this module's own)
 clock = pages.clock
 observed = pages.observed
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -37,37 +34,16 @@ async def portal_url(observed: Observed) -> AsyncIterator[str]:
 
 @pytest_asyncio.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is not installed: scripts/bootstrap.sh installs it"
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def signed_in(
     browser: Browser, portal_url: str, problems: list[str], *, for_axe: bool = False
 ) -> Page:
-    """A browser of the observer's own; the pages run under their CSP unless axe is to be let in
-    (`for_axe`), and every script error or CSP violation is recorded in `problems`."""
-    context = await browser.new_context(locale="ru-RU", bypass_csp=for_axe)
-    page = await context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-
-    def console(message: Any) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    await page.goto(f"{portal_url}/login")
-    await page.fill("#login", OBSERVER)
-    await page.fill("#password", PASSWORD)
-    async with page.expect_navigation():
-        await page.press("#password", "Enter")
-    assert "/login" not in page.url, await page.content()
+    """A browser of the observer's own (see `tests.support.browser.watched_page`)."""
+    page = await watched_page(browser, problems, for_axe=for_axe)
+    await sign_in(page, portal_url, OBSERVER, PASSWORD)
     return page
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from olymp_core.clock import local_instant
 from olymp_core.testing.synthetic import to_csv
@@ -31,6 +30,7 @@ from tests.integration.portal.test_organiser_pages import (
     pdf_text,
 )
 from tests.support.accessibility import serious_violations
+from tests.support.browser import LAPTOP, chromium, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
@@ -38,9 +38,6 @@ pytestmark = pytest.mark.integration
 clock = pages.clock
 organised = pages.organised
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SCREEN = {"width": 1366, "height": 768}
 MINUTE_MS = 60_000
 
 
@@ -52,37 +49,16 @@ async def portal_url(organised: Organised) -> AsyncIterator[str]:
 
 @pytest_asyncio.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is not installed: scripts/bootstrap.sh installs it"
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def signed_in(
     browser: Browser, portal_url: str, problems: list[str], *, for_axe: bool = False
 ) -> Page:
-    """A browser of the organiser's own at 1366×768; script errors and CSP violations go to
-    `problems` (axe is let in only when `for_axe`)."""
-    context = await browser.new_context(locale="ru-RU", viewport=SCREEN, bypass_csp=for_axe)  # type: ignore[arg-type]
-    page = await context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-
-    def console(message: Any) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    await page.goto(f"{portal_url}/login")
-    await page.fill("#login", ORGANISER)
-    await page.fill("#password", PASSWORD)
-    async with page.expect_navigation():
-        await page.press("#password", "Enter")
-    assert "/login" not in page.url, await page.content()
+    """A browser of the organiser's own at 1366×768 (see `tests.support.browser.watched_page`)."""
+    page = await watched_page(browser, problems, for_axe=for_axe, viewport=LAPTOP)
+    await sign_in(page, portal_url, ORGANISER, PASSWORD)
     return page
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from olymp_core.auth import Role
 from tests.integration.portal import test_venue_pages as pages
@@ -22,6 +21,7 @@ from tests.integration.portal.conftest import PASSWORD
 from tests.integration.portal.suite import SUBJECT, Suite, participant, serving
 from tests.integration.portal.test_venue_pages import VENUE, seated_with_births
 from tests.support.accessibility import serious_violations
+from tests.support.browser import chromium, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
@@ -29,8 +29,6 @@ pytestmark = pytest.mark.integration
 clock = pages.clock
 suite = pages.suite
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # where to keep the screens (a person looks at them); by default the test's own temporary folder
 SHOTS = os.environ.get("OLYMP_PORTAL_SCREENSHOTS")
 
@@ -59,41 +57,19 @@ async def portal_url(suite: Suite) -> AsyncIterator[str]:
 
 @pytest_asyncio.fixture(scope="module")
 async def browser() -> AsyncIterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is not installed: scripts/bootstrap.sh installs it"
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with chromium() as launched:
+        yield launched
 
 
 async def signed_in(
     browser: Browser, portal_url: str, problems: list[str], *, for_axe: bool = False
 ) -> Page:
-    """The venue coordinator at a tablet-sized browser of their own, signed in from the keyboard;
-    script errors and CSP violations go to `problems`."""
-    context = await browser.new_context(
-        locale="ru-RU", viewport={"width": 1280, "height": 800}, bypass_csp=for_axe
+    """The venue coordinator at a tablet-sized browser of their own, signed in from the keyboard
+    (see `tests.support.browser.watched_page`)."""
+    page = await watched_page(
+        browser, problems, for_axe=for_axe, viewport={"width": 1280, "height": 800}
     )
-    page = await context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-
-    def console(message: Any) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    await page.goto(f"{portal_url}/login")
-    await page.wait_for_function("document.activeElement?.id === 'login'")
-    await page.keyboard.type("venue-sidorova")
-    await page.keyboard.press("Tab")
-    await page.keyboard.type(PASSWORD)
-    async with page.expect_navigation():
-        await page.keyboard.press("Enter")
-    assert "/login" not in page.url, await page.content()
+    await sign_in(page, portal_url, "venue-sidorova", PASSWORD)
     return page
 
 
