@@ -243,7 +243,7 @@ class FlaggedConflict:
     @property
     def text(self) -> str:
         return (
-            f"{self.conflict.kind.label} «{self.conflict.school}», а из этой школы по предмету "
+            f"{self.conflict.kind.label} {self.conflict.school}, а из этой школы по предмету "
             f"заявлено {participants(self.participants)}"
         )
 
