@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -19,16 +18,15 @@ from playwright.async_api import Browser, Page
 from tests.integration.portal import test_setup_pages as pages
 from tests.integration.portal.conftest import PASSWORD
 from tests.integration.portal.suite import serving
-from tests.integration.portal.test_organiser_in_browser import SCREEN, browser
 from tests.integration.portal.test_setup_pages import JURY, LYCEUM, ORGANISER, Organised
 from tests.support.accessibility import serious_violations
+from tests.support.browser import LAPTOP, chromium, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
 # the same suite and accounts as the page tests (a suite of this module's own)
 clock = pages.clock
 organised = pages.organised
-__all__ = ["browser"]
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -37,24 +35,18 @@ async def portal_url(organised: Organised) -> AsyncIterator[str]:
         yield url
 
 
+@pytest_asyncio.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as launched:
+        yield launched
+
+
 async def signed_in(
     browser: Browser, portal_url: str, problems: list[str], *, for_axe: bool = False
 ) -> Page:
-    context = await browser.new_context(locale="ru-RU", viewport=SCREEN, bypass_csp=for_axe)  # type: ignore[arg-type]
-    page = await context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-
-    def console(message: Any) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{page.url}: {message.text}")
-
-    page.on("console", console)
-    await page.goto(f"{portal_url}/login")
-    await page.fill("#login", ORGANISER)
-    await page.fill("#password", PASSWORD)
-    async with page.expect_navigation():
-        await page.press("#password", "Enter")
-    assert "/login" not in page.url, await page.content()
+    """A browser of the organiser's own at 1366×768 (see `tests.support.browser.watched_page`)."""
+    page = await watched_page(browser, problems, for_axe=for_axe, viewport=LAPTOP)
+    await sign_in(page, portal_url, ORGANISER, PASSWORD)
     return page
 
 
