@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from olymp_core.auth import Role
+from olymp_core.auth import Role, ScopeKind
 from olymp_core.testing.synthetic import generate_participants, to_csv
 from tests.integration.registration.conftest import OLYMPIAD_DAY, Desk
 
@@ -444,3 +444,38 @@ async def test_the_orgcommittee_is_one_for_the_olympiad_and_its_members_can_be_e
         headers=desk.svc.auth(Role.MUNICIPAL_COORDINATOR),
     )
     assert missing.status_code == 404
+
+
+async def test_p21_the_jury_chair_reads_the_declared_conflicts_of_their_own_subject_only(
+    desk: Desk,
+) -> None:
+    olympiad_id = await desk.create_olympiad()
+    added = await add_member(
+        desk,
+        olympiad_id,
+        commission="jury",
+        subject_code="math",
+        position="chair",
+        surname="Ёлкина-Сафронова",
+        name="Алёна",
+        login="chair-elkina",
+        conflicts=[{"kind": "relative_studies", "school": "МБОУ «Лицей»", "note": "сын"}],
+    )
+    assert added.status_code == 201, added.text
+    chair = desk.svc.auth(Role.JURY_CHAIR, sub="chair-elkina", scopes={ScopeKind.SUBJECT: ["math"]})
+    own = await desk.svc.client.get(
+        f"/olympiads/{olympiad_id}/subjects/math/commissions", headers=chair
+    )
+    assert own.status_code == 200, own.text
+    assert [(r["commission"], len(r["members"])) for r in own.json()["rosters"]] == [
+        ("jury", 1),
+        ("appeal", 0),
+    ]
+    [member] = own.json()["rosters"][0]["members"]
+    assert member["conflicts"][0]["note"] == "сын"
+    other = await desk.svc.client.get(
+        f"/olympiads/{olympiad_id}/subjects/physics/commissions", headers=chair
+    )
+    assert other.status_code == 403
+    everything = await desk.svc.client.get(f"/olympiads/{olympiad_id}/commissions", headers=chair)
+    assert everything.status_code == 403

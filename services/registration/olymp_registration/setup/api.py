@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from olymp_core.auth import Principal, Role, authorize
+from olymp_core.auth import Principal, Role, ScopeKind, ScopeRule, authorize
 from olymp_core.dependencies import Uow
 from olymp_core.errors import ErrorMap
 from olymp_registration.setup import handlers
@@ -29,6 +29,18 @@ router = APIRouter(prefix="/olympiads", tags=["set-up"])
 # §21: the organiser of the municipal stage approves the compositions and sets the schedule.
 Organiser = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR))]
 Reader = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, Role.COORDINATOR))]
+# The jury chair reads the compositions of their own subject, declared conflicts included.
+SubjectReader = Annotated[
+    Principal,
+    Depends(
+        authorize(
+            Role.MUNICIPAL_COORDINATOR,
+            Role.COORDINATOR,
+            Role.JURY_CHAIR,
+            scope=ScopeRule(ScopeKind.SUBJECT, "subject_code"),
+        )
+    ),
+]
 
 ERRORS: ErrorMap = {SetupRefused: 422, MemberNotFound: 404}
 
@@ -71,6 +83,19 @@ async def put_round(
 )
 async def get_rosters(olympiad_id: uuid.UUID, who: Reader, uow: Uow) -> RosterList:
     return RosterList(rosters=[RosterRead.of(r) for r in await handlers.rosters(olympiad_id, uow)])
+
+
+@router.get(
+    "/{olympiad_id}/subjects/{subject_code}/commissions",
+    summary="The jury and the appeal commission of one subject with their declared conflicts",
+    description="Also for the subject's jury chair, who keeps a flagged member away from what the"
+    " coding does not hide.",
+)
+async def get_subject_rosters(
+    olympiad_id: uuid.UUID, subject_code: str, who: SubjectReader, uow: Uow
+) -> RosterList:
+    found = await handlers.subject_rosters(olympiad_id, subject_code, uow)
+    return RosterList(rosters=[RosterRead.of(r) for r in found])
 
 
 @router.post(

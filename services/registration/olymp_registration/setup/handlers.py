@@ -173,6 +173,16 @@ async def rosters(olympiad_id: uuid.UUID, uow: UnitOfWork) -> list[Roster]:
     return found
 
 
+async def subject_rosters(
+    olympiad_id: uuid.UUID, subject_code: str, uow: UnitOfWork
+) -> list[Roster]:
+    """The jury and the appeal commission of one subject, for its chair to see the declared
+    conflicts too."""
+    olympiad = (await get_olympiad(olympiad_id, uow)).olympiad
+    _scheduled(olympiad, subject_code)
+    return [r for r in await rosters(olympiad_id, uow) if r.subject_code == subject_code]
+
+
 def _roster(
     commission: Commission,
     subject_code: str | None,
