@@ -21,8 +21,9 @@ from olymp_core.auth import Role, authorize
 from olymp_core.clock import Clock
 from olymp_core.dependencies import CurrentClock
 from olymp_core.request_limits import body_limit
-from olymp_portal.observer import handlers, watching
+from olymp_portal.observer import handlers
 from olymp_portal.observer.domain import SERVICE_LABELS, service_label
+from olymp_portal.observer.handlers import watching
 from olymp_portal.pages import Page, PageContext, redirect, render
 
 router = APIRouter(
