@@ -24,6 +24,7 @@ from sqlalchemy import (
     SmallInteger,
     Table,
     Text,
+    bindparam,
     insert,
     select,
     update,
@@ -122,6 +123,31 @@ def drop_audit_tables(op: MigrationOps) -> None:
     op.execute("DROP FUNCTION IF EXISTS audit_log_refuse_change()")
 
 
+def _append_one() -> Executable:
+    """One entry inserted and the head moved on, in one statement of bound parameters (a list of
+    VALUES would be compiled anew on every call)."""
+    columns = [column.name for column in audit_log.columns]
+    appended = (
+        insert(audit_log)
+        .values(
+            {name: bindparam(f"entry_{name}", type_=audit_log.c[name].type) for name in columns}
+        )
+        .cte("appended")
+    )
+    return (
+        update(audit_head)
+        .where(audit_head.c.id == 1)
+        .values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+        .add_cte(appended)
+    )
+
+
+_APPEND_ONE = _append_one()
+_LOCK_HEAD = (
+    select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+)
+
+
 async def read_head(session: AsyncSession) -> AuditHead | None:
     """The last seq and hash, or None if the head row is missing."""
     row = (
@@ -160,24 +186,18 @@ async def record(
 
 
 async def record_many(session: AsyncSession, entries: Sequence[NewEntry]) -> list[AuditEntry]:
-    """Append `entries` in order in the caller's transaction: two statements, whatever their number.
+    """Append `entries` in order in the caller's transaction: two statements for one entry.
 
     Reading the head `FOR UPDATE` locks it until the caller's transaction ends, which serialises
     appenders, so seq has no gaps and each entry links to the one committed before it. Under READ
     COMMITTED (the default) a reader that waited for the lock gets the head as the other committed
-    it; a stricter isolation level fails instead of forking. The entries and the new head are
-    written by one statement (the insert as a CTE of the head's update): an appending transaction
-    is on every auditing request's path, so its round trips are kept to two.
+    it; a stricter isolation level fails instead of forking. One entry and the new head are
+    written by one statement (the insert as a CTE of the head's update, compiled once): an
+    appending transaction is on every auditing request's path, so its round trips are kept to two.
     """
     if not entries:
         return []
-    head = (
-        await session.execute(
-            select(audit_head.c.seq, audit_head.c.hash)
-            .where(audit_head.c.id == 1)
-            .with_for_update()
-        )
-    ).one_or_none()
+    head = (await session.execute(_LOCK_HEAD)).one_or_none()
     if head is None:
         # Never restart the chain silently: a missing head is itself a sign of tampering.
         raise RuntimeError(
@@ -199,32 +219,31 @@ async def record_many(session: AsyncSession, entries: Sequence[NewEntry]) -> lis
         digest = entry_hash(prev_hash=prev_hash, **fields)
         chained.append(AuditEntry(prev_hash=prev_hash, hash=digest, **fields))
         prev_hash = digest
-    appended = (
-        insert(audit_log)
-        .values(
-            [
-                {
-                    "seq": e.seq,
-                    "at": e.at,
-                    "actor": e.actor,
-                    "action": e.action,
-                    "object_type": e.object_type,
-                    "object_id": e.object_id,
-                    "payload": e.payload,
-                    "prev_hash": e.prev_hash,
-                    "hash": e.hash,
-                }
-                for e in chained
-            ]
+    rows = [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "payload": e.payload,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e in chained
+    ]
+    if len(rows) == 1:
+        await session.execute(
+            _APPEND_ONE,
+            {**{f"entry_{name}": value for name, value in rows[0].items()}, "head_seq": seq,
+             "head_hash": prev_hash},
+        )  # fmt: skip
+    else:
+        await session.execute(insert(audit_log), rows)
+        await session.execute(
+            update(audit_head).where(audit_head.c.id == 1).values(seq=seq, hash=prev_hash)
         )
-        .cte("appended")
-    )
-    await session.execute(
-        update(audit_head)
-        .where(audit_head.c.id == 1)
-        .values(seq=seq, hash=prev_hash)
-        .add_cte(appended)
-    )
     return chained
 
 
