@@ -8,6 +8,7 @@ import uuid
 from pydantic import BaseModel, Field
 
 from olymp_core.subjects import subject
+from olymp_registration.schemas import WallClock
 from olymp_registration.setup.domain import (
     NAME_MAX_LENGTH,
     SCHOOL_MAX_LENGTH,
@@ -26,9 +27,9 @@ from olymp_registration.setup.handlers import Schedule
 
 class RoundUpdate(BaseModel):
     day: dt.date = Field(examples=["2025-11-19"])
-    start: dt.time = Field(description="Local time in the olympiad's zone", examples=["10:30"])
-    end: dt.time = Field(examples=["13:30"])
-    briefing: dt.time | None = Field(
+    start: WallClock = Field(description="Local time in the olympiad's zone", examples=["10:30"])
+    end: WallClock = Field(examples=["13:30"])
+    briefing: WallClock | None = Field(
         default=None,
         description="The briefing before the round (§32), local time; the round's time excludes it",
         examples=["10:00"],
@@ -41,9 +42,9 @@ class RoundSetupRead(BaseModel):
     kind: str = Field(description="written, or oral for the oral round of German and French")
     coded: bool = Field(description="Whether the works are coded before checking (§60)")
     day: dt.date
-    start: dt.time
-    end: dt.time
-    briefing: dt.time | None
+    start: WallClock
+    end: WallClock
+    briefing: WallClock | None
     end_warnings: str
 
 
