@@ -248,7 +248,7 @@ async def test_p21_the_jury_is_incomplete_until_it_has_a_chair_a_secretary_and_f
     assert empty["complete"] is False
     assert len(empty["warnings"]) == 3
 
-    for position, surname, name, patronymic in JURY[:4]:
+    for number, (position, surname, name, patronymic) in enumerate(JURY[:4], start=1):
         added = await add_member(
             desk,
             olympiad_id,
@@ -258,7 +258,7 @@ async def test_p21_the_jury_is_incomplete_until_it_has_a_chair_a_secretary_and_f
             surname=surname,
             name=name,
             patronymic=patronymic,
-            login=f"jury-{len(surname)}",
+            login=f"jury-math-{number}",
         )
         assert added.status_code == 201, added.text
     four = (await rosters(desk, olympiad_id))[("jury", "math")]
@@ -269,6 +269,18 @@ async def test_p21_the_jury_is_incomplete_until_it_has_a_chair_a_secretary_and_f
         "член",
         "член",
     ]
+
+    same_login = await add_member(
+        desk,
+        olympiad_id,
+        commission="jury",
+        subject_code="math",
+        surname="Королёва",
+        name="Дарья",
+        login="jury-math-2",
+    )
+    assert same_login.status_code == 422
+    assert "уже записан за Щербаков Фёдор Ильич" in same_login.json()["detail"]
 
     second_chair = await add_member(
         desk,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -21,6 +22,7 @@ from olymp_registration.setup.domain import (
     Seat,
     SetupRefused,
     flag_conflicts,
+    login_problems,
     position_problems,
     round_problems,
 )
@@ -116,6 +118,14 @@ def test_one_chair_per_commission_and_a_secretary_only_in_a_jury() -> None:
         Member(Commission.APPEAL, "math", Position.SECRETARY, "Щербаков", "Фёдор")
     with pytest.raises(SetupRefused, match="Оргкомитет один на олимпиаду"):
         Member(Commission.ORGCOMMITTEE, "math", Position.MEMBER, "Белова", "Ольга")
+
+
+def test_a_login_is_one_persons_within_a_composition() -> None:
+    first = Member(Commission.JURY, "math", Position.MEMBER, "Ахмедова", "Гульнара", login="ahm")
+    second = Member(Commission.JURY, "math", Position.MEMBER, "Ахмедов", "Рашид", login="ahm")
+    [problem] = login_problems(second, [first])
+    assert "«ahm» уже записан за Ахмедова Гульнара" in problem
+    assert login_problems(replace(second, login=""), [first]) == []
 
 
 def test_a_declared_school_is_flagged_however_its_quotes_and_number_sign_are_written() -> None:

@@ -227,6 +227,17 @@ def position_problems(member: Member, others: Iterable[Member]) -> list[str]:
     ]
 
 
+def login_problems(member: Member, others: Iterable[Member]) -> list[str]:
+    """A login is one person's: scoring records each mark under it."""
+    if not member.login:
+        return []
+    return [
+        f"Вход «{member.login}» уже записан за {other.full_name} в этом составе: у каждого свой."
+        for other in others
+        if other.login == member.login
+    ][:1]
+
+
 @dataclass(frozen=True)
 class SchoolOfParticipants:
     school: str

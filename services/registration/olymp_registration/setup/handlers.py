@@ -35,6 +35,7 @@ from olymp_registration.setup.domain import (
     Seat,
     SetupRefused,
     flag_conflicts,
+    login_problems,
     position_problems,
     round_problems,
 )
@@ -262,7 +263,7 @@ async def _check_member(
         )
         if s.member_id != member_id
     ]
-    problems = position_problems(member, others)
+    problems = position_problems(member, others) + login_problems(member, others)
     if problems:
         raise SetupRefused(problems)
 
