@@ -25,6 +25,10 @@ class OlympiadCreated(Event):
     title: str
     time_zone: str
     subjects: tuple[ScheduledSubject, ...]
+    # whose olympiad it is: every service admits a municipality's coordinator to its own only
+    # (olymp_core.auth.olympiads); None for none (added with a default: a message from before it
+    # still reads)
+    municipality_id: str | None = None
 
 
 @event("registration", "participant_registered", 1)
