@@ -16,6 +16,10 @@ A service's `main.build()` describes itself and nothing more:
         front=cached_files,               # an ASGI layer before the application (optional)
     )
 
+A caller restricted on municipality reaches, under `/olympiads/{olympiad_id}`, only its own
+municipalities' olympiads (`olymp_core.auth.olympiads`): each service keeps whose each olympiad is
+from `OlympiadCreated`, so its event table handles that event (registration writes it itself).
+
 Every service serves its audit trail read-only, the same way (`olymp_core.audit.api`: `GET /audit`,
 `GET /audit/verify`), unless `audit_api=False`.
 
@@ -37,7 +41,7 @@ import socket
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Generic
+from typing import Any, Generic, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -46,6 +50,7 @@ from starlette.types import ASGIApp
 
 from olymp_core.audit.api import audit_router
 from olymp_core.auth import Role, authorize, document_policies
+from olymp_core.auth.olympiads import OLYMPIADS_STATE, OlympiadAdmission, OlympiadMunicipalities
 from olymp_core.dependencies import CONTEXTS_STATE, RUNTIME_STATE
 from olymp_core.errors import CORE_ERRORS, DomainError, ErrorMap, status_of
 from olymp_core.events import Consumers, OutboxRelay, Subscription, Sweeper, SweepJob
@@ -88,6 +93,11 @@ class Service(Generic[S]):
     # `GET /audit` and `/audit/verify` for observers and the organisers; off only where the
     # trail records no procedure of the olympiad (the portal's: sign-ins and their addresses)
     audit_api: bool = True
+    # whose olympiads a caller restricted on municipality reaches (olymp_core.auth.olympiads):
+    # "kept" — the table this service keeps from OlympiadCreated (its event table handles it);
+    # another admission (a materials mirror serves its own municipality only); None where the
+    # service keeps no olympiads (the portal: its pages call the services with the person's token)
+    olympiads: OlympiadAdmission | Literal["kept"] | None = "kept"
 
     def __post_init__(self) -> None:
         settings = self.runtime.settings
@@ -139,6 +149,12 @@ class Service(Generic[S]):
         )
         setattr(app.state, RUNTIME_STATE, self.runtime)
         app.state.token_verifier = self.runtime.verifier
+        admission = (
+            OlympiadMunicipalities(self.runtime.sessions)
+            if self.olympiads == "kept"
+            else self.olympiads
+        )
+        setattr(app.state, OLYMPIADS_STATE, admission)
         contexts: dict[type[Any], Any] = {
             type(self.runtime.settings): self.runtime.settings,
             type(self.runtime): self.runtime,

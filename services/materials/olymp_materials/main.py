@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
+from olymp_core.auth.olympiads import OlympiadAdmission, OwnMunicipality
 from olymp_core.clock import Clock
 from olymp_core.events import EventTable
 from olymp_core.grpc import GrpcServer
@@ -30,6 +32,8 @@ def build(
 ) -> Service[MaterialsSettings]:
     runtime = Runtime(settings or MaterialsSettings(), clock)
     gauges: list[StateGauge] = []
+    # the hub keeps whose each olympiad is from OlympiadCreated
+    olympiads: OlympiadAdmission | Literal["kept"] = "kept"
     if runtime.settings.role == "hub":
         node, lifecycles = _hub(runtime)
         events = consumers.EVENTS
@@ -42,6 +46,7 @@ def build(
         node, lifecycles = _mirror(runtime)
         # a mirror learns its packages, instants and keys from the hub's feed, not from events
         events = EventTable("materials")
+        olympiads = OwnMunicipality(runtime.settings.municipality_id)
     return Service(
         name="materials",
         runtime=runtime,
@@ -52,6 +57,7 @@ def build(
         contexts=[node],
         lifecycles=lifecycles,
         gauges=gauges,
+        olympiads=olympiads,
     )
 
 

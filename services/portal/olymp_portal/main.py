@@ -77,6 +77,8 @@ def build(
         front=SecurityHeaders,
         # its trail is sign-ins and accounts with people's addresses, no procedure of the olympiad
         audit_api=False,
+        # it keeps no olympiads: its pages call the services with the person's own token
+        olympiads=None,
     )
     install_page_errors(service.app)
     return service

@@ -103,21 +103,27 @@ ERRORS: ErrorMap = {
 
 
 @router.post("", status_code=201, summary="Create an olympiad: schedule and venues")
-async def create_olympiad(body: OlympiadCreate, who: Organiser, uow: Uow) -> OlympiadRead:
+async def create_olympiad(
+    body: OlympiadCreate, who: Organiser, uow: Uow, settings: Settings
+) -> OlympiadRead:
     command = handlers.CreateOlympiad(
         title=body.title,
         school_year=body.school_year,
         time_zone=body.time_zone,
         subjects=tuple(s.to_domain() for s in body.subjects),
         venues=tuple(v.to_domain() for v in body.venues),
+        municipality_id=body.municipality_id,
     )
-    stored = await handlers.create_olympiad(command, uow, who)
+    stored = await handlers.create_olympiad(
+        command, uow, who, installation_municipality=settings.municipality_id
+    )
     return OlympiadRead.of(stored)
 
 
 @router.get("", summary="Every olympiad with its schedule and venues, the newest first")
 async def list_olympiads(who: Staff, uow: Uow) -> OlympiadList:
-    return OlympiadList(olympiads=[OlympiadRead.of(s) for s in await handlers.list_olympiads(uow)])
+    found = await handlers.list_olympiads(uow, who)
+    return OlympiadList(olympiads=[OlympiadRead.of(s) for s in found])
 
 
 @router.get("/{olympiad_id}", summary="An olympiad with its schedule and venues")

@@ -101,6 +101,12 @@ class OlympiadCreate(BaseModel):
     time_zone: str = Field(description="IANA time zone", examples=["Asia/Omsk"])
     subjects: list[SubjectSlotCreate] = Field(default_factory=list)
     venues: list[VenueCreate] = Field(default_factory=list)
+    municipality_id: str | None = Field(
+        default=None,
+        description="Whose olympiad it is (§4). Absent: the one municipality the organiser's"
+        " token is scoped to, else the installation's OLYMP_REGISTRATION_MUNICIPALITY_ID",
+        examples=["ust-ishim"],
+    )
 
 
 class RoundRead(BaseModel):
@@ -154,6 +160,7 @@ class OlympiadRead(BaseModel):
     school_year: str
     time_zone: str
     created_at: dt.datetime
+    municipality_id: str | None = Field(description="Whose olympiad it is; null: no municipality")
     subjects: list[SubjectRead]
     venues: list[VenueRead]
 
@@ -184,6 +191,7 @@ class OlympiadRead(BaseModel):
             school_year=olympiad.school_year,
             time_zone=olympiad.time_zone,
             created_at=stored.created_at,
+            municipality_id=stored.municipality_id,
             subjects=subjects,
             venues=[VenueRead.of(v) for v in olympiad.venues],
         )

@@ -13,6 +13,11 @@ class RegistrationSettings(SignedLinkSettings):
     model_config = service_config("registration")
 
     service_name: str = "registration"
+    # The municipality an olympiad is created for when its body names none and the organiser's
+    # token is not scoped to exactly one (OLYMP_REGISTRATION_MUNICIPALITY_ID or
+    # OLYMP_MUNICIPALITY_ID); empty: such an olympiad belongs to no municipality, and only
+    # callers unrestricted on municipality reach it.
+    municipality_id: str = ""
     # A district's application is a few thousand rows; a larger upload is a mistake, not a file.
     max_import_bytes: int = 20 * 1024 * 1024
     # Reading such a file takes about a second; a file that takes far longer was built to be slow.

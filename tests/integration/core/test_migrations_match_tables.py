@@ -17,6 +17,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from olymp_core.audit import audit_metadata
+from olymp_core.auth.olympiads import olympiads_metadata
 from olymp_core.events.tables import events_metadata
 from olymp_core.migrations import upgrade
 from olymp_core.settings import SERVICES
@@ -33,7 +34,13 @@ def declared_metadata(service: str) -> sa.MetaData:
             importlib.import_module(info.name)  # sub-feature stores register their tables
     own: sa.MetaData = importlib.import_module(f"olymp_{service}.store").metadata
     merged = sa.MetaData()
-    for metadata in (own, events_metadata, audit_metadata):
+    # whose each olympiad is: kept by every service but the portal, which keeps no olympiads
+    shared = (
+        events_metadata,
+        audit_metadata,
+        *([olympiads_metadata] if service != "portal" else []),
+    )
+    for metadata in (own, *shared):
         for table in metadata.tables.values():
             table.to_metadata(merged)
     return merged

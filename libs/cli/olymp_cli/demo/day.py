@@ -31,6 +31,8 @@ from olymp_core.clock import to_local
 from olymp_core.testing.synthetic import generate_participants, to_csv
 
 TIME_ZONE = "Asia/Omsk"
+# whose olympiad the demo's is: its organiser's token is scoped to it (§4)
+MUNICIPALITY = "ust-ishim"
 SUBJECTS = ("math", "physics")
 TASKS = 5
 TASK_MAX = Decimal(10)
@@ -157,6 +159,7 @@ class OlympiadDay:
             if today.month >= 9
             else f"{today.year - 1}/{today.year}",
             "time_zone": TIME_ZONE,
+            "municipality_id": MUNICIPALITY,
             "subjects": [
                 {
                     "subject_code": code,

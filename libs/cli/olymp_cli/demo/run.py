@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from olymp_cli.demo.client import SuiteClient
-from olymp_cli.demo.day import JURY, SUBJECTS, DayReport, OlympiadDay
+from olymp_cli.demo.day import JURY, MUNICIPALITY, SUBJECTS, DayReport, OlympiadDay
 from olymp_cli.suite import PRIVATE_KEY, Layout
 from olymp_core.auth import Role, ScopeKind, TokenIssuer
 from olymp_core.clock import SystemClock
@@ -39,7 +39,11 @@ async def run_day(
     where people work side by side (check-in, marking)."""
     issuer = TokenIssuer(PRIVATE_KEY.read_bytes())
     client = SuiteClient(
-        {s: layout.base_url(s) for s in SERVICES}, issuer, retry_within_s=retry_within_s
+        {s: layout.base_url(s) for s in SERVICES},
+        issuer,
+        retry_within_s=retry_within_s,
+        # the demo's organiser acts for its own municipality, as the portal's would
+        pinned={ScopeKind.MUNICIPALITY: [MUNICIPALITY]},
     )
     client.on_command = on_command
     try:
@@ -91,8 +95,8 @@ async def run_demo(
     return render_table(report.example_table) + f"\nПубличная страница: {report.public_page}"
 
 
-# the municipality whose organiser the demo's portal account is
-DEMO_MUNICIPALITY = "ust-ishim"
+# the municipality whose organiser the demo's portal account is: the demo olympiad's
+DEMO_MUNICIPALITY = MUNICIPALITY
 
 
 def _subjects(*codes: str) -> dict[ScopeKind, frozenset[str]]:

@@ -25,6 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.routing import BaseRoute, WebSocketRoute
 
 from olymp_core.auth.model import Policy, Principal, Role, ScopeRule
+from olymp_core.auth.olympiads import OLYMPIAD_PARAM, OLYMPIADS_STATE, OlympiadAdmission
 from olymp_core.auth.verifier import TokenVerifier, bearer_token
 
 VERIFIER_STATE = "token_verifier"
@@ -44,7 +45,8 @@ PrincipalDependency = Callable[..., Awaitable[Principal]]
 def authorize(*roles: Role, scope: ScopeRule | None = None) -> PrincipalDependency:
     """A dependency yielding the caller if it holds one of `roles` (and is within `scope`).
 
-    401 for a missing or invalid token, 403 for a wrong role or an out-of-scope request.
+    401 for a missing or invalid token, 403 for a wrong role or an out-of-scope request, and for
+    a caller restricted on municipality on an olympiad of another one (`olymp_core.auth.olympiads`).
     With `Role.PUBLIC` among `roles` no token is needed and an anonymous principal is yielded.
     """
     policy = Policy.of(*roles, scope=scope)
@@ -66,6 +68,7 @@ def authorize(*roles: Role, scope: ScopeRule | None = None) -> PrincipalDependen
             token = bearer_token(request.headers.get("authorization"))
             principal = await _verifier(request).verify(token)
             policy.enforce(principal, _request_param(request))
+            await _admit_to_olympiad(request, principal)
             return principal
 
         dependency = admit_by_token
@@ -78,6 +81,16 @@ def _verifier(request: Request) -> TokenVerifier:
     if not isinstance(verifier, TokenVerifier):
         raise RuntimeError(f"app.state.{VERIFIER_STATE} is not set: build it at startup")
     return verifier
+
+
+async def _admit_to_olympiad(request: Request, principal: Principal) -> None:
+    """A caller restricted on municipality reaches only its municipalities' olympiads; the app's
+    `olympiad_municipalities` state says whose each is. An app without it keeps no olympiads
+    (the portal: each of its pages calls the services with the person's own token)."""
+    olympiad = request.path_params.get(OLYMPIAD_PARAM)
+    admission: OlympiadAdmission | None = getattr(request.app.state, OLYMPIADS_STATE, None)
+    if olympiad is not None and admission is not None:
+        await admission.admit(principal, str(olympiad))
 
 
 def _request_param(request: Request) -> Callable[[str], str | None]:

@@ -4,6 +4,7 @@ commit here)."""
 from __future__ import annotations
 
 from olymp_appeals import store
+from olymp_core.auth.olympiads import record_municipality
 from olymp_core.contracts.coding import WorksDecoded
 from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
 from olymp_core.contracts.scoring import SubjectGradeChecked, WorkRescored
@@ -15,6 +16,7 @@ async def on_olympiad_created(event: OlympiadCreated, uow: UnitOfWork) -> None:
     await store.save_olympiad(
         uow.session, event.olympiad_id, event.title, event.time_zone, uow.clock.now()
     )
+    await record_municipality(uow.session, event.olympiad_id, event.municipality_id)
 
 
 async def on_participant_registered(event: ParticipantRegistered, uow: UnitOfWork) -> None:

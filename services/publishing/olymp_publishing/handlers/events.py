@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
+from olymp_core.auth.olympiads import record_municipality
 from olymp_core.clock import zone
 from olymp_core.contracts.appeals import AppealsState
 from olymp_core.contracts.coding import WorksDecoded
@@ -58,6 +59,7 @@ async def on_olympiad_created(
             scheduled.round_ends_at, last_rounds.get(code, scheduled.round_ends_at)
         )
     await approval_store.save_last_rounds(uow.session, event.olympiad_id, last_rounds)
+    await record_municipality(uow.session, event.olympiad_id, event.municipality_id)
     await store.forget_index(uow.session, event.olympiad_id)
     if files is not None:
         files.published(uow, event.olympiad_id)

@@ -74,6 +74,12 @@ class VenueOutOfScope(NotPermitted):
     type_ = "venue-out-of-scope"
 
 
+class MunicipalityOutOfScope(NotPermitted):
+    """An organiser restricted to some municipalities creates an olympiad of another one."""
+
+    title = "Олимпиада другого муниципалитета"
+
+
 class OlympiadNotFound(DomainError):
     title = "Олимпиада не найдена"
 

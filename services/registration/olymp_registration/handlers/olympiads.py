@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from olymp_core.auth import Principal
+from olymp_core.auth import Principal, ScopeKind
 from olymp_core.contracts.registration import OlympiadCreated, ScheduledSubject
 from olymp_core.db import UnitOfWork
 from olymp_core.subjects import UnknownSubject, subject
@@ -14,6 +14,7 @@ from olymp_registration import store
 from olymp_registration.domain import (
     EndWarnings,
     InvalidOlympiad,
+    MunicipalityOutOfScope,
     Olympiad,
     OlympiadNotFound,
     SubjectNotScheduled,
@@ -33,6 +34,8 @@ class CreateOlympiad:
     time_zone: str
     subjects: tuple[SubjectSchedule, ...]
     venues: tuple[Venue, ...]
+    # None: the organiser's one municipality, else the installation's (`olympiad_municipality`)
+    municipality_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,29 @@ def scheduled_subjects(olympiad: Olympiad) -> list[ScheduledSubject]:
     return scheduled
 
 
+def olympiad_municipality(requested: str | None, actor: Principal, installation: str) -> str | None:
+    """Whose olympiad is being created: the one named; else the one municipality the organiser's
+    token is scoped to; else the installation's. An organiser of one municipality creates no
+    olympiad of another's."""
+    restricted = actor.is_restricted(ScopeKind.MUNICIPALITY)
+    own = sorted(actor.scopes.get(ScopeKind.MUNICIPALITY, frozenset())) if restricted else []
+    chosen = requested or (own[0] if len(own) == 1 else installation) or None
+    if restricted and (chosen is None or not actor.may_access(ScopeKind.MUNICIPALITY, chosen)):
+        raise MunicipalityOutOfScope(
+            f"Ваш доступ ограничен муниципалитетами ({', '.join(own)}), а олимпиада создаётся "
+            + (f"для «{chosen}»" if chosen else "без муниципалитета")
+            + ": укажите в municipality_id один из своих."
+        )
+    return chosen
+
+
 async def create_olympiad(
-    command: CreateOlympiad, uow: UnitOfWork, actor: Principal
+    command: CreateOlympiad, uow: UnitOfWork, actor: Principal, *, installation_municipality: str
 ) -> store.StoredOlympiad:
     """Every broken rule is reported at once (`InvalidOlympiad.problems`); nothing is stored."""
+    municipality_id = olympiad_municipality(
+        command.municipality_id, actor, installation_municipality
+    )
     olympiad = Olympiad(
         title=command.title,
         school_year=command.school_year,
@@ -81,7 +103,12 @@ async def create_olympiad(
     olympiad_id = uuid.uuid4()
     now = uow.clock.now()
     await store.add_olympiad(
-        uow.session, olympiad_id, olympiad, created_at=now, created_by=actor.subject
+        uow.session,
+        olympiad_id,
+        olympiad,
+        created_at=now,
+        created_by=actor.subject,
+        municipality_id=municipality_id,
     )
     subjects = scheduled_subjects(olympiad)
     uow.publish(
@@ -90,6 +117,7 @@ async def create_olympiad(
             title=olympiad.title,
             time_zone=olympiad.time_zone,
             subjects=tuple(subjects),
+            municipality_id=municipality_id,
         )
     )
     await uow.audit(
@@ -103,20 +131,30 @@ async def create_olympiad(
             "time_zone": olympiad.time_zone,
             "subjects": [s.model_dump(mode="json") for s in subjects],
             "venues": [v.name for v in olympiad.venues],
+            "municipality_id": municipality_id,
         },
     )
     await uow.commit()
-    return store.StoredOlympiad(olympiad_id, olympiad, now)
+    return store.StoredOlympiad(olympiad_id, olympiad, now, municipality_id)
 
 
-async def list_olympiads(uow: UnitOfWork) -> list[store.StoredOlympiad]:
-    """Every olympiad of this installation, the newest first (a municipality holds a few a year)."""
+async def list_olympiads(uow: UnitOfWork, reader: Principal) -> list[store.StoredOlympiad]:
+    """Every olympiad of this installation the reader may reach (a municipality's coordinator:
+    their own municipality's), the newest first (a municipality holds a few a year)."""
     found = []
     for olympiad_id in await store.olympiad_ids(uow.session):
         stored = await store.get_olympiad(uow.session, olympiad_id)
-        if stored is not None:
+        if stored is not None and _reaches(reader, stored.municipality_id):
             found.append(stored)
     return found
+
+
+def _reaches(reader: Principal, municipality_id: str | None) -> bool:
+    if not reader.is_restricted(ScopeKind.MUNICIPALITY):
+        return True
+    return municipality_id is not None and reader.may_access(
+        ScopeKind.MUNICIPALITY, municipality_id
+    )
 
 
 async def get_olympiad(olympiad_id: uuid.UUID, uow: UnitOfWork) -> store.StoredOlympiad:

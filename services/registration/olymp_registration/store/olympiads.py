@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from olymp_core.auth.olympiads import record_municipality
 from olymp_registration.domain import (
     EndWarnings,
     Olympiad,
@@ -27,6 +28,7 @@ class StoredOlympiad:
     olympiad_id: uuid.UUID
     olympiad: Olympiad
     created_at: dt.datetime
+    municipality_id: str | None = None
 
 
 async def add_olympiad(
@@ -36,6 +38,7 @@ async def add_olympiad(
     *,
     created_at: dt.datetime,
     created_by: str,
+    municipality_id: str | None = None,
 ) -> None:
     await session.execute(
         sa.insert(olympiads).values(
@@ -45,8 +48,11 @@ async def add_olympiad(
             time_zone=olympiad.time_zone,
             created_at=created_at,
             created_by=created_by,
+            municipality_id=municipality_id,
         )
     )
+    # the table every service checks a municipality's coordinator against, in this transaction
+    await record_municipality(session, olympiad_id, municipality_id)
     rounds = [
         {
             "olympiad_id": olympiad_id,
@@ -189,4 +195,4 @@ async def get_olympiad(session: AsyncSession, olympiad_id: uuid.UUID) -> StoredO
             Venue(v.name, tuple(_room(r) for r in v.rooms), v.address) for v in venue_rows
         ),
     )
-    return StoredOlympiad(row.olympiad_id, olympiad, row.created_at)
+    return StoredOlympiad(row.olympiad_id, olympiad, row.created_at, row.municipality_id)

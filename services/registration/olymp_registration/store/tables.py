@@ -16,6 +16,9 @@ olympiads = sa.Table(
     sa.Column("time_zone", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("created_by", sa.Text, nullable=False),
+    # whose olympiad it is (§4: each municipality organises its own); NULL: created before the
+    # column, or on an installation that names no municipality
+    sa.Column("municipality_id", sa.Text),
 )
 
 # Wall-clock times in the olympiad's zone, as the organiser set them; UTC instants are derived.
