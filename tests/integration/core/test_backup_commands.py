@@ -8,6 +8,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
+import stat
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ async def test_backup_and_restore_give_back_the_databases_and_the_objects(
     await suite.store.delete("scans/math/МАТ-0417/page-1.jpg")
     await suite.store.put("scans/math/МАТ-0417/page-2.jpg", b"not the page that was scanned")
 
-    code, output = await run(suite, "restore", str(target))
+    code, output = await run(suite, "restore", str(target), "--overwrite-objects")
     assert code == 0, output
     assert "every checksum matches" in output
     assert "1 in the store with their checksums, 2 written back from the backup" in output
@@ -138,6 +139,51 @@ async def test_backup_and_restore_give_back_the_databases_and_the_objects(
     for key, data in SCANS.items():
         assert await suite.store.get(key) == data
         assert (await suite.store.stat(key)).content_type == "image/jpeg"
+
+
+async def test_a_backup_is_readable_by_its_owner_only(suite: Suite, tmp_path: Path) -> None:
+    target = tmp_path / "backups" / "20261120T2200Z"
+    code, output = await run(suite, "backup", str(target), "--copy-objects")
+    assert code == 0, output
+    found = {path: stat.S_IMODE(path.stat().st_mode) for path in [target, *target.rglob("*")]}
+    assert {path.name for path in found} >= {"manifest.json", "scoring.dump", "objects.jsonl"}
+    assert {
+        path.relative_to(tmp_path).as_posix(): mode
+        for path, mode in found.items()
+        if mode != (0o700 if path.is_dir() else 0o600)
+    } == {}
+
+
+async def test_a_restore_never_puts_older_objects_over_newer_ones_unless_asked(
+    suite: Suite, tmp_path: Path
+) -> None:
+    target = tmp_path / "backup"
+    assert (await run(suite, "backup", str(target), "--copy-objects"))[0] == 0
+    # the live suite publishes again: its results file is rewritten in place
+    today = "Фамилия;Баллы\nЁлкина-Сидорова;41\n".encode()
+    await suite.store.put("published/final/math-9.csv", today)
+    await suite.store.delete("scans/math/МАТ-0417/page-1.jpg")
+
+    again = suite.prefix + "again_"
+    code, output = await run(suite, "restore", str(target), prefix=again)
+    assert code == 1
+    assert "1 objects in the store differ from the backup" in output, output
+    assert "published/final/math-9.csv" in output and "--overwrite-objects" in output, output
+    assert await suite.store.get("published/final/math-9.csv") == today
+    assert not await suite.store.exists("scans/math/МАТ-0417/page-1.jpg")  # nothing touched
+    engine = create_async_engine(database_url("postgres"))
+    async with engine.connect() as conn:
+        created = await conn.scalar(
+            sa.text("SELECT count(*) FROM pg_database WHERE datname LIKE :p"), {"p": again + "%"}
+        )
+    await engine.dispose()
+    assert created == 0
+
+    code, output = await run(suite, "restore", str(target), "--overwrite-objects", prefix=again)
+    assert code == 0, output
+    assert "1 in the store with their checksums, 2 written back from the backup" in output
+    for key, data in SCANS.items():
+        assert await suite.store.get(key) == data
 
 
 async def test_a_damaged_backup_is_refused_before_anything_is_restored(

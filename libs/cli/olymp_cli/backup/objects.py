@@ -29,14 +29,12 @@ class ListingSummary:
 
 
 @dataclass
-class RestoredObjects:
-    present: int = 0  # already in the store with the manifest's bytes
-    restored: int = 0  # written back from the backup's copy
-    missing: list[str] = field(default_factory=list)  # absent or changed, and no copy to restore
+class ObjectsInStore:
+    """Each object of the listing as the store holds it now, before a restore writes anything."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.missing
+    present: int = 0  # with the manifest's bytes
+    absent: list[ObjectEntry] = field(default_factory=list)
+    changed: list[ObjectEntry] = field(default_factory=list)  # the key holds other bytes
 
 
 async def digest(
@@ -114,32 +112,38 @@ def _keep(partial: Path, target: Path | None) -> None:
     partial.replace(target)
 
 
-async def restore(
-    store: ObjectStore, directory: Path, objects: list[ObjectEntry], *, copied: bool
-) -> RestoredObjects:
-    """Check every object of the listing in the store; write back from the copy what is missing
-    or changed, when the backup has the copies."""
+async def compare(store: ObjectStore, objects: list[ObjectEntry]) -> ObjectsInStore:
+    """Look for every object of the listing in the store by its bytes; nothing is written."""
     await store.ensure_ready()
-    outcome = RestoredObjects()
+    found = ObjectsInStore()
 
     async def one(entry: ObjectEntry) -> None:
-        expected = (entry.size, entry.sha256)
-        if await digest(store, entry.key) == expected:
-            outcome.present += 1
-            return
-        if copied:
-            with copy_path(directory, entry.sha256).open("rb") as source:
-                await store.put(
-                    entry.key, source, content_type=entry.content_type, metadata=entry.metadata
-                )
-            if await digest(store, entry.key) == expected:
-                outcome.restored += 1
-                return
-        outcome.missing.append(entry.key)
+        held = await digest(store, entry.key)
+        if held == (entry.size, entry.sha256):
+            found.present += 1
+        elif held is None:
+            found.absent.append(entry)
+        else:
+            found.changed.append(entry)
 
     await _bounded(objects, one)
-    outcome.missing.sort()
-    return outcome
+    found.absent.sort(key=lambda entry: entry.key)
+    found.changed.sort(key=lambda entry: entry.key)
+    return found
+
+
+async def write_back(store: ObjectStore, directory: Path, objects: list[ObjectEntry]) -> list[str]:
+    """Put each object's bytes from the backup's copy under its key; the keys that still do not
+    hold those bytes after it."""
+
+    async def one(entry: ObjectEntry) -> str | None:
+        with copy_path(directory, entry.sha256).open("rb") as source:
+            await store.put(
+                entry.key, source, content_type=entry.content_type, metadata=entry.metadata
+            )
+        return None if await digest(store, entry.key) == (entry.size, entry.sha256) else entry.key
+
+    return sorted(key for key in await _bounded(objects, one) if key is not None)
 
 
 async def _bounded(items: Iterable[T], work: Callable[[T], Awaitable[R]]) -> list[R]:

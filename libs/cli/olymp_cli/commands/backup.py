@@ -1,16 +1,20 @@
 """`olymp backup DIR` and `olymp restore DIR`: the suite's databases and object store, out and back.
 
 The layout of a backup is described in `olymp_cli.backup`. A restore trusts nothing it has not
-checked: every checksum first, then only into databases that hold nothing, then every object of
-the listing is looked for in the store by its bytes.
+checked: every checksum first, then only into databases that hold nothing and over no object the
+store holds with other bytes (unless asked), then every object of the listing is looked for in the
+store by its bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import importlib.metadata
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -45,14 +49,32 @@ def backup(port_offset: int, database_prefix: str, directory: Path, copy_objects
     is listed after the dumps, so every object they name is in the listing. Each service's
     database is OLYMP_<SERVICE>_DATABASE_URL when set (as the service reads it), else the
     layout's (OLYMP_POSTGRES_URL + <prefix><service>); the store is OLYMP_STORAGE_URL. DIRECTORY
-    must be new or empty. pg_dump must be of the server's major version.
+    must be new or empty; it and everything in it are readable by the owner only (0700, 0600):
+    a backup holds participants' personal data. pg_dump must be of the server's major version.
     """
     if directory.exists() and any(directory.iterdir()):
         raise click.ClickException(f"{directory} is not empty: give a new directory per backup")
     layout = Layout.from_env(port_offset, database_prefix)
+    with _owner_only():
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(0o700)  # it may have been made empty beforehand, by anyone's mask
+        _back_up(layout, directory, copy_objects)
+
+
+@contextlib.contextmanager
+def _owner_only() -> Iterator[None]:
+    """Whatever is created meanwhile, pg_dump's files included (it inherits the mask), is the
+    owner's alone: participants are mostly minors, and a backup is full dumps of their data."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _back_up(layout: Layout, directory: Path, copy_objects: bool) -> None:
     started = time.monotonic()
     created_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    directory.mkdir(parents=True, exist_ok=True)
     dumps: dict[str, manifest.DatabaseDump] = {}
     try:
         version = databases.tool_version("pg_dump")
@@ -108,15 +130,30 @@ def backup(port_offset: int, database_prefix: str, directory: Path, copy_objects
     is_flag=True,
     help="Only check the backup's checksums, restore nothing.",
 )
-def restore(port_offset: int, database_prefix: str, directory: Path, check_only: bool) -> None:
+@click.option(
+    "--overwrite-objects",
+    is_flag=True,
+    help="Put the backup's bytes over objects whose key holds other bytes in the store; without "
+    "it such objects are listed and nothing is restored. Only for the suite's own store, stopped.",
+)
+def restore(
+    port_offset: int,
+    database_prefix: str,
+    directory: Path,
+    check_only: bool,
+    overwrite_objects: bool,
+) -> None:
     """Restore a backup made by `olymp backup` into fresh databases, and check the object store.
 
     First every file's size and sha256 is checked against the manifest: a damaged backup is
     refused whole. Then each service's database (named as for `olymp backup`) must be missing or
-    empty — it is created and restored with pg_restore, owned by the user that restores — and
-    every object of the listing must be in the store with its sha256; missing or changed ones are
-    written back from the backup when it holds their bytes (--copy-objects). Stop the suite
-    first; start it again (`olymp up`) after. Exits with 1 when an object is still missing.
+    empty, and no object of the listing may hold other bytes in the store when the backup has
+    their copies (a live suite rewrites its published results index in place), unless
+    --overwrite-objects. Each database is created and restored with pg_restore, owned by the user
+    that restores, and objects missing from the store (with --overwrite-objects changed ones too)
+    are written back from the backup when it holds their bytes (--copy-objects). Stop the suite
+    first; start it again (`olymp up`) after. Exits with 1 when an object is still missing or
+    differs.
     """
     started = time.monotonic()
     try:
@@ -134,36 +171,54 @@ def restore(port_offset: int, database_prefix: str, directory: Path, check_only:
     layout = Layout.from_env(port_offset, database_prefix)
     targets = {service: databases.database_url(layout, service) for service in found.databases}
     asyncio.run(_refuse_used_databases(targets))
+    store = open_store(layout.storage_url)
+    try:
+        held = asyncio.run(objects.compare(store, listing))
+    except StorageError as exc:
+        raise click.ClickException(f"the object store: {exc}; nothing restored") from None
+    copied = found.objects.copied
+    if copied and held.changed and not overwrite_objects:
+        raise click.ClickException(
+            f"{len(held.changed)} objects in the store differ from the backup: "
+            f"{_keys([entry.key for entry in held.changed])}; nothing restored. The store may be "
+            "a running suite's (publishing rewrites its results index in place): restore beside "
+            "it with a store of its own (OLYMP_STORAGE_URL). To put the backup's bytes back over "
+            "them in the suite's own store, stopped, run the restore with --overwrite-objects"
+        )
     try:
         for service, dump in found.databases.items():
             asyncio.run(databases.restore(targets[service], directory / dump.path))
             click.echo(f"database {databases.database_name(targets[service])}: restored")
     except databases.ToolFailed as exc:
         raise click.ClickException(str(exc)) from None
-    store = open_store(layout.storage_url)
+    # with copies, anything changed is here only with --overwrite-objects (refused above)
+    to_write = [*held.absent, *held.changed] if copied else []
     try:
-        outcome = asyncio.run(
-            objects.restore(store, directory, listing, copied=found.objects.copied)
-        )
+        failed = asyncio.run(objects.write_back(store, directory, to_write))
     except StorageError as exc:
         raise click.ClickException(
             f"the object store: {exc}; the databases are restored. Once the store answers, "
             "check the objects with a restore under a new --database-prefix"
         ) from None
     click.echo(
-        f"objects: {outcome.present} in the store with their checksums, "
-        f"{outcome.restored} written back from the backup"
+        f"objects: {held.present} in the store with their checksums, "
+        f"{len(to_write) - len(failed)} written back from the backup"
     )
-    if not outcome.ok:
-        shown = ", ".join(outcome.missing[:10])
-        more = f" and {len(outcome.missing) - 10} more" if len(outcome.missing) > 10 else ""
+    if not copied:
+        failed = sorted(entry.key for entry in [*held.absent, *held.changed])
+    if failed:
         click.echo(
-            f"{len(outcome.missing)} objects are missing or changed in the store and the backup "
-            f"has no copy of them: {shown}{more}",
+            f"{len(failed)} objects are missing or changed in the store and the backup "
+            f"has no copy of them: {_keys(failed)}",
             err=True,
         )
         raise SystemExit(1)
     click.echo(f"restored in {time.monotonic() - started:.1f} s; start the suite: olymp up")
+
+
+def _keys(keys: list[str]) -> str:
+    shown = ", ".join(keys[:10])
+    return shown + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
 
 
 async def _refuse_used_databases(targets: dict[str, str]) -> None:
@@ -176,5 +231,6 @@ async def _refuse_used_databases(targets: dict[str, str]) -> None:
     if used:
         raise click.ClickException(
             f"not empty: {', '.join(used)}. A restore goes into fresh databases: stop the suite "
-            "(olymp down) and drop them, or restore under another --database-prefix"
+            "(olymp down) and drop them, or restore beside them under another --database-prefix "
+            "with a store of its own (OLYMP_STORAGE_URL)"
         )
