@@ -16,22 +16,29 @@ request (or handler) that recorded an event in its outbox row's headers, which a
 message is published with; the relay publishes under a producer span continuing that trace, and the
 consumer runs the handler under a consumer span continuing the relay's, so the events a handler
 records carry the same trace on to the next service.
+
+No span keeps the values of a query string, only its parameter names: a playback link's signature
+or a one-time code there is a credential, and traces are read by more people than the service.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import grpc
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.instrumentation.grpc import aio_client_interceptors, aio_server_interceptor
 from opentelemetry.propagators.textmap import Getter
 from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_NAMESPACE, Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import Span as SdkSpan
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -42,6 +49,10 @@ W3C = TraceContextTextMapPropagator()
 STANDARD_ENDPOINTS = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
 # probes and scrapes every few seconds would bury the requests people made
 UNTRACED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# where HTTP instrumentations (FastAPI's, or a launcher's for clients) put a query string
+QUERY_ATTRIBUTES = frozenset({"url.query"})
+URL_ATTRIBUTES = frozenset({"url.full", "http.url", "http.target"})
+REDACTED = "REDACTED"
 
 
 class Tracing:
@@ -52,6 +63,9 @@ class Tracing:
         self.tracer: Tracer | None = (
             None if provider is None else provider.get_tracer(f"olymp.{service}")
         )
+        if provider is not None and provider not in _REDACTING:
+            provider.add_span_processor(_QueryRedaction())
+            _REDACTING.add(provider)
 
     @classmethod
     def from_settings(cls, settings: ServiceSettings) -> Tracing:
@@ -177,6 +191,30 @@ def _messaging(
 
 def _probe(scope: MutableMapping[str, Any]) -> bool:
     return scope.get("path") in UNTRACED_PATHS
+
+
+class _QueryRedaction(SpanProcessor):
+    """Replaces every query value a span was started with; at its start, so no exporter (they
+    read spans as they end) ever sees one."""
+
+    def on_start(self, span: SdkSpan, parent_context: Context | None = None) -> None:
+        for name, value in list((span.attributes or {}).items()):
+            if name in QUERY_ATTRIBUTES and isinstance(value, str):
+                span.set_attribute(name, _redacted_query(value))
+            elif name in URL_ATTRIBUTES and isinstance(value, str) and "?" in value:
+                parts = urlsplit(value)
+                span.set_attribute(
+                    name, parts._replace(query=_redacted_query(parts.query)).geturl()
+                )
+
+
+def _redacted_query(query: str) -> str:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(key, REDACTED) for key, _ in pairs])
+
+
+# providers with the redaction added: a process's provider serves every service built in it
+_REDACTING: weakref.WeakSet[TracerProvider] = weakref.WeakSet()
 
 
 class _HeaderGetter(Getter[Mapping[str, Any]]):

@@ -207,6 +207,54 @@ class OneOlympiad(registration_pb2_grpc.RegistrationServiceServicer):  # type: i
         )
 
 
+async def test_no_query_string_value_reaches_a_trace(
+    pair: tuple[ServiceHarness, ServiceHarness], spans: InMemorySpanExporter
+) -> None:
+    """A playback link's signature is its credential: a span exported with it would hand the
+    recording to whoever reads the traces."""
+    registration, _ = pair
+    signature = "c2lnbmVkLWJ5LXRoZS1zZXJ2aWNl"
+    path = f"/olympiads/{uuid.uuid4()}/recordings/{uuid.uuid4()}/media"
+    answered = await registration.client.get(
+        path,
+        params={"viewer": "nablyudatel-ershova", "expires": "1763434800", "signature": signature},
+        headers=registration.auth(Role.COORDINATOR),
+    )
+    assert answered.status_code >= 400, answered.text
+    (request,) = [
+        span
+        for span in spans.get_finished_spans()
+        if span.kind is SpanKind.SERVER
+        and span.attributes is not None
+        and span.attributes.get("url.path") == path
+    ]
+    assert request.attributes is not None
+    assert request.attributes["url.query"] == (
+        "viewer=REDACTED&expires=REDACTED&signature=REDACTED"
+    )
+    assert not [
+        span.name
+        for span in spans.get_finished_spans()
+        if signature in repr(span.attributes) or "nablyudatel" in repr(span.attributes)
+    ]
+
+
+def test_a_client_spans_url_keeps_its_query_names_only() -> None:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = Tracing(provider, "portal").tracer
+    assert tracer is not None
+    link = "http://127.0.0.1:8001/olympiads/1/recordings/2/media?viewer=v-1&signature=c2ln"
+    with tracer.start_as_current_span("GET", attributes={"url.full": link}):
+        pass
+    (span,) = exporter.get_finished_spans()
+    assert span.attributes is not None
+    assert span.attributes["url.full"] == (
+        "http://127.0.0.1:8001/olympiads/1/recordings/2/media?viewer=REDACTED&signature=REDACTED"
+    )
+
+
 async def test_a_grpc_call_continues_the_callers_trace() -> None:
     """Client and server interceptors, as the mirror's feed client and every gRPC server get them
     when tracing is on; a provider of the test's own, not the process's."""
