@@ -98,6 +98,9 @@ def _scope_option(
     return dict(scopes)
 
 
+_SCOPE_EXAMPLES = {"municipality": "ust-ishim", "venue": "school-7", "subject": "math"}
+
+
 def refuse_unpinned_roles(roles: Iterable[Role], scopes: Mapping[ScopeKind, set[str]]) -> None:
     """A role pinned to a scope kind (jury: subject, municipal coordinator: municipality, venue
     coordinator: venue) is not issued without it: the services would refuse such a token."""
@@ -107,9 +110,11 @@ def refuse_unpinned_roles(roles: Iterable[Role], scopes: Mapping[ScopeKind, set[
             f"роли {role.value} («{role.label}») — --scope {kind.value}=…"
             for role, kind in missing.items()
         )
+        kind = next(iter(missing.values())).value
+        example = _SCOPE_EXAMPLES.get(kind, "…")
         raise click.UsageError(
             f"Не указана область, к которой привязана роль: {needs}. Укажите значение, например "
-            "--scope subject=math, или «*» (--scope subject='*'), если доступ нужен ко всем."
+            f"--scope {kind}={example}, или «*» (--scope {kind}='*'), если доступ нужен ко всем."
         )
 
 
