@@ -322,3 +322,39 @@ async def test_p141_works_per_room_against_those_present_and_a_mismatch_explaine
         works_url(olympiad_id, ROOM), json={"works": 1}, headers=venue_coordinator(desk, GYMNASIUM)
     )
     assert other.status_code == 403
+
+
+async def test_p141_a_room_counts_those_checked_in_at_its_venue_not_elsewhere(desk: Desk) -> None:
+    """Seated in Кабинет 9 the day before, Зуев-Осипов came to the gymnasium and was checked in
+    there: the school's room expects no work from him, the gymnasium counts him as present."""
+    olympiad_id, ids = await olympiad_seated(desk)
+    for surname in ("Артёмов", "Белова"):
+        assert (await check_in(desk, olympiad_id, ids[surname], ["passport"])).status_code == 200
+    elsewhere = await desk.svc.client.post(
+        f"/olympiads/{olympiad_id}/subjects/math/check-in",
+        json={
+            "entries": [
+                {"participant_id": ids["Зуев-Осипов"], "present": True, "documents": ["passport"]}
+            ],
+            "venue": GYMNASIUM,
+        },
+        headers=desk.svc.auth(Role.VENUE_COORDINATOR, sub="orgkomitet"),  # at every venue
+    )
+    assert elsewhere.status_code == 200, elsewhere.text
+    desk.clock.set(AFTER_ROUND)
+
+    school = await desk.svc.client.get(works_url(olympiad_id), headers=venue_coordinator(desk))
+    assert school.status_code == 200, school.text
+    rooms = {r["room"]: r["present"] for r in school.json()["rooms"]}
+    assert rooms == {ROOM: 0, HALL: 2}
+    gymnasium = await desk.svc.client.get(
+        f"/olympiads/{olympiad_id}/subjects/math/venues/{GYMNASIUM}/works",
+        headers=venue_coordinator(desk, GYMNASIUM),
+    )
+    assert gymnasium.status_code == 200, gymnasium.text
+    assert gymnasium.json()["unseated_present"] == 1
+    counted = await desk.svc.client.put(
+        works_url(olympiad_id, HALL), json={"works": 2}, headers=venue_coordinator(desk)
+    )
+    assert counted.status_code == 200, counted.text
+    assert (counted.json()["present"], counted.json()["mismatch"]) == (2, 0)

@@ -29,7 +29,9 @@ async def present_by_room(
     session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, venue: str, day: dt.date
 ) -> dict[str, tuple[int, int]]:
     """room → (present and not removed, removed) among those seated at the venue and checked in
-    present on `day`."""
+    present there on `day` (one seated here but checked in at another venue hands in the work
+    there, and is counted there as present without a desk). A mark made naming no venue (the
+    organising committee's) counts where the desk is."""
     removed = sa.exists().where(
         removals.c.participant_id == seats.c.participant_id, removals.c.day == day
     )
@@ -45,6 +47,7 @@ async def present_by_room(
             seats.c.subject_code == subject_code,
             seats.c.venue == venue,
             day_marks.c.day == day,
+            sa.or_(day_marks.c.venue == venue, day_marks.c.venue.is_(None)),
             day_marks.c.attendance == Attendance.PRESENT.value,
         )
         .group_by(seats.c.room)
@@ -66,7 +69,7 @@ async def present_unseated(
             participants.c.olympiad_id == olympiad_id,
             participants.c.subject_code == subject_code,
             day_marks.c.day == day,
-            day_marks.c.venue == venue,
+            sa.or_(day_marks.c.venue == venue, day_marks.c.venue.is_(None)),
             day_marks.c.attendance == Attendance.PRESENT.value,
             ~seated,
         )
