@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from olymp_core.auth import Role
+from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.coding import WorkCoded
 from olymp_core.events.tables import outbox
@@ -18,6 +18,8 @@ from olymp_core.testing.service import ServiceHarness, running_service
 
 CHAIR = "chair-ivanova"
 SUBJECT = "math"
+# the jury of the subject under test (a jury token always names its subjects, §21)
+MATH_JURY = {ScopeKind.SUBJECT: [SUBJECT]}
 GRADE = 9
 START = dt.datetime(2025, 11, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -63,17 +65,23 @@ async def set_scheme(
             "threshold": {"kind": "points", "value": threshold},
             "rule": rule,
         },
-        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
+        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR, scopes=MATH_JURY),
     )
 
 
 async def mark(
-    svc: ServiceHarness, olympiad_id: uuid.UUID, code: str, member: str, **scores: str
+    svc: ServiceHarness,
+    olympiad_id: uuid.UUID,
+    code: str,
+    member: str,
+    subject: str = SUBJECT,
+    **scores: str,
 ) -> Any:
+    """`member`, a jury member of `subject`, marks the work `code`."""
     return await svc.client.post(
         f"/olympiads/{olympiad_id}/works/{code}/marks",
         json={"task_scores": {name.removeprefix("t"): value for name, value in scores.items()}},
-        headers=svc.auth(Role.JURY_MEMBER, sub=member),
+        headers=svc.auth(Role.JURY_MEMBER, sub=member, scopes={ScopeKind.SUBJECT: [subject]}),
     )
 
 

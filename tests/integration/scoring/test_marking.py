@@ -11,6 +11,7 @@ from olymp_core.auth import Role, ScopeKind
 from olymp_core.testing.service import ServiceHarness
 from tests.integration.scoring.conftest import (
     CHAIR,
+    MATH_JURY,
     base,
     code_works,
     mark,
@@ -39,7 +40,7 @@ async def test_p69_two_marks_within_threshold_give_the_rounded_mean(
         "needs_third_mark_tasks": [],
     }
     listed = await svc.client.get(
-        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR)
+        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR, scopes=MATH_JURY)
     )
     (work,) = listed.json()["works"]
     # (7 + 8) / 2 = 7.5; (3 + 4.5) / 2 = 3.75 rounds half-up to the step: 4
@@ -64,7 +65,7 @@ async def test_p73_a_third_member_marks_only_the_disputed_task_and_decides(
     third = await mark(svc, olympiad_id, "M9-002", "jury-c", t1="5")
     assert third.json()["status"] == "checked"
     listed = await svc.client.get(
-        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR)
+        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR, scopes=MATH_JURY)
     )
     assert listed.json()["works"][0]["final_scores"] == {"1": "5", "2": "5.5"}
 
@@ -84,7 +85,8 @@ async def test_p69_the_same_member_cannot_mark_a_work_twice(
     repeated = await mark(svc, olympiad_id, "M9-003", "jury-a", t1="1", t2="1.0")
     assert repeated.status_code == 200, repeated.text
     seen = await svc.client.get(
-        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_MEMBER, sub="jury-a")
+        base(olympiad_id) + "/works",
+        headers=svc.auth(Role.JURY_MEMBER, sub="jury-a", scopes=MATH_JURY),
     )
     (work,) = seen.json()["works"]
     assert work["my_marks"] == {"1": "1", "2": "1"}
@@ -113,7 +115,8 @@ async def test_p69_a_jury_member_sees_only_their_own_marks(
     await mark(svc, olympiad_id, "M9-005", "jury-a", t1="3", t2="4")
     await mark(svc, olympiad_id, "M9-005", "jury-b", t1="8.5", t2="4")
     seen = await svc.client.get(
-        base(olympiad_id) + "/works", headers=svc.auth(Role.JURY_MEMBER, sub="jury-a")
+        base(olympiad_id) + "/works",
+        headers=svc.auth(Role.JURY_MEMBER, sub="jury-a", scopes=MATH_JURY),
     )
     (work,) = seen.json()["works"]
     assert work["my_marks"] == {"1": "3", "2": "4"}
@@ -141,7 +144,7 @@ async def test_p68_annulled_work_counts_as_done_and_takes_no_marks(
     annul = await svc.client.post(
         f"/olympiads/{olympiad_id}/works/M9-007/annulment",
         json={"reason": "identifying_marks"},
-        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
+        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR, scopes=MATH_JURY),
     )
     assert annul.status_code == 200, annul.text
     assert "п. 47, 52, 68" in annul.json()["reason_text"]
@@ -151,13 +154,13 @@ async def test_p68_annulled_work_counts_as_done_and_takes_no_marks(
     twice = await svc.client.post(
         f"/olympiads/{olympiad_id}/works/M9-007/annulment",
         json={"reason": "identifying_marks"},
-        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
+        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR, scopes=MATH_JURY),
     )
     assert twice.status_code == 200, twice.text
     other = await svc.client.post(
         f"/olympiads/{olympiad_id}/works/M9-007/annulment",
         json={"reason": "violation_before_approval"},
-        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR),
+        headers=svc.auth(Role.JURY_CHAIR, sub=CHAIR, scopes=MATH_JURY),
     )
     assert other.status_code == 409
 
@@ -233,7 +236,7 @@ async def test_marks_need_a_token_and_a_jury_role(
             "tasks": [{"number": 1, "max_points": "5"}],
             "threshold": {"kind": "points", "value": "1"},
         },
-        headers=svc.auth(Role.JURY_MEMBER),
+        headers=svc.auth(Role.JURY_MEMBER, scopes=MATH_JURY),
     )
     assert member_scheme.status_code == 403
     other_subject = await svc.client.get(

@@ -272,7 +272,7 @@ async def test_p69_informatics_works_are_never_marked_nor_handed_out_by_the_queu
     member = svc.auth(Role.JURY_MEMBER, sub="jury-a", scopes={ScopeKind.SUBJECT: [INFORMATICS]})
 
     claim = await svc.client.post(grade_base(olympiad_id) + "/claims", headers=member)
-    marked = await mark(svc, olympiad_id, number, "jury-a", t1="1", t2="1", t3="1")
+    marked = await mark(svc, olympiad_id, number, "jury-a", INFORMATICS, t1="1", t2="1", t3="1")
 
     assert claim.status_code == 204
     assert marked.status_code == 409
