@@ -359,8 +359,9 @@ class CheckInEntryModel(BaseModel):
         default=None,
         description="The identity documents shown (§36): a passport; under 14 on the round's day"
         " a birth certificate and a school certificate with a photo. Checked against the date"
-        " of birth; when the application gave none, either set is accepted. Omitted: none"
-        " recorded.",
+        " of birth; when the application gave none, either set is accepted. Omitted (older"
+        " clients): taken, but recorded as «документ не отмечен», named in the audit trail and"
+        " counted in the venue's works count (`present_without_documents`).",
         examples=[["passport"], ["birth_certificate", "school_certificate"]],
     )
 

@@ -364,3 +364,19 @@ async def test_p141_works_per_room_and_a_mismatch_needs_an_explanation(suite: Su
         after = await venue.get(explained.headers["location"])
     assert "расхождение: -1" in after.text
     assert "Ельцов ушёл по болезни, работа не сдана" in after.text
+    assert "Документ не отмечен" not in after.text
+
+    # a desk that sends no documents: taken, and the venue is told where it counts the works
+    registration = suite["registration"]
+    unchecked = await registration.client.post(
+        f"/olympiads/{olympiad_id}/subjects/{SUBJECT}/check-in",
+        json={
+            "entries": [{"participant_id": ids["Римская-Корсакова Варвара"], "present": True}],
+            "venue": VENUE,
+        },
+        headers=registration.auth(Role.VENUE_COORDINATOR, scopes={ScopeKind.VENUE: [VENUE]}),
+    )
+    assert unchecked.status_code == 200, unchecked.text
+    async with signed_in(suite, "venue-sidorova") as venue:
+        screen = await venue.get(f"{base}/works?venue={quote(VENUE)}")
+    assert "Документ не отмечен: 1" in screen.text

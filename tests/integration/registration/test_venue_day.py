@@ -338,7 +338,9 @@ async def test_p141_a_room_counts_those_checked_in_at_its_venue_not_elsewhere(de
             ],
             "venue": GYMNASIUM,
         },
-        headers=desk.svc.auth(Role.VENUE_COORDINATOR, sub="orgkomitet"),  # at every venue
+        headers=desk.svc.auth(  # at every venue
+            Role.VENUE_COORDINATOR, sub="orgkomitet", scopes={ScopeKind.VENUE: ["*"]}
+        ),
     )
     assert elsewhere.status_code == 200, elsewhere.text
     desk.clock.set(AFTER_ROUND)
@@ -358,3 +360,26 @@ async def test_p141_a_room_counts_those_checked_in_at_its_venue_not_elsewhere(de
     )
     assert counted.status_code == 200, counted.text
     assert (counted.json()["present"], counted.json()["mismatch"]) == (2, 0)
+
+
+async def test_p36_a_check_in_sent_without_documents_is_shown_as_document_not_checked(
+    desk: Desk,
+) -> None:
+    """A client that sends no documents is still taken (older desks), but the venue sees how many
+    entered with no document checked, where it counts the works, and the trail names them."""
+    olympiad_id, ids = await olympiad_seated(desk)
+    assert (await check_in(desk, olympiad_id, ids["Артёмов"], ["passport"])).status_code == 200
+    unchecked = await check_in(desk, olympiad_id, ids["Белова"], None)
+    assert unchecked.status_code == 200, unchecked.text
+    desk.clock.set(AFTER_ROUND)
+
+    read = await desk.svc.client.get(works_url(olympiad_id), headers=venue_coordinator(desk))
+    assert read.status_code == 200, read.text
+    assert read.json()["present_without_documents"] == 1
+    assert {r["room"]: r["present"] for r in read.json()["rooms"]} == {ROOM: 0, HALL: 2}
+    checked_in = [
+        e[2]
+        for e in await desk.audit_entries(f"{olympiad_id}/math")
+        if e[1] == "participants.checked_in"
+    ]
+    assert [e["documents_not_checked"] for e in checked_in] == [[], [ids["Белова"]]]

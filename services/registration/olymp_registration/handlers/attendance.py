@@ -196,6 +196,10 @@ async def check_in_participants(
                 for e in command.entries
                 if e.present and e.documents is not None
             },
+            # taken from clients that send no documents, so the trail says none was checked
+            "documents_not_checked": [
+                str(e.participant_id) for e in command.entries if e.present and e.documents is None
+            ],
         },
     )
     await uow.commit()

@@ -54,6 +54,8 @@ class VenueCounts:
     rooms: tuple[RoomTally, ...]
     unseated_present: int
     """present at the venue without a desk: in no room's count"""
+    present_without_documents: int
+    """present with no identity document recorded (§36): «документ не отмечен»"""
 
 
 async def removal_act(
@@ -124,7 +126,10 @@ async def venue_counts(
     unseated = await counts_store.present_unseated(
         uow.session, olympiad_id, subject_code, venue, chosen
     )
-    return VenueCounts(venue, chosen, tuple(tallies), unseated)
+    undocumented = await counts_store.present_without_documents(
+        uow.session, olympiad_id, subject_code, venue, chosen
+    )
+    return VenueCounts(venue, chosen, tuple(tallies), unseated, undocumented)
 
 
 async def count_works(command: CountWorks, uow: UnitOfWork, actor: Principal) -> RoomTally:

@@ -54,6 +54,10 @@ class VenueCountsRead(BaseModel):
     unseated_present: int = Field(
         description="Present at the venue without a desk there: in no room's count"
     )
+    present_without_documents: int = Field(
+        description="Present at the venue with no identity document recorded (§36): the check-in "
+        "sent none («документ не отмечен»)"
+    )
 
     @classmethod
     def of(cls, found: VenueCounts) -> VenueCountsRead:
@@ -62,4 +66,5 @@ class VenueCountsRead(BaseModel):
             day=found.day,
             rooms=[RoomCountRead.of(t) for t in found.rooms],
             unseated_present=found.unseated_present,
+            present_without_documents=found.present_without_documents,
         )

@@ -77,6 +77,29 @@ async def present_unseated(
     return int(found or 0)
 
 
+async def present_without_documents(
+    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, venue: str, day: dt.date
+) -> int:
+    """Checked in present at the venue on `day` with no identity document recorded (§36): sent
+    by a client that marks attendance only. A mark naming no venue counts where the desk is."""
+    seated_here = sa.exists().where(
+        seats.c.participant_id == participants.c.participant_id, seats.c.venue == venue
+    )
+    found = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(participants.join(day_marks))
+        .where(
+            participants.c.olympiad_id == olympiad_id,
+            participants.c.subject_code == subject_code,
+            day_marks.c.day == day,
+            sa.or_(day_marks.c.venue == venue, day_marks.c.venue.is_(None) & seated_here),
+            day_marks.c.attendance == Attendance.PRESENT.value,
+            sa.func.jsonb_array_length(day_marks.c.documents) == 0,
+        )
+    )
+    return int(found or 0)
+
+
 async def counts(
     session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, venue: str, day: dt.date
 ) -> dict[str, StoredCount]:
