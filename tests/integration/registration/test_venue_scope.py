@@ -110,7 +110,9 @@ async def test_p53_removal_only_by_the_venue_where_the_participant_was_marked(de
     school_1, school_5 = coordinator_of(desk, SCHOOL_1), coordinator_of(desk, SCHOOL_5)
     at_1, unnamed = ids[0], ids[1]
     assert (await check_in(desk, olympiad_id, [(at_1, True)], school_1, venue=SCHOOL_1)).is_success
-    anywhere = desk.svc.auth(Role.VENUE_COORDINATOR, sub="municipal-desk")
+    anywhere = desk.svc.auth(
+        Role.VENUE_COORDINATOR, sub="municipal-desk", scopes={ScopeKind.VENUE: ["*"]}
+    )
     assert (await check_in(desk, olympiad_id, [(unnamed, True)], anywhere)).is_success
     desk.clock.set(DURING_ROUND)
 
@@ -139,7 +141,9 @@ async def test_p53_removal_only_by_the_venue_where_the_participant_was_marked(de
 async def test_venue_coordinator_lists_their_participants_and_the_unmarked(desk: Any) -> None:
     olympiad_id, ids = await two_venues(desk)
     school_1, school_5 = coordinator_of(desk, SCHOOL_1), coordinator_of(desk, SCHOOL_5)
-    anywhere = desk.svc.auth(Role.VENUE_COORDINATOR, sub="municipal-desk")
+    anywhere = desk.svc.auth(
+        Role.VENUE_COORDINATOR, sub="municipal-desk", scopes={ScopeKind.VENUE: ["*"]}
+    )
     await check_in(desk, olympiad_id, [(ids[0], True), (ids[1], False)], school_1, venue=SCHOOL_1)
     await check_in(desk, olympiad_id, [(ids[2], True)], school_5, venue=SCHOOL_5)
     await check_in(desk, olympiad_id, [(ids[3], True)], anywhere)
@@ -157,7 +161,7 @@ async def test_venue_coordinator_lists_their_participants_and_the_unmarked(desk:
 
 async def test_grpc_present_participants_only_of_the_callers_subject(desk: Any) -> None:
     olympiad_id, ids = await two_venues(desk, n=3)
-    anywhere = desk.svc.auth(Role.VENUE_COORDINATOR)
+    anywhere = desk.svc.auth(Role.VENUE_COORDINATOR, scopes={ScopeKind.VENUE: ["*"]})
     assert (await check_in(desk, olympiad_id, [(ids[0], True)], anywhere)).is_success
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{desk.svc.service.grpc_port}")
     registration = pb_grpc.RegistrationServiceStub(channel)
@@ -239,7 +243,9 @@ async def test_m2_a_venue_coordinator_cannot_take_over_a_participant_of_another_
 
 async def test_m2_the_municipal_desk_may_seat_a_participant_at_another_venue(desk: Any) -> None:
     olympiad_id, (of_1,) = await assigned_olympiad(desk, [SCHOOL_1])
-    anywhere = desk.svc.auth(Role.VENUE_COORDINATOR, sub="municipal-desk")
+    anywhere = desk.svc.auth(
+        Role.VENUE_COORDINATOR, sub="municipal-desk", scopes={ScopeKind.VENUE: ["*"]}
+    )
     school_5 = coordinator_of(desk, SCHOOL_5)
 
     # the participant came to school 5 and the municipal desk marked them there
