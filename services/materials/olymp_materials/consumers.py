@@ -3,8 +3,14 @@
 A mirror consumes none (see main.build): what it holds comes from its hub's feed.
 """
 
-from olymp_core.contracts.registration import OlympiadCreated
+from olymp_core.contracts.registration import OlympiadCreated, SubjectScheduleChanged
 from olymp_core.events import EventTable
 from olymp_materials import handlers
 
-EVENTS = EventTable("materials", {OlympiadCreated: handlers.on_olympiad_created})
+EVENTS = EventTable(
+    "materials",
+    {
+        OlympiadCreated: handlers.on_olympiad_created,
+        SubjectScheduleChanged: handlers.on_subject_schedule_changed,
+    },
+)

@@ -2,7 +2,11 @@
 
 from olymp_core.contracts.appeals import AppealsState
 from olymp_core.contracts.coding import WorksDecoded
-from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
+from olymp_core.contracts.registration import (
+    OlympiadCreated,
+    ParticipantRegistered,
+    SubjectScheduleChanged,
+)
 from olymp_core.contracts.scoring import SubjectGradeChecked, WorkRescored
 from olymp_core.events import EventTable
 from olymp_publishing import handlers
@@ -12,6 +16,7 @@ EVENTS = EventTable(
     {
         OlympiadCreated: handlers.on_olympiad_created,
         ParticipantRegistered: handlers.on_participant_registered,
+        SubjectScheduleChanged: handlers.on_subject_schedule_changed,
         WorksDecoded: handlers.on_works_decoded,
         SubjectGradeChecked: handlers.on_subject_grade_checked,
         WorkRescored: handlers.on_work_rescored,

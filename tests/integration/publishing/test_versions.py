@@ -13,7 +13,11 @@ from olymp_core.audit import audit_log
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.appeals import AppealsState
-from olymp_core.contracts.registration import ScheduledSubject
+from olymp_core.contracts.registration import (
+    ScheduledRound,
+    ScheduledSubject,
+    SubjectScheduleChanged,
+)
 from olymp_core.contracts.scoring import ScoreCorrection
 from olymp_core.testing.service import ServiceHarness
 from olymp_publishing.store.tables import result_versions
@@ -303,6 +307,47 @@ async def test_p121_the_status_counts_21_days_from_the_last_round_and_warns_from
     clock.advance(dt.timedelta(days=4))
     late = (await svc.client.get(url, headers=organiser)).json()
     assert late["approval_overdue"] is True and "истёк" in late["approval_term"]
+
+
+async def test_p60_p121_a_round_added_later_moves_the_approval_term(
+    svc: ServiceHarness, subject: Subject, clock: ManualClock
+) -> None:
+    written_ends = clock.now() - dt.timedelta(hours=1)
+    written = ScheduledSubject(
+        subject_code="math",
+        day=written_ends.date(),
+        round_starts_at=written_ends - dt.timedelta(hours=4),
+        round_ends_at=written_ends,
+    )
+    created = subject.created().model_copy(update={"subjects": (written,)})
+    # the set-up adds a second round two days later (as the oral round of German, §60)
+    later_ends = written_ends + dt.timedelta(days=2)
+    changed = SubjectScheduleChanged(
+        olympiad_id=created.olympiad_id,
+        subject_code="math",
+        rounds=(
+            ScheduledRound(
+                round_code="written",
+                day=written.day,
+                starts_at=written.round_starts_at,
+                ends_at=written_ends,
+            ),
+            ScheduledRound(
+                round_code="oral",
+                day=later_ends.date(),
+                starts_at=later_ends - dt.timedelta(hours=2),
+                ends_at=later_ends,
+            ),
+        ),
+    )
+    await svc.deliver(created, changed, *subject.registered(), subject.decoded(), subject.checked())
+    status = (
+        await svc.client.get(
+            f"{subject.jury}/final/status", headers=svc.auth(Role.MUNICIPAL_COORDINATOR)
+        )
+    ).json()
+    assert dt.date.fromisoformat(status["last_round_day"]) == written.day + dt.timedelta(days=2)
+    assert dt.date.fromisoformat(status["approval_due"]) == written.day + dt.timedelta(days=23)
 
 
 async def test_p120_a_correction_after_approval_is_published_as_a_new_final_version(

@@ -99,6 +99,15 @@ async def test_p60_the_oral_round_is_added_on_the_second_day_with_its_own_briefi
         briefing="10:00",
     )
     assert added.status_code == 200, added.text
+    # §60, §121: the other services learn that German now ends on the second day (Omsk is UTC+6)
+    [changed] = await desk.outbox_payloads("subject_schedule_changed", olympiad_id)
+    assert changed["subject_code"] == "german"
+    assert [
+        (r["round_code"], r["day"], r["starts_at"], r["ends_at"]) for r in changed["rounds"]
+    ] == [
+        ("written", OLYMPIAD_DAY.isoformat(), "2025-11-18T04:00:00Z", "2025-11-18T08:00:00Z"),
+        ("oral", SECOND_DAY, "2025-11-19T04:30:00Z", "2025-11-19T07:00:00Z"),
+    ]
     german = (await schedule(desk, olympiad_id))["german"]
     assert [
         (r["round_code"], r["kind"], r["coded"], r["day"], r["briefing"], r["start"])
@@ -197,6 +206,8 @@ async def test_p60_a_round_is_refused_with_every_reason_in_russian(desk: Desk) -
     )
     assert venue.status_code == 403
     assert (await schedule(desk, olympiad_id))["german"]["missing_rounds"] != []
+    # nothing refused is announced
+    assert await desk.outbox_payloads("subject_schedule_changed", olympiad_id) == []
 
 
 async def test_p32_the_round_starts_after_its_briefing_and_keeps_its_end_warnings(

@@ -31,6 +31,32 @@ class OlympiadCreated(Event):
     municipality_id: str | None = None
 
 
+class ScheduledRound(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    round_code: str
+    day: dt.date
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+@event("registration", "subject_schedule_changed", 1)
+class SubjectScheduleChanged(Event):
+    """Every round of a subject as it now stands, after one was added or moved in the set-up.
+
+    The oral round of German and French comes on a later day (§60); a consumer learns from this
+    when the subject really ends (§121 counts from it; the criteria reach participants after it).
+    """
+
+    olympiad_id: uuid.UUID
+    subject_code: str
+    rounds: tuple[ScheduledRound, ...]
+
+    @property
+    def last_round_ends_at(self) -> dt.datetime:
+        return max(r.ends_at for r in self.rounds)
+
+
 @event("registration", "participant_registered", 1)
 class ParticipantRegistered(Event):
     """A participant entered for one subject, with what publishing publishes or hands over."""

@@ -23,6 +23,7 @@ from olymp_publishing.handlers.events import (
     on_olympiad_created,
     on_participant_registered,
     on_subject_grade_checked,
+    on_subject_schedule_changed,
     on_work_rescored,
     on_works_decoded,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "on_olympiad_created",
     "on_participant_registered",
     "on_subject_grade_checked",
+    "on_subject_schedule_changed",
     "on_work_rescored",
     "on_works_decoded",
     "preliminary_if_ready",

@@ -17,7 +17,11 @@ from olymp_core.auth.olympiads import record_municipality
 from olymp_core.clock import zone
 from olymp_core.contracts.appeals import AppealsState
 from olymp_core.contracts.coding import WorksDecoded
-from olymp_core.contracts.registration import OlympiadCreated, ParticipantRegistered
+from olymp_core.contracts.registration import (
+    OlympiadCreated,
+    ParticipantRegistered,
+    SubjectScheduleChanged,
+)
 from olymp_core.contracts.scoring import ScoredWork, SubjectGradeChecked, WorkRescored
 from olymp_core.db import UnitOfWork
 from olymp_core.subject_grade import SubjectGrade
@@ -63,6 +67,14 @@ async def on_olympiad_created(
     await store.forget_index(uow.session, event.olympiad_id)
     if files is not None:
         files.published(uow, event.olympiad_id)
+
+
+async def on_subject_schedule_changed(event: SubjectScheduleChanged, uow: UnitOfWork) -> None:
+    """A round added (the oral round of German or French, §60) or moved: §121's 21 days count
+    from the subject's new last round."""
+    await approval_store.save_last_rounds(
+        uow.session, event.olympiad_id, {event.subject_code: event.last_round_ends_at}
+    )
 
 
 async def on_participant_registered(

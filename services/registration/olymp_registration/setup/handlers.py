@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from olymp_core.auth import Principal
+from olymp_core.contracts.registration import ScheduledRound, SubjectScheduleChanged
 from olymp_core.db import UnitOfWork
 from olymp_core.subjects import ORAL_ROUND, UnknownSubject, subject
 from olymp_registration import store
@@ -120,8 +121,9 @@ async def schedule_round(command: ScheduleRound, uow: UnitOfWork, actor: Princip
         earlier.end_warnings if earlier is not None else EndWarnings.P44,
     )
     problems: list[str] = []
+    changed = SubjectSchedule(command.subject_code, (*others, slot))
     try:
-        olympiad.with_subject(SubjectSchedule(command.subject_code, (*others, slot)))
+        olympiad = olympiad.with_subject(changed)
     except InvalidOlympiad as exc:
         problems.extend(exc.problems)
     problems.extend(round_problems(command.subject_code, slot, command.briefing_at, others))
@@ -130,6 +132,7 @@ async def schedule_round(command: ScheduleRound, uow: UnitOfWork, actor: Princip
     await setup_store.save_round(
         uow.session, command.olympiad_id, command.subject_code, slot, command.briefing_at
     )
+    uow.publish(_schedule_changed(command.olympiad_id, olympiad, changed))
     await uow.audit(
         actor=actor.subject,
         action="round.scheduled",
@@ -147,6 +150,24 @@ async def schedule_round(command: ScheduleRound, uow: UnitOfWork, actor: Princip
     )
     await uow.commit()
     return await schedule(command.olympiad_id, uow)
+
+
+def _schedule_changed(
+    olympiad_id: uuid.UUID, olympiad: Olympiad, changed: SubjectSchedule
+) -> SubjectScheduleChanged:
+    """Every round of the changed subject with UTC instants: publishing counts §121's term from
+    the last one, materials gives participants the criteria after it."""
+    rounds = []
+    for slot in sorted(changed.rounds, key=lambda s: (s.day, s.starts_at)):
+        starts_at, ends_at = olympiad.round_instants(changed.subject_code, slot.round_code)
+        rounds.append(
+            ScheduledRound(
+                round_code=slot.round_code, day=slot.day, starts_at=starts_at, ends_at=ends_at
+            )
+        )
+    return SubjectScheduleChanged(
+        olympiad_id=olympiad_id, subject_code=changed.subject_code, rounds=tuple(rounds)
+    )
 
 
 def _scheduled(olympiad: Olympiad, subject_code: str) -> SubjectSchedule:
