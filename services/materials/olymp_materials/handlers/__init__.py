@@ -7,7 +7,7 @@ from olymp_materials.handlers.criteria import (
     criteria_files,
     criteria_state,
 )
-from olymp_materials.handlers.events import on_olympiad_created
+from olymp_materials.handlers.events import on_olympiad_created, on_subject_schedule_changed
 from olymp_materials.handlers.node import Feed, Hub, Node
 from olymp_materials.handlers.opening import (
     OpenPackage,
@@ -43,6 +43,7 @@ __all__ = [
     "list_packages",
     "move_package",
     "on_olympiad_created",
+    "on_subject_schedule_changed",
     "package_content",
     "release_due_packages",
     "reveal_key",
