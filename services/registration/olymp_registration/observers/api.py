@@ -59,7 +59,7 @@ Observer = Annotated[Principal, Depends(authorize(Role.OBSERVER))]
 ReportReader = Annotated[Principal, Depends(authorize(Role.MUNICIPAL_COORDINATOR, Role.OBSERVER))]
 Public = Annotated[Principal, Depends(authorize(Role.PUBLIC))]
 # counts, no names: observers watch check-in (§18) beside those who run it; a venue coordinator
-# reads their own venues only
+# reads their own venues only, an observer those assigned (the handler checks)
 CountReader = Annotated[
     Principal,
     Depends(
@@ -284,5 +284,5 @@ async def decide(
 async def check_in_counts(
     olympiad_id: uuid.UUID, who: CountReader, uow: Uow, venue: str, day: dt.date
 ) -> CheckInCountList:
-    found = await handlers.check_in_counts_at(olympiad_id, venue, day, uow)
+    found = await handlers.check_in_counts_at(olympiad_id, venue, day, uow, who)
     return CheckInCountList.of(venue, day, found)

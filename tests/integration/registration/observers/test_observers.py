@@ -460,9 +460,12 @@ async def test_p18_an_observer_reads_the_check_in_counts_of_a_venue_and_no_names
     assert removed.status_code == 200, removed.text
     url = f"{observation.base}/check-in-counts"
     params = {"venue": SCHOOL, "day": OLYMPIAD_DAY.isoformat()}
+    login = unique("nabl-orlova")
+    observer = await observation.accredit(login, "ОН-018")
+    await observation.round_assignment(observer["observer_id"])
 
     counts = await observation.svc.client.get(
-        url, params=params, headers=observation.observer("nabl-orlova")
+        url, params=params, headers=observation.observer(login)
     )
 
     assert counts.status_code == 200, counts.text
@@ -483,6 +486,47 @@ async def test_p18_an_observer_reads_the_check_in_counts_of_a_venue_and_no_names
         url, params={**params, "venue": "МКОУ «Ложниковская СОШ»"}, headers=observation.organiser()
     )
     assert elsewhere.status_code == 422, elsewhere.text
+
+
+async def test_p18_an_observer_reads_the_counts_only_where_and_when_assigned(
+    observation: Observation,
+) -> None:
+    url = f"{observation.base}/check-in-counts"
+    params = {"venue": SCHOOL, "day": OLYMPIAD_DAY.isoformat()}
+    stranger = await observation.svc.client.get(
+        url, params=params, headers=observation.observer(unique("nabl-chuzhoy"))
+    )
+    assert stranger.status_code == 403, stranger.text
+    assert "не записан среди общественных наблюдателей" in stranger.json()["detail"]
+
+    login = unique("nabl-yolkina")
+    observer = await observation.accredit(login, "ОН-019")
+    checking = await observation.assign(
+        observer["observer_id"],
+        procedure="checking",
+        date=(OLYMPIAD_DAY + dt.timedelta(days=2)).isoformat(),
+        venue="Комитет образования, каб. 5",
+    )
+    assert checking.status_code == 201, checking.text
+    unassigned = await observation.svc.client.get(
+        url, params=params, headers=observation.observer(login)
+    )
+    assert unassigned.status_code == 403, unassigned.text
+    assert unassigned.json()["detail"] == (
+        f"Вы не назначены наблюдателем на площадку «{SCHOOL}» на 18.11.2025: явку на площадке "
+        "видит наблюдатель, которого туда назначил организатор (п. 18). Если назначение должно "
+        "быть, попросите организатора проверить его."
+    )
+    await observation.round_assignment(observer["observer_id"])
+    admitted = await observation.svc.client.get(
+        url, params=params, headers=observation.observer(login)
+    )
+    assert admitted.status_code == 200, admitted.text
+    other_day = {**params, "day": (OLYMPIAD_DAY + dt.timedelta(days=1)).isoformat()}
+    refused = await observation.svc.client.get(
+        url, params=other_day, headers=observation.observer(login)
+    )
+    assert refused.status_code == 403, refused.text
 
 
 @pytest.mark.parametrize(
