@@ -104,6 +104,10 @@ class Layout:
             # monitoring asks registration for the venues and the room video too
             backends[prefix + "SCORING_URL"] = self.base_url("scoring")
             backends[prefix + "REGISTRATION_URL"] = self.base_url("registration")
+            # the published results link to the portal's public page: this machine's portal,
+            # unless the operator gave the address the public reaches it by
+            public_page = prefix + "PUBLIC_PAGE_URL"
+            backends[public_page] = os.environ.get(public_page) or self.base_url("portal")
         return {
             **backends,
             prefix + "DATABASE_URL": self.database_url(service),

@@ -33,6 +33,7 @@ class PublishingSettings(ServiceSettings):
     registration_timeout_s: float = 10.0
     # Where the public reaches the portal (OLYMP_PUBLISHING_PUBLIC_PAGE_URL): the results index
     # links to <it>/olympiad/<id>, the olympiad's public page with the schedule of the analysis
-    # of tasks, the show of works, appeals and public observation. Empty: no link. Default: the
-    # single-machine layout's portal.
-    public_page_url: str = f"http://127.0.0.1:{SERVICE_PORTS['portal'][0]}"
+    # of tasks, the show of works, appeals and public observation. The link is written into the
+    # published static files, so a loopback default would send the public nowhere: empty (no
+    # link) unless given. `olymp up` gives its own portal's address; deploy/ sets the public one.
+    public_page_url: str = ""

@@ -23,6 +23,8 @@ OLYMPIAD_TITLE = "Муниципальный этап ВсОШ 2025/26, Омск
 TIME_ZONE = "Asia/Omsk"
 SUBJECT = "math"
 GRADE = 9
+# where the public reaches the portal: the published results link to its pages
+PORTAL = "https://portal.tara-omsk.example"
 
 # surname, name, patronymic, school, total (None: annulled), consent
 PEOPLE: tuple[tuple[str, str, str, str, str | None, bool], ...] = (
@@ -158,5 +160,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def svc(tmp_path: Path, clock: ManualClock) -> AsyncIterator[ServiceHarness]:
-    async with running_service("publishing", tmp_path, clock=clock) as harness:
+    async with running_service(
+        "publishing", tmp_path, clock=clock, public_page_url=PORTAL
+    ) as harness:
         yield harness

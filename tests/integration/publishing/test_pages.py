@@ -7,12 +7,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from olymp_core.settings import SERVICE_PORTS
 from olymp_core.testing.events import eventually, publish_to_broker
 from olymp_core.testing.service import ServiceHarness
 from olymp_publishing.domain import canonical_sha256
 
-from .conftest import OLYMPIAD_TITLE, Subject
+from .conftest import OLYMPIAD_TITLE, PORTAL, Subject
 
 pytestmark = pytest.mark.integration
 
@@ -48,7 +47,7 @@ async def test_page_names_the_olympiad_and_shows_local_time(
     index = (await svc.client.get(f"/results/{subject.olympiad_id}")).json()
     assert index["olympiad_title"] == OLYMPIAD_TITLE
     # the schedule of analysis, show, appeals and observation is the portal's public page
-    public_page = f"http://127.0.0.1:{SERVICE_PORTS['portal'][0]}/olympiad/{subject.olympiad_id}"
+    public_page = f"{PORTAL}/olympiad/{subject.olympiad_id}"
     assert index["schedule_url"] == public_page
     listing = (await svc.client.get(f"/results/{subject.olympiad_id}/index.html")).text
     assert f'<a href="{public_page}">Анализ заданий, показ работ, апелляции' in listing
