@@ -179,13 +179,21 @@ async def test_p44_the_room_screen_warns_30_and_5_minutes_before_the_end(
             "Осталось 30 минут до окончания. Проверьте работу тщательно."
         )
         await page.screenshot(path=tmp_path / "room-30.png")
-        await move_to(dt.timedelta(minutes=6))
+        await move_to(dt.timedelta(minutes=29, seconds=30))  # an announcement, read for a minute
         assert "30 минут" in await warning.inner_text()
+        # then the board says the time left again: 12 minutes are not «30 минут»
+        await move_to(dt.timedelta(minutes=12))
+        assert await left.inner_text() == "Осталось 12 мин"
+        assert await warning.is_hidden()
+        assert "30 минут" not in await page.locator(".room-screen").inner_text()
         await move_to(dt.timedelta(minutes=5))
         assert await warning.inner_text() == (
             "Осталось 5 минут до окончания. Проверьте работу тщательно."
         )
         await page.screenshot(path=tmp_path / "room-5.png")
+        await move_to(dt.timedelta(minutes=3))
+        assert await left.inner_text() == "Осталось 3 мин"
+        assert await warning.is_hidden()
         await move_to(dt.timedelta(seconds=-1))
         assert await left.inner_text() == "Время вышло: сдайте работы и черновики"
         assert await warning.is_hidden()

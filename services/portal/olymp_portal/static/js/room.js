@@ -1,6 +1,6 @@
 // The room screen for the board (§35, §44, §133): the time left to the round's end, ticking here
-// from the portal's clock read at loading (a board's own clock may be wrong), and the warnings
-// before the end at the minutes the organiser chose. «F» toggles full screen.
+// from the portal's clock read at loading (a board's own clock may be wrong), and each warning
+// before the end for a minute from the minute the organiser chose. «F» toggles full screen.
 "use strict";
 (function () {
   const screen = document.querySelector(".room-screen");
@@ -14,6 +14,9 @@
   const warning = document.getElementById("warning");
   const clock = document.getElementById("clock");
   const minute = 60 * 1000;
+  // a warning is an announcement at its minute (§44: 30 and 5 minutes before the end): shown for
+  // a minute after it, then the time left again — with 12 minutes left the board must not say 30
+  const announced = minute;
 
   function span(ms) {
     const minutes = Math.ceil(ms / minute);
@@ -43,7 +46,9 @@
       show(`До начала: ${span(startsAt - now)}`, "before", null);
     } else if (now < endsAt) {
       const remaining = endsAt - now;
-      const warned = warnings.find((w) => remaining <= w * minute) || null;
+      const warned =
+        warnings.find((w) => remaining <= w * minute && remaining > w * minute - announced) ||
+        null;
       const text = remaining < minute ? "Осталось меньше минуты" : `Осталось ${span(remaining)}`;
       show(text, warned ? "warned" : "running", warned);
     } else {
