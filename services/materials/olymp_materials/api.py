@@ -16,6 +16,7 @@ from olymp_core.request_limits import body_limit
 from olymp_materials import handlers
 from olymp_materials.domain import (
     AlreadyReleased,
+    CriteriaAfterTheRound,
     EquipmentListNotNeeded,
     InstantInThePast,
     MaterialsRuleError,
@@ -43,6 +44,7 @@ ERRORS: ErrorMap = {
     MaterialsRuleError: 500,
     UnsealFailed: 500,
     NotYetReleased: 403,
+    CriteriaAfterTheRound: 403,
     AlreadyReleased: 409,
     InstantInThePast: 409,
     UnknownReleaseInstant: 422,
@@ -70,7 +72,8 @@ ContentReader = Annotated[
     Principal,
     Depends(authorize(Role.COORDINATOR, Role.MUNICIPAL_COORDINATOR, Role.VENUE_COORDINATOR)),
 ]
-# after the round the criteria are read by the participant (§91) and the appeal commission (§108)
+# from their release instant the coordinators and the appeal commission (§108) read the criteria;
+# a participant their own subject's, once its last round has ended (§91, handlers.criteria)
 CriteriaReader = Annotated[
     Principal,
     Depends(
@@ -189,6 +192,8 @@ async def criteria(
         subject_code=found.subject_code,
         release_at=found.release_at,
         released=found.released,
+        available_at=found.available_at,
+        available=found.available,
         time_zone=found.time_zone,
     )
 

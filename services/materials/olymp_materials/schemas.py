@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from olymp_materials.domain import PackageKind
 from olymp_materials.store import PackageRecord
@@ -66,4 +66,10 @@ class CriteriaRead(BaseModel):
     subject_code: str
     release_at: dt.datetime
     released: bool
+    available_at: dt.datetime | None = Field(
+        description="From when the caller may download them: the release instant for the "
+        "commissions and coordinators; for a participant the later of it and the end of the "
+        "subject's last round (null while this node does not know that end)"
+    )
+    available: bool = Field(description="Whether the caller may download them now")
     time_zone: str | None

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from olymp_core.auth import Role, ScopeKind
-from olymp_core.clock import ManualClock, to_local
+from olymp_core.clock import ManualClock, local_instant, to_local
 from olymp_portal.domain import Grant
 from tests.integration.portal.conftest import ORGANISER_ANYWHERE, add_account, client_of, csrf_of
 from tests.integration.portal.suite import (
@@ -376,17 +376,30 @@ async def test_p91_p108_the_criteria_after_their_instant_for_the_participant_and
     alyona = await participant_id_of(olympiad, "Ёлкина", "Алёна")
     code = await issue_code(suite, olympiad, alyona)
     download = f"/participant/criteria/{SUBJECT}"
+    # the round is today 10:00-14:00 (new_olympiad): a participant gets the criteria after it
+    today = to_local(now, TIME_ZONE).date()
+    round_ends = local_instant(today, dt.time(14, 0), TIME_ZONE)
+    opens_at = max(release, round_ends)
     async with client_of(suite.portal) as browser:
         assert (await code_sign_in(suite, browser, code)).status_code == 303
         before = await browser.get("/participant")
         text = " ".join(re.sub(r"<[^>]+>", " ", before.text).split())
-        opens = f"{to_local(release, TIME_ZONE):%d.%m.%Y в %H:%M}"
-        assert f"Критерии оценивания будут доступны с {opens} ({TIME_ZONE})" in text
+        opens = f"с {to_local(opens_at, TIME_ZONE):%d.%m.%Y в %H:%M} ({TIME_ZONE})"
+        if round_ends > release:
+            opens = f"после окончания тура по предмету, {opens}"
+        assert f"Критерии оценивания будут доступны {opens}." in text
         assert download not in before.text
         early = await browser.get(download)
         assert early.status_code == 403  # materials refuses before the instant, whoever asks
+        # §91: the criteria of the participant's own subjects only, whatever the materials say
+        other = await browser.get("/participant/criteria/physics")
+        assert other.status_code == 403
+        assert other.json()["detail"] == (
+            "Среди ваших работ нет работы по предмету «физика»: критерии оценивания выдаются "
+            "только по предметам, по которым вы участвовали."
+        )
 
-        suite.clock.set(release + dt.timedelta(minutes=1))
+        suite.clock.set(opens_at + dt.timedelta(minutes=1))
         try:
             after = await browser.get("/participant")
             assert f'href="{download}"' in after.text

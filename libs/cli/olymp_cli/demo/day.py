@@ -152,7 +152,12 @@ class OlympiadDay:
     # -- registration -------------------------------------------------------------------------
 
     async def create_olympiad(self) -> None:
-        today = to_local(dt.datetime.now(dt.UTC), TIME_ZONE).date()
+        local_now = to_local(dt.datetime.now(dt.UTC), TIME_ZONE)
+        today = local_now.date()
+        # the demo replays a day whose round has just ended (four hours, or since midnight):
+        # participants get the criteria only after the round (§91) and read them in the demo
+        ends = max(local_now.time().replace(second=0, microsecond=0), dt.time(0, 1))
+        starts = dt.time(ends.hour - 4, ends.minute) if ends.hour >= 4 else dt.time(0, 0)
         body = {
             "title": f"Муниципальный этап ВсОШ — демонстрация {self.seed}",
             "school_year": f"{today.year}/{today.year + 1}"
@@ -164,8 +169,8 @@ class OlympiadDay:
                 {
                     "subject_code": code,
                     "day": today.isoformat(),
-                    "round_start": "10:00",
-                    "round_end": "14:00",
+                    "round_start": starts.isoformat("minutes"),
+                    "round_end": ends.isoformat("minutes"),
                 }
                 for code in self.subjects
             ],

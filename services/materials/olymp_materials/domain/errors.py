@@ -32,6 +32,27 @@ class NotYetReleased(MaterialsRuleError):
         self.release_at = release_at
 
 
+class CriteriaAfterTheRound(MaterialsRuleError):
+    """A participant asks for the criteria before their subject's last round has ended: the round
+    runs past the criteria's release instant, and German and French end on a later day (§60)."""
+
+    type_ = "criteria-after-the-round"
+    title = "Критерии оценивания ещё недоступны участникам"
+
+    def __init__(self, shown_as: str | None) -> None:
+        if shown_as is None:
+            super().__init__(
+                "Критерии оценивания выдаются участникам после окончания последнего тура по "
+                "предмету, а время его окончания здесь не известно. Обратитесь к организатору: "
+                "он может заново сохранить время тура в настройке олимпиады."
+            )
+        else:
+            super().__init__(
+                "Критерии оценивания выдаются участникам после окончания последнего тура по "
+                f"предмету: они будут доступны с {shown_as}."
+            )
+
+
 class AlreadyReleased(MaterialsRuleError):
     type_ = "package-released"
     title = "Пакет уже раскрыт"

@@ -66,6 +66,16 @@ def decrypt_package(key: bytes, package_id: uuid.UUID, ciphertext: bytes) -> byt
     return _decrypt(key, ciphertext, _aad(package_id, "content"))
 
 
+def encrypt_unpacked(key: bytes, package_id: uuid.UUID, content: bytes) -> bytes:
+    """Released criteria unpacked from their password archive, kept under the package's own key
+    (bound to their purpose, so they never pass for the package itself)."""
+    return _encrypt(key, content, _aad(package_id, "unpacked"))
+
+
+def decrypt_unpacked(key: bytes, package_id: uuid.UUID, ciphertext: bytes) -> bytes:
+    return _decrypt(key, ciphertext, _aad(package_id, "unpacked"))
+
+
 def seal_key(master_key: bytes, package_id: uuid.UUID, key: bytes) -> bytes:
     return _encrypt(master_key, key, _aad(package_id, "key"))
 

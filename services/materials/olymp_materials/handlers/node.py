@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -11,6 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from olymp_materials.domain import HubHasNoReceipts, MirrorReadOnly
 from olymp_materials.domain.archive import ArchiveBudget
 from olymp_materials.feed.clients import HubClient
+
+UNPACKING_AT_ONCE = 2
 
 
 class Feed(Protocol):
@@ -43,6 +46,11 @@ class Node:
     master_key: bytes  # seals every package key and password at rest, on each node its own
     hub: Hub | None = None
     mirror: HubClient | None = None
+    # criteria archives being unpacked at once: CPU and memory on the node that delivers the
+    # keys, so a burst of first downloads waits instead of starving it (handlers.criteria)
+    unpacking: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(UNPACKING_AT_ONCE), compare=False
+    )
 
     def require_hub(self) -> Hub:
         """Uploads, schedule changes and the readiness table are the hub's."""

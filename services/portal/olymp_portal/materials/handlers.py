@@ -180,7 +180,8 @@ class ReleasedCriteria:
 async def released_criteria(
     caller: Caller, olympiad_id: uuid.UUID, subject_code: str
 ) -> ReleasedCriteria:
-    """Whether the criteria may be downloaded now; otherwise when they will be, in the zone."""
+    """Whether the criteria may be downloaded now by this caller; otherwise when they will be, in
+    the zone."""
     try:
         found = await caller.get_json(
             "materials", f"/olympiads/{olympiad_id}/subjects/{subject_code}/criteria"
@@ -193,13 +194,21 @@ async def released_criteria(
         return ReleasedCriteria(
             subject_code, False, "Критерии сейчас недоступны: служба материалов не отвечает."
         )
-    if found["released"]:
+    if found["available"]:
         return ReleasedCriteria(subject_code, True, "")
+    # a participant's come after the subject's last round (materials says when, if it knows)
+    if found["available_at"] is None:
+        return ReleasedCriteria(
+            subject_code,
+            False,
+            "Критерии оценивания будут доступны после окончания последнего тура по предмету.",
+        )
     zone = ZoneInfo(found.get("time_zone") or "UTC")
-    opens = f"{dt.datetime.fromisoformat(found['release_at']).astimezone(zone):%d.%m.%Y в %H:%M}"
-    return ReleasedCriteria(
-        subject_code, False, f"Критерии оценивания будут доступны с {opens} ({zone.key})."
-    )
+    at = dt.datetime.fromisoformat(found["available_at"]).astimezone(zone)
+    when = f"с {at:%d.%m.%Y в %H:%M} ({zone.key})"
+    if found["available_at"] != found["release_at"]:
+        when = f"после окончания тура по предмету, {when}"
+    return ReleasedCriteria(subject_code, False, f"Критерии оценивания будут доступны {when}.")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from olymp_core.auth import Role, authorize
 from olymp_core.db import UnitOfWork
 from olymp_core.dependencies import Uow
+from olymp_core.errors import NotPermitted
 from olymp_portal.api import session_started
 from olymp_portal.domain import LoginThrottle
 from olymp_portal.materials.handlers import criteria_files
@@ -30,6 +31,7 @@ from olymp_portal.pages import (
     redirect,
     render,
     set_login_csrf,
+    subject_name,
 )
 from olymp_portal.participant import handlers
 
@@ -147,6 +149,15 @@ async def criteria(request: Request, page: Page, uow: Uow, subject_code: str) ->
     own = await handlers.own_code(page.visitor.account.login, uow)
     if own is None:
         return redirect(request, "/login/code")
+    # materials cannot tell a participant's subjects (handlers.criteria there): checked here
+    participant_id = handlers.participant_of(page.grant)
+    if subject_code not in await handlers.results.own_subjects(
+        page.caller, own.olympiad_id, participant_id
+    ):
+        raise NotPermitted(
+            f"Среди ваших работ нет работы по предмету «{subject_name(subject_code)}»: "
+            "критерии оценивания выдаются только по предметам, по которым вы участвовали."
+        )
     found = await criteria_files(page.caller, own.olympiad_id, subject_code)
     return Response(
         found.data,

@@ -169,6 +169,15 @@ def _screen(
     )
 
 
+async def own_subjects(
+    caller: Caller, olympiad_id: uuid.UUID, participant_id: uuid.UUID
+) -> frozenset[str]:
+    """The subjects of the participant's own works: theirs are the only criteria they get (§91)."""
+    path = f"/olympiads/{olympiad_id}/participants/{participant_id}/works"
+    points = await caller.get_json("appeals", path)
+    return frozenset(work["subject_code"] for work in points["works"])
+
+
 async def participant_screen(
     caller: Caller, olympiad_id: uuid.UUID, participant_id: uuid.UUID, now: dt.datetime
 ) -> ParticipantScreen:
