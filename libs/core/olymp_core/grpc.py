@@ -34,6 +34,11 @@ MAX_PENDING_CALLS = 100_000
 SERVER_OPTIONS = (
     ("grpc.server.max_pending_requests", MAX_PENDING_CALLS),
     ("grpc.server.max_pending_requests_hard_limit", MAX_PENDING_CALLS),
+    # gRPC sets SO_REUSEPORT by default: a second process on a taken port then binds it too and
+    # silently takes half the calls, and an ephemeral port (port=0, tests) may be one another
+    # server of the same user listens on — a test's call answered by another suite's registration
+    # ("signed by a foreign key"). Without it a taken port fails at start, loudly.
+    ("grpc.so_reuseport", 0),
 )
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -112,10 +117,13 @@ def build_server(
     for register in services:
         register(server)
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    if credentials is None:
-        bound_port = server.add_insecure_port(address)
-    else:
-        bound_port = server.add_secure_port(address, credentials)
+    try:
+        if credentials is None:
+            bound_port = server.add_insecure_port(address)
+        else:
+            bound_port = server.add_secure_port(address, credentials)
+    except RuntimeError as exc:  # grpcio's way of saying the address is taken
+        raise OSError(f"gRPC server could not bind {address}: is the port taken?") from exc
     if bound_port == 0:
         raise OSError(f"gRPC server could not bind {address}")
     return server, bound_port

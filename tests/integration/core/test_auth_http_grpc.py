@@ -38,6 +38,7 @@ from olymp_core.auth import (
     write_revocations,
 )
 from olymp_core.clock import ManualClock
+from olymp_core.grpc import SERVER_OPTIONS
 from olymp_core.problems import PROBLEM_JSON, install_problem_handlers
 
 START = datetime(2025, 10, 14, 8, 0, tzinfo=UTC)
@@ -296,7 +297,9 @@ GRPC_POLICIES = {
 
 @pytest.fixture
 async def channel(verifier: TokenVerifier) -> AsyncIterator[grpc.aio.Channel]:
-    server = grpc.aio.server(interceptors=[AuthInterceptor(verifier, GRPC_POLICIES)])
+    server = grpc.aio.server(
+        interceptors=[AuthInterceptor(verifier, GRPC_POLICIES)], options=SERVER_OPTIONS
+    )
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     handlers = {

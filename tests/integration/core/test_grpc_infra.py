@@ -92,6 +92,18 @@ async def test_health_turns_not_serving_when_shutdown_begins() -> None:
     assert second.status == health_pb2.HealthCheckResponse.NOT_SERVING
 
 
+async def test_a_taken_port_is_refused_not_shared() -> None:
+    # gRPC's default SO_REUSEPORT let a second server bind a taken port and take half its calls
+    # (in tests: an ephemeral port landing on another suite's server of the same user)
+    server, port = build_server(port=0, host="127.0.0.1", services=[register_registration])
+    await server.start()
+    try:
+        with pytest.raises(OSError, match="could not bind"):
+            build_server(port=port, host="127.0.0.1", services=[register_registration])
+    finally:
+        await stop_server(server, grace=None)
+
+
 def test_committed_stubs_are_current() -> None:
     result = subprocess.run(
         [sys.executable, str(REPO_ROOT / "scripts" / "gen_proto.py"), "--check"],
