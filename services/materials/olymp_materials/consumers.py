@@ -1,6 +1,8 @@
-"""The events the materials hub consumes, each with its handler: the one event table.
+"""The events materials consumes, each with its handler: the one event table, for both roles.
 
-A mirror consumes none (see main.build): what it holds comes from its hub's feed.
+The hub and a mirror take the same events from their own registration; `main.build` binds the role
+(`EVENTS.bind`), and a mirror keeps of them only when the rounds end and the zone (its packages
+come from the hub's feed).
 """
 
 from olymp_core.contracts.registration import OlympiadCreated, SubjectScheduleChanged

@@ -7,7 +7,6 @@ from typing import Literal
 
 from olymp_core.auth.olympiads import OlympiadAdmission, OwnMunicipality
 from olymp_core.clock import Clock
-from olymp_core.events import EventTable
 from olymp_core.grpc import GrpcServer
 from olymp_core.lifecycle import Lifecycle
 from olymp_core.runtime import Runtime
@@ -36,7 +35,6 @@ def build(
     olympiads: OlympiadAdmission | Literal["kept"] = "kept"
     if runtime.settings.role == "hub":
         node, lifecycles = _hub(runtime)
-        events = consumers.EVENTS
         gauges = hub_gauges(
             runtime.settings.municipalities,
             key_late_after=dt.timedelta(seconds=runtime.settings.key_delivery_late_after_s),
@@ -44,15 +42,15 @@ def build(
         )
     else:
         node, lifecycles = _mirror(runtime)
-        # a mirror learns its packages, instants and keys from the hub's feed, not from events
-        events = EventTable("materials")
         olympiads = OwnMunicipality(runtime.settings.municipality_id)
     return Service(
         name="materials",
         runtime=runtime,
         description="Пакеты заданий и критериев; ключи раскрываются в установленный момент (§24).",
         routers=[api.router, feed_api.router],
-        events=events,
+        # a mirror learns its packages, instants and keys from the hub's feed, and from its own
+        # registration's events only when the rounds end (the criteria wait for it, §60)
+        events=consumers.EVENTS.bind(role=runtime.settings.role),
         errors={**api.ERRORS, **feed_api.ERRORS},
         contexts=[node],
         lifecycles=lifecycles,

@@ -34,9 +34,18 @@ olympiad_subjects = sa.Table(
     sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
     sa.Column("subject_code", sa.Text, primary_key=True),
     sa.Column("day", sa.Date, nullable=False),
-    # the end of the subject's last round (the oral round of German and French comes later, §60):
-    # participants get the criteria only after it; null where no event told it (a mirror)
-    sa.Column("last_round_ends_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+# when each subject's last round ends (the oral round of German and French comes on a later day,
+# §60): participants get the criteria only after it. A table of its own, which the olympiad's own
+# registration alone writes: on a mirror the packages come from the hub's feed and the rounds from
+# the municipality's registration, in either order, and neither overwrites the other
+round_ends = sa.Table(
+    "round_ends",
+    metadata,
+    sa.Column("olympiad_id", UUID(as_uuid=True), primary_key=True),
+    sa.Column("subject_code", sa.Text, primary_key=True),
+    sa.Column("last_round_ends_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 packages = sa.Table(
@@ -115,73 +124,59 @@ def _record(row: sa.Row[tuple[object, ...]]) -> PackageRecord:
     )
 
 
-@dataclass(frozen=True)
-class SubjectDays:
-    """A subject's first day (the instants' default, §24) and when its last round ends."""
-
-    day: dt.date
-    last_round_ends_at: dt.datetime
-
-
-async def save_olympiad(
-    session: AsyncSession,
-    olympiad_id: uuid.UUID,
-    time_zone: str,
-    subjects: dict[str, SubjectDays],
-) -> None:
-    """Insert or update the olympiad's zone and each subject's day (a redelivery changes nothing).
-
-    A round end a later schedule change already stored is kept: that message knows more.
-    """
+async def save_olympiad(session: AsyncSession, olympiad_id: uuid.UUID, time_zone: str) -> None:
+    """Insert or update the olympiad's zone (a redelivery changes nothing)."""
     stmt = pg_insert(olympiads).values(olympiad_id=olympiad_id, time_zone=time_zone)
     await session.execute(
         stmt.on_conflict_do_update(index_elements=["olympiad_id"], set_={"time_zone": time_zone})
     )
-    for subject_code, days in subjects.items():
-        row = pg_insert(olympiad_subjects).values(
-            olympiad_id=olympiad_id,
-            subject_code=subject_code,
-            day=days.day,
-            last_round_ends_at=days.last_round_ends_at,
-        )
-        await session.execute(
-            row.on_conflict_do_update(
-                index_elements=["olympiad_id", "subject_code"],
-                set_={
-                    "day": days.day,
-                    "last_round_ends_at": sa.func.coalesce(
-                        olympiad_subjects.c.last_round_ends_at, row.excluded.last_round_ends_at
-                    ),
-                },
-            )
-        )
 
 
-async def save_last_round(
-    session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str, days: SubjectDays
+async def save_subject_days(
+    session: AsyncSession, olympiad_id: uuid.UUID, days: dict[str, dt.date], *, replace: bool
 ) -> None:
-    """The subject's rounds as they now stand; its first day stays as the olympiad was created
-    with it (the instants were set from it)."""
-    row = pg_insert(olympiad_subjects).values(
-        olympiad_id=olympiad_id,
-        subject_code=subject_code,
-        day=days.day,
-        last_round_ends_at=days.last_round_ends_at,
+    """Each subject's first day, from which its default instants follow (§24). Without `replace`
+    a subject already known keeps its day: a round added later leaves the instants as they were."""
+    for subject_code, day in days.items():
+        row = pg_insert(olympiad_subjects).values(
+            olympiad_id=olympiad_id, subject_code=subject_code, day=day
+        )
+        index = ["olympiad_id", "subject_code"]
+        await session.execute(
+            row.on_conflict_do_update(index_elements=index, set_={"day": day})
+            if replace
+            else row.on_conflict_do_nothing(index_elements=index)
+        )
+
+
+async def save_round_end(
+    session: AsyncSession,
+    olympiad_id: uuid.UUID,
+    subject_code: str,
+    last_round_ends_at: dt.datetime,
+    *,
+    replace: bool,
+) -> None:
+    """When the subject's last round ends. Without `replace` (the olympiad as created) an end
+    already stored is kept: a schedule change that came first knows more."""
+    row = pg_insert(round_ends).values(
+        olympiad_id=olympiad_id, subject_code=subject_code, last_round_ends_at=last_round_ends_at
     )
+    index = ["olympiad_id", "subject_code"]
     await session.execute(
         row.on_conflict_do_update(
-            index_elements=["olympiad_id", "subject_code"],
-            set_={"last_round_ends_at": days.last_round_ends_at},
+            index_elements=index, set_={"last_round_ends_at": last_round_ends_at}
         )
+        if replace
+        else row.on_conflict_do_nothing(index_elements=index)
     )
 
 
 async def last_round_ends_at(
     session: AsyncSession, olympiad_id: uuid.UUID, subject_code: str
 ) -> dt.datetime | None:
-    query = sa.select(olympiad_subjects.c.last_round_ends_at).where(
-        olympiad_subjects.c.olympiad_id == olympiad_id,
-        olympiad_subjects.c.subject_code == subject_code,
+    query = sa.select(round_ends.c.last_round_ends_at).where(
+        round_ends.c.olympiad_id == olympiad_id, round_ends.c.subject_code == subject_code
     )
     ends: dt.datetime | None = (await session.execute(query)).scalar_one_or_none()
     return ends

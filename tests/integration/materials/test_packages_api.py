@@ -20,9 +20,8 @@ import sqlalchemy as sa
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.registration import OlympiadCreated, ScheduledSubject
-from olymp_core.testing.events import eventually
+from olymp_core.testing.events import deliver, eventually
 from olymp_core.testing.service import ServiceHarness, running_service
-from olymp_materials import handlers
 from olymp_materials.domain import decrypt_package
 from olymp_materials.feed.background import ReleaseTimer
 from olymp_materials.main import build
@@ -60,9 +59,7 @@ def olympiad_created(olympiad_id: uuid.UUID, *subjects: str) -> OlympiadCreated:
 
 
 async def learn_olympiad(svc: ServiceHarness, event: OlympiadCreated) -> None:
-    async with svc.uows() as uow:
-        await handlers.on_olympiad_created(event, uow)
-        await uow.commit()
+    await deliver(svc.service, event)
 
 
 async def scalar(svc: ServiceHarness, sql: str, **params: Any) -> Any:

@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.contracts.registration import ScheduledRound, SubjectScheduleChanged
+from olymp_core.testing.events import deliver
 from olymp_core.testing.service import ServiceHarness, running_service
-from olymp_materials import handlers, store
+from olymp_materials import store
 from olymp_materials.handlers.criteria import unpacked_object_key
 from tests.integration.materials.test_packages_api import (
     BEFORE,
@@ -149,9 +150,7 @@ async def test_p60_german_criteria_reach_participants_after_the_oral_round(
                 ),
             ),
         )
-        async with svc.uows() as uow:
-            await handlers.on_subject_schedule_changed(oral, uow)
-            await uow.commit()
+        await deliver(svc.service, oral)
         # a redelivered OlympiadCreated does not take the oral round back
         await learn_olympiad(svc, olympiad_created(olympiad_id, "german"))
         async with svc.uows() as uow:

@@ -3,10 +3,11 @@ commission (§108) from the release instant (§24), a participant (§91: their w
 the criteria) only once the subject's last round has ended — the round runs past 12:00, and the
 oral round of German and French is on a later day (§60). Before that they learn when; then they
 download the criteria as files they can open — a password archive is unpacked here, once, so that
-its password never leaves the service.
+its password never leaves the service. The round's end is what the node's own registration
+announced (store.round_ends): on a mirror the municipality's, while the package is the hub's.
 
 Which subjects a participant was registered for, materials does not know: it consumes no
-participant events (and a mirror no events at all). The portal gives a participant the criteria of
+participant events. The portal gives a participant the criteria of
 their own works' subjects only; here a participant must at least carry the participant scope their
 signed token pins them to, so that a bare participant role reads nothing.
 """
