@@ -58,7 +58,9 @@ class ServiceSettings(BaseSettings):
     # connections among them: how the scan workers of coding scale out on one machine
     http_reuse_port: bool = False
     grpc_host: str = "127.0.0.1"
-    grpc_port: int = 0
+    # -1: the service's standard port (SERVICE_PORTS); 0: any free port (the tests' services, so
+    # that two alive at once never meet on one port)
+    grpc_port: int = -1
     log_level: str = "INFO"
     # OpenTelemetry traces go to this OTLP/HTTP collector (http://otel-collector:4318); unset, and
     # without the standard OTEL_EXPORTER_OTLP_ENDPOINT, nothing is traced (olymp_core.tracing)
@@ -93,7 +95,8 @@ class ServiceSettings(BaseSettings):
         if name in SERVICE_PORTS:
             http, grpc = SERVICE_PORTS[name]
             self.http_port = self.http_port or http
-            self.grpc_port = self.grpc_port or grpc
+            if self.grpc_port < 0:
+                self.grpc_port = grpc
         return self
 
     @model_validator(mode="after")
