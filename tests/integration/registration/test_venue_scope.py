@@ -288,3 +288,20 @@ async def test_m2_a_venue_the_olympiad_does_not_have_is_a_row_problem(desk: Any)
     )
     assert "«Гимназия № 9» нет в этой олимпиаде" in problem["message"]
     assert await desk.participants(olympiad_id) == []
+
+
+async def test_p36_a_venue_coordinators_token_naming_no_venue_acts_nowhere(desk: Any) -> None:
+    # A missing venue scope is not "every venue" (`venue=*` says that): such a token, issued
+    # before the CLI refused it, must not check in, remove or count works at any venue.
+    olympiad_id, ids = await two_venues(desk)
+    unscoped = {
+        "Authorization": "Bearer "
+        + desk.svc.issuer.issue("coordinator nowhere", [Role.VENUE_COORDINATOR])
+    }
+    marked = await check_in(desk, olympiad_id, [(ids[0], True)], unscoped, venue=SCHOOL_1)
+    assert marked.status_code == 403, marked.text
+    assert "не указывает площадку проведения" in marked.json()["detail"]
+    assert "venue=*" in marked.json()["detail"]
+    listed = await desk.svc.client.get(f"/olympiads/{olympiad_id}/participants", headers=unscoped)
+    assert listed.status_code == 403, listed.text
+    assert await desk.outbox_payloads("participant_checked_in", olympiad_id) == []

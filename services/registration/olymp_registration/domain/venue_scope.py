@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from olymp_core.auth import Principal, ScopeKind
+from olymp_core.auth import PINNED_SCOPES, Principal, ScopeKind
 from olymp_registration.domain.errors import UnknownVenue, VenueOutOfScope, VenueRequired
 from olymp_registration.domain.olympiad import Olympiad
 
@@ -17,6 +17,14 @@ class VenueScope:
 
     @classmethod
     def of(cls, who: Principal) -> VenueScope:
+        """The caller's venues; refused when the caller is only a venue coordinator and the token
+        names no venue (a missing scope is not "every venue": `venue=*` says that)."""
+        if ScopeKind.VENUE not in who.scopes and _venue_staff_only(who):
+            raise VenueOutOfScope(
+                "Ваш токен координатора на площадке не указывает площадку проведения, поэтому "
+                "действие недоступно. Попросите координатора выдать токен с ограничением "
+                "venue=<площадка> (или venue=* — для всех площадок олимпиады)."
+            )
         if not who.is_restricted(ScopeKind.VENUE):
             return cls(None)
         return cls(frozenset(who.scopes[ScopeKind.VENUE]))
@@ -32,6 +40,10 @@ class VenueScope:
     @property
     def label(self) -> str:
         return ", ".join(f"«{v}»" for v in sorted(self.venues or ()))
+
+
+def _venue_staff_only(who: Principal) -> bool:
+    return bool(who.roles) and all(PINNED_SCOPES.get(role) is ScopeKind.VENUE for role in who.roles)
 
 
 def check_in_venue(olympiad: Olympiad, venue: str | None, scope: VenueScope) -> str | None:
