@@ -28,6 +28,7 @@ from olymp_registration.domain import (
     ImportTooSlow,
     InvalidEligibilityRules,
     InvalidOlympiad,
+    OlympiadExists,
     OlympiadNotFound,
     ParticipantNotFound,
     RegistrationError,
@@ -96,6 +97,7 @@ ERRORS: ErrorMap = {
     WithdrawalRefused: 409,
     ImportConflict: 409,
     OlympiadNotFound: 404,
+    OlympiadExists: 409,
     SubjectNotScheduled: 404,
     ParticipantNotFound: 404,
     FileTooLarge: 413,
@@ -113,6 +115,7 @@ async def create_olympiad(
         subjects=tuple(s.to_domain() for s in body.subjects),
         venues=tuple(v.to_domain() for v in body.venues),
         municipality_id=body.municipality_id,
+        olympiad_id=body.olympiad_id,
     )
     stored = await handlers.create_olympiad(
         command, uow, who, installation_municipality=settings.municipality_id

@@ -107,6 +107,12 @@ class OlympiadCreate(BaseModel):
         " token is scoped to, else the installation's OLYMP_REGISTRATION_MUNICIPALITY_ID",
         examples=["ust-ishim"],
     )
+    olympiad_id: uuid.UUID | None = Field(
+        default=None,
+        description="The region's id of this olympiad, as the regional hub names it: a municipal"
+        " mirror receives the materials under that id, so the municipality's olympiad must carry"
+        " it to find them. Absent: a new id (an installation without a hub). 409 if it exists.",
+    )
 
 
 class RoundRead(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from typing import Any
 
 import pytest
@@ -110,6 +111,34 @@ async def test_create_olympiad_derives_utc_round_instants_from_omsk_wall_clock(d
     )
     assert read.status_code == 200
     assert read.json()["subjects"] == body["subjects"]
+
+
+async def test_a_municipality_creates_its_olympiad_under_the_regions_id_once(desk: Any) -> None:
+    # The municipal mirror receives the region's packages under the hub's olympiad id; the
+    # municipality's olympiad carries that id, or its portal and mirror never meet.
+    regional_id = str(uuid.uuid4())
+    body = {
+        "title": "Муниципальный этап ВсОШ, Тарский район",
+        "school_year": "2025/2026",
+        "time_zone": "Asia/Omsk",
+        "olympiad_id": regional_id,
+        "subjects": [
+            {"subject_code": "math", "day": "2025-11-18", "round_start": "10:00",
+             "round_end": "14:00"}
+        ],
+    }  # fmt: skip
+    organiser = desk.svc.auth(Role.MUNICIPAL_COORDINATOR, sub="orgcom-tara")
+
+    created = await desk.svc.client.post("/olympiads", json=body, headers=organiser)
+    again = await desk.svc.client.post("/olympiads", json=body, headers=organiser)
+
+    assert created.status_code == 201, created.text
+    assert created.json()["olympiad_id"] == regional_id
+    [event] = await desk.outbox_payloads("olympiad_created", regional_id)
+    assert event["olympiad_id"] == regional_id
+    assert again.status_code == 409, again.text
+    assert "уже создана" in again.json()["detail"]
+    assert len(await desk.outbox_payloads("olympiad_created", regional_id)) == 1
 
 
 async def test_unknown_time_zone_is_refused_in_russian_and_nothing_is_stored(desk: Any) -> None:

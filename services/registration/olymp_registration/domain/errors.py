@@ -84,6 +84,12 @@ class OlympiadNotFound(DomainError):
     title = "Олимпиада не найдена"
 
 
+class OlympiadExists(DomainError):
+    """An olympiad is created under an id (the region's) this installation already holds."""
+
+    title = "Олимпиада уже создана"
+
+
 class SubjectNotScheduled(DomainError):
     """The subject named in the address is not in this olympiad's schedule."""
 

@@ -16,6 +16,7 @@ from olymp_registration.domain import (
     InvalidOlympiad,
     MunicipalityOutOfScope,
     Olympiad,
+    OlympiadExists,
     OlympiadNotFound,
     SubjectNotScheduled,
     SubjectSchedule,
@@ -36,6 +37,8 @@ class CreateOlympiad:
     venues: tuple[Venue, ...]
     # None: the organiser's one municipality, else the installation's (`olympiad_municipality`)
     municipality_id: str | None = None
+    # the region's id of this olympiad (the hub's packages come under it); None: a new one
+    olympiad_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,12 @@ async def create_olympiad(
         subjects=command.subjects,
         venues=command.venues,
     )
-    olympiad_id = uuid.uuid4()
+    olympiad_id = command.olympiad_id or uuid.uuid4()
+    if command.olympiad_id is not None and await store.get_olympiad(uow.session, olympiad_id):
+        raise OlympiadExists(
+            f"Олимпиада {olympiad_id} уже создана в этой системе: откройте её (GET "
+            f"/olympiads/{olympiad_id}) и измените, а не создавайте заново."
+        )
     now = uow.clock.now()
     await store.add_olympiad(
         uow.session,
