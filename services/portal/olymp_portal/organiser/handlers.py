@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -319,3 +320,17 @@ async def set_end_warnings(
         f"/rounds/{quote(round_code, safe='')}/end-warnings",
         json={"end_warnings": scheme},
     )
+
+
+def refusal_problems(refusal: Refused, fields: Mapping[str, str]) -> list[str]:
+    """Registration's reasons for a refused set-up form, once each; a field its request model
+    refused is named by `fields` (field name -> what to put right, in Russian)."""
+    found = []
+    for error in refusal.problem.get("errors") or ():
+        if isinstance(error, str):
+            found.append(error)
+        elif isinstance(error, dict):
+            where = [str(part) for part in error.get("location") or ()]
+            named = next((fields[p] for p in reversed(where) if p in fields), None)
+            found.append(named or refusal.detail)
+    return list(dict.fromkeys(found)) or [refusal.detail]

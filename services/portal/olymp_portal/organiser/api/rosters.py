@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Role
 from olymp_portal.clients import Refused
+from olymp_portal.organiser.handlers import refusal_problems
 from olymp_portal.pages import Page, PageContext, redirect, render
 
 router = APIRouter(prefix="/organiser/{olympiad_id}/setup/commissions")
@@ -166,7 +167,14 @@ async def save_member(
         else:
             await page.caller.call("registration", "POST", path, json=body)
     except Refused as refusal:
-        return await _page(request, page, olympiad_id, roster, form, problems=_problems(refusal))
+        return await _page(
+            request,
+            page,
+            olympiad_id,
+            roster,
+            form,
+            problems=refusal_problems(refusal, _FIELD_PROBLEMS),
+        )
     full_name = " ".join(p for p in (surname.strip(), name.strip(), patronymic.strip()) if p)
     notice = f"{full_name}: {'изменения сохранены' if member_id else 'внесён(а) в состав'}."
     return redirect(request, _url(olympiad_id, roster, notice))
@@ -198,21 +206,6 @@ def _url(olympiad_id: uuid.UUID, roster: str, notice: str) -> str:
         f"/organiser/{olympiad_id}/setup/commissions?roster={quote(roster, safe='')}"
         f"&notice={quote(notice)}"
     )
-
-
-def _problems(refusal: Refused) -> list[str]:
-    """Registration's reasons; a field its request model refused is named in Russian here."""
-    found = []
-    for error in refusal.problem.get("errors") or ():
-        if isinstance(error, str):
-            found.append(error)
-        elif isinstance(error, dict):
-            where = [str(part) for part in error.get("location") or ()]
-            named = next(
-                (_FIELD_PROBLEMS[p] for p in reversed(where) if p in _FIELD_PROBLEMS), None
-            )
-            found.append(named or refusal.detail)
-    return list(dict.fromkeys(found)) or [refusal.detail]
 
 
 _FIELD_PROBLEMS = {

@@ -18,27 +18,13 @@ from fastapi.responses import HTMLResponse
 
 from olymp_core.auth import Role
 from olymp_portal.clients import Refused
+from olymp_portal.organiser.handlers import refusal_problems
 from olymp_portal.pages import Page, PageContext, redirect, render
 
 router = APIRouter(prefix="/organiser/{olympiad_id}/setup")
 
 # blank room lines under a venue's rooms, for adding rooms without a script
 BLANK_ROOMS = 3
-
-
-def _problems(refusal: Refused) -> list[str]:
-    """Registration's reasons; a field its request model refused is named in Russian here."""
-    found = []
-    for error in refusal.problem.get("errors") or ():
-        if isinstance(error, str):
-            found.append(error)
-        elif isinstance(error, dict):
-            where = [str(part) for part in error.get("location") or ()]
-            named = next(
-                (_FIELD_PROBLEMS[p] for p in reversed(where) if p in _FIELD_PROBLEMS), None
-            )
-            found.append(named or refusal.detail)
-    return list(dict.fromkeys(found)) or [refusal.detail]
 
 
 _FIELD_PROBLEMS = {
@@ -144,7 +130,9 @@ async def save_round(
             json={"day": day, "start": start, "end": end, "briefing": briefing or None},
         )
     except Refused as refusal:
-        return await _rounds_page(request, page, olympiad_id, form, problems=_problems(refusal))
+        return await _rounds_page(
+            request, page, olympiad_id, form, problems=refusal_problems(refusal, _FIELD_PROBLEMS)
+        )
     notice = f"Тур сохранён: {'.'.join(reversed(day.split('-')))}, {start}–{end}."
     return redirect(request, _path(olympiad_id) + f"?notice={quote(notice)}")
 
@@ -256,7 +244,7 @@ async def save_venue(
                 json={"address": form.address, "rooms": rooms},
             )
         except Refused as refusal:
-            problems = _problems(refusal)
+            problems = refusal_problems(refusal, _FIELD_PROBLEMS)
     if problems:
         form.rooms = lines
         return await _venues_page(request, page, olympiad_id, form, problems=problems)
