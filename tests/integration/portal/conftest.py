@@ -8,12 +8,15 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+import pytest_asyncio
+from playwright.async_api import Browser
 
 from olymp_core.auth import Role, ScopeKind
 from olymp_core.clock import ManualClock
 from olymp_core.testing.service import ServiceHarness, running_service
 from olymp_portal import handlers
 from olymp_portal.domain import Grant
+from tests.support.browser import chromium
 
 START = dt.datetime(2026, 11, 20, 7, 30, tzinfo=dt.UTC)
 PASSWORD = "ёлка-зелёная-2026"
@@ -71,3 +74,10 @@ CHAIR_PHYSICS = Grant(Role.JURY_CHAIR, {ScopeKind.SUBJECT: frozenset({"physics"}
 CODING = Grant(Role.CODING_OFFICER)
 # the municipal organiser of the tests that are not about municipalities: every municipality
 ORGANISER_ANYWHERE = Grant(Role.MUNICIPAL_COORDINATOR, {ScopeKind.MUNICIPALITY: frozenset({"*"})})
+
+
+@pytest_asyncio.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Headless Chromium for a browser test module (`tests.support.browser`)."""
+    async with chromium() as launched:
+        yield launched

@@ -8,11 +8,9 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
 from olymp_core.testing.events import eventually
@@ -28,19 +26,13 @@ from tests.integration.portal.conftest import csrf_of
 from tests.integration.portal.suite import serving, signed_in
 from tests.integration.portal.test_materials_pages import region
 from tests.support.accessibility import serious_violations
-from tests.support.browser import chromium, sign_in, watched_page
+from tests.support.browser import sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
 SHOTS = os.environ.get("OLYMP_PORTAL_SCREENSHOTS")
 # the grid polls every 15 s: two rounds of it, and the hub's own delay, are plenty
 CELL_CHANGES_WITHIN_MS = 45_000
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def coordinator_at(

@@ -21,7 +21,7 @@ from tests.integration.portal.suite import SUBJECT, serving
 from tests.integration.portal.test_observation_pages import OBSERVER, ORGANISER, VENUE, Watched
 from tests.support import media
 from tests.support.accessibility import serious_violations
-from tests.support.browser import chromium, sign_in, watched_page
+from tests.support.browser import sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
@@ -34,12 +34,6 @@ watched = pages.watched
 async def portal_url(watched: Watched) -> AsyncIterator[str]:
     async with serving(watched.suite.portal.service.asgi) as url:
         yield url
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def signed_in(

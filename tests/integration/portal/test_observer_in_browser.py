@@ -17,7 +17,7 @@ from tests.integration.portal.conftest import PASSWORD
 from tests.integration.portal.suite import serving
 from tests.integration.portal.test_observer_pages import OBSERVER, PNG, Observed
 from tests.support.accessibility import serious_violations
-from tests.support.browser import chromium, sign_in, watched_page
+from tests.support.browser import sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
@@ -30,12 +30,6 @@ observed = pages.observed
 async def portal_url(observed: Observed) -> AsyncIterator[str]:
     async with serving(observed.suite.portal.service.asgi) as url:
         yield url
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def signed_in(

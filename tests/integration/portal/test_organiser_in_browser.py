@@ -30,7 +30,7 @@ from tests.integration.portal.test_organiser_pages import (
     pdf_text,
 )
 from tests.support.accessibility import serious_violations
-from tests.support.browser import LAPTOP, chromium, sign_in, watched_page
+from tests.support.browser import LAPTOP, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
@@ -45,12 +45,6 @@ MINUTE_MS = 60_000
 async def portal_url(organised: Organised) -> AsyncIterator[str]:
     async with serving(organised.suite.portal.service.asgi) as url:
         yield url
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def signed_in(

@@ -20,7 +20,7 @@ from tests.integration.portal.conftest import PASSWORD
 from tests.integration.portal.suite import serving
 from tests.integration.portal.test_setup_pages import JURY, LYCEUM, ORGANISER, Organised
 from tests.support.accessibility import serious_violations
-from tests.support.browser import LAPTOP, chromium, sign_in, watched_page
+from tests.support.browser import LAPTOP, sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
@@ -33,12 +33,6 @@ organised = pages.organised
 async def portal_url(organised: Organised) -> AsyncIterator[str]:
     async with serving(organised.suite.portal.service.asgi) as url:
         yield url
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def signed_in(

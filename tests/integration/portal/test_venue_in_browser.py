@@ -21,7 +21,7 @@ from tests.integration.portal.conftest import PASSWORD
 from tests.integration.portal.suite import SUBJECT, Suite, participant, serving
 from tests.integration.portal.test_venue_pages import VENUE, seated_with_births
 from tests.support.accessibility import serious_violations
-from tests.support.browser import chromium, sign_in, watched_page
+from tests.support.browser import sign_in, watched_page
 
 pytestmark = pytest.mark.integration
 
@@ -53,12 +53,6 @@ SCHOOLS = ("МБОУ «СОШ № 2»", "МБОУ «Лицей»", "МБОУ «�
 async def portal_url(suite: Suite) -> AsyncIterator[str]:
     async with serving(suite.portal.service.asgi) as url:
         yield url
-
-
-@pytest_asyncio.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def signed_in(
